@@ -1,0 +1,124 @@
+"""Drive a QEMU machine over its serial line (pexpect), for the integration tests."""
+import os
+import shlex
+import shutil
+import tempfile
+
+import pexpect
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+OVMF_CODE = "/usr/share/OVMF/OVMF_CODE.fd"
+OVMF_VARS = "/usr/share/OVMF/OVMF_VARS.fd"
+PROMPT = "XENOLITH-PROMPT# "
+PASSWORD = os.environ.get("XENOLITH_PASSWORD", "xenolith")
+
+
+def build_path(*parts):
+    """Path under the tree's build/ directory."""
+    return os.path.join(TOP, "build", *parts)
+
+
+class Machine:
+    """One QEMU run whose serial console is this object's pexpect child.
+
+    cpu: QEMU -cpu value; uefi: boot with OVMF; cdrom/disks/kernel: media;
+    extra: further QEMU arguments. The log of the serial line is kept in
+    build/test-logs/NAME.log so that a failing test can be read afterwards.
+    """
+
+    def __init__(self, name, cdrom=None, disks=(), kernel=None, initrd=None,
+                 append=None, uefi=False, memory=1024, smp=1,
+                 cpu="qemu64,+svm,+npt", nic="virtio-net-pci", extra=()):
+        self.name = name
+        self.tmp = tempfile.mkdtemp(prefix="xenolith-qemu-")
+        args = ["qemu-system-x86_64", "-M", "q35", "-m", str(memory),
+                "-smp", str(smp), "-cpu", cpu, "-display", "none",
+                "-serial", "stdio", "-monitor", "none", "-no-reboot"]
+        if uefi:
+            vars_copy = os.path.join(self.tmp, "vars.fd")
+            shutil.copy(OVMF_VARS, vars_copy)
+            args += ["-drive", f"if=pflash,format=raw,readonly=on,file={OVMF_CODE}",
+                     "-drive", f"if=pflash,format=raw,file={vars_copy}"]
+        if cdrom:
+            args += ["-drive", f"media=cdrom,readonly=on,file={cdrom}"]
+        for d in disks:
+            args += ["-drive", f"if=virtio,format=raw,file={d}"]
+        if kernel:
+            args += ["-kernel", kernel]
+        if initrd:
+            args += ["-initrd", initrd]
+        if append is not None:
+            args += ["-append", append]
+        if nic:
+            # restrict=on: the guest reaches nothing outside QEMU's own user network.
+            args += ["-nic", f"user,model={nic},restrict=on"]
+        else:
+            args += ["-nic", "none"]
+        args += list(extra)
+        os.makedirs(build_path("test-logs"), exist_ok=True)
+        self.log = open(build_path("test-logs", name + ".log"), "w", encoding="utf-8",
+                        errors="replace")
+        self.log.write("$ " + shlex.join(args) + "\n")
+        self.child = pexpect.spawn(args[0], args[1:], encoding="utf-8",
+                                   codec_errors="replace", timeout=300,
+                                   dimensions=(50, 200))
+        self.child.logfile_read = self.log
+
+    def expect(self, pattern, timeout=300):
+        """Wait for PATTERN (regex, or list of them) on the serial line; index of the match."""
+        try:
+            return self.child.expect(pattern, timeout=timeout)
+        except (pexpect.TIMEOUT, pexpect.EOF) as e:
+            tail = (self.child.before or "")[-2000:]
+            kind = "timeout" if isinstance(e, pexpect.TIMEOUT) else "QEMU exited"
+            raise AssertionError(f"{self.name}: {kind} waiting for {pattern!r}; "
+                                 f"last output:\n{tail}") from None
+
+    def send(self, text):
+        """Type TEXT on the serial line."""
+        self.child.send(text)
+
+    def grub_select(self, index, timeout=120):
+        """At the GRUB menu, boot entry number INDEX (0 is the first)."""
+        self.expect("Use the .* keys to select which entry is highlighted", timeout)
+        self.send("\x1b[B" * index)  # down arrow, as a VT100 terminal sends it
+        self.send("\r")
+
+    def login(self, user="root", timeout=600):
+        """Log in on the serial getty and set a prompt the tests can find."""
+        self.expect(r"login: ", timeout)
+        self.send(user + "\n")
+        self.expect("Password: ", 60)
+        self.send(PASSWORD + "\n")
+        self.expect([r"\$ ", r"# "], 120)
+        self.send(f"PS1='{PROMPT}'; stty -echo cols 200\n")
+        self.expect(PROMPT, 60)
+        self.expect(PROMPT, 60)
+
+    def run(self, command, timeout=300):
+        """Run COMMAND in the logged-in shell; returns (status, output)."""
+        self.send(command + "; echo \"RC=$?\"\n")
+        self.expect(r"RC=(\d+)\r?\n", timeout)
+        output = self.child.before.replace("\r", "")
+        status = int(self.child.match.group(1))
+        self.expect(PROMPT, 60)
+        return status, output.strip()
+
+    def check(self, command, timeout=300):
+        """Run COMMAND, fail the test unless it exits 0; returns its output."""
+        status, output = self.run(command, timeout)
+        assert status == 0, f"{self.name}: `{command}` exited {status}:\n{output}"
+        return output
+
+    def close(self):
+        """Stop QEMU and remove its temporary files."""
+        if self.child.isalive():
+            self.child.terminate(force=True)
+        self.log.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
