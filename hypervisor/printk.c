@@ -1,0 +1,307 @@
+/* printk.c - leveled hypervisor log: [cpuN] prefix, log ring, console sinks. */
+#include "cmdline.h"
+#include "errno.h"
+#include "lib.h"
+#include "logring.h"
+#include "printk.h"
+
+/*
+ * Two locks. ring_lock guards the ring, the thresholds, the rate limiter
+ * and the line state; it is held only for memory copies. console_lock
+ * serialises writing to the (slow) sinks and the sink list; in
+ * asynchronous mode a CPU that cannot take it leaves its text to the
+ * holder, which keeps draining until the ring is written out.
+ */
+static volatile int printk_ring_lock;
+static volatile int printk_console_lock;
+
+static char printk_ring_buf[PRINTK_RING_SIZE];
+static struct logring printk_ring = {
+	.buf = printk_ring_buf, .size = PRINTK_RING_SIZE, .head = 0,
+};
+static bool printk_at_line_start = true;	/* ring_lock */
+
+static struct cmdline_loglvl printk_host_lvl = {
+	CMDLINE_LOG_INFO, CMDLINE_LOG_INFO
+};
+static struct cmdline_loglvl printk_guest_lvl = {
+	CMDLINE_LOG_NONE, CMDLINE_LOG_WARNING
+};
+static bool printk_sync;
+
+static unsigned int (*printk_cpu_hook)(void);
+static uint64_t (*printk_clock)(void);
+
+/* Rate limiter state (ring_lock). */
+static uint64_t printk_rl_window_start;
+static unsigned int printk_rl_count;
+static uint64_t printk_rl_missed;	/* in the current window */
+static uint64_t printk_rl_total;	/* since boot */
+
+/* Sinks and how far they have been written (console_lock). */
+static struct printk_sink *printk_sinks;
+static uint64_t printk_console_pos;
+static char printk_chunk[256];
+
+static void printk_spin_lock(volatile int *lock)
+{
+	while (__atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(lock, __ATOMIC_RELAXED))
+			__asm__ volatile("pause");
+}
+
+static bool printk_try_lock(volatile int *lock)
+{
+	return !__atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE);
+}
+
+static void printk_unlock(volatile int *lock)
+{
+	__atomic_store_n(lock, 0, __ATOMIC_RELEASE);
+}
+
+/* printk_emit: append text to the ring, "[cpuN] " before each line.
+ * Caller holds ring_lock. */
+static void printk_emit(const char *s, size_t len)
+{
+	char prefix[16];
+	unsigned int cpu = printk_cpu_hook ? printk_cpu_hook() : 0;
+	int plen = snprintf(prefix, sizeof(prefix), "[cpu%u] ", cpu);
+
+	while (len) {
+		const char *nl = memchr(s, '\n', len);
+		size_t seg = nl ? (size_t)(nl - s) + 1 : len;
+
+		if (printk_at_line_start)
+			logring_write(&printk_ring, prefix, (size_t)plen);
+		logring_write(&printk_ring, s, seg);
+		printk_at_line_start = s[seg - 1] == '\n';
+		s += seg;
+		len -= seg;
+	}
+}
+
+/*
+ * printk_ratelimit_ok: whether a rate-limited message may pass now. A new
+ * window first reports how many were dropped in the last one. Caller holds
+ * ring_lock.
+ */
+static bool printk_ratelimit_ok(void)
+{
+	uint64_t now = printk_clock ? printk_clock() : 0;
+
+	if (printk_clock && now - printk_rl_window_start >= PRINTK_RATELIMIT_MS) {
+		printk_rl_window_start = now;
+		printk_rl_count = 0;
+		if (printk_rl_missed) {
+			char msg[64];
+			int n = snprintf(msg, sizeof(msg),
+					 "printk: %llu messages suppressed\n",
+					 (unsigned long long)printk_rl_missed);
+
+			if (!printk_at_line_start)
+				printk_emit("\n", 1);
+			printk_emit(msg, (size_t)LIB_MIN(n, (int)sizeof(msg) - 1));
+			printk_rl_missed = 0;
+		}
+	}
+	if (printk_rl_count < PRINTK_RATELIMIT_BURST) {
+		printk_rl_count++;
+		return true;
+	}
+	printk_rl_missed++;
+	printk_rl_total++;
+	return false;
+}
+
+/* printk_pass: the loglvl=/guest_loglvl= filter. Caller holds ring_lock. */
+static bool printk_pass(unsigned int level)
+{
+	const struct cmdline_loglvl *t =
+		(level & PRINTK_GUEST) ? &printk_guest_lvl : &printk_host_lvl;
+	unsigned int l = level & 0xf;
+
+	if (l < t->lower)
+		return true;
+	if (l < t->upper)
+		return printk_ratelimit_ok();
+	return false;
+}
+
+/* printk_write_sinks: hand len bytes to every enabled sink. Caller holds
+ * console_lock. */
+static void printk_write_sinks(const char *s, size_t len)
+{
+	struct printk_sink *sink;
+
+	for (sink = printk_sinks; sink; sink = sink->next)
+		if (sink->enabled)
+			sink->write(sink, s, len);
+}
+
+/*
+ * printk_drain: write ring text not yet on the consoles. With wait, spin
+ * for console_lock; otherwise give up if another CPU holds it (it will
+ * write our text too, as it loops until nothing is pending).
+ */
+static void printk_drain(bool wait)
+{
+	for (;;) {
+		bool pending;
+
+		if (wait)
+			printk_spin_lock(&printk_console_lock);
+		else if (!printk_try_lock(&printk_console_lock))
+			return;
+		for (;;) {
+			size_t n;
+
+			printk_spin_lock(&printk_ring_lock);
+			n = logring_read(&printk_ring, &printk_console_pos,
+					 printk_chunk, sizeof(printk_chunk));
+			printk_unlock(&printk_ring_lock);
+			if (!n)
+				break;
+			printk_write_sinks(printk_chunk, n);
+		}
+		printk_unlock(&printk_console_lock);
+
+		printk_spin_lock(&printk_ring_lock);
+		pending = printk_console_pos < printk_ring.head;
+		printk_unlock(&printk_ring_lock);
+		if (!pending)
+			return;
+	}
+}
+
+void vprintk(unsigned int level, const char *fmt, va_list ap)
+{
+	char line[PRINTK_LINE_MAX];
+	int n = vsnprintf(line, sizeof(line), fmt, ap);
+	size_t len;
+
+	if (n < 0)
+		return;
+	len = (size_t)n;
+	if (len >= sizeof(line)) {
+		len = sizeof(line) - 1;
+		line[len - 1] = '\n';
+	}
+	printk_spin_lock(&printk_ring_lock);
+	if (!printk_pass(level)) {
+		printk_unlock(&printk_ring_lock);
+		return;
+	}
+	printk_emit(line, len);
+	printk_unlock(&printk_ring_lock);
+	printk_drain(printk_sync);
+}
+
+void printk(unsigned int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintk(level, fmt, ap);
+	va_end(ap);
+}
+
+void printk_set_loglvl(struct cmdline_loglvl host, struct cmdline_loglvl guest)
+{
+	printk_spin_lock(&printk_ring_lock);
+	printk_host_lvl = host;
+	printk_guest_lvl = guest;
+	printk_unlock(&printk_ring_lock);
+}
+
+void printk_set_sync(bool sync)
+{
+	printk_sync = sync;
+	if (sync)
+		printk_drain(true);
+}
+
+void printk_configure(const struct boot_options *opts)
+{
+	printk_set_loglvl(opts->loglvl, opts->guest_loglvl);
+	printk_set_sync(opts->sync_console);
+}
+
+void printk_set_cpu_hook(unsigned int (*cpu_id)(void))
+{
+	printk_cpu_hook = cpu_id;
+}
+
+void printk_set_clock(uint64_t (*now_ms)(void))
+{
+	printk_spin_lock(&printk_ring_lock);
+	printk_clock = now_ms;
+	printk_rl_window_start = now_ms ? now_ms() : 0;
+	printk_unlock(&printk_ring_lock);
+}
+
+int printk_register_sink(struct printk_sink *sink, bool replay)
+{
+	struct printk_sink *s;
+	uint64_t pos = 0;
+
+	if (!sink || !sink->write)
+		return -EINVAL;
+	printk_spin_lock(&printk_console_lock);
+	for (s = printk_sinks; s; s = s->next) {
+		if (s == sink) {
+			printk_unlock(&printk_console_lock);
+			return -EEXIST;
+		}
+	}
+	while (replay && pos < printk_console_pos) {
+		size_t n;
+
+		printk_spin_lock(&printk_ring_lock);
+		n = logring_read(&printk_ring, &pos, printk_chunk,
+				 (size_t)LIB_MIN((uint64_t)sizeof(printk_chunk),
+						 printk_console_pos - pos));
+		printk_unlock(&printk_ring_lock);
+		if (!n)
+			break;
+		sink->write(sink, printk_chunk, n);
+	}
+	sink->enabled = true;
+	sink->next = printk_sinks;
+	printk_sinks = sink;
+	printk_unlock(&printk_console_lock);
+	printk_drain(true);
+	return 0;
+}
+
+void printk_sink_enable(struct printk_sink *sink, bool enabled)
+{
+	printk_spin_lock(&printk_console_lock);
+	sink->enabled = enabled;
+	printk_unlock(&printk_console_lock);
+}
+
+void printk_flush(void)
+{
+	printk_drain(true);
+}
+
+size_t printk_ring_read(uint64_t *pos, char *buf, size_t len)
+{
+	size_t n;
+
+	printk_spin_lock(&printk_ring_lock);
+	n = logring_read(&printk_ring, pos, buf, len);
+	printk_unlock(&printk_ring_lock);
+	return n;
+}
+
+uint64_t printk_suppressed(void)
+{
+	uint64_t n;
+
+	printk_spin_lock(&printk_ring_lock);
+	n = printk_rl_total;
+	printk_unlock(&printk_ring_lock);
+	return n;
+}
