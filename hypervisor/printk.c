@@ -43,23 +43,6 @@ static struct printk_sink *printk_sinks;
 static uint64_t printk_console_pos;
 static char printk_chunk[256];
 
-static void printk_spin_lock(volatile int *lock)
-{
-	while (__atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE))
-		while (__atomic_load_n(lock, __ATOMIC_RELAXED))
-			__asm__ volatile("pause");
-}
-
-static bool printk_try_lock(volatile int *lock)
-{
-	return !__atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE);
-}
-
-static void printk_unlock(volatile int *lock)
-{
-	__atomic_store_n(lock, 0, __ATOMIC_RELEASE);
-}
-
 /* printk_emit: append text to the ring, "[cpuN] " before each line.
  * Caller holds ring_lock. */
 static void printk_emit(const char *s, size_t len)
@@ -150,25 +133,25 @@ static void printk_drain(bool wait)
 		bool pending;
 
 		if (wait)
-			printk_spin_lock(&printk_console_lock);
-		else if (!printk_try_lock(&printk_console_lock))
+			lib_spin_lock(&printk_console_lock);
+		else if (!lib_spin_trylock(&printk_console_lock))
 			return;
 		for (;;) {
 			size_t n;
 
-			printk_spin_lock(&printk_ring_lock);
+			lib_spin_lock(&printk_ring_lock);
 			n = logring_read(&printk_ring, &printk_console_pos,
 					 printk_chunk, sizeof(printk_chunk));
-			printk_unlock(&printk_ring_lock);
+			lib_spin_unlock(&printk_ring_lock);
 			if (!n)
 				break;
 			printk_write_sinks(printk_chunk, n);
 		}
-		printk_unlock(&printk_console_lock);
+		lib_spin_unlock(&printk_console_lock);
 
-		printk_spin_lock(&printk_ring_lock);
+		lib_spin_lock(&printk_ring_lock);
 		pending = printk_console_pos < printk_ring.head;
-		printk_unlock(&printk_ring_lock);
+		lib_spin_unlock(&printk_ring_lock);
 		if (!pending)
 			return;
 	}
@@ -187,13 +170,13 @@ void vprintk(unsigned int level, const char *fmt, va_list ap)
 		len = sizeof(line) - 1;
 		line[len - 1] = '\n';
 	}
-	printk_spin_lock(&printk_ring_lock);
+	lib_spin_lock(&printk_ring_lock);
 	if (!printk_pass(level)) {
-		printk_unlock(&printk_ring_lock);
+		lib_spin_unlock(&printk_ring_lock);
 		return;
 	}
 	printk_emit(line, len);
-	printk_unlock(&printk_ring_lock);
+	lib_spin_unlock(&printk_ring_lock);
 	printk_drain(printk_sync);
 }
 
@@ -208,10 +191,10 @@ void printk(unsigned int level, const char *fmt, ...)
 
 void printk_set_loglvl(struct cmdline_loglvl host, struct cmdline_loglvl guest)
 {
-	printk_spin_lock(&printk_ring_lock);
+	lib_spin_lock(&printk_ring_lock);
 	printk_host_lvl = host;
 	printk_guest_lvl = guest;
-	printk_unlock(&printk_ring_lock);
+	lib_spin_unlock(&printk_ring_lock);
 }
 
 void printk_set_sync(bool sync)
@@ -234,10 +217,10 @@ void printk_set_cpu_hook(unsigned int (*cpu_id)(void))
 
 void printk_set_clock(uint64_t (*now_ms)(void))
 {
-	printk_spin_lock(&printk_ring_lock);
+	lib_spin_lock(&printk_ring_lock);
 	printk_clock = now_ms;
 	printk_rl_window_start = now_ms ? now_ms() : 0;
-	printk_unlock(&printk_ring_lock);
+	lib_spin_unlock(&printk_ring_lock);
 }
 
 int printk_register_sink(struct printk_sink *sink, bool replay)
@@ -247,21 +230,21 @@ int printk_register_sink(struct printk_sink *sink, bool replay)
 
 	if (!sink || !sink->write)
 		return -EINVAL;
-	printk_spin_lock(&printk_console_lock);
+	lib_spin_lock(&printk_console_lock);
 	for (s = printk_sinks; s; s = s->next) {
 		if (s == sink) {
-			printk_unlock(&printk_console_lock);
+			lib_spin_unlock(&printk_console_lock);
 			return -EEXIST;
 		}
 	}
 	while (replay && pos < printk_console_pos) {
 		size_t n;
 
-		printk_spin_lock(&printk_ring_lock);
+		lib_spin_lock(&printk_ring_lock);
 		n = logring_read(&printk_ring, &pos, printk_chunk,
 				 (size_t)LIB_MIN((uint64_t)sizeof(printk_chunk),
 						 printk_console_pos - pos));
-		printk_unlock(&printk_ring_lock);
+		lib_spin_unlock(&printk_ring_lock);
 		if (!n)
 			break;
 		sink->write(sink, printk_chunk, n);
@@ -269,16 +252,16 @@ int printk_register_sink(struct printk_sink *sink, bool replay)
 	sink->enabled = true;
 	sink->next = printk_sinks;
 	printk_sinks = sink;
-	printk_unlock(&printk_console_lock);
+	lib_spin_unlock(&printk_console_lock);
 	printk_drain(true);
 	return 0;
 }
 
 void printk_sink_enable(struct printk_sink *sink, bool enabled)
 {
-	printk_spin_lock(&printk_console_lock);
+	lib_spin_lock(&printk_console_lock);
 	sink->enabled = enabled;
-	printk_unlock(&printk_console_lock);
+	lib_spin_unlock(&printk_console_lock);
 }
 
 void printk_flush(void)
@@ -290,9 +273,9 @@ size_t printk_ring_read(uint64_t *pos, char *buf, size_t len)
 {
 	size_t n;
 
-	printk_spin_lock(&printk_ring_lock);
+	lib_spin_lock(&printk_ring_lock);
 	n = logring_read(&printk_ring, pos, buf, len);
-	printk_unlock(&printk_ring_lock);
+	lib_spin_unlock(&printk_ring_lock);
 	return n;
 }
 
@@ -300,8 +283,8 @@ uint64_t printk_suppressed(void)
 {
 	uint64_t n;
 
-	printk_spin_lock(&printk_ring_lock);
+	lib_spin_lock(&printk_ring_lock);
 	n = printk_rl_total;
-	printk_unlock(&printk_ring_lock);
+	lib_spin_unlock(&printk_ring_lock);
 	return n;
 }

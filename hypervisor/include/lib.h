@@ -71,6 +71,29 @@ static inline int lib_tolower(int c)
 	return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
 }
 
+/*
+ * A minimal test-and-set spinlock on an int (0 = free), for the pieces in
+ * this layer that must not depend on arch code. It does not mask
+ * interrupts: callers that can be re-entered from an interrupt on the same
+ * CPU must keep interrupts off around it.
+ */
+static inline void lib_spin_lock(volatile int *lock)
+{
+	while (__atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(lock, __ATOMIC_RELAXED))
+			__asm__ volatile("pause");
+}
+
+static inline bool lib_spin_trylock(volatile int *lock)
+{
+	return !__atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE);
+}
+
+static inline void lib_spin_unlock(volatile int *lock)
+{
+	__atomic_store_n(lock, 0, __ATOMIC_RELEASE);
+}
+
 #define LIB_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define LIB_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define LIB_MAX(a, b) ((a) > (b) ? (a) : (b))
