@@ -94,6 +94,14 @@ static struct heap_hdr *heap_alloc_large(size_t size)
 	return h;
 }
 
+void heap_init(void)
+{
+	lib_spin_lock(&heap_lock);
+	memset(heap_free_list, 0, sizeof(heap_free_list));
+	memset(&heap_stats, 0, sizeof(heap_stats));
+	lib_spin_unlock(&heap_lock);
+}
+
 void *heap_alloc(size_t size)
 {
 	struct heap_hdr *h;

@@ -18,6 +18,10 @@ struct heap_stats {
 	uint64_t pages;		/* pages taken from the page allocator now */
 };
 
+/* heap_init: start empty (forgetting every block); after page_alloc_init(),
+ * before any heap_alloc(). Boot CPU. */
+void heap_init(void);
+
 /*
  * heap_alloc: size bytes (uninitialised), or NULL when size is 0 or memory
  * is short. heap_zalloc: the same, cleared. Needs page_alloc_init() first.
