@@ -28,6 +28,7 @@ static struct cmdline_loglvl printk_guest_lvl = {
 	CMDLINE_LOG_NONE, CMDLINE_LOG_WARNING
 };
 static bool printk_sync;
+static int printk_everything;		/* atomic counter */
 
 static unsigned int (*printk_cpu_hook)(void);
 static uint64_t (*printk_clock)(void);
@@ -104,7 +105,8 @@ static bool printk_pass(unsigned int level)
 		(level & PRINTK_GUEST) ? &printk_guest_lvl : &printk_host_lvl;
 	unsigned int l = level & 0xf;
 
-	if (l < t->lower)
+	if (__atomic_load_n(&printk_everything, __ATOMIC_RELAXED) > 0 ||
+	    l < t->lower)
 		return true;
 	if (l < t->upper)
 		return printk_ratelimit_ok();
@@ -277,6 +279,16 @@ size_t printk_ring_read(uint64_t *pos, char *buf, size_t len)
 	n = logring_read(&printk_ring, pos, buf, len);
 	lib_spin_unlock(&printk_ring_lock);
 	return n;
+}
+
+void printk_everything_begin(void)
+{
+	__atomic_add_fetch(&printk_everything, 1, __ATOMIC_RELAXED);
+}
+
+void printk_everything_end(void)
+{
+	__atomic_sub_fetch(&printk_everything, 1, __ATOMIC_RELAXED);
 }
 
 uint64_t printk_suppressed(void)

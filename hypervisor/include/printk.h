@@ -96,6 +96,14 @@ void printk_flush(void);
  */
 size_t printk_ring_read(uint64_t *pos, char *buf, size_t len);
 
+/*
+ * printk_everything_begin/end: while any begin is not yet ended, every
+ * message passes loglvl=/guest_loglvl= and rate limiting (debug-key output
+ * the user asked for). Nest freely; any CPU.
+ */
+void printk_everything_begin(void);
+void printk_everything_end(void);
+
 /* printk_suppressed: messages dropped by rate limiting since boot. */
 uint64_t printk_suppressed(void);
 
