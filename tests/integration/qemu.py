@@ -1,5 +1,6 @@
 """Drive a QEMU machine over its serial line (pexpect), for the integration tests."""
 import os
+import re
 import shlex
 import shutil
 import tempfile
@@ -10,6 +11,7 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 OVMF_CODE = "/usr/share/OVMF/OVMF_CODE.fd"
 OVMF_VARS = "/usr/share/OVMF/OVMF_VARS.fd"
 PROMPT = "XENOLITH-PROMPT# "
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 PASSWORD = os.environ.get("XENOLITH_PASSWORD", "xenolith")
 
 
@@ -91,15 +93,16 @@ class Machine:
         self.expect("Password: ", 60)
         self.send(PASSWORD + "\n")
         self.expect([r"\$ ", r"# "], 120)
-        self.send(f"PS1='{PROMPT}'; stty -echo cols 200\n")
+        self.send(f"PS1='{PROMPT}'; export TERM=dumb SYSTEMD_PAGER= SYSTEMD_COLORS=0; "
+                  "bind 'set enable-bracketed-paste off'; stty -echo cols 200\n")
         self.expect(PROMPT, 60)
         self.expect(PROMPT, 60)
 
     def run(self, command, timeout=300):
         """Run COMMAND in the logged-in shell; returns (status, output)."""
         self.send(command + "; echo \"RC=$?\"\n")
-        self.expect(r"RC=(\d+)\r?\n", timeout)
-        output = self.child.before.replace("\r", "")
+        self.expect(r"RC=(\d+)\r*\n", timeout)
+        output = ANSI_ESCAPE.sub("", self.child.before).replace("\r", "")
         status = int(self.child.match.group(1))
         self.expect(PROMPT, 60)
         return status, output.strip()
