@@ -266,6 +266,13 @@ void printk_sink_enable(struct printk_sink *sink, bool enabled)
 	lib_spin_unlock(&printk_console_lock);
 }
 
+void printk_force_unlock(void)
+{
+	lib_spin_unlock(&printk_console_lock);
+	lib_spin_unlock(&printk_ring_lock);
+	printk_sync = true;
+}
+
 void printk_flush(void)
 {
 	printk_drain(true);

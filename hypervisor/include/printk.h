@@ -84,6 +84,14 @@ int printk_register_sink(struct printk_sink *sink, bool replay);
  * owns the screen). */
 void printk_sink_enable(struct printk_sink *sink, bool enabled);
 
+/*
+ * printk_force_unlock: for the path that stops the machine. Releases the
+ * ring and console locks whatever holds them (perhaps this CPU, which
+ * faulted inside printk) and makes output synchronous, so the last words
+ * get out; output of other CPUs may interleave from then on.
+ */
+void printk_force_unlock(void);
+
 /* printk_flush: write any text still pending in the ring to the sinks,
  * waiting for the console lock. For panic and reboot paths. */
 void printk_flush(void);

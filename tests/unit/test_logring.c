@@ -86,7 +86,7 @@ static void test_many_wraps(void **state)
 	(void)state;
 	logring_init(&r, store, sizeof(store));
 	for (int i = 0; i < 100; i++) {
-		char line[8];
+		char line[16];
 
 		snprintf(line, sizeof(line), "%02d\n", i);
 		put(line);

@@ -189,6 +189,18 @@ static void test_sink_disable_and_sync(void **state)
 	ring_new();
 }
 
+static void test_force_unlock(void **state)
+{
+	(void)state;
+	cap1.len = 0;
+	cap1.text[0] = '\0';
+	printk_force_unlock();
+	printk(PRINTK_ERR, "last words\n");
+	assert_string_equal(cap1.text, "[cpu0] last words\n");
+	printk_set_sync(false);
+	ring_new();
+}
+
 static void test_long_message_cut(void **state)
 {
 	char big[PRINTK_LINE_MAX * 2];
@@ -244,6 +256,7 @@ int main(void)
 		cmocka_unit_test(test_configure_from_options),
 		cmocka_unit_test(test_ratelimit),
 		cmocka_unit_test(test_sink_disable_and_sync),
+		cmocka_unit_test(test_force_unlock),
 		cmocka_unit_test(test_long_message_cut),
 		cmocka_unit_test(test_ring_wraps),
 	};
