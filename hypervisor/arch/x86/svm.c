@@ -1,0 +1,379 @@
+/* AMD-V (SVM) vendor ops: VMCB set-up, intercepts, world switch, exit decoding. */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "errno.h"
+#include "heap.h"
+#include "lib.h"
+#include "page_alloc.h"
+#include "printk.h"
+#include <arch/x86/processor.h>
+#include <arch/x86/svm.h>
+#include <arch/x86/vcpu.h>
+
+#define SVM_IOPM_ORDER	2	/* 12 KiB used (APM vol. 2 §15.10.1) */
+#define SVM_MSRPM_ORDER	1	/* 8 KiB (§15.11) */
+#define SVM_GUEST_ASID	1
+
+struct svm_vcpu {
+	struct vmcb *vmcb;
+	uint64_t vmcb_pa;
+	uint8_t *iopm;
+	uint64_t iopm_pa;
+	uint8_t *msrpm;
+	uint64_t msrpm_pa;
+};
+
+static uint64_t svm_host_save_pa;	/* VM_HSAVE_PA area */
+static uint64_t svm_host_vmcb_pa;	/* host FS/GS/TR/... for VMLOAD */
+static bool svm_has_nrips;
+
+void svm_vmrun(struct vcpu_regs *regs, uint64_t vmcb_pa, uint64_t host_pa);
+
+static inline void svm_clgi(void)
+{
+	__asm__ volatile("clgi" ::: "memory");
+}
+
+static inline void svm_vmsave(uint64_t pa)
+{
+	__asm__ volatile("vmsave %%rax" : : "a"(pa) : "memory");
+}
+
+static struct svm_vcpu *svm_of(struct vcpu *v)
+{
+	return v->vendor;
+}
+
+static bool svm_probe(const struct cpu_features *f, const char **why)
+{
+	if (!f->svm) {
+		*why = "this CPU has no AMD-V (SVM)";
+		return false;
+	}
+	if (f->svm_disabled) {
+		*why = "AMD-V (SVM) is disabled by the firmware (VM_CR.SVMDIS)";
+		return false;
+	}
+	if (!f->npt) {
+		*why = "this CPU's AMD-V has no nested paging (NPT)";
+		return false;
+	}
+	svm_has_nrips = f->nrips;
+	return true;
+}
+
+static int svm_alloc_zeroed(unsigned int order, uint64_t *pa, void **va)
+{
+	int ret = page_alloc_pages(order, pa);
+
+	if (ret)
+		return ret;
+	*va = page_alloc_virt(*pa);
+	memset(*va, 0, PAGE_ALLOC_PAGE_SIZE << order);
+	return 0;
+}
+
+/* svm_hw_enable: EFER.SVME and the host save area (APM vol. 2 §15.4). */
+static int svm_hw_enable(void)
+{
+	void *va;
+	int ret;
+
+	ret = svm_alloc_zeroed(0, &svm_host_save_pa, &va);
+	if (ret)
+		return ret;
+	ret = svm_alloc_zeroed(0, &svm_host_vmcb_pa, &va);
+	if (ret)
+		return ret;
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+	wrmsr(MSR_VM_HSAVE_PA, svm_host_save_pa);
+	svm_clgi();
+	svm_vmsave(svm_host_vmcb_pa);
+	return 0;
+}
+
+static int svm_vcpu_init(struct vcpu *v)
+{
+	struct svm_vcpu *s = heap_zalloc(sizeof(*s));
+	struct vmcb_control *c;
+	void *va;
+	int ret;
+
+	if (!s)
+		return -ENOMEM;
+	ret = svm_alloc_zeroed(0, &s->vmcb_pa, &va);
+	if (ret)
+		goto err_free;
+	s->vmcb = va;
+	ret = svm_alloc_zeroed(SVM_IOPM_ORDER, &s->iopm_pa, &va);
+	if (ret)
+		goto err_vmcb;
+	s->iopm = va;
+	ret = svm_alloc_zeroed(SVM_MSRPM_ORDER, &s->msrpm_pa, &va);
+	if (ret)
+		goto err_iopm;
+	s->msrpm = va;
+
+	c = &s->vmcb->control;
+	c->intercept_misc1 = SVM_INTERCEPT_CPUID | SVM_INTERCEPT_IOIO |
+			     SVM_INTERCEPT_MSR | SVM_INTERCEPT_SHUTDOWN |
+			     SVM_INTERCEPT_INVLPGA;
+	c->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL |
+			     SVM_INTERCEPT_VMLOAD | SVM_INTERCEPT_VMSAVE |
+			     SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
+			     SVM_INTERCEPT_SKINIT;
+	c->iopm_base_pa = s->iopm_pa;
+	c->msrpm_base_pa = s->msrpm_pa;
+	c->asid = SVM_GUEST_ASID;
+	c->tlb_control = 1;
+	/* V_INTR_MASKING stays 0: physical interrupts reach the guest's IDT
+	 * directly while it runs (passthrough, APM vol. 2 §15.21.1). */
+	c->vintr = 0;
+	c->np_enable = 1;
+	v->vendor = s;
+	return 0;
+
+err_iopm:
+	page_alloc_free_pages(s->iopm_pa, SVM_IOPM_ORDER);
+err_vmcb:
+	page_alloc_free_pages(s->vmcb_pa, 0);
+err_free:
+	heap_free(s);
+	return ret;
+}
+
+static void svm_set_seg(struct vmcb_seg *seg, uint16_t sel, uint16_t attrib,
+			uint32_t limit, uint64_t base)
+{
+	seg->selector = sel;
+	seg->attrib = attrib;
+	seg->limit = limit;
+	seg->base = base;
+}
+
+/* svm_set_flat32: the state the Linux 32-bit boot protocol asks for:
+ * flat 4 GiB segments __BOOT_CS/__BOOT_DS, CR0.PE only, interrupts off. */
+static void svm_set_flat32(struct vcpu *v, uint32_t eip, uint32_t esi)
+{
+	struct vmcb_save *s = &svm_of(v)->vmcb->save;
+
+	svm_set_seg(&s->cs, 0x10, 0xc9b, 0xffffffff, 0);
+	svm_set_seg(&s->ds, 0x18, 0xc93, 0xffffffff, 0);
+	s->es = s->ss = s->fs = s->gs = s->ds;
+	svm_set_seg(&s->gdtr, 0, 0, 0xffff, 0);
+	svm_set_seg(&s->idtr, 0, 0, 0xffff, 0);
+	svm_set_seg(&s->ldtr, 0, 0x82, 0xffff, 0);
+	svm_set_seg(&s->tr, 0, 0x8b, 0xffff, 0);
+	s->cpl = 0;
+	s->efer = EFER_SVME;
+	s->cr0 = X86_CR0_PE | X86_CR0_ET;
+	s->cr3 = 0;
+	s->cr4 = 0;
+	s->dr6 = 0xffff0ff0;
+	s->dr7 = 0x400;
+	s->g_pat = 0x0007040600070406ull;
+	memset(&v->regs, 0, sizeof(v->regs));
+	v->regs.rip = eip;
+	v->regs.rsi = esi;
+	v->regs.rflags = X86_RFLAGS_FIXED;
+}
+
+static void svm_set_npt_root(struct vcpu *v, uint64_t root_pa)
+{
+	svm_of(v)->vmcb->control.n_cr3 = root_pa;
+	svm_of(v)->vmcb->control.tlb_control = 1;
+}
+
+static void svm_flush_npt(struct vcpu *v)
+{
+	/* No flush-by-ASID under QEMU: flush everything (TLB_CONTROL 1). */
+	svm_of(v)->vmcb->control.tlb_control = 1;
+}
+
+static void svm_intercept_io(struct vcpu *v, uint16_t port, unsigned int count)
+{
+	uint8_t *iopm = svm_of(v)->iopm;
+	unsigned int p;
+
+	for (p = port; p < (unsigned int)port + count && p < 0x10000; p++)
+		iopm[p / 8] |= 1u << (p % 8);
+}
+
+/* MSR permission map: three 2 KiB vectors, 2 bits per MSR (§15.11). */
+static void svm_intercept_msr(struct vcpu *v, uint32_t msr, bool read, bool write)
+{
+	uint8_t *pm = svm_of(v)->msrpm;
+	uint32_t base, bit;
+
+	if (msr <= 0x1fff)
+		base = 0;
+	else if (msr >= 0xc0000000 && msr <= 0xc0001fff)
+		base = 0x800, msr -= 0xc0000000;
+	else if (msr >= 0xc0010000 && msr <= 0xc0011fff)
+		base = 0x1000, msr -= 0xc0010000;
+	else
+		return;	/* outside the map: always intercepted */
+	bit = msr * 2;
+	if (read)
+		pm[base + bit / 8] |= 1u << (bit % 8);
+	if (write)
+		pm[base + (bit + 1) / 8] |= 1u << ((bit + 1) % 8);
+}
+
+static uint64_t svm_rip_after(struct vcpu *v, unsigned int len)
+{
+	if (svm_has_nrips && svm_of(v)->vmcb->control.next_rip)
+		return svm_of(v)->vmcb->control.next_rip;
+	return v->regs.rip + len;
+}
+
+static void svm_decode_exit(struct vcpu *v, struct vcpu_exit *e)
+{
+	struct vmcb_control *c = &svm_of(v)->vmcb->control;
+	uint64_t info1 = c->exit_info1;
+
+	memset(e, 0, sizeof(*e));
+	e->raw_code = c->exit_code;
+	e->raw_info1 = info1;
+	e->raw_info2 = c->exit_info2;
+	switch (c->exit_code) {
+	case SVM_EXIT_CPUID:
+		e->reason = VCPU_EXIT_CPUID;
+		e->next_rip = svm_rip_after(v, 2);
+		break;
+	case SVM_EXIT_IOIO:
+		e->reason = VCPU_EXIT_IO;
+		e->io.port = info1 >> SVM_IOIO_PORT_SHIFT;
+		/* SZ8/SZ16/SZ32 are one-hot bits 4..6. */
+		e->io.size = (info1 >> SVM_IOIO_SIZE_SHIFT) & 7;
+		e->io.in = info1 & SVM_IOIO_IN;
+		e->io.string = info1 & SVM_IOIO_STR;
+		e->io.rep = info1 & SVM_IOIO_REP;
+		e->next_rip = c->exit_info2;	/* IOIO gives it without NRIPS */
+		break;
+	case SVM_EXIT_MSR:
+		e->reason = info1 ? VCPU_EXIT_MSR_WRITE : VCPU_EXIT_MSR_READ;
+		e->next_rip = svm_rip_after(v, 2);
+		break;
+	case SVM_EXIT_VMMCALL:
+		e->reason = VCPU_EXIT_HYPERCALL;
+		e->next_rip = svm_rip_after(v, 3);
+		break;
+	case SVM_EXIT_HLT:
+		e->reason = VCPU_EXIT_HLT;
+		e->next_rip = svm_rip_after(v, 1);
+		break;
+	case SVM_EXIT_NPF:
+		e->reason = VCPU_EXIT_NPF;
+		e->gpa = c->exit_info2;
+		e->write = info1 & 2;
+		break;
+	case SVM_EXIT_SHUTDOWN:
+		e->reason = VCPU_EXIT_SHUTDOWN;
+		break;
+	case SVM_EXIT_VMRUN: case SVM_EXIT_VMLOAD: case SVM_EXIT_VMSAVE:
+	case SVM_EXIT_STGI: case SVM_EXIT_CLGI: case SVM_EXIT_SKINIT:
+	case 0x7a:	/* INVLPGA */
+		e->reason = VCPU_EXIT_VIRT_INSN;
+		break;
+	case SVM_EXIT_INVALID:
+		e->reason = VCPU_EXIT_ENTRY_FAILED;
+		break;
+	default:
+		e->reason = VCPU_EXIT_UNKNOWN;
+		break;
+	}
+}
+
+/*
+ * svm_run: copy RAX/RSP/RIP/RFLAGS into the VMCB, switch worlds, copy them
+ * back and decode the exit. An event whose delivery was cut short by the
+ * exit (EXITINTINFO valid) is re-injected on the next entry (§15.7.2).
+ */
+static void svm_run(struct vcpu *v, struct vcpu_exit *exit)
+{
+	struct svm_vcpu *s = svm_of(v);
+	struct vmcb *vmcb = s->vmcb;
+
+	vmcb->save.rax = v->regs.rax;
+	vmcb->save.rsp = v->regs.rsp;
+	vmcb->save.rip = v->regs.rip;
+	vmcb->save.rflags = v->regs.rflags;
+	svm_clgi();
+	svm_vmrun(&v->regs, s->vmcb_pa, svm_host_vmcb_pa);
+	v->regs.rax = vmcb->save.rax;
+	v->regs.rsp = vmcb->save.rsp;
+	v->regs.rip = vmcb->save.rip;
+	v->regs.rflags = vmcb->save.rflags;
+	vmcb->control.tlb_control = 0;
+	vmcb->control.event_inj = 0;
+	if (vmcb->control.exit_int_info & SVM_EVTINJ_VALID)
+		vmcb->control.event_inj = vmcb->control.exit_int_info;
+	svm_decode_exit(v, exit);
+}
+
+static void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
+				 uint32_t error)
+{
+	uint64_t ev = vector | SVM_EVTINJ_TYPE_EXCP | SVM_EVTINJ_VALID;
+
+	if (has_error)
+		ev |= SVM_EVTINJ_ERR_VALID | ((uint64_t)error << 32);
+	svm_of(v)->vmcb->control.event_inj = ev;
+}
+
+static uint64_t svm_get_efer(struct vcpu *v)
+{
+	return svm_of(v)->vmcb->save.efer & ~(uint64_t)EFER_SVME;
+}
+
+/* The guest's EFER.SVME must stay set or VMRUN fails (§15.5.1). */
+static void svm_set_efer(struct vcpu *v, uint64_t efer)
+{
+	svm_of(v)->vmcb->save.efer = efer | EFER_SVME;
+}
+
+static void svm_dump_seg(const char *name, const struct vmcb_seg *s)
+{
+	printk(PRINTK_ERR, "  %-4s sel %04x attr %03x limit %08x base %016llx\n",
+	       name, s->selector, s->attrib, s->limit, (unsigned long long)s->base);
+}
+
+static void svm_dump(struct vcpu *v)
+{
+	const struct vmcb *vmcb = svm_of(v)->vmcb;
+	const struct vmcb_save *s = &vmcb->save;
+	const struct vmcb_control *c = &vmcb->control;
+
+	printk(PRINTK_ERR, "  CR0 %016llx CR2 %016llx CR3 %016llx CR4 %016llx\n",
+	       (unsigned long long)s->cr0, (unsigned long long)s->cr2,
+	       (unsigned long long)s->cr3, (unsigned long long)s->cr4);
+	printk(PRINTK_ERR, "  EFER %016llx CPL %u exit %#llx info1 %#llx info2 %#llx intinfo %#llx\n",
+	       (unsigned long long)s->efer, s->cpl,
+	       (unsigned long long)c->exit_code, (unsigned long long)c->exit_info1,
+	       (unsigned long long)c->exit_info2, (unsigned long long)c->exit_int_info);
+	svm_dump_seg("CS", &s->cs);
+	svm_dump_seg("SS", &s->ss);
+	svm_dump_seg("DS", &s->ds);
+	svm_dump_seg("GDTR", &s->gdtr);
+	svm_dump_seg("IDTR", &s->idtr);
+	svm_dump_seg("TR", &s->tr);
+}
+
+const struct vcpu_vendor_ops svm_vendor_ops = {
+	.name = "svm",
+	.probe = svm_probe,
+	.hw_enable = svm_hw_enable,
+	.vcpu_init = svm_vcpu_init,
+	.set_flat32 = svm_set_flat32,
+	.set_npt_root = svm_set_npt_root,
+	.flush_npt = svm_flush_npt,
+	.intercept_io = svm_intercept_io,
+	.intercept_msr = svm_intercept_msr,
+	.run = svm_run,
+	.inject_exception = svm_inject_exception,
+	.get_efer = svm_get_efer,
+	.set_efer = svm_set_efer,
+	.dump = svm_dump,
+};

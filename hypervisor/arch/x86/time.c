@@ -1,0 +1,37 @@
+/* Busy-wait delays on PIT channel 2 (gated through port 0x61). */
+#include <stdint.h>
+
+#include <arch/x86/io.h>
+#include <arch/x86/time.h>
+
+#define PIT_HZ		1193182u
+#define PIT_CH2		0x42
+#define PIT_CMD		0x43
+#define PIT_GATE	0x61
+
+/* One-shot of at most 50 ms: mode 0 on channel 2, wait for OUT2 (bit 5). */
+static void time_pit_wait(unsigned int ms)
+{
+	uint32_t count = PIT_HZ / 1000 * ms;
+	uint8_t gate = inb(PIT_GATE);
+	unsigned long spins = 0;
+
+	outb(PIT_GATE, (gate & ~0x02) & ~0x01);	/* speaker off, gate low */
+	outb(PIT_CMD, 0xb0);			/* ch2, lo/hi, mode 0, binary */
+	outb(PIT_CH2, count & 0xff);
+	outb(PIT_CH2, count >> 8);
+	outb(PIT_GATE, (gate & ~0x02) | 0x01);	/* gate high: start counting */
+	while (!(inb(PIT_GATE) & 0x20) && ++spins < 100000000ul)
+		;
+	outb(PIT_GATE, gate);
+}
+
+void time_mdelay(unsigned int ms)
+{
+	while (ms) {
+		unsigned int step = ms > 50 ? 50 : ms;
+
+		time_pit_wait(step);
+		ms -= step;
+	}
+}

@@ -1,0 +1,250 @@
+/* Vendor-neutral vCPU exit handling: CPUID, port I/O, MSRs, crashes. */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "errno.h"
+#include "lib.h"
+#include "printk.h"
+#include <arch/x86/processor.h>
+#include <arch/x86/vcpu.h>
+
+/* CPUID leaves of ours (docs/hypervisor.md): 0x40000000 returns the highest
+ * hypervisor leaf in EAX and "XenolithHVMM" in EBX, ECX, EDX. */
+#define VCPU_CPUID_BASE		0x40000000u
+#define VCPU_CPUID_MAX		0x40000001u
+#define VCPU_CPUID_SIGNATURE	"XenolithHVMM"
+
+static const struct vcpu_vendor_ops *vcpu_vendor;
+static struct vcpu *vcpu_last;
+
+static const struct vcpu_vendor_ops *const vcpu_candidates[] = {
+	&svm_vendor_ops,
+};
+
+const struct vcpu_vendor_ops *vcpu_select_ops(const struct cpu_features *f,
+					      const char **why)
+{
+	unsigned int i;
+
+	*why = "this CPU has no hardware virtualisation we support (AMD-V with nested paging)";
+	for (i = 0; i < LIB_ARRAY_SIZE(vcpu_candidates); i++) {
+		if (vcpu_candidates[i]->probe(f, why)) {
+			vcpu_vendor = vcpu_candidates[i];
+			return vcpu_vendor;
+		}
+	}
+	return NULL;
+}
+
+const struct vcpu_vendor_ops *vcpu_ops(void)
+{
+	return vcpu_vendor;
+}
+
+struct vcpu *vcpu_current(void)
+{
+	return vcpu_last;
+}
+
+int vcpu_create(struct vcpu *v, const char *domain_name, unsigned int id)
+{
+	memset(v, 0, sizeof(*v));
+	v->domain_name = domain_name;
+	v->id = id;
+	return vcpu_vendor->vcpu_init(v);
+}
+
+int vcpu_register_io(struct vcpu *v, uint16_t port, uint16_t count, vcpu_io_fn fn)
+{
+	if (v->nr_io >= VCPU_MAX_IO_HANDLERS)
+		return -ENOSPC;
+	v->io[v->nr_io].port = port;
+	v->io[v->nr_io].count = count;
+	v->io[v->nr_io].fn = fn;
+	v->nr_io++;
+	vcpu_vendor->intercept_io(v, port, count);
+	return 0;
+}
+
+void vcpu_dump(struct vcpu *v)
+{
+	const struct vcpu_regs *r = &v->regs;
+
+	printk(PRINTK_ERR, "%s vcpu%u: RIP %016llx RSP %016llx RFLAGS %08llx (%llu exits)\n",
+	       v->domain_name, v->id, (unsigned long long)r->rip,
+	       (unsigned long long)r->rsp, (unsigned long long)r->rflags,
+	       (unsigned long long)v->exits);
+	printk(PRINTK_ERR, "  RAX %016llx RBX %016llx RCX %016llx RDX %016llx\n",
+	       (unsigned long long)r->rax, (unsigned long long)r->rbx,
+	       (unsigned long long)r->rcx, (unsigned long long)r->rdx);
+	printk(PRINTK_ERR, "  RSI %016llx RDI %016llx RBP %016llx\n",
+	       (unsigned long long)r->rsi, (unsigned long long)r->rdi,
+	       (unsigned long long)r->rbp);
+	printk(PRINTK_ERR, "  R8  %016llx R9  %016llx R10 %016llx R11 %016llx\n",
+	       (unsigned long long)r->r8, (unsigned long long)r->r9,
+	       (unsigned long long)r->r10, (unsigned long long)r->r11);
+	printk(PRINTK_ERR, "  R12 %016llx R13 %016llx R14 %016llx R15 %016llx\n",
+	       (unsigned long long)r->r12, (unsigned long long)r->r13,
+	       (unsigned long long)r->r14, (unsigned long long)r->r15);
+	vcpu_vendor->dump(v);
+}
+
+void vcpu_crash(struct vcpu *v, const char *why)
+{
+	printk_set_sync(true);
+	printk(PRINTK_ERR, "*** %s crashed: %s\n", v->domain_name, why);
+	vcpu_dump(v);
+	printk(PRINTK_ERR, "*** %s is stopped; the hypervisor keeps running "
+	       "(Ctrl-A three times, then 'h' for debug keys)\n", v->domain_name);
+	printk_set_sync(false);
+	v->crashed = true;
+}
+
+/* CPUID as dom0 sees it: native values, plus the hypervisor bit (leaf 1
+ * ECX bit 31), our leaves at 0x40000000 (hiding the emulator's own), and
+ * SVM hidden (0x80000001 ECX bit 2, leaf 0x8000000A): no nested guests. */
+static void vcpu_handle_cpuid(struct vcpu *v)
+{
+	uint32_t leaf = v->regs.rax, sub = v->regs.rcx;
+	struct cpuid_regs r;
+
+	if (leaf >= VCPU_CPUID_BASE && leaf < 0x50000000u) {
+		memset(&r, 0, sizeof(r));
+		if (leaf == VCPU_CPUID_BASE) {
+			r.eax = VCPU_CPUID_MAX;
+			memcpy(&r.ebx, VCPU_CPUID_SIGNATURE, 4);
+			memcpy(&r.ecx, VCPU_CPUID_SIGNATURE + 4, 4);
+			memcpy(&r.edx, VCPU_CPUID_SIGNATURE + 8, 4);
+		}
+	} else {
+		cpuid_count(leaf, sub, &r);
+		if (leaf == 1)
+			r.ecx |= 1u << 31;
+		else if (leaf == 0x80000001)
+			r.ecx &= ~(1u << 2);
+		else if (leaf == 0x8000000a)
+			memset(&r, 0, sizeof(r));
+	}
+	v->regs.rax = r.eax;
+	v->regs.rbx = r.ebx;
+	v->regs.rcx = r.ecx;
+	v->regs.rdx = r.edx;
+}
+
+static void vcpu_handle_io(struct vcpu *v, const struct vcpu_exit *e)
+{
+	uint32_t mask = e->io.size == 1 ? 0xff : e->io.size == 2 ? 0xffff : 0xffffffff;
+	uint32_t val = v->regs.rax & mask;
+	unsigned int i;
+
+	if (e->io.string || e->io.rep) {
+		vcpu_crash(v, "string port I/O to an intercepted port");
+		return;
+	}
+	for (i = 0; i < v->nr_io; i++) {
+		if (e->io.port >= v->io[i].port &&
+		    e->io.port < v->io[i].port + v->io[i].count) {
+			v->io[i].fn(v, e->io.port, e->io.size, e->io.in, &val);
+			break;
+		}
+	}
+	if (i == v->nr_io && e->io.in)
+		val = mask;	/* nothing there: the bus floats */
+	if (e->io.in)
+		v->regs.rax = (v->regs.rax & ~(uint64_t)mask) | (val & mask);
+	v->regs.rip = e->next_rip;
+}
+
+/* MSRs we trap: EFER writes (keep SVME), and the virtualisation MSRs,
+ * which read as "SVM disabled" and ignore writes. Others raise #GP. */
+static void vcpu_handle_msr(struct vcpu *v, const struct vcpu_exit *e)
+{
+	uint32_t msr = v->regs.rcx;
+	uint64_t val = (v->regs.rdx << 32) | (uint32_t)v->regs.rax;
+
+	if (msr == MSR_EFER) {
+		if (e->reason == VCPU_EXIT_MSR_WRITE)
+			vcpu_vendor->set_efer(v, val);
+		else
+			val = vcpu_vendor->get_efer(v);
+	} else if (msr >= 0xc0010114 && msr <= 0xc0010118) {
+		val = msr == MSR_VM_CR ? VM_CR_SVMDIS : 0;
+	} else {
+		vcpu_vendor->inject_exception(v, 13, true, 0);
+		return;
+	}
+	if (e->reason == VCPU_EXIT_MSR_READ) {
+		v->regs.rax = (uint32_t)val;
+		v->regs.rdx = val >> 32;
+	}
+	v->regs.rip = e->next_rip;
+}
+
+static void vcpu_handle_npf(struct vcpu *v, const struct vcpu_exit *e)
+{
+	char why[96];
+
+	if (v->npf_fixup && v->npf_fixup(v, e->gpa)) {
+		vcpu_vendor->flush_npt(v);
+		return;
+	}
+	snprintf(why, sizeof(why), "nested page fault at guest-physical %#llx (%s)",
+		 (unsigned long long)e->gpa, e->write ? "write" : "read");
+	vcpu_crash(v, why);
+}
+
+static void vcpu_handle_exit(struct vcpu *v, const struct vcpu_exit *e)
+{
+	char why[96];
+
+	switch (e->reason) {
+	case VCPU_EXIT_CPUID:
+		vcpu_handle_cpuid(v);
+		v->regs.rip = e->next_rip;
+		break;
+	case VCPU_EXIT_IO:
+		vcpu_handle_io(v, e);
+		break;
+	case VCPU_EXIT_MSR_READ:
+	case VCPU_EXIT_MSR_WRITE:
+		vcpu_handle_msr(v, e);
+		break;
+	case VCPU_EXIT_HYPERCALL:
+		v->regs.rax = (uint64_t)-ENOSYS;
+		v->regs.rip = e->next_rip;
+		break;
+	case VCPU_EXIT_HLT:
+		v->regs.rip = e->next_rip;
+		break;
+	case VCPU_EXIT_NPF:
+		vcpu_handle_npf(v, e);
+		break;
+	case VCPU_EXIT_VIRT_INSN:
+		vcpu_vendor->inject_exception(v, 6, false, 0);
+		break;
+	case VCPU_EXIT_SHUTDOWN:
+		vcpu_crash(v, "triple fault (shutdown)");
+		break;
+	case VCPU_EXIT_ENTRY_FAILED:
+		vcpu_crash(v, "the CPU refused the guest state (VM entry failed)");
+		break;
+	default:
+		snprintf(why, sizeof(why), "unhandled VM exit %#llx (info %#llx, %#llx)",
+			 (unsigned long long)e->raw_code, (unsigned long long)e->raw_info1,
+			 (unsigned long long)e->raw_info2);
+		vcpu_crash(v, why);
+		break;
+	}
+}
+
+void vcpu_run_loop(struct vcpu *v)
+{
+	struct vcpu_exit exit;
+
+	vcpu_last = v;
+	while (!v->crashed) {
+		vcpu_vendor->run(v, &exit);
+		v->exits++;
+		vcpu_handle_exit(v, &exit);
+	}
+}

@@ -1,0 +1,337 @@
+/* dom0: memory split, nested page tables, ACPI, Linux boot, and its vCPU. */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "acpi.h"
+#include "console_setup.h"
+#include "dom0.h"
+#include "errno.h"
+#include "keyhandler.h"
+#include "lib.h"
+#include "linux_boot.h"
+#include "page_alloc.h"
+#include "panic.h"
+#include "printk.h"
+#include <arch/x86/native_boot.h>
+#include <arch/x86/npt.h>
+#include <arch/x86/processor.h>
+#include <arch/x86/time.h>
+#include <arch/x86/uart_share.h>
+#include <arch/x86/vcpu.h>
+
+#define DOM0_4G		0x100000000ull
+#define DOM0_1G		0x40000000ull
+#define DOM0_PAGE	0x1000ull
+
+extern char _start[], _end[];
+
+static struct vcpu dom0_vcpu;
+static struct npt dom0_npt;
+static uint64_t dom0_npt_limit;		/* identity-mapped up to here at boot */
+static struct dom0_plan *dom0_active_plan;
+
+static uint64_t dom0_image_start(void)
+{
+	return (uint64_t)(uintptr_t)_start & ~(DOM0_PAGE - 1);
+}
+
+static uint64_t dom0_image_end(void)
+{
+	return ((uint64_t)(uintptr_t)_end + DOM0_PAGE - 1) & ~(DOM0_PAGE - 1);
+}
+
+/* The pool: the top of the highest RAM range below 4 GiB that holds it. */
+static int dom0_pick_pool(const struct memmap *fw, uint64_t *start)
+{
+	int i;
+
+	for (i = (int)fw->nr - 1; i >= 0; i--) {
+		const struct memmap_range *r = &fw->range[i];
+		uint64_t top = LIB_MIN(r->end, DOM0_4G) & ~(DOM0_PAGE - 1);
+
+		if (r->type != MEMMAP_RAM || top < DOM0_HV_POOL_SIZE)
+			continue;
+		if (top - DOM0_HV_POOL_SIZE >= LIB_MAX(r->start, dom0_image_end())) {
+			*start = top - DOM0_HV_POOL_SIZE;
+			return 0;
+		}
+	}
+	return -ENOMEM;
+}
+
+/* Add the parts of [s, e) outside the holes to map as RAM, lowest first,
+ * at most *budget bytes in all. */
+static void dom0_take(struct memmap *map, uint64_t s, uint64_t e,
+		      const uint64_t (*holes)[2], unsigned int nholes, uint64_t *budget)
+{
+	unsigned int i;
+	uint64_t len;
+
+	for (i = 0; i < nholes; i++) {
+		if (s < holes[i][1] && holes[i][0] < e) {
+			if (s < holes[i][0])
+				dom0_take(map, s, holes[i][0], holes, nholes, budget);
+			if (holes[i][1] < e)
+				dom0_take(map, holes[i][1], e, holes, nholes, budget);
+			return;
+		}
+	}
+	len = LIB_MIN(e - s, *budget);
+	if (len) {
+		memmap_add(map, s, len, MEMMAP_RAM);
+		*budget -= len;
+	}
+}
+
+int dom0_plan_memory(const struct memmap *fw, const struct boot_info *bi,
+		     const struct boot_options *opts, struct dom0_plan *plan,
+		     char *err, size_t errlen)
+{
+	uint64_t total, avail, size, budget, is = dom0_image_start(), ie = dom0_image_end();
+	uint64_t holes[2][2];
+	unsigned int i;
+	int ret;
+
+	memset(plan, 0, sizeof(*plan));
+	plan->fw = *fw;
+	if (dom0_pick_pool(fw, &plan->pool_start)) {
+		lib_strlcpy(err, "not enough RAM below 4 GiB for the hypervisor's own memory", errlen);
+		return -ENOMEM;
+	}
+	plan->pool_end = plan->pool_start + DOM0_HV_POOL_SIZE;
+	total = memmap_total(fw, MEMMAP_RAM);
+	if (total < (ie - is) + DOM0_HV_POOL_SIZE) {
+		lib_strlcpy(err, "not enough RAM for the hypervisor", errlen);
+		return -ENOMEM;
+	}
+	avail = total - (ie - is) - DOM0_HV_POOL_SIZE;
+	ret = memmap_dom0_size(&opts->dom0_mem, avail, &size, err, errlen);
+	if (ret)
+		return ret;
+
+	/* dom0's map: the firmware's non-RAM ranges plus its RAM, lowest first. */
+	holes[0][0] = is;
+	holes[0][1] = ie;
+	holes[1][0] = plan->pool_start;
+	holes[1][1] = plan->pool_end;
+	memmap_init(&plan->dom0);
+	budget = size;
+	for (i = 0; i < fw->nr; i++) {
+		const struct memmap_range *r = &fw->range[i];
+
+		if (r->type != MEMMAP_RAM) {
+			if (r->type != MEMMAP_BAD)
+				memmap_add(&plan->dom0, r->start, r->end - r->start, r->type);
+			continue;
+		}
+		dom0_take(&plan->dom0, r->start, r->end, holes, 2, &budget);
+	}
+	ret = memmap_sanitize(&plan->dom0);
+	if (ret) {
+		lib_strlcpy(err, "dom0's memory map has too many ranges", errlen);
+		return ret;
+	}
+	plan->dom0_bytes = memmap_total(&plan->dom0, MEMMAP_RAM);
+	plan->hidden_bytes = total - plan->dom0_bytes;
+
+	/* The allocator: RAM below 4 GiB that is neither dom0's nor the image,
+	 * minus the modules (read later, wherever the loader put them). */
+	memmap_init(&plan->alloc);
+	for (i = 0; i < fw->nr; i++)
+		if (fw->range[i].type == MEMMAP_RAM)
+			memmap_add(&plan->alloc, fw->range[i].start,
+				   fw->range[i].end - fw->range[i].start, MEMMAP_RAM);
+	memmap_sanitize(&plan->alloc);
+	memmap_clip(&plan->alloc, DOM0_4G);
+	memmap_remove(&plan->alloc, is, ie - is);
+	for (i = 0; i < plan->dom0.nr; i++)
+		if (plan->dom0.range[i].type == MEMMAP_RAM)
+			memmap_remove(&plan->alloc, plan->dom0.range[i].start,
+				      plan->dom0.range[i].end - plan->dom0.range[i].start);
+	for (i = 0; i < bi->nr_modules; i++)
+		memmap_reserve(&plan->alloc, bi->modules[i].start & ~(DOM0_PAGE - 1),
+			       ((bi->modules[i].end + DOM0_PAGE - 1) & ~(DOM0_PAGE - 1)) -
+			       (bi->modules[i].start & ~(DOM0_PAGE - 1)), MEMMAP_RESERVED);
+	memmap_reserve(&plan->alloc, 0, 0x100000, MEMMAP_RESERVED);
+	memmap_page_align(&plan->alloc);
+	return 0;
+}
+
+int dom0_check_modules(const struct boot_info *bi, char *err, size_t errlen)
+{
+	if (bi->nr_modules)
+		return 0;
+	lib_strlcpy(err, "no dom0 kernel: the boot loader passed no modules. Load the dom0 "
+		    "kernel as the first module (GRUB: `module /boot/vmlinuz ARGS`, "
+		    "`module /boot/initrd.gz`; QEMU: -initrd \"vmlinuz ARGS,initrd\")", errlen);
+	return -ENOENT;
+}
+
+static int dom0_npt_map_cb(uint64_t gpa, uint64_t hpa, void *ctx)
+{
+	return npt_map_page(ctx, gpa, hpa);
+}
+
+/* Guest-physical addresses above the boot-time map (64-bit BARs): map the
+ * 2 MiB around gpa identically on first touch. RAM is never up there. */
+static bool dom0_npf_fixup(struct vcpu *v, uint64_t gpa)
+{
+	uint64_t base = gpa & ~(NPT_LARGE_SIZE - 1);
+
+	if (gpa < dom0_npt_limit || gpa >= (1ull << 48))
+		return false;
+	return npt_map_identity(&dom0_npt, base, base + NPT_LARGE_SIZE) == 0;
+}
+
+/* Nested page tables: identity everywhere, the sink over every RAM page
+ * dom0 does not own, then dom0's RAM and ACPI area identity again. */
+static int dom0_build_npt(const struct dom0_plan *plan)
+{
+	const struct memmap *fw = &plan->fw;
+	uint64_t top = DOM0_4G;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < fw->nr; i++)
+		top = LIB_MAX(top, fw->range[i].end);
+	dom0_npt_limit = (top + DOM0_1G - 1) & ~(DOM0_1G - 1);
+	ret = npt_init(&dom0_npt);
+	if (!ret)
+		ret = npt_map_identity(&dom0_npt, 0, dom0_npt_limit);
+	for (i = 0; !ret && i < fw->nr; i++) {
+		const struct memmap_range *r = &fw->range[i];
+
+		if (r->type == MEMMAP_RAM || r->type == MEMMAP_BAD)
+			ret = npt_map_sink(&dom0_npt, r->start & ~(DOM0_PAGE - 1),
+					   (r->end + DOM0_PAGE - 1) & ~(DOM0_PAGE - 1));
+	}
+	for (i = 0; !ret && i < plan->dom0.nr; i++) {
+		const struct memmap_range *r = &plan->dom0.range[i];
+
+		if (r->type == MEMMAP_RAM)
+			ret = npt_map_identity(&dom0_npt, r->start, r->end);
+	}
+	return ret;
+}
+
+static void dom0_key_registers(uint8_t key)
+{
+	if (!dom0_vcpu.vendor) {
+		printk(PRINTK_INFO, "dom0 has no vCPU yet\n");
+		return;
+	}
+	vcpu_dump(&dom0_vcpu);
+}
+
+static void dom0_key_domains(uint8_t key)
+{
+	const struct dom0_plan *p = dom0_active_plan;
+
+	printk(PRINTK_INFO, "Domains:\n");
+	if (!p || !dom0_vcpu.vendor) {
+		printk(PRINTK_INFO, "  (none)\n");
+		return;
+	}
+	printk(PRINTK_INFO, "  dom0: %llu MiB, 1 vCPU, %s, nested tables %llu pages\n",
+	       (unsigned long long)(p->dom0_bytes >> 20),
+	       dom0_vcpu.crashed ? "crashed" : "running",
+	       (unsigned long long)dom0_npt.pages);
+	printk(PRINTK_INFO, "    vcpu0: RIP %016llx, %llu exits\n",
+	       (unsigned long long)dom0_vcpu.regs.rip, (unsigned long long)dom0_vcpu.exits);
+}
+
+static void dom0_load(const struct boot_info *bi, const struct memmap *e820,
+		      uint64_t rsdp, struct linux_boot_result *res)
+{
+	const struct boot_module *k = &bi->modules[0];
+	const struct boot_module *rd = bi->nr_modules > 1 ? &bi->modules[1] : NULL;
+	struct linux_boot_request req = {
+		.kernel_start = k->start, .kernel_end = k->end,
+		.initrd_start = rd ? rd->start : 0, .initrd_end = rd ? rd->end : 0,
+		.cmdline = multiboot_module_cmdline(k->string),
+		.e820 = e820, .acpi_rsdp = rsdp,
+	};
+	char err[128];
+
+	if (linux_boot_load(&req, res, err, sizeof(err)))
+		panic("cannot load dom0: %s (kernel %llu KiB, initrd %llu KiB)", err,
+		      (unsigned long long)((k->end - k->start) >> 10),
+		      (unsigned long long)(rd ? (rd->end - rd->start) >> 10 : 0));
+	printk(PRINTK_INFO, "dom0: Linux boot protocol %u.%02u, kernel at %#llx (%llu KiB "
+	       "reserved), initrd at %#llx (%llu KiB)\n", res->version >> 8, res->version & 0xff,
+	       (unsigned long long)res->kernel_addr, (unsigned long long)(res->kernel_size >> 10),
+	       (unsigned long long)res->initrd_addr,
+	       (unsigned long long)(rd ? (rd->end - rd->start) >> 10 : 0));
+	printk(PRINTK_INFO, "dom0: command line \"%s\"\n", req.cmdline);
+}
+
+void dom0_start(const struct boot_info *bi, const struct boot_options *opts,
+		struct dom0_plan *plan, uint8_t apic_id)
+{
+	const struct vcpu_vendor_ops *ops = vcpu_ops();
+	struct linux_boot_result res;
+	struct acpi_rsdp fw_rsdp;
+	uint64_t rsdp = 0, area;
+	int ret;
+
+	dom0_active_plan = plan;
+	keyhandler_register('d', "dump dom0's vCPU registers", dom0_key_registers);
+	keyhandler_register('q', "dump domains and vCPUs", dom0_key_domains);
+
+	ret = dom0_build_npt(plan);
+	if (ret)
+		panic("dom0: cannot build nested page tables (%d)", ret);
+	if (!acpi_find_rsdp(bi->have_rsdp ? bi->rsdp : NULL, &fw_rsdp)) {
+		ret = page_alloc_pages(1, &area);
+		if (!ret)
+			ret = acpi_build_dom0(&fw_rsdp, area, apic_id, &rsdp);
+		if (!ret) {
+			memmap_add(&plan->dom0, area, ACPI_DOM0_AREA_SIZE, MEMMAP_ACPI);
+			memmap_sanitize(&plan->dom0);
+			ret = npt_map_identity(&dom0_npt, area, area + ACPI_DOM0_AREA_SIZE);
+		}
+		if (ret)
+			panic("dom0: cannot build its ACPI tables (%d)", ret);
+	} else {
+		printk(PRINTK_WARNING, "ACPI: no RSDP found; dom0 boots without ACPI\n");
+	}
+	ret = acpi_shadow_legacy(dom0_npt_map_cb, &dom0_npt);
+	if (ret < 0)
+		panic("dom0: cannot hide the firmware's MP table (%d)", ret);
+
+	dom0_load(bi, &plan->dom0, rsdp, &res);
+
+	ret = vcpu_create(&dom0_vcpu, "dom0", 0);
+	if (ret)
+		panic("dom0: cannot create its vCPU (%d)", ret);
+	ops->set_flat32(&dom0_vcpu, res.entry, res.boot_params);
+	ops->set_npt_root(&dom0_vcpu, dom0_npt.root_pa);
+	ops->intercept_msr(&dom0_vcpu, MSR_EFER, false, true);
+	ops->intercept_msr(&dom0_vcpu, 0xc0010114, true, true);
+	ops->intercept_msr(&dom0_vcpu, 0xc0010115, true, true);
+	ops->intercept_msr(&dom0_vcpu, 0xc0010116, true, true);
+	ops->intercept_msr(&dom0_vcpu, 0xc0010117, true, true);
+	ops->intercept_msr(&dom0_vcpu, 0xc0010118, true, true);
+	dom0_vcpu.npf_fixup = dom0_npf_fixup;
+	if (uart_share_attach(&dom0_vcpu, console_setup_input_port()))
+		printk(PRINTK_WARNING, "dom0: no console UART to share\n");
+
+	printk(PRINTK_INFO, "dom0: %llu MiB RAM (identity-mapped), %llu MiB hidden "
+	       "(hypervisor and guests), 1 vCPU (%s)\n",
+	       (unsigned long long)(plan->dom0_bytes >> 20),
+	       (unsigned long long)(plan->hidden_bytes >> 20), ops->name);
+	printk(PRINTK_INFO, "Starting dom0.\n");
+	printk_flush();
+	console_setup_dom0_started();
+	vcpu_run_loop(&dom0_vcpu);
+}
+
+void dom0_boot_native(const struct boot_info *bi, const struct dom0_plan *plan)
+{
+	struct linux_boot_result res;
+
+	dom0_load(bi, &plan->fw, 0, &res);
+	printk(PRINTK_INFO, "Booting the dom0 kernel natively (no hypervisor).\n");
+	printk_flush();
+	native_boot_jump(res.entry, res.boot_params);
+}

@@ -1,0 +1,99 @@
+/* Single x86 instructions as static inline wrappers, and MSR/CR bit names. */
+#ifndef XENOLITH_ARCH_X86_PROCESSOR_H
+#define XENOLITH_ARCH_X86_PROCESSOR_H
+
+#include <stdint.h>
+
+#define MSR_EFER		0xC0000080
+#define MSR_VM_CR		0xC0010114
+#define MSR_VM_HSAVE_PA		0xC0010117
+#define EFER_SCE		(1u << 0)
+#define EFER_LME		(1u << 8)
+#define EFER_LMA		(1u << 10)
+#define EFER_NXE		(1u << 11)
+#define EFER_SVME		(1u << 12)
+#define VM_CR_SVMDIS		(1u << 4)
+
+#define X86_CR0_PE		(1u << 0)
+#define X86_CR0_ET		(1u << 4)
+#define X86_CR0_NE		(1u << 5)
+#define X86_CR0_PG		(1u << 31)
+#define X86_RFLAGS_FIXED	(1u << 1)
+
+struct cpuid_regs {
+	uint32_t eax, ebx, ecx, edx;
+};
+
+static inline void cpuid_count(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
+{
+	__asm__ volatile("cpuid"
+			 : "=a"(r->eax), "=b"(r->ebx), "=c"(r->ecx), "=d"(r->edx)
+			 : "a"(leaf), "c"(sub));
+}
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t val)
+{
+	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)val),
+			 "d"((uint32_t)(val >> 32)));
+}
+
+static inline uint64_t read_cr0(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t read_cr2(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr2, %0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t read_cr3(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t read_cr4(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void cpu_relax(void)
+{
+	__asm__ volatile("pause" ::: "memory");
+}
+
+static inline __attribute__((noreturn)) void cpu_halt_forever(void)
+{
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+#endif

@@ -1,0 +1,170 @@
+/* Virtual CPUs: guest registers, normalised VM exits and the vendor ops seam. */
+#ifndef XENOLITH_ARCH_X86_VCPU_H
+#define XENOLITH_ARCH_X86_VCPU_H
+
+/* Offsets of struct vcpu_regs for the entry stubs (checked below). */
+#define VCPU_REGS_RAX	0x00
+#define VCPU_REGS_RBX	0x08
+#define VCPU_REGS_RCX	0x10
+#define VCPU_REGS_RDX	0x18
+#define VCPU_REGS_RSI	0x20
+#define VCPU_REGS_RDI	0x28
+#define VCPU_REGS_RBP	0x30
+#define VCPU_REGS_R8	0x38
+#define VCPU_REGS_R9	0x40
+#define VCPU_REGS_R10	0x48
+#define VCPU_REGS_R11	0x50
+#define VCPU_REGS_R12	0x58
+#define VCPU_REGS_R13	0x60
+#define VCPU_REGS_R14	0x68
+#define VCPU_REGS_R15	0x70
+
+#ifndef __ASSEMBLY__
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct vcpu_regs {
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;	/* 0x00 */
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;	/* 0x38 */
+	uint64_t rsp, rip, rflags;			/* 0x78: synced by vendor */
+};
+_Static_assert(offsetof(struct vcpu_regs, rbp) == VCPU_REGS_RBP, "regs layout");
+_Static_assert(offsetof(struct vcpu_regs, r15) == VCPU_REGS_R15, "regs layout");
+_Static_assert(sizeof(struct vcpu_regs) == 0x90, "regs size");
+
+enum vcpu_exit_reason {
+	VCPU_EXIT_NONE,
+	VCPU_EXIT_CPUID,
+	VCPU_EXIT_IO,
+	VCPU_EXIT_MSR_READ,
+	VCPU_EXIT_MSR_WRITE,
+	VCPU_EXIT_HYPERCALL,
+	VCPU_EXIT_HLT,
+	VCPU_EXIT_NPF,		/* nested page fault: gpa, write */
+	VCPU_EXIT_VIRT_INSN,	/* guest used a virtualisation instruction */
+	VCPU_EXIT_SHUTDOWN,	/* triple fault */
+	VCPU_EXIT_ENTRY_FAILED,	/* the CPU refused the guest state */
+	VCPU_EXIT_UNKNOWN,
+};
+
+/* One VM exit, in vendor-neutral terms (filled by ops->run). */
+struct vcpu_exit {
+	enum vcpu_exit_reason reason;
+	uint64_t raw_code;		/* vendor exit code, for reports */
+	uint64_t raw_info1, raw_info2;
+	uint64_t next_rip;		/* RIP after the instruction, 0 unknown */
+	struct {
+		uint16_t port;
+		uint8_t size;		/* 1, 2 or 4 */
+		bool in, string, rep;
+	} io;
+	uint64_t gpa;			/* NPF */
+	bool write;			/* NPF */
+};
+
+struct vcpu;
+
+/* CPU facts the vendor probes need (arch/x86/cpu.c). */
+struct cpu_features {
+	char vendor[13];
+	uint32_t max_leaf, max_ext_leaf;
+	uint8_t apic_id;
+	bool svm, svm_disabled, npt, nrips;
+	bool vmx;
+};
+
+/*
+ * The vendor seam (STYLE.md rule 4): one table per vendor, chosen once from
+ * CPUID by vcpu_select_ops(). Common code calls only these.
+ */
+struct vcpu_vendor_ops {
+	const char *name;
+	/* probe: usable on this CPU? If not, *why names what is missing. */
+	bool (*probe)(const struct cpu_features *f, const char **why);
+	/* hw_enable: turn virtualisation on for this CPU. 0 or -errno. */
+	int (*hw_enable)(void);
+	/* vcpu_init: allocate and fill the control structures. 0 or -errno. */
+	int (*vcpu_init)(struct vcpu *v);
+	/* set_flat32: 32-bit flat protected mode, paging off (Linux boot protocol). */
+	void (*set_flat32)(struct vcpu *v, uint32_t eip, uint32_t esi);
+	/* set_npt_root: the nested page tables' root (physical). */
+	void (*set_npt_root)(struct vcpu *v, uint64_t root_pa);
+	/* flush_npt: the nested tables changed; flush before the next entry. */
+	void (*flush_npt)(struct vcpu *v);
+	/* intercept_io: trap guest accesses to ports [port, port+count). */
+	void (*intercept_io)(struct vcpu *v, uint16_t port, unsigned int count);
+	/* intercept_msr: trap reads and/or writes of msr. */
+	void (*intercept_msr)(struct vcpu *v, uint32_t msr, bool read, bool write);
+	/* run: enter the guest, return on the next exit it does not absorb. */
+	void (*run)(struct vcpu *v, struct vcpu_exit *exit);
+	/* inject_exception: deliver vector at the next entry. */
+	void (*inject_exception)(struct vcpu *v, uint8_t vector, bool has_error,
+				 uint32_t error);
+	/* get_efer/set_efer: the guest's EFER as it sees it. */
+	uint64_t (*get_efer)(struct vcpu *v);
+	void (*set_efer)(struct vcpu *v, uint64_t efer);
+	/* dump: print control registers, segments and vendor state. */
+	void (*dump)(struct vcpu *v);
+};
+
+/* Port I/O handler: *val is the value read (in) or written (out). */
+typedef void (*vcpu_io_fn)(struct vcpu *v, uint16_t port, unsigned int size,
+			   bool in, uint32_t *val);
+
+#define VCPU_MAX_IO_HANDLERS 8
+
+struct vcpu {
+	struct vcpu_regs regs;		/* this vCPU's thread only */
+	unsigned int id;
+	const char *domain_name;	/* for reports: "dom0" */
+	void *vendor;			/* vendor state (struct svm_vcpu) */
+	bool crashed;
+	uint64_t exits;			/* statistics */
+	unsigned int nr_io;
+	struct {
+		uint16_t port, count;
+		vcpu_io_fn fn;
+	} io[VCPU_MAX_IO_HANDLERS];
+	/* nested page fault on a GPA nobody maps: return true if fixed. */
+	bool (*npf_fixup)(struct vcpu *v, uint64_t gpa);
+};
+
+extern const struct vcpu_vendor_ops svm_vendor_ops;
+
+/* cpu_detect: fill *f from CPUID/MSRs of this CPU. */
+void cpu_detect(struct cpu_features *f);
+
+/*
+ * vcpu_select_ops: the vendor ops usable on this CPU, or NULL with *why
+ * saying what is missing (one sentence). Boot CPU.
+ */
+const struct vcpu_vendor_ops *vcpu_select_ops(const struct cpu_features *f,
+					      const char **why);
+
+/* vcpu_create: init v for the selected vendor. 0 or -errno. */
+int vcpu_create(struct vcpu *v, const char *domain_name, unsigned int id);
+
+/* vcpu_register_io: trap ports [port, port+count) to fn. 0 or -ENOSPC. */
+int vcpu_register_io(struct vcpu *v, uint16_t port, uint16_t count, vcpu_io_fn fn);
+
+/* vcpu_ops: the vendor ops in use (after vcpu_select_ops). */
+const struct vcpu_vendor_ops *vcpu_ops(void);
+
+/*
+ * vcpu_run_loop: run v until it crashes (returns then; the report has been
+ * printed). Handles the exits common to every vendor.
+ */
+void vcpu_run_loop(struct vcpu *v);
+
+/* vcpu_crash: mark v crashed and print why with a register dump. */
+void vcpu_crash(struct vcpu *v, const char *why);
+
+/* vcpu_dump: the register dump of v (debug key, crash report). */
+void vcpu_dump(struct vcpu *v);
+
+/* vcpu_current: the vCPU last run on this CPU (debug keys), or NULL. */
+struct vcpu *vcpu_current(void);
+
+#endif
+#endif

@@ -1,0 +1,61 @@
+/* dom0.h - building and running the privileged domain (dom0). */
+#ifndef XENOLITH_DOM0_H
+#define XENOLITH_DOM0_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cmdline.h"
+#include "memmap.h"
+#include "multiboot.h"
+
+/* Memory the hypervisor keeps for itself below 4 GiB (tables, heap). */
+#define DOM0_HV_POOL_SIZE (16ull << 20)
+
+/*
+ * How physical memory is split at boot. dom0 gets the lowest RAM (its
+ * pages are identity-mapped: guest-physical = host-physical); the
+ * hypervisor image and pool, and RAM kept for other guests, are not in
+ * dom0's map. Filled by dom0_plan_memory() on the boot CPU.
+ */
+struct dom0_plan {
+	struct memmap fw;		/* the machine's map (after mem=, badpage=) */
+	struct memmap dom0;		/* dom0's e820 (RAM: what dom0 owns) */
+	struct memmap alloc;		/* RAM below 4 GiB for the page allocator */
+	uint64_t dom0_bytes;		/* RAM in dom0's map */
+	uint64_t hidden_bytes;		/* RAM dom0 does not see (hypervisor, guests) */
+	uint64_t pool_start, pool_end;	/* the hypervisor's pool */
+};
+
+/*
+ * dom0_plan_memory: split fw (sanitized) by dom0_mem= into *plan. Returns
+ * 0, or -ENOMEM with a sentence in err (dom0_mem= larger than the RAM,
+ * not enough RAM for the hypervisor). Boot CPU, before page_alloc_init().
+ */
+int dom0_plan_memory(const struct memmap *fw, const struct boot_info *bi,
+		     const struct boot_options *opts, struct dom0_plan *plan,
+		     char *err, size_t errlen);
+
+/*
+ * dom0_check_modules: a sentence in err and -ENOENT when the loader gave no
+ * kernel module; 0 otherwise.
+ */
+int dom0_check_modules(const struct boot_info *bi, char *err, size_t errlen);
+
+/*
+ * dom0_start: build dom0 (nested page tables, ACPI, Linux boot protocol)
+ * and run it. Returns only if dom0 crashed (after the report); the caller
+ * then keeps the console alive. Panics on a build error. Boot CPU.
+ */
+void dom0_start(const struct boot_info *bi, const struct boot_options *opts,
+		struct dom0_plan *plan, uint8_t apic_id);
+
+/*
+ * dom0_boot_native: no usable virtualisation: boot the dom0 kernel on the
+ * bare machine (the whole memory map, firmware ACPI) after a countdown.
+ * Does not return; panics if the kernel cannot be loaded. Boot CPU.
+ */
+void dom0_boot_native(const struct boot_info *bi, const struct dom0_plan *plan)
+	__attribute__((noreturn));
+
+#endif

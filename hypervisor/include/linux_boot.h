@@ -1,0 +1,122 @@
+/* linux_boot.h - the Linux x86 boot protocol: bzImage header, zero page. */
+#ifndef XENOLITH_LINUX_BOOT_H
+#define XENOLITH_LINUX_BOOT_H
+
+#include <stdint.h>
+
+#include "memmap.h"
+
+/* Setup header at offset 0x1f1 of a bzImage (Documentation/arch/x86/boot.rst). */
+struct linux_setup_header {
+	uint8_t setup_sects;		/* 0x1f1 */
+	uint16_t root_flags;		/* 0x1f2 */
+	uint32_t syssize;		/* 0x1f4 */
+	uint16_t ram_size;		/* 0x1f8 */
+	uint16_t vid_mode;		/* 0x1fa */
+	uint16_t root_dev;		/* 0x1fc */
+	uint16_t boot_flag;		/* 0x1fe: 0xaa55 */
+	uint16_t jump;			/* 0x200 */
+	uint32_t header;		/* 0x202: "HdrS" */
+	uint16_t version;		/* 0x206 */
+	uint32_t realmode_swtch;	/* 0x208 */
+	uint16_t start_sys_seg;		/* 0x20c */
+	uint16_t kernel_version;	/* 0x20e */
+	uint8_t type_of_loader;		/* 0x210 */
+	uint8_t loadflags;		/* 0x211 */
+	uint16_t setup_move_size;	/* 0x212 */
+	uint32_t code32_start;		/* 0x214 */
+	uint32_t ramdisk_image;		/* 0x218 */
+	uint32_t ramdisk_size;		/* 0x21c */
+	uint32_t bootsect_kludge;	/* 0x220 */
+	uint16_t heap_end_ptr;		/* 0x224 */
+	uint8_t ext_loader_ver;		/* 0x226 */
+	uint8_t ext_loader_type;	/* 0x227 */
+	uint32_t cmd_line_ptr;		/* 0x228 */
+	uint32_t initrd_addr_max;	/* 0x22c */
+	uint32_t kernel_alignment;	/* 0x230 */
+	uint8_t relocatable_kernel;	/* 0x234 */
+	uint8_t min_alignment;		/* 0x235 */
+	uint16_t xloadflags;		/* 0x236 */
+	uint32_t cmdline_size;		/* 0x238 */
+	uint32_t hardware_subarch;	/* 0x23c */
+	uint64_t hardware_subarch_data;	/* 0x240 */
+	uint32_t payload_offset;	/* 0x248 */
+	uint32_t payload_length;	/* 0x24c */
+	uint64_t setup_data;		/* 0x250 */
+	uint64_t pref_address;		/* 0x258 */
+	uint32_t init_size;		/* 0x260 */
+	uint32_t handover_offset;	/* 0x264 */
+	uint32_t kernel_info_offset;	/* 0x268 */
+} __attribute__((packed));
+_Static_assert(sizeof(struct linux_setup_header) == 0x26c - 0x1f1, "setup header size");
+
+struct linux_e820_entry {
+	uint64_t addr;			/* 0x00 */
+	uint64_t size;			/* 0x08 */
+	uint32_t type;			/* 0x10 */
+} __attribute__((packed));
+_Static_assert(sizeof(struct linux_e820_entry) == 20, "e820 entry size");
+
+#define LINUX_E820_MAX 128
+
+/* The zero page (arch/x86/include/uapi/asm/bootparam.h), fields we set. */
+struct linux_boot_params {
+	uint8_t orig_x;			/* 0x000: screen_info */
+	uint8_t orig_y;			/* 0x001 */
+	uint16_t ext_mem_k;		/* 0x002 */
+	uint16_t orig_video_page;	/* 0x004 */
+	uint8_t orig_video_mode;	/* 0x006 */
+	uint8_t orig_video_cols;	/* 0x007 */
+	uint8_t screen_pad1[0x00e - 0x008];
+	uint8_t orig_video_lines;	/* 0x00e */
+	uint8_t orig_video_isVGA;	/* 0x00f */
+	uint16_t orig_video_points;	/* 0x010 */
+	uint8_t pad1[0x070 - 0x012];
+	uint64_t acpi_rsdp_addr;	/* 0x070 */
+	uint8_t pad2[0x0c0 - 0x078];
+	uint32_t ext_ramdisk_image;	/* 0x0c0 */
+	uint32_t ext_ramdisk_size;	/* 0x0c4 */
+	uint32_t ext_cmd_line_ptr;	/* 0x0c8 */
+	uint8_t pad3[0x1e8 - 0x0cc];
+	uint8_t e820_entries;		/* 0x1e8 */
+	uint8_t pad4[0x1ef - 0x1e9];
+	uint8_t sentinel;		/* 0x1ef: must stay 0 */
+	uint8_t pad5;			/* 0x1f0 */
+	struct linux_setup_header hdr;	/* 0x1f1 */
+	uint8_t pad6[0x2d0 - 0x26c];
+	struct linux_e820_entry e820_table[LINUX_E820_MAX];	/* 0x2d0 */
+	uint8_t pad7[0x1000 - 0xcd0];
+} __attribute__((packed));
+_Static_assert(sizeof(struct linux_boot_params) == 4096, "boot_params size");
+
+/* What to boot and where the loader may put it. */
+struct linux_boot_request {
+	uint64_t kernel_start, kernel_end;	/* bzImage module */
+	uint64_t initrd_start, initrd_end;	/* 0, 0: no initrd */
+	const char *cmdline;
+	const struct memmap *e820;	/* the map the kernel gets; RAM there is
+					   what the kernel may be placed in */
+	uint64_t acpi_rsdp;		/* 0: let the kernel search */
+};
+
+struct linux_boot_result {
+	uint32_t entry;			/* 32-bit entry (code32_start) */
+	uint32_t boot_params;		/* physical address of the zero page */
+	uint64_t kernel_addr, kernel_size;	/* load address, init_size */
+	uint64_t initrd_addr;
+	uint16_t version;		/* boot protocol version */
+};
+
+/*
+ * linux_boot_load: check the bzImage, copy its protected-mode part to its
+ * preferred address (16 MiB for relocatable kernels), move the initrd to
+ * the top of RAM below 4 GiB / initrd_addr_max, write the command line and
+ * the zero page (e820 from req->e820, ACPI RSDP) at 0x8000-0xa000. Memory
+ * outside req->e820's RAM is never written. Returns 0, or -EINVAL (not a
+ * bzImage, or protocol < 2.10) / -ENOSPC (kernel or initrd do not fit;
+ * err says which) with a sentence in err. Boot CPU.
+ */
+int linux_boot_load(const struct linux_boot_request *req,
+		    struct linux_boot_result *res, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,156 @@
+/* Start of day: loader info, memory, console, CPU checks, then dom0. */
+#include <stdint.h>
+
+#include "cmdline.h"
+#include "console_setup.h"
+#include "dom0.h"
+#include "heap.h"
+#include "keyhandler.h"
+#include "lib.h"
+#include "memmap.h"
+#include "multiboot.h"
+#include "page_alloc.h"
+#include "panic.h"
+#include "printk.h"
+#include "version.h"
+#include <arch/x86/desc.h>
+#include <arch/x86/processor.h>
+#include <arch/x86/time.h>
+#include <arch/x86/uart_share.h>
+#include <arch/x86/vcpu.h>
+
+#define MAIN_NATIVE_COUNTDOWN 3
+
+/* One of each, filled once by the boot CPU: too big for the boot stack. */
+static struct boot_info main_boot_info;
+static struct boot_options main_opts;
+static struct memmap main_fw_map;
+static struct dom0_plan main_plan;
+
+static void main_print_map(const char *title, const struct memmap *map)
+{
+	unsigned int i;
+
+	printk(PRINTK_INFO, "%s\n", title);
+	for (i = 0; i < map->nr; i++)
+		printk(PRINTK_INFO, "  %016llx - %016llx %s\n",
+		       (unsigned long long)map->range[i].start,
+		       (unsigned long long)map->range[i].end,
+		       memmap_type_name(map->range[i].type));
+}
+
+static void main_key_memory(uint8_t key)
+{
+	printk(PRINTK_INFO, "Memory: dom0 %llu MiB, hidden from dom0 %llu MiB, "
+	       "hypervisor pool %#llx-%#llx\n",
+	       (unsigned long long)(main_plan.dom0_bytes >> 20),
+	       (unsigned long long)(main_plan.hidden_bytes >> 20),
+	       (unsigned long long)main_plan.pool_start,
+	       (unsigned long long)main_plan.pool_end);
+	page_alloc_dump();
+	heap_dump();
+}
+
+static void main_key_reboot(uint8_t key)
+{
+	printk(PRINTK_INFO, "Rebooting the machine (debug key).\n");
+	panic_machine_reboot();
+}
+
+/* The machine's map after mem= and badpage=. */
+static void main_memory(const struct boot_info *bi, const struct boot_options *opts)
+{
+	char err[160];
+	int ret;
+
+	main_fw_map = bi->map;
+	memmap_clip(&main_fw_map, opts->mem_limit);
+	if (memmap_mark_badpages(&main_fw_map, opts->badpages, opts->nr_badpages) < 0)
+		printk(PRINTK_WARNING, "badpage=: too many ranges, some pages not excluded\n");
+	memmap_page_align(&main_fw_map);
+	main_print_map(bi->map_source ? "Memory map from the boot loader:" : "Memory map:",
+		       &main_fw_map);
+
+	ret = dom0_plan_memory(&main_fw_map, bi, opts, &main_plan, err, sizeof(err));
+	if (ret)
+		panic("memory: %s", err);
+	ret = page_alloc_init(&main_plan.alloc, 0);
+	if (ret)
+		panic("memory: cannot set up the page allocator (%d)", ret);
+	printk(PRINTK_INFO, "Memory: %llu MiB RAM, dom0 %llu MiB, hypervisor and guests %llu MiB "
+	       "(%llu MiB for the allocator)\n",
+	       (unsigned long long)(memmap_total(&main_fw_map, MEMMAP_RAM) >> 20),
+	       (unsigned long long)(main_plan.dom0_bytes >> 20),
+	       (unsigned long long)(main_plan.hidden_bytes >> 20),
+	       (unsigned long long)((page_alloc_total_count() << 12) >> 20));
+}
+
+/* No usable virtualisation: one line, a countdown, then dom0's kernel on
+ * the bare machine so that the CD still boots. */
+static void main_native_fallback(const char *why)
+{
+	int s;
+
+	printk(PRINTK_WARNING, "Xenolith: %s; booting the dom0 kernel natively "
+	       "(without the hypervisor) in %d seconds\n", why, MAIN_NATIVE_COUNTDOWN);
+	for (s = MAIN_NATIVE_COUNTDOWN; s > 0; s--) {
+		printk(PRINTK_INFO, "%d...\n", s);
+		time_mdelay(1000);
+	}
+	dom0_boot_native(&main_boot_info, &main_plan);
+}
+
+/*
+ * start_xenolith: called once by head.S on the boot CPU in long mode with
+ * the first 4 GiB identity-mapped, interrupts off.
+ */
+void start_xenolith(uint32_t magic, uint32_t info)
+{
+	const struct vcpu_vendor_ops *ops;
+	struct cpu_features cpu;
+	const char *why;
+	char err[320];
+	int ret;
+
+	gdt_init();
+	idt_init();
+	printk(PRINTK_INFO, "%s\n", version_banner);
+
+	ret = multiboot_parse(magic, info, &main_boot_info);
+	cmdline_parse(ret ? NULL : main_boot_info.cmdline, &main_opts);
+	panic_set_noreboot(main_opts.noreboot);
+	console_setup(&main_opts, (volatile uint16_t *)0xb8000);
+	if (ret)
+		panic("no usable multiboot information (magic %#x): boot Xenolith with GRUB "
+		      "(multiboot or multiboot2), syslinux mboot.c32 or qemu -kernel", magic);
+	printk(PRINTK_INFO, "Booted by %s (multiboot%s), command line \"%s\"\n",
+	       main_boot_info.loader[0] ? main_boot_info.loader : "an unnamed loader",
+	       main_boot_info.flavour == 2 ? "2" : "", main_boot_info.cmdline);
+
+	main_memory(&main_boot_info, &main_opts);
+	keyhandler_register('m', "memory summary", main_key_memory);
+	keyhandler_register('R', "reboot the machine", main_key_reboot);
+
+	if (dom0_check_modules(&main_boot_info, err, sizeof(err)))
+		panic("%s", err);
+
+	cpu_detect(&cpu);
+	printk(PRINTK_INFO, "CPU: %s, APIC id %u, SVM %s, NPT %s, NRIP save %s\n",
+	       cpu.vendor, cpu.apic_id, cpu.svm ? "yes" : "no", cpu.npt ? "yes" : "no",
+	       cpu.nrips ? "yes" : "no");
+	ops = vcpu_select_ops(&cpu, &why);
+	if (!ops)
+		main_native_fallback(why);
+	ret = ops->hw_enable();
+	if (ret)
+		panic("cannot enable %s on this CPU (%d)", ops->name, ret);
+	printk(PRINTK_INFO, "Virtualisation: %s with nested paging\n", ops->name);
+
+	dom0_start(&main_boot_info, &main_opts, &main_plan, cpu.apic_id);
+
+	/* dom0 crashed: keep the console (debug keys) alive. */
+	for (;;) {
+		uart_share_poll();
+		cpu_relax();
+	}
+}
