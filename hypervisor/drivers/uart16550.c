@@ -103,30 +103,70 @@ int uart16550_init(struct uart16550 *u, const struct cmdline_com *cfg)
 	return 0;
 }
 
-void uart16550_putc(struct uart16550 *u, uint8_t c)
+/* uart16550_tx: poll THRE (bounded), then send c. */
+static void uart16550_tx(struct uart16550 *u, uint8_t c)
 {
 	unsigned int spin;
 
-	if (!u->present)
-		return;
 	for (spin = 0; spin < UART_TX_SPIN; spin++)
 		if (inb(u->io_base + UART_LSR) & UART_LSR_THRE)
 			break;
 	outb(u->io_base + UART_THR, c);
 }
 
+/*
+ * uart16550_dlab_off: dom0 drives the same port and may have left the
+ * divisor latch open (DLAB set), where a write to offset 0 would change
+ * the baud rate instead of sending. Close it for our output; returns the
+ * LCR value to restore afterwards.
+ */
+static uint8_t uart16550_dlab_off(struct uart16550 *u)
+{
+	uint8_t lcr = inb(u->io_base + UART_LCR);
+
+	if (lcr & UART_LCR_DLAB)
+		outb(u->io_base + UART_LCR, lcr & ~UART_LCR_DLAB);
+	return lcr;
+}
+
+static void uart16550_dlab_restore(struct uart16550 *u, uint8_t lcr)
+{
+	if (lcr & UART_LCR_DLAB)
+		outb(u->io_base + UART_LCR, lcr);
+}
+
+void uart16550_putc(struct uart16550 *u, uint8_t c)
+{
+	uint8_t lcr;
+
+	if (!u->present)
+		return;
+	lcr = uart16550_dlab_off(u);
+	uart16550_tx(u, c);
+	uart16550_dlab_restore(u, lcr);
+}
+
 void uart16550_write(struct uart16550 *u, const char *s, size_t len)
 {
+	uint8_t lcr;
+
+	if (!u->present)
+		return;
+	lcr = uart16550_dlab_off(u);
 	while (len--) {
 		if (*s == '\n')
-			uart16550_putc(u, '\r');
-		uart16550_putc(u, (uint8_t)*s++);
+			uart16550_tx(u, '\r');
+		uart16550_tx(u, (uint8_t)*s++);
 	}
+	uart16550_dlab_restore(u, lcr);
 }
 
 int uart16550_getc(struct uart16550 *u)
 {
-	if (!u->present || !(inb(u->io_base + UART_LSR) & UART_LSR_DR))
+	/* With the divisor latch open (dom0 programming the port), offset 0
+	 * is the divisor, not received data. */
+	if (!u->present || (inb(u->io_base + UART_LCR) & UART_LCR_DLAB) ||
+	    !(inb(u->io_base + UART_LSR) & UART_LSR_DR))
 		return -EAGAIN;
 	return inb(u->io_base + UART_RBR);
 }
