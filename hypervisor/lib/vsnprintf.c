@@ -197,8 +197,14 @@ static void fmt_convert(struct fmt_out *o, struct fmt_spec *sp, char c,
 	}
 	case 'o': {
 		uint64_t v = fmt_unsigned_arg(ap, len);
+		int digits = 0;
 
-		fmt_number(o, sp, v, false, 8, false, sp->alt && v ? "0" : NULL);
+		/* '#': raise the precision so the first digit is a 0. */
+		for (uint64_t t = v; t; t /= 8)
+			digits++;
+		if (sp->alt && sp->precision <= digits)
+			sp->precision = digits + 1;
+		fmt_number(o, sp, v, false, 8, false, NULL);
 		break;
 	}
 	case 'p': {

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdbool.h>
 
 #include "lib.h"
 
@@ -86,6 +87,63 @@ static void test_truncation(void **state)
 	assert_int_equal(n, 5);
 }
 
+/*
+ * Compare with the host C library over every combination of flags, widths
+ * and precisions for integer conversions. lib_rename.h turned the name
+ * snprintf into ours; undo that here to reach the C library's.
+ */
+#undef snprintf
+int snprintf(char *buf, size_t size, const char *fmt, ...);
+
+static void test_matches_libc(void **state)
+{
+	static const char *const flags[] = { "", "-", "0", "+", " ", "#", "-+" };
+	static const char *const widths[] = { "", "1", "5", "20" };
+	static const char *const precs[] = { "", ".0", ".3", ".12" };
+	static const char *const convs[] = { "d", "u", "x", "X", "o", "lld",
+					      "llx", "hhd", "hu", "zu" };
+	static const long long values[] = { 0, 1, -1, 42, -42, 255, 65536,
+					    2147483647, -2147483648LL,
+					    0x7fffffffffffffffLL };
+	unsigned int checked = 0;
+
+	(void)state;
+	for (size_t f = 0; f < sizeof(flags) / sizeof(flags[0]); f++)
+	for (size_t w = 0; w < sizeof(widths) / sizeof(widths[0]); w++)
+	for (size_t p = 0; p < sizeof(precs) / sizeof(precs[0]); p++)
+	for (size_t c = 0; c < sizeof(convs) / sizeof(convs[0]); c++)
+	for (size_t v = 0; v < sizeof(values) / sizeof(values[0]); v++) {
+		char fmt[32], ours[64], theirs[64];
+		int n1, n2;
+		bool is_ll = convs[c][0] == 'l', is_z = convs[c][0] == 'z';
+
+		/* '#' with %d/%u and '+'/' ' with unsigned are undefined. */
+		if ((strchr(flags[f], '#') && strchr("du", convs[c][strlen(convs[c]) - 1])) ||
+		    ((strchr(flags[f], '+') || strchr(flags[f], ' ')) &&
+		     !strchr(convs[c], 'd')))
+			continue;
+		test_snprintf(fmt, sizeof(fmt), "[%%%s%s%s%s]", flags[f],
+			      widths[w], precs[p], convs[c]);
+		if (is_ll) {
+			n1 = test_snprintf(ours, sizeof(ours), fmt, values[v]);
+			n2 = snprintf(theirs, sizeof(theirs), fmt, values[v]);
+		} else if (is_z) {
+			n1 = test_snprintf(ours, sizeof(ours), fmt, (size_t)values[v]);
+			n2 = snprintf(theirs, sizeof(theirs), fmt, (size_t)values[v]);
+		} else {
+			n1 = test_snprintf(ours, sizeof(ours), fmt, (int)values[v]);
+			n2 = snprintf(theirs, sizeof(theirs), fmt, (int)values[v]);
+		}
+		if (n1 != n2 || strcmp(ours, theirs))
+			print_error("format %s value %lld: ours '%s' libc '%s'\n",
+				    fmt, values[v], ours, theirs);
+		assert_int_equal(n1, n2);
+		assert_string_equal(ours, theirs);
+		checked++;
+	}
+	assert_true(checked > 5000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -93,6 +151,7 @@ int main(void)
 		cmocka_unit_test(test_width_and_flags),
 		cmocka_unit_test(test_strings_chars_pointers),
 		cmocka_unit_test(test_truncation),
+		cmocka_unit_test(test_matches_libc),
 	};
 
 	return cmocka_run_group_tests_name("vsnprintf", tests, NULL, NULL);
