@@ -286,7 +286,31 @@ static int dom0_mem_fail(char *err, size_t errlen, const char *fmt, ...)
 	return -ENOMEM;
 }
 
-#define KIB(x) ((unsigned long long)((x) >> 10))
+/* dom0_mem_fmt: bytes in the largest of G, M, K that divides them
+ * exactly (so the numbers read like the option), "<n>B" otherwise. */
+struct dom0_mem_str {
+	char s[24];
+};
+
+static struct dom0_mem_str dom0_mem_fmt(uint64_t bytes)
+{
+	static const char units[] = { 'G', 'M', 'K' };
+	struct dom0_mem_str out;
+
+	for (unsigned int i = 0; i < sizeof(units); i++) {
+		unsigned int shift = 30 - 10 * i;
+
+		if (bytes && !(bytes & ((1ull << shift) - 1))) {
+			snprintf(out.s, sizeof(out.s), "%llu%c",
+				 (unsigned long long)(bytes >> shift), units[i]);
+			return out;
+		}
+	}
+	snprintf(out.s, sizeof(out.s), "%lluB", (unsigned long long)bytes);
+	return out;
+}
+
+#define SZ(x) (dom0_mem_fmt(x).s)
 
 int memmap_dom0_size(const struct cmdline_dom0_mem *spec, uint64_t avail,
 		     uint64_t *size, char *err, size_t errlen)
@@ -297,14 +321,14 @@ int memmap_dom0_size(const struct cmdline_dom0_mem *spec, uint64_t avail,
 	if (spec->amount.set && spec->amount.negative) {
 		if (spec->amount.bytes >= avail)
 			return dom0_mem_fail(err, errlen,
-				"dom0_mem=-%lluK leaves nothing for dom0: only %lluK are available",
-				KIB(spec->amount.bytes), KIB(avail));
+				"dom0_mem=-%s leaves nothing for dom0: only %s are available",
+				SZ(spec->amount.bytes), SZ(avail));
 		nr = avail - spec->amount.bytes;
 	} else if (spec->amount.set) {
 		if (spec->amount.bytes > avail)
 			return dom0_mem_fail(err, errlen,
-				"dom0_mem=%lluK is more than the %lluK available",
-				KIB(spec->amount.bytes), KIB(avail));
+				"dom0_mem=%s is more than the %s available",
+				SZ(spec->amount.bytes), SZ(avail));
 		nr = spec->amount.bytes;
 	} else {
 		nr = avail - LIB_MIN(avail / 16, DOM0_MEM_RESERVE_MAX);
@@ -313,21 +337,21 @@ int memmap_dom0_size(const struct cmdline_dom0_mem *spec, uint64_t avail,
 		min = dom0_mem_resolve(&spec->min, avail);
 		if (min > avail)
 			return dom0_mem_fail(err, errlen,
-				"dom0_mem=min:%lluK is more than the %lluK available",
-				KIB(min), KIB(avail));
+				"dom0_mem=min:%s is more than the %s available",
+				SZ(min), SZ(avail));
 	}
 	if (spec->max.set)
 		max = dom0_mem_resolve(&spec->max, avail);
 	if (min > max)
 		return dom0_mem_fail(err, errlen,
-			"dom0_mem=min:%lluK is larger than max:%lluK",
-			KIB(min), KIB(max));
+			"dom0_mem=min:%s is larger than max:%s",
+			SZ(min), SZ(max));
 	nr = LIB_MAX(LIB_MIN(nr, max), min);
 	nr &= ~(MEMMAP_PAGE_SIZE - 1);
 	if (nr == 0)
 		return dom0_mem_fail(err, errlen,
-			"dom0_mem= leaves dom0 no memory (%lluK available)",
-			KIB(avail));
+			"dom0_mem= leaves dom0 no memory (%s available)",
+			SZ(avail));
 	*size = nr;
 	return 0;
 }

@@ -316,7 +316,20 @@ static void test_dom0_min_max(void **state)
 	assert_int_equal(memmap_dom0_size(&s, GB(4), &size, err, sizeof(err)),
 			 -ENOMEM);
 	assert_string_equal(err,
-		"dom0_mem=8388608K is more than the 4194304K available");
+		"dom0_mem=8G is more than the 4G available");
+	assert_int_equal(memmap_dom0_size(&s, MB(1000) + KB(4), &size, err,
+					  sizeof(err)), -ENOMEM);
+	assert_string_equal(err,
+		"dom0_mem=8G is more than the 1024004K available");
+	s = (struct cmdline_dom0_mem){ .min = AMT(MB(768)), .max = AMT(MB(512)) };
+	assert_int_equal(memmap_dom0_size(&s, GB(4), &size, err, sizeof(err)),
+			 -ENOMEM);
+	assert_string_equal(err, "dom0_mem=min:768M is larger than max:512M");
+	s = (struct cmdline_dom0_mem){ .amount = NEG(GB(4)) };
+	assert_int_equal(memmap_dom0_size(&s, GB(4), &size, err, sizeof(err)),
+			 -ENOMEM);
+	assert_string_equal(err,
+		"dom0_mem=-4G leaves nothing for dom0: only 4G are available");
 	/* err may be NULL. */
 	assert_int_equal(memmap_dom0_size(&s, GB(4), &size, NULL, 0), -ENOMEM);
 }
