@@ -15,6 +15,9 @@
 
 static volatile uint16_t *vga_fb;
 static unsigned int vga_row, vga_col;
+/* The last column was written: wrap before the next character, so a line
+ * of exactly 80 characters and its '\n' take one row, not two. */
+static bool vga_wrap_pending;
 
 static void vga_text_clear_row(unsigned int row)
 {
@@ -44,6 +47,7 @@ static void vga_text_set_cursor(void)
 static void vga_text_newline(void)
 {
 	vga_col = 0;
+	vga_wrap_pending = false;
 	if (++vga_row == VGA_TEXT_ROWS) {
 		vga_text_scroll();
 		vga_row = VGA_TEXT_ROWS - 1;
@@ -58,22 +62,31 @@ static void vga_text_putc(char c)
 		return;
 	case '\r':
 		vga_col = 0;
+		vga_wrap_pending = false;
 		return;
 	case '\b':
-		if (vga_col)
+		if (vga_wrap_pending)
+			vga_wrap_pending = false;
+		else if (vga_col)
 			vga_col--;
 		return;
-	case '\t':
-		do
+	case '\t': {
+		unsigned int n = vga_wrap_pending ? 8 : 8 - vga_col % 8;
+
+		while (n--)
 			vga_text_putc(' ');
-		while (vga_col % 8);
 		return;
+	}
 	default:
 		break;
 	}
-	vga_fb[vga_row * VGA_TEXT_COLS + vga_col] = VGA_ATTR | (uint8_t)c;
-	if (++vga_col == VGA_TEXT_COLS)
+	if (vga_wrap_pending)
 		vga_text_newline();
+	vga_fb[vga_row * VGA_TEXT_COLS + vga_col] = VGA_ATTR | (uint8_t)c;
+	if (vga_col == VGA_TEXT_COLS - 1)
+		vga_wrap_pending = true;
+	else
+		vga_col++;
 }
 
 int vga_text_init(volatile uint16_t *fb)
@@ -85,6 +98,7 @@ int vga_text_init(volatile uint16_t *fb)
 		vga_text_clear_row(r);
 	vga_row = 0;
 	vga_col = 0;
+	vga_wrap_pending = false;
 	vga_text_set_cursor();
 	return 0;
 }
