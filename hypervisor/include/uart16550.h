@@ -24,13 +24,15 @@ struct uart16550 {
 int uart16550_init(struct uart16550 *u, const struct cmdline_com *cfg);
 
 /* uart16550_putc: send one byte, polling THRE (with a bounded wait so a
- * dead port cannot hang the hypervisor). */
+ * dead port cannot hang the hypervisor). If dom0, sharing the port, left
+ * the divisor latch open, it is closed around the byte and reopened. */
 void uart16550_putc(struct uart16550 *u, uint8_t c);
 
 /* uart16550_write: send s[0..len), turning "\n" into "\r\n". */
 void uart16550_write(struct uart16550 *u, const char *s, size_t len);
 
-/* uart16550_getc: a received byte (0..255), or -EAGAIN if none waits. */
+/* uart16550_getc: a received byte (0..255), or -EAGAIN if none waits or
+ * the divisor latch is open (dom0 is reprogramming the port). */
 int uart16550_getc(struct uart16550 *u);
 
 /* uart16550_enable_rx_irq: raise u->irq on received data (IER bit 0 and
