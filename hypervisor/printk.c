@@ -72,9 +72,13 @@ static void printk_emit(const char *s, size_t len)
  */
 static bool printk_ratelimit_ok(void)
 {
-	uint64_t now = printk_clock ? printk_clock() : 0;
+	uint64_t now;
 
-	if (printk_clock && now - printk_rl_window_start >= PRINTK_RATELIMIT_MS) {
+	/* Without a clock there are no windows to count in: no limit. */
+	if (!printk_clock)
+		return true;
+	now = printk_clock();
+	if (now - printk_rl_window_start >= PRINTK_RATELIMIT_MS) {
 		printk_rl_window_start = now;
 		printk_rl_count = 0;
 		if (printk_rl_missed) {

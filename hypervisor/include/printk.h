@@ -69,8 +69,12 @@ void printk_set_loglvl(struct cmdline_loglvl host, struct cmdline_loglvl guest);
  */
 void printk_set_sync(bool sync);
 
-/* Hooks from the arch code; NULL restores the default (cpu 0, no clock:
- * rate-limited messages stop after the first burst). */
+/*
+ * Hooks from the arch code: the current CPU's number for the prefix, and a
+ * millisecond clock for rate limiting. NULL restores the default: cpu 0,
+ * and no rate limiting at all (messages between the loglvl= thresholds
+ * are all printed) until a clock is given.
+ */
 void printk_set_cpu_hook(unsigned int (*cpu_id)(void));
 void printk_set_clock(uint64_t (*now_ms)(void));
 

@@ -164,7 +164,12 @@ static void test_ratelimit(void **state)
 	printk(PRINTK_DEBUG, "later\n");
 	assert_string_equal(ring_new(),
 		"[cpu0] printk: 5 messages suppressed\n[cpu0] later\n");
+	/* Without a clock nothing is limited. */
 	printk_set_clock(NULL);
+	for (int i = 0; i < 3 * PRINTK_RATELIMIT_BURST; i++)
+		printk(PRINTK_INFO, "x\n");
+	assert_int_equal(strlen(ring_new()), 3 * PRINTK_RATELIMIT_BURST * 9);
+	assert_int_equal(printk_suppressed(), 5);
 }
 
 static void test_sink_disable_and_sync(void **state)
