@@ -1,0 +1,210 @@
+"""The hypervisor image booted directly by QEMU (-kernel, multiboot1).
+
+dom0 is the CD's Debian kernel with a small test initramfs (static busybox
+plus a tiny CPUID program) whose /init prints markers and check results.
+"""
+import gzip
+import os
+import re
+import shutil
+import stat
+import subprocess
+
+import pytest
+
+from qemu import Machine, build_path
+
+XENOLITH = build_path("xenolith")
+KERNEL = build_path("root", "boot", "vmlinuz-6.1.0-56-amd64")
+SIGNATURE = "XenolithHVMM"
+BOOT_TIMEOUT = 240
+
+HVCHECK_C = r"""
+/* Prints what CPUID tells a guest about the hypervisor. No libc. */
+static long sys(long nr, long a, long b, long c)
+{
+	long r;
+	__asm__ volatile("syscall" : "=a"(r) : "a"(nr), "D"(a), "S"(b), "d"(c)
+			 : "rcx", "r11", "memory");
+	return r;
+}
+static void cpuid(unsigned leaf, unsigned *r)
+{
+	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+			 : "a"(leaf), "c"(0));
+}
+__attribute__((force_align_arg_pointer)) void _start(void)
+{
+	char out[64] = "HV-BIT=? HV-SIG=............ \n";
+	unsigned r[4];
+	int i;
+
+	cpuid(1, r);
+	out[7] = (r[2] >> 31) ? '1' : '0';
+	cpuid(0x40000000, r);
+	for (i = 0; i < 4; i++) {
+		out[16 + i] = ((char *)&r[1])[i];
+		out[20 + i] = ((char *)&r[2])[i];
+		out[24 + i] = ((char *)&r[3])[i];
+	}
+	for (i = 16; i < 28; i++)
+		if (out[i] < 0x20 || out[i] > 0x7e)
+			out[i] = '.';
+	sys(1, 1, (long)out, 30);
+	sys(60, 0, 0, 0);
+	for (;;)
+		;
+}
+"""
+
+INIT = r"""#!/bin/busybox sh
+/bin/busybox mkdir -p /proc /sys /dev /tmp
+/bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t devtmpfs dev /dev
+/bin/busybox --install -s /bin
+echo XENOLITH-TEST-INIT
+/hvcheck
+ADDR=$(sed -n 's/.*hv_banner=\([0-9a-fx]*\).*/\1/p' /proc/cmdline)
+if [ -n "$ADDR" ]; then
+    HEX=$(dd if=/dev/mem bs=1 skip=$((ADDR)) count=16 2>/dev/null | hexdump -v -e '16/1 "%02x"')
+    echo "HV-MEM=[$HEX]"
+fi
+grep -c ^processor /proc/cpuinfo | sed 's/^/CPUS=/'
+echo XENOLITH-TEST-READY
+exec setsid cttyhack sh
+"""
+
+
+def _newc(entries):
+    """A newc cpio archive from (name, mode, data) tuples."""
+    out = bytearray()
+    for ino, (name, mode, data) in enumerate(entries + [("TRAILER!!!", 0, b"")], 1):
+        nb = name.encode() + b"\0"
+        hdr = "070701" + "".join(f"{v:08x}" for v in (
+            ino, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(nb), 0))
+        out += hdr.encode() + nb
+        out += b"\0" * (-len(out) % 4)
+        out += data
+        out += b"\0" * (-len(out) % 4)
+    return bytes(out)
+
+
+@pytest.fixture(scope="module")
+def initrd():
+    """Build build/test-hv/initrd.gz (busybox, hvcheck, /init)."""
+    for path in (XENOLITH, KERNEL, "/bin/busybox"):
+        if not os.path.exists(path):
+            pytest.fail(f"{path} is missing (make build; sh rootfs/build-root.sh build/root)")
+    work = build_path("test-hv")
+    os.makedirs(work, exist_ok=True)
+    src = os.path.join(work, "hvcheck.c")
+    exe = os.path.join(work, "hvcheck")
+    with open(src, "w") as f:
+        f.write(HVCHECK_C)
+    subprocess.run(["gcc", "-static", "-nostdlib", "-O2", "-fno-stack-protector",
+                    "-fno-pie", "-no-pie", "-mgeneral-regs-only", "-fno-builtin",
+                    "-o", exe, src], check=True)
+    with open("/bin/busybox", "rb") as f:
+        busybox = f.read()
+    with open(exe, "rb") as f:
+        hvcheck = f.read()
+    d, x, r = stat.S_IFDIR | 0o755, stat.S_IFREG | 0o755, stat.S_IFREG | 0o644
+    archive = _newc([("bin", d, b""), ("bin/busybox", x, busybox),
+                     ("bin/sh", stat.S_IFLNK | 0o777, b"busybox"),
+                     ("hvcheck", x, hvcheck), ("init", x, INIT.encode()),
+                     ("dev", d, b""), ("proc", d, b""), ("sys", d, b"")])
+    path = os.path.join(work, "initrd.gz")
+    with gzip.open(path, "wb", compresslevel=1) as f:
+        f.write(archive)
+    return path
+
+
+def banner_address():
+    """Physical address of version_banner in the image (linked at its load address)."""
+    out = subprocess.run(["nm", XENOLITH], check=True, capture_output=True, text=True).stdout
+    m = re.search(r"^([0-9a-f]+) [rRdD] version_banner$", out, re.M)
+    assert m, "version_banner not found in the image's symbols"
+    return int(m.group(1), 16)
+
+
+def hv_machine(name, initrd, cpu="qemu64,+svm,+npt", hv_args="noreboot", dom0_args="",
+               modules=True):
+    mods = f"{KERNEL} console=ttyS0 panic=-1 {dom0_args},{initrd}" if modules else None
+    return Machine(name, kernel=XENOLITH, initrd=mods, append=hv_args, cpu=cpu,
+                   memory=1024, nic=None)
+
+
+@pytest.fixture(scope="module")
+def dom0(initrd):
+    """One boot under the hypervisor, shared by the checks below."""
+    addr = banner_address()
+    m = hv_machine("hv-dom0", initrd, hv_args="noreboot loglvl=all bogus_option=1",
+                   dom0_args=f"hv_banner={addr:#x}")
+    m.expect(r"XENOLITH-TEST-READY", BOOT_TIMEOUT)
+    m.transcript = m.child.before
+    yield m
+    m.close()
+
+
+def test_banner_is_first_output(dom0):
+    first = next(line for line in dom0.transcript.replace("\r", "").split("\n") if line.strip())
+    assert "Xenolith hypervisor" in first and "built by" in first, \
+        f"expected the banner as the first line, saw {first!r}"
+
+
+def test_bad_option_warns_and_boots(dom0):
+    assert re.search(r"bogus_option", dom0.transcript), \
+        "expected a warning naming bogus_option before dom0 booted"
+    assert "XENOLITH-TEST-INIT" in dom0.transcript
+
+
+def test_dom0_boots_to_userspace(dom0):
+    assert "Starting dom0" in dom0.transcript
+    assert "Run /init as init process" in dom0.transcript
+    assert re.search(r"CPUS=1\b", dom0.transcript), "dom0 must see exactly one CPU"
+
+
+def test_dom0_sees_hypervisor_signature(dom0):
+    m = re.search(r"HV-BIT=(\d) HV-SIG=(\S+)", dom0.transcript)
+    assert m, "hvcheck printed nothing"
+    assert m.group(1) == "1", "CPUID.1:ECX bit 31 (hypervisor) is clear in dom0"
+    assert m.group(2) == SIGNATURE, f"expected signature {SIGNATURE}, saw {m.group(2)}"
+
+
+def test_dom0_cannot_read_hypervisor_memory(dom0):
+    m = re.search(r"HV-MEM=\[([0-9a-f]*)\]", dom0.transcript)
+    assert m, "dom0 could not read /dev/mem at the banner's address"
+    data = bytes.fromhex(m.group(1))
+    assert b"Xeno" not in data, f"dom0 read the hypervisor's banner: {data!r}"
+    assert data == b"\xff" * 16, f"expected all-ones from hidden memory, saw {data.hex()}"
+
+
+def test_debug_keys(dom0):
+    dom0.expect(r"/ # ", 60)
+    dom0.send("\x01\x01\x01")
+    dom0.expect(r"input now goes to Xenolith", 60)
+    dom0.send("h")
+    dom0.expect(r"dump dom0's vCPU registers", 60)
+    dom0.send("d")
+    dom0.expect(r"dom0 vcpu0: RIP [0-9a-f]{16}", 60)
+    dom0.send("q")
+    dom0.expect(r"dom0: \d+ MiB, 1 vCPU, running", 60)
+    dom0.send("\x01\x01\x01")
+    dom0.expect(r"goes to dom0", 60)
+    dom0.send("echo BACK-$((40+2))\n")
+    dom0.expect(r"BACK-42", 60)
+
+
+def test_no_svm_boots_natively(initrd):
+    with hv_machine("hv-native", initrd, cpu="qemu64,-svm") as m:
+        m.expect(r"Xenolith hypervisor", 60)
+        m.expect(r"Xenolith: .*(AMD-V|SVM).*natively", 60)
+        m.expect(r"XENOLITH-TEST-INIT", BOOT_TIMEOUT)
+        m.expect(r"HV-SIG=(\S+)", 60)
+        assert m.child.match.group(1) != SIGNATURE
+
+
+def test_missing_dom0_module_halts(initrd):
+    with hv_machine("hv-nomodule", initrd, modules=False) as m:
+        m.expect(r"no dom0 kernel", 60)
+        m.expect(r"halted", 60)
