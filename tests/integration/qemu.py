@@ -87,14 +87,18 @@ class Machine:
         self.send("\r")
 
     def login(self, user="root", timeout=600):
-        """Log in on the serial getty and set a prompt the tests can find."""
+        """Log in on the serial getty and set a prompt the tests can find.
+
+        Line editing and echo are turned off, so what `run` returns is the
+        command's output only, never the typed command.
+        """
         self.expect(r"login: ", timeout)
         self.send(user + "\n")
         self.expect("Password: ", 60)
         self.send(PASSWORD + "\n")
         self.expect([r"\$ ", r"# "], 120)
         self.send(f"PS1='{PROMPT}'; export TERM=dumb SYSTEMD_PAGER= SYSTEMD_COLORS=0; "
-                  "bind 'set enable-bracketed-paste off'; stty -echo cols 200\n")
+                  "set +o emacs +o vi; stty -echo cols 200\n")
         self.expect(PROMPT, 60)
         self.expect(PROMPT, 60)
 
@@ -112,6 +116,12 @@ class Machine:
         status, output = self.run(command, timeout)
         assert status == 0, f"{self.name}: `{command}` exited {status}:\n{output}"
         return output
+
+    def transcript(self):
+        """Everything the serial line has shown so far."""
+        self.log.flush()
+        with open(self.log.name, encoding="utf-8", errors="replace") as f:
+            return f.read()
 
     def close(self):
         """Stop QEMU and remove its temporary files."""
