@@ -68,7 +68,8 @@ int linux_boot_load(const struct linux_boot_request *req,
 {
 	const uint8_t *image = linux_ptr(req->kernel_start);
 	uint64_t image_size = req->kernel_end - req->kernel_start;
-	const struct linux_setup_header *h;
+	static struct linux_setup_header hdr;	/* the modules may be overwritten */
+	const struct linux_setup_header *h = &hdr;
 	struct linux_boot_params *bp;
 	uint64_t setup_size, pm_size, kdest, ksize, isize, idest = 0, ilimit;
 	uint64_t psrc, isrc = req->initrd_start;
@@ -78,7 +79,7 @@ int linux_boot_load(const struct linux_boot_request *req,
 	memset(res, 0, sizeof(*res));
 	if (image_size < 0x1000)
 		return linux_fail(err, errlen, -EINVAL, "the dom0 kernel module is too small to be a bzImage");
-	h = (const void *)(image + 0x1f1);
+	memcpy(&hdr, image + 0x1f1, LIB_MIN(sizeof(hdr), (size_t)(0x202 + image[0x201] - 0x1f1)));
 	if (h->boot_flag != 0xaa55 || h->header != LINUX_HDRS)
 		return linux_fail(err, errlen, -EINVAL, "the dom0 kernel module is not a Linux bzImage (no HdrS header)");
 	if (h->version < 0x020a || !(h->loadflags & LINUX_LOADED_HIGH))
@@ -120,7 +121,7 @@ int linux_boot_load(const struct linux_boot_request *req,
 
 	bp = linux_ptr(LINUX_ZERO_PAGE);
 	memset(bp, 0, sizeof(*bp));
-	memcpy(&bp->hdr, h, LIB_MIN(sizeof(bp->hdr), (size_t)(0x202 + image[0x201] - 0x1f1)));
+	memcpy(&bp->hdr, h, sizeof(bp->hdr));
 	bp->hdr.type_of_loader = 0xff;
 	bp->hdr.loadflags = (h->loadflags & LINUX_LOADED_HIGH);
 	bp->hdr.code32_start = kdest;
