@@ -1,0 +1,108 @@
+"""xenolith-install end to end: from the booted CD onto a blank disk, which then boots alone.
+
+One CD boot installs onto a 4 GiB blank disk (and refuses a too-small second
+disk); the installed disk is then booted without the CD, by BIOS and by UEFI.
+"""
+import hashlib
+import re
+
+import pexpect
+import pytest
+
+from qemu import Machine
+
+DISK_GIB = 4
+SMALL_MIB = 256
+
+
+def digest(path):
+    """SHA-256 of a file's bytes."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def power_off(m):
+    """Shut the machine down and wait for QEMU to exit (it runs with -no-reboot)."""
+    m.send("poweroff\n")
+    try:
+        m.child.expect(pexpect.EOF, timeout=180)
+    except pexpect.TIMEOUT:
+        raise AssertionError(f"{m.name}: QEMU still running 180 s after poweroff") from None
+
+
+@pytest.fixture(scope="module")
+def installed(iso, tmp_path_factory):
+    """Boot the CD with a blank disk and a small one, install onto the blank one.
+
+    Returns (disk image path, root UUID the installer reported).
+    """
+    d = tmp_path_factory.mktemp("install")
+    disk = str(d / "disk.img")
+    small = str(d / "small.img")
+    with open(disk, "wb") as f:
+        f.truncate(DISK_GIB << 30)
+    with open(small, "wb") as f:
+        f.truncate(SMALL_MIB << 20)
+    small_before = digest(small)
+    with Machine("install-cd", cdrom=iso, disks=[disk, small], memory=1536, smp=2) as m:
+        m.login()
+        # Refused inside the live system: a disk too small for the root.
+        status, out = m.run("xenolith-install /dev/vdb 2>&1")
+        assert status == 1, f"xenolith-install /dev/vdb: expected exit 1, got {status}:\n{out}"
+        assert re.fullmatch(rf"xenolith-install: error: /dev/vdb: {SMALL_MIB} MiB is too small, "
+                            r"need at least \d+ MiB", out), f"unexpected refusal:\n{out}"
+
+        loops = m.check("losetup -a")
+        out = m.check("xenolith-install /dev/vda 2>&1", timeout=1800)
+        done = re.search(r"xenolith-install: done: .* root=UUID=([0-9a-f-]{36})", out)
+        assert done, f"xenolith-install /dev/vda: no 'done' line in:\n{out}"
+        uuid = done.group(1)
+        left = m.check("findmnt -rn -o SOURCE,TARGET | grep -e vda -e xenolith-install; true")
+        assert left == "", f"the installer left mounts behind:\n{left}"
+        assert m.check("losetup -a") == loops, "the installer left loop devices behind"
+
+        # The installed disk is not blank any more: a second run refuses it.
+        status, out = m.run("xenolith-install /dev/vda 2>&1")
+        assert status == 1 and out == ("xenolith-install: error: /dev/vda: already holds data "
+                                       "(gpt partition table); add --force to overwrite all of it"), \
+            f"second install onto /dev/vda: exit {status}:\n{out}"
+        power_off(m)
+    assert digest(small) == small_before, "the refused disk /dev/vdb was changed"
+    return disk, uuid
+
+
+def check_installed_system(m, uuid):
+    """The running system has the installed disk as its root, mounted as fstab says."""
+    m.login()
+    out = m.check("findmnt -n -o SOURCE,FSTYPE,OPTIONS /")
+    assert re.match(r"/dev/vda3\s+ext4\s+rw,", out), f"expected / on /dev/vda3, ext4, rw; got: {out}"
+    assert m.check("blkid -s UUID -o value /dev/vda3") == uuid
+    assert f"root=UUID={uuid}" in m.check("cat /proc/cmdline")
+    assert re.match(r"/dev/vda2\s+vfat", m.check("findmnt -n -o SOURCE,FSTYPE /boot/efi")), \
+        "the EFI system partition is not mounted on /boot/efi"
+    release = m.check("cat /etc/xenolith-release")
+    assert "XENOLITH_VERSION=" in release, f"/etc/xenolith-release: {release}"
+    status, out = m.run("findmnt /run/xenolith/medium")
+    assert status != 0, f"the CD is mounted although the machine has none:\n{out}"
+
+
+def test_boot_installed_disk_bios(installed):
+    disk, uuid = installed
+    with Machine("install-bios", disks=[disk]) as m:
+        check_installed_system(m, uuid)
+        status, out = m.run("test -d /sys/firmware/efi")
+        assert status != 0, "booted by UEFI, expected BIOS"
+        power_off(m)
+
+
+def test_boot_installed_disk_uefi(installed):
+    disk, uuid = installed
+    with Machine("install-uefi", disks=[disk], uefi=True) as m:
+        check_installed_system(m, uuid)
+        m.check("test -d /sys/firmware/efi")
+        assert "/EFI/BOOT/BOOTX64.EFI" in m.check("cd /boot/efi && find . -iname '*.efi' | "
+                                                  "tr a-z A-Z | sed 's/^\\.//'")
+        power_off(m)
