@@ -208,3 +208,102 @@ def test_missing_dom0_module_halts(initrd):
     with hv_machine("hv-nomodule", initrd, modules=False) as m:
         m.expect(r"no dom0 kernel", 60)
         m.expect(r"halted", 60)
+
+
+def _crash_kernel():
+    """A minimal bzImage whose 32-bit entry loads an empty IDT and executes
+    ud2: #UD -> #GP -> #DF -> triple fault, a state no hypervisor can fix."""
+    img = bytearray(1024 + 4096)
+    img[0x1f1] = 1                                   # setup_sects
+    img[0x1fe:0x200] = (0xaa55).to_bytes(2, "little")
+    img[0x201] = 0x6a                                # header ends at 0x26c
+    img[0x202:0x206] = b"HdrS"
+    img[0x206:0x208] = (0x020f).to_bytes(2, "little")
+    img[0x211] = 1                                   # LOADED_HIGH
+    img[0x22c:0x230] = (0x7fffffff).to_bytes(4, "little")
+    img[0x230:0x234] = (0x200000).to_bytes(4, "little")
+    img[0x234] = 1                                   # relocatable
+    img[0x238:0x23c] = (2048).to_bytes(4, "little")
+    img[0x258:0x260] = (0x1000000).to_bytes(8, "little")
+    img[0x260:0x264] = (0x100000).to_bytes(4, "little")
+    code = bytes([0x31, 0xc0,                                   # xor eax, eax
+                  0x89, 0x86, 0xe0, 0x01, 0, 0,                 # mov [esi+0x1e0], eax
+                  0x89, 0x86, 0xe4, 0x01, 0, 0,                 # mov [esi+0x1e4], eax
+                  0x0f, 0x01, 0x9e, 0xe0, 0x01, 0, 0,           # lidt [esi+0x1e0]
+                  0x0f, 0x0b])                                  # ud2
+    img[1024:1024 + len(code)] = code
+    path = build_path("test-hv", "crash-bzimage")
+    with open(path, "wb") as f:
+        f.write(img)
+    return path
+
+
+def test_dom0_crash_is_reported_and_hypervisor_survives(initrd):
+    kernel = _crash_kernel()
+    with Machine("hv-crash", kernel=XENOLITH, initrd=f"{kernel} console=ttyS0",
+                 append="noreboot", nic=None) as m:
+        m.expect(r"dom0 crashed: triple fault", 60)
+        m.expect(r"dom0 vcpu0: RIP 0000000001000015", 30)
+        m.expect(r"hypervisor keeps running", 30)
+        m.send("\x01\x01\x01")
+        m.expect(r"input now goes to Xenolith", 30)
+        m.send("q")
+        m.expect(r"dom0: \d+ MiB, 1 vCPU, crashed", 30)
+
+
+def test_dom0_mem_larger_than_ram_halts(initrd):
+    with hv_machine("hv-bigmem", initrd, hv_args="noreboot dom0_mem=8G") as m:
+        m.expect(r"\*\*\* Xenolith: .*(dom0_mem|more than|RAM)", 60)
+        m.expect(r"halted", 30)
+
+
+def test_initrd_that_does_not_fit_halts(initrd):
+    big = build_path("test-hv", "big-initrd")
+    with open(big, "wb") as f:
+        f.truncate(40 << 20)
+    with Machine("hv-bigrd", kernel=XENOLITH, initrd=f"{KERNEL} console=ttyS0,{big}",
+                 append="noreboot dom0_mem=96M", nic=None) as m:
+        m.expect(r"cannot load dom0: the initrd does not fit", 60)
+        m.expect(r"halted", 30)
+
+
+GRUB_CFG = """serial --unit=0 --speed=115200
+terminal_input serial
+terminal_output serial
+set timeout=0
+menuentry "xenolith (multiboot2)" {
+	multiboot2 /boot/xenolith.gz noreboot com1=115200,8n1
+	module2 /boot/vmlinuz console=ttyS0,115200 panic=-1
+	module2 /boot/initrd.gz
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def grub_iso(initrd):
+    """A small GRUB rescue ISO booting build/xenolith.gz with multiboot2."""
+    if not shutil.which("grub-mkrescue"):
+        pytest.skip("grub-mkrescue is not installed")
+    root = build_path("test-hv", "iso")
+    shutil.rmtree(root, ignore_errors=True)
+    os.makedirs(os.path.join(root, "boot", "grub"))
+    shutil.copy(build_path("xenolith.gz"), os.path.join(root, "boot", "xenolith.gz"))
+    shutil.copy(KERNEL, os.path.join(root, "boot", "vmlinuz"))
+    shutil.copy(initrd, os.path.join(root, "boot", "initrd.gz"))
+    with open(os.path.join(root, "boot", "grub", "grub.cfg"), "w") as f:
+        f.write(GRUB_CFG)
+    iso = build_path("test-hv", "multiboot2.iso")
+    subprocess.run(["grub-mkrescue", "-o", iso, root], check=True, capture_output=True)
+    return iso
+
+
+@pytest.mark.parametrize("uefi", [False, True], ids=["bios", "uefi"])
+def test_grub_multiboot2_boots_dom0(grub_iso, uefi):
+    with Machine(f"hv-grub-mb2-{'uefi' if uefi else 'bios'}", cdrom=grub_iso, uefi=uefi,
+                 nic=None) as m:
+        m.expect(r"Xenolith hypervisor", 120)
+        m.expect(r"Booted by GRUB.*\(multiboot2\)", 30)
+        if uefi:
+            m.expect(r"Memory map from the boot loader", 30)
+        m.expect(r"HV-BIT=1 HV-SIG=" + SIGNATURE, BOOT_TIMEOUT)
+        m.expect(r"XENOLITH-TEST-READY", 60)
