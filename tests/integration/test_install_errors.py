@@ -265,8 +265,9 @@ def test_source_damaged_squashfs(tmp_path, cd_dir):
 def test_failure_after_writing_cleans_up(tmp_path):
     """A step that fails once writing began is named, and nothing stays mounted or attached.
 
-    The root here has a file where the installer makes the /boot/efi directory,
-    so the step after the copy of the root fails.
+    The target holds an old file system (so --force is needed), and the root here
+    has a file where the installer makes the /boot/efi directory, so the step
+    after the copy of the root fails.
     """
     missing = [t for t in ("grub-install", "udevadm", "mkfs.vfat") if shutil.which(t) is None]
     if missing:
@@ -286,13 +287,16 @@ def test_failure_after_writing_cleans_up(tmp_path):
     (src / "boot/initrd.gz").write_bytes(b"initrd")
     sh("mksquashfs", str(root), str(src / "xenolith/root.sqfs"), "-quiet", "-no-progress")
     target = image(tmp_path / "disk.img", 1024)
+    sh("mkfs.ext4", "-q", "-F", target)  # an old file system, which --force overwrites
     env = dict(os.environ, TMPDIR=str(tmp_path))
-    r = subprocess.run([SCRIPT, "--from", str(src), target], capture_output=True, text=True,
-                       env=env, timeout=600, check=False)
+    r = subprocess.run([SCRIPT, "--force", "--from", str(src), target], capture_output=True,
+                       text=True, env=env, timeout=600, check=False)
     assert r.returncode == 1, f"expected exit 1, got {r.returncode}; stderr:\n{r.stderr}"
     assert "xenolith-install: partitioning " in r.stdout, r.stdout
     last = r.stderr.splitlines()[-1] if r.stderr else ""
     assert last == (f"xenolith-install: error: step 'copying the kernel and initrd to /boot' "
                     f"failed (status 1); {target} is incomplete"), r.stderr
     assert leftovers(tmp_path) == [], f"left behind: {leftovers(tmp_path)}"
-    assert "gpt" in sh("wipefs", "-n", "-O", "TYPE", target), "the disk was not partitioned"
+    signatures = sh("wipefs", "-n", "-O", "TYPE", target).split()
+    assert "gpt" in signatures and "ext4" not in signatures, \
+        f"expected a new GPT and the old ext4 gone, found: {signatures}"
