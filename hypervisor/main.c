@@ -1,4 +1,5 @@
 /* Start of day: loader info, memory, console, CPU checks, then dom0. */
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "cmdline.h"
@@ -51,10 +52,28 @@ static void main_key_memory(uint8_t key)
 	heap_dump();
 }
 
+/* Deliberately fault (#UD) to exercise the exception report. */
+static void main_key_crash(uint8_t key)
+{
+	printk(PRINTK_ERR, "Crashing the hypervisor on request (debug key).\n");
+	__asm__ volatile("ud2");
+}
+
 static void main_key_reboot(uint8_t key)
 {
 	printk(PRINTK_INFO, "Rebooting the machine (debug key).\n");
 	panic_machine_reboot();
+}
+
+/* The VGA text buffer, unless the loader set a graphics mode or booted us
+ * from UEFI (no text mode there). */
+static volatile uint16_t *main_vga_text(const struct boot_info *bi, bool valid)
+{
+	if (valid && bi->fb.addr && bi->fb.type != 2)
+		return NULL;
+	if (valid && bi->map_source && !strcmp(bi->map_source, "EFI"))
+		return NULL;
+	return (volatile uint16_t *)0xb8000;
 }
 
 /* The machine's map after mem= and badpage=. */
@@ -119,7 +138,9 @@ void start_xenolith(uint32_t magic, uint32_t info)
 	ret = multiboot_parse(magic, info, &main_boot_info);
 	cmdline_parse(ret ? NULL : main_boot_info.cmdline, &main_opts);
 	panic_set_noreboot(main_opts.noreboot);
-	console_setup(&main_opts, (volatile uint16_t *)0xb8000);
+	console_setup(&main_opts, main_vga_text(&main_boot_info, ret == 0));
+	time_init();
+	printk_set_clock(time_now_ms);
 	if (ret)
 		panic("no usable multiboot information (magic %#x): boot Xenolith with GRUB "
 		      "(multiboot or multiboot2), syslinux mboot.c32 or qemu -kernel", magic);
@@ -130,14 +151,16 @@ void start_xenolith(uint32_t magic, uint32_t info)
 	main_memory(&main_boot_info, &main_opts);
 	keyhandler_register('m', "memory summary", main_key_memory);
 	keyhandler_register('R', "reboot the machine", main_key_reboot);
+	keyhandler_register('C', "crash the hypervisor (test the exception report)",
+			    main_key_crash);
 
 	if (dom0_check_modules(&main_boot_info, err, sizeof(err)))
 		panic("%s", err);
 
 	cpu_detect(&cpu);
-	printk(PRINTK_INFO, "CPU: %s, APIC id %u, SVM %s, NPT %s, NRIP save %s\n",
-	       cpu.vendor, cpu.apic_id, cpu.svm ? "yes" : "no", cpu.npt ? "yes" : "no",
-	       cpu.nrips ? "yes" : "no");
+	printk(PRINTK_INFO, "CPU: %s, APIC id %u, TSC %llu MHz, SVM %s, NPT %s, NRIP save %s\n",
+	       cpu.vendor, cpu.apic_id, (unsigned long long)(time_tsc_khz() / 1000),
+	       cpu.svm ? "yes" : "no", cpu.npt ? "yes" : "no", cpu.nrips ? "yes" : "no");
 	ops = vcpu_select_ops(&cpu, &why);
 	if (!ops)
 		main_native_fallback(why);

@@ -196,6 +196,17 @@ def test_debug_keys(dom0):
     dom0.expect(r"BACK-42", 60)
 
 
+def test_hypervisor_exception_is_reported(dom0):
+    """Last user of the shared machine: the 'C' debug key faults on purpose."""
+    dom0.send("\x01\x01\x01")
+    dom0.expect(r"input now goes to Xenolith", 60)
+    dom0.send("C")
+    dom0.expect(r"hypervisor exception 6 \(#UD", 60)
+    dom0.expect(r"RIP 0008:[0-9a-f]{16}", 30)
+    dom0.expect(r"Stack trace.*:\s+\S*\s*\[<[0-9a-f]{16}>\]", 30)
+    dom0.expect(r"system halted \(noreboot\)", 30)
+
+
 def test_no_svm_boots_natively(initrd):
     with hv_machine("hv-native", initrd, cpu="qemu64,-svm") as m:
         m.expect(r"Xenolith hypervisor", 60)

@@ -2,6 +2,7 @@
 #include <stdint.h>
 
 #include <arch/x86/io.h>
+#include <arch/x86/processor.h>
 #include <arch/x86/time.h>
 
 #define PIT_HZ		1193182u
@@ -34,4 +35,31 @@ void time_mdelay(unsigned int ms)
 		time_pit_wait(step);
 		ms -= step;
 	}
+}
+
+static uint64_t time_tsc_per_ms;
+static uint64_t time_tsc_start;
+
+void time_init(void)
+{
+	uint64_t t0 = rdtsc(), t1;
+
+	time_pit_wait(10);
+	t1 = rdtsc();
+	time_tsc_per_ms = (t1 - t0) / 10;
+	if (!time_tsc_per_ms)
+		time_tsc_per_ms = 1;
+	time_tsc_start = t0;
+}
+
+uint64_t time_now_ms(void)
+{
+	if (!time_tsc_start)
+		return 0;
+	return (rdtsc() - time_tsc_start) / time_tsc_per_ms;
+}
+
+uint64_t time_tsc_khz(void)
+{
+	return time_tsc_start ? time_tsc_per_ms : 0;
 }

@@ -23,7 +23,7 @@ void trap_stack_trace(uint64_t rbp)
 {
 	int depth;
 
-	printk(PRINTK_ERR, "Stack trace:\n");
+	printk(PRINTK_ERR, "Stack trace (addr2line -f -e build/hypervisor/xenolith.elf64):\n");
 	for (depth = 0; depth < 16 && rbp; depth++) {
 		uint64_t *frame = (uint64_t *)(uintptr_t)rbp;
 
