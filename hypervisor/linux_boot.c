@@ -57,6 +57,33 @@ static uint64_t linux_place_high(const struct memmap *map, uint64_t size,
 	return 0;
 }
 
+/*
+ * linux_place_kernel: the load address: the kernel's preferred address
+ * (16 MiB) if [it, it + size) is RAM, else for a relocatable kernel the
+ * lowest suitably aligned RAM above it that holds size bytes. 0: none.
+ */
+static uint64_t linux_place_kernel(const struct memmap *map,
+				   const struct linux_setup_header *h, uint64_t size)
+{
+	uint64_t pref = h->relocatable_kernel ? LIB_MAX(h->pref_address, LINUX_DEFAULT_LOAD)
+					      : 0x100000;
+	uint64_t align = h->kernel_alignment ? h->kernel_alignment : 0x200000;
+	unsigned int i;
+
+	if (linux_ram_contains(map, pref, pref + size))
+		return pref;
+	if (!h->relocatable_kernel)
+		return 0;
+	for (i = 0; i < map->nr; i++) {
+		const struct memmap_range *r = &map->range[i];
+		uint64_t base = (LIB_MAX(r->start, pref) + align - 1) & ~(align - 1);
+
+		if (r->type == MEMMAP_RAM && base + size <= r->end && base + size <= LINUX_4G)
+			return base;
+	}
+	return 0;
+}
+
 static int linux_fail(char *err, size_t errlen, int ret, const char *msg)
 {
 	lib_strlcpy(err, msg, errlen);
@@ -90,12 +117,10 @@ int linux_boot_load(const struct linux_boot_request *req,
 	pm_size = image_size - setup_size;
 	psrc = req->kernel_start + setup_size;
 
-	kdest = h->relocatable_kernel ? LIB_MAX(h->pref_address, LINUX_DEFAULT_LOAD) : 0x100000;
-	if (h->relocatable_kernel && h->kernel_alignment)
-		kdest = (kdest + h->kernel_alignment - 1) & ~((uint64_t)h->kernel_alignment - 1);
 	ksize = LIB_MAX((uint64_t)h->init_size, pm_size);
-	if (!linux_ram_contains(req->e820, kdest, kdest + ksize))
-		return linux_fail(err, errlen, -ENOSPC, "no RAM for the dom0 kernel at 16 MiB (its init_size does not fit)");
+	kdest = linux_place_kernel(req->e820, h, ksize);
+	if (!kdest)
+		return linux_fail(err, errlen, -ENOSPC, "no RAM for the dom0 kernel above 16 MiB (its init_size does not fit)");
 	if (!linux_ram_contains(req->e820, LINUX_ZERO_PAGE, LINUX_CMDLINE + LINUX_CMDLINE_MAX))
 		return linux_fail(err, errlen, -ENOSPC, "no RAM at 0x8000 for the zero page");
 

@@ -109,7 +109,8 @@ struct linux_boot_result {
 
 /*
  * linux_boot_load: check the bzImage, copy its protected-mode part to its
- * preferred address (16 MiB for relocatable kernels), move the initrd to
+ * preferred address (16 MiB; for a relocatable kernel the next aligned RAM
+ * above it if that is taken), move the initrd to
  * the top of RAM below 4 GiB / initrd_addr_max, write the command line and
  * the zero page (e820 from req->e820, ACPI RSDP) at 0x8000-0xa000. Memory
  * outside req->e820's RAM is never written. Returns 0, or -EINVAL (not a
