@@ -56,6 +56,15 @@ def installed(iso, tmp_path_factory):
                             r"need at least \d+ MiB", out), f"unexpected refusal:\n{out}"
 
         loops = m.check("losetup -a")
+        # The same through --from an ISO file (mounted on a loop device): a copy of the CD.
+        m.check("dd if=/dev/sr0 of=/tmp/cd.iso bs=1M status=none", timeout=600)
+        status, out = m.run("xenolith-install --from /tmp/cd.iso /dev/vdb 2>&1")
+        assert status == 1 and re.fullmatch(
+            rf"xenolith-install: error: /dev/vdb: {SMALL_MIB} MiB is too small, need at least \d+ MiB",
+            out), f"xenolith-install --from /tmp/cd.iso /dev/vdb: exit {status}:\n{out}"
+        m.check("rm /tmp/cd.iso")
+        assert m.check("losetup -a") == loops, "--from ISO left a loop device behind"
+
         out = m.check("xenolith-install /dev/vda 2>&1", timeout=1800)
         done = re.search(r"xenolith-install: done: .* root=UUID=([0-9a-f-]{36})", out)
         assert done, f"xenolith-install /dev/vda: no 'done' line in:\n{out}"
