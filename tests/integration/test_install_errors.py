@@ -185,18 +185,20 @@ def test_image_backing_a_loop_device(tmp_path, cd_dir, loopdev):
         f"{target}: in use as the backing file of {dev}"
 
 
-def test_disk_with_mounted_partition(tmp_path, cd_dir, loopdev):
+@pytest.mark.parametrize("where", ["partition", "whole-disk"])
+def test_disk_mounted(tmp_path, cd_dir, loopdev, where):
     backing = partitioned(str(tmp_path / "disk.img"), 64)
     dev = loopdev(backing)
-    sh("mkfs.ext4", "-q", "-E", "lazy_itable_init=0,lazy_journal_init=0", dev + "p1")
+    fs_dev = dev + "p1" if where == "partition" else dev
+    sh("mkfs.ext4", "-q", "-F", "-E", "lazy_itable_init=0,lazy_journal_init=0", fs_dev)
     mnt = tmp_path / "mnt"
     mnt.mkdir()
-    sh("mount", "-o", "ro", dev + "p1", str(mnt))
+    sh("mount", "-o", "ro", fs_dev, str(mnt))
     try:
         msg = refuse(tmp_path, backing, "--from", cd_dir, dev, keep=[dev, str(mnt)])
     finally:
         subprocess.run(["umount", str(mnt)], check=False)
-    assert msg == f"{dev}: mounted ({dev}p1 on {mnt})"
+    assert msg == f"{dev}: mounted ({fs_dev} on {mnt})"
 
 
 def test_disk_with_swap_partition(tmp_path, cd_dir, loopdev):
