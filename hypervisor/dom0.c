@@ -192,8 +192,11 @@ static int dom0_build_npt(const struct dom0_plan *plan)
 	unsigned int i;
 	int ret;
 
+	/* Up to the end of RAM now; MMIO above it (the firmware may list
+	 * ranges up to 1 TiB) is mapped on first touch by dom0_npf_fixup(). */
 	for (i = 0; i < fw->nr; i++)
-		top = LIB_MAX(top, fw->range[i].end);
+		if (fw->range[i].type == MEMMAP_RAM || fw->range[i].type == MEMMAP_BAD)
+			top = LIB_MAX(top, fw->range[i].end);
 	dom0_npt_limit = (top + DOM0_1G - 1) & ~(DOM0_1G - 1);
 	ret = npt_init(&dom0_npt);
 	if (!ret)
