@@ -10,6 +10,7 @@ import shutil
 import stat
 import subprocess
 
+import pexpect
 import pytest
 
 from qemu import Machine, build_path
@@ -208,7 +209,7 @@ def test_hypervisor_exception_is_reported(dom0):
 
 
 def test_no_svm_boots_natively(initrd):
-    with hv_machine("hv-native", initrd, cpu="qemu64,-svm") as m:
+    with hv_machine("hv-native", initrd, cpu="qemu64") as m:
         m.expect(r"Xenolith hypervisor", 60)
         m.expect(r"Xenolith: .*(AMD-V|SVM).*natively", 60)
         m.expect(r"XENOLITH-TEST-INIT", BOOT_TIMEOUT)
@@ -220,6 +221,15 @@ def test_missing_dom0_module_halts(initrd):
     with hv_machine("hv-nomodule", initrd, modules=False) as m:
         m.expect(r"no dom0 kernel", 60)
         m.expect(r"halted", 60)
+
+
+def test_fatal_error_reboots_without_noreboot(initrd):
+    with hv_machine("hv-reboot", initrd, hv_args="", modules=False) as m:
+        m.expect(r"no dom0 kernel", 60)
+        m.expect(r"rebooting in 5 seconds", 30)
+        m.expect(r"1\.\.\.", 30)
+        # QEMU runs with -no-reboot: the machine reset ends it.
+        m.child.expect(pexpect.EOF, timeout=60)
 
 
 def _crash_kernel():
