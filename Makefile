@@ -3,6 +3,7 @@ VERSION ?= dev
 ISO := build/xenolith-$(VERSION).iso
 PYTEST := pytest-3
 JOBS ?= 2
+MAKEFLAGS += --no-print-directory
 
 .PHONY: all deps build iso demo run check unit integration bench clean
 

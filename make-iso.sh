@@ -27,7 +27,7 @@ if [ -n "${XENOLITH_PASSWORD+set}" ]; then
 	esac
 fi
 [ "$(id -u)" = 0 ] || die "must run as root (the root tree holds files of several owners and device nodes)"
-need_tools mksquashfs xorriso grub-mkrescue mformat cpio gzip tar awk
+need_tools mksquashfs xorriso grub-mkrescue mformat cpio gzip tar awk make gcc ld objcopy
 [ -d /usr/lib/grub/i386-pc ] || die "missing GRUB for BIOS: /usr/lib/grub/i386-pc (package grub-pc-bin)"
 [ -d /usr/lib/grub/x86_64-efi ] || die "missing GRUB for UEFI: /usr/lib/grub/x86_64-efi (package grub-efi-amd64-bin)"
 
@@ -74,6 +74,11 @@ if [ -n "${XENOLITH_PASSWORD+set}" ]; then
 	printf 'root:%s\nuser:%s\n' "$XENOLITH_PASSWORD" "$XENOLITH_PASSWORD" | chpasswd -R "$PWD/$stage"
 fi
 
+# The hypervisor is built here so that its banner carries this CD's version and builder.
+log "building the hypervisor"
+make -s -C hypervisor -W version.in VERSION="$version" BUILDER="$builder"
+cp build/xenolith.gz "$cd_dir/boot/xenolith.gz"
+
 kernel=$(ls "$stage"/boot/vmlinuz-* 2>/dev/null || true)
 [ "$(echo "$kernel" | wc -w)" = 1 ] || die "$root/boot: expected one vmlinuz-*, found: ${kernel:-none}"
 cp "$kernel" "$cd_dir/boot/vmlinuz"
@@ -86,7 +91,7 @@ mksquashfs "$stage" "$cd_dir/xenolith/root.sqfs" -comp zstd -Xcompression-level 
 	> "$cd_dir/xenolith/root.tar.gz"
 echo "$id" > "$cd_dir/xenolith/id"
 # The kit: what unpack-iso.sh needs to make a tree that this script can rebuild.
-kit=$(for p in make-iso.sh unpack-iso.sh Builder scripts rootfs rootpatch irtree boot tools docs; do
+kit=$(for p in make-iso.sh unpack-iso.sh Builder scripts rootfs rootpatch irtree boot hypervisor tools docs; do
 	[ -e "$p" ] && echo "$p"; done)
 # shellcheck disable=SC2086
 tar -czf "$cd_dir/xenolith/kit.tar.gz" --exclude=build --exclude='*.o' $kit

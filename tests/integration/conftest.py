@@ -7,9 +7,12 @@ import pytest
 from qemu import build_path
 
 # GRUB menu entries, in the order of boot/grub.cfg.in.
-MENU_LINUX = 0
-MENU_LINUX_RESCUE = 1
-MENU_LINUX_STATIC_IP = 2
+MENU_XENOLITH = 0
+MENU_XENOLITH_SERIAL = 1
+MENU_XENOLITH_STATIC_IP = 2
+MENU_LINUX = 3
+MENU_LINUX_RESCUE = 4
+MENU_LINUX_STATIC_IP = 5
 
 # Kernel command line for tests that boot the CD's kernel and initrd with -kernel.
 KERNEL_ARGS = "console=ttyS0,115200n8 net.ifnames=0"

@@ -22,8 +22,9 @@ def test_unpack_change_rebuild_boot(iso, tmp_path):
     assert new_iso.exists()
 
     with Machine("rebuild", cdrom=str(new_iso)) as m:
-        m.expect(r"Xenolith 1.1 \(Ada Lovelace\): Linux \(no hypervisor\)", 120)
-        m.send("\r")
+        m.expect(r"Xenolith 1.1 \(Ada Lovelace\): Xenolith", 120)
+        m.send("\r")  # the default entry: the rebuilt hypervisor, then dom0
+        m.expect(r"Xenolith hypervisor 1.1 \(built by Ada Lovelace", 120)
         m.expect(r"Xenolith 1.1 \(built by Ada Lovelace on [0-9-]+\)", 600)
         m.login()
         release = m.check("cat /etc/xenolith-release")
