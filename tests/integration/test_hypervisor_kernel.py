@@ -208,6 +208,15 @@ def test_hypervisor_exception_is_reported(dom0):
     dom0.expect(r"system halted \(noreboot\)", 30)
 
 
+def test_mp_table_hidden_with_acpi_off(initrd):
+    """Without ACPI Linux looks for the MP table, which lists every CPU."""
+    with hv_machine("hv-acpi-off", initrd, dom0_args="acpi=off", smp=2) as m:
+        m.expect(r"XENOLITH-TEST-READY", BOOT_TIMEOUT)
+        out = m.child.before
+        assert re.search(r"CPUS=1\b", out), "dom0 found the second CPU (MP table visible?)"
+        assert "MADT or MP tables are not detected" in out, "dom0 found an MP table"
+
+
 def test_no_svm_boots_natively(initrd):
     with hv_machine("hv-native", initrd, cpu="qemu64") as m:
         m.expect(r"Xenolith hypervisor", 60)
