@@ -118,7 +118,7 @@ static int svm_vcpu_init(struct vcpu *v)
 	c = &s->vmcb->control;
 	c->intercept_misc1 = SVM_INTERCEPT_CPUID | SVM_INTERCEPT_IOIO |
 			     SVM_INTERCEPT_MSR | SVM_INTERCEPT_SHUTDOWN |
-			     SVM_INTERCEPT_INVLPGA;
+			     SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_INVD;
 	c->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL |
 			     SVM_INTERCEPT_VMLOAD | SVM_INTERCEPT_VMSAVE |
 			     SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
@@ -259,6 +259,10 @@ static void svm_decode_exit(struct vcpu *v, struct vcpu_exit *e)
 	case SVM_EXIT_VMMCALL:
 		e->reason = VCPU_EXIT_HYPERCALL;
 		e->next_rip = svm_rip_after(v, 3);
+		break;
+	case SVM_EXIT_INVD:
+		e->reason = VCPU_EXIT_INVD;
+		e->next_rip = svm_rip_after(v, 2);
 		break;
 	case SVM_EXIT_HLT:
 		e->reason = VCPU_EXIT_HLT;

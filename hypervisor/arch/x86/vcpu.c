@@ -216,6 +216,10 @@ static void vcpu_handle_exit(struct vcpu *v, const struct vcpu_exit *e)
 	case VCPU_EXIT_HLT:
 		v->regs.rip = e->next_rip;
 		break;
+	case VCPU_EXIT_INVD:
+		__asm__ volatile("wbinvd" ::: "memory");
+		v->regs.rip = e->next_rip;
+		break;
 	case VCPU_EXIT_NPF:
 		vcpu_handle_npf(v, e);
 		break;

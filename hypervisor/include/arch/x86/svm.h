@@ -7,6 +7,7 @@
 /* Intercept vector 3 (offset 0x0c) and 4 (0x10) bits, APM vol. 2 §15.9-15.13. */
 #define SVM_INTERCEPT_INTR		(1u << 0)
 #define SVM_INTERCEPT_CPUID		(1u << 18)
+#define SVM_INTERCEPT_INVD		(1u << 22)
 #define SVM_INTERCEPT_HLT		(1u << 24)
 #define SVM_INTERCEPT_INVLPGA		(1u << 26)
 #define SVM_INTERCEPT_IOIO		(1u << 27)
@@ -25,6 +26,7 @@
 #define SVM_EXIT_INTR		0x60
 #define SVM_EXIT_NMI		0x61
 #define SVM_EXIT_CPUID		0x72
+#define SVM_EXIT_INVD		0x76
 #define SVM_EXIT_HLT		0x78
 #define SVM_EXIT_IOIO		0x7b
 #define SVM_EXIT_MSR		0x7c

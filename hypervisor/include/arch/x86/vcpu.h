@@ -41,6 +41,7 @@ enum vcpu_exit_reason {
 	VCPU_EXIT_MSR_WRITE,
 	VCPU_EXIT_HYPERCALL,
 	VCPU_EXIT_HLT,
+	VCPU_EXIT_INVD,		/* would drop dirty cache lines: WBINVD instead */
 	VCPU_EXIT_NPF,		/* nested page fault: gpa, write */
 	VCPU_EXIT_VIRT_INSN,	/* guest used a virtualisation instruction */
 	VCPU_EXIT_SHUTDOWN,	/* triple fault */
