@@ -1,0 +1,25 @@
+"""Shared pieces of the benchmarks: printing a figure, timing a boot to login."""
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
+from conftest import MENU_LINUX, MENU_XENOLITH  # noqa: E402,F401
+from qemu import TOP, Machine, build_path  # noqa: E402,F401
+
+
+def figure(name, value, unit):
+    """Print one figure as `name: value unit`."""
+    print(f"{name}: {value} {unit}", flush=True)
+
+
+def boot_to_login(name, iso, menu_index, **machine_args):
+    """Boot ISO's GRUB entry MENU_INDEX; returns (seconds to the login prompt, Machine).
+
+    The clock starts when QEMU starts (power-on). The caller closes the Machine.
+    """
+    start = time.monotonic()
+    m = Machine(name, cdrom=iso, **machine_args)
+    m.grub_select(menu_index)
+    m.expect("login: ", 900)
+    return time.monotonic() - start, m
