@@ -6,7 +6,6 @@ plus a tiny CPUID program) whose /init prints markers and check results.
 import gzip
 import os
 import re
-import shutil
 import stat
 import subprocess
 
@@ -109,7 +108,7 @@ def initrd():
         busybox = f.read()
     with open(exe, "rb") as f:
         hvcheck = f.read()
-    d, x, r = stat.S_IFDIR | 0o755, stat.S_IFREG | 0o755, stat.S_IFREG | 0o644
+    d, x = stat.S_IFDIR | 0o755, stat.S_IFREG | 0o755
     archive = _newc([("bin", d, b""), ("bin/busybox", x, busybox),
                      ("bin/sh", stat.S_IFLNK | 0o777, b"busybox"),
                      ("hvcheck", x, hvcheck), ("init", x, INIT.encode()),
@@ -296,45 +295,3 @@ def test_initrd_that_does_not_fit_halts(initrd):
                  append="noreboot dom0_mem=96M", nic=None) as m:
         m.expect(r"cannot load dom0: the initrd does not fit", 60)
         m.expect(r"halted", 30)
-
-
-GRUB_CFG = """serial --unit=0 --speed=115200
-terminal_input serial
-terminal_output serial
-set timeout=0
-menuentry "xenolith (multiboot2)" {
-	multiboot2 /boot/xenolith.gz noreboot com1=115200,8n1
-	module2 /boot/vmlinuz console=ttyS0,115200 panic=-1
-	module2 /boot/initrd.gz
-}
-"""
-
-
-@pytest.fixture(scope="module")
-def grub_iso(initrd):
-    """A small GRUB rescue ISO booting build/xenolith.gz with multiboot2."""
-    if not shutil.which("grub-mkrescue"):
-        pytest.skip("grub-mkrescue is not installed")
-    root = build_path("test-hv", "iso")
-    shutil.rmtree(root, ignore_errors=True)
-    os.makedirs(os.path.join(root, "boot", "grub"))
-    shutil.copy(build_path("xenolith.gz"), os.path.join(root, "boot", "xenolith.gz"))
-    shutil.copy(KERNEL, os.path.join(root, "boot", "vmlinuz"))
-    shutil.copy(initrd, os.path.join(root, "boot", "initrd.gz"))
-    with open(os.path.join(root, "boot", "grub", "grub.cfg"), "w") as f:
-        f.write(GRUB_CFG)
-    iso = build_path("test-hv", "multiboot2.iso")
-    subprocess.run(["grub-mkrescue", "-o", iso, root], check=True, capture_output=True)
-    return iso
-
-
-@pytest.mark.parametrize("uefi", [False, True], ids=["bios", "uefi"])
-def test_grub_multiboot2_boots_dom0(grub_iso, uefi):
-    with Machine(f"hv-grub-mb2-{'uefi' if uefi else 'bios'}", cdrom=grub_iso, uefi=uefi,
-                 nic=None) as m:
-        m.expect(r"Xenolith hypervisor", 120)
-        m.expect(r"Booted by GRUB.*\(multiboot2\)", 30)
-        if uefi:
-            m.expect(r"Memory map from the boot loader", 30)
-        m.expect(r"HV-BIT=1 HV-SIG=" + SIGNATURE, BOOT_TIMEOUT)
-        m.expect(r"XENOLITH-TEST-READY", 60)
