@@ -86,7 +86,7 @@ class Machine:
         self.send("\x1b[B" * index)  # down arrow, as a VT100 terminal sends it
         self.send("\r")
 
-    def login(self, user="root", timeout=600):
+    def login(self, user="root", timeout=600, password=PASSWORD):
         """Log in on the serial getty and set a prompt the tests can find.
 
         Line editing and echo are turned off, so what `run` returns is the
@@ -95,7 +95,7 @@ class Machine:
         self.expect(r"login: ", timeout)
         self.send(user + "\n")
         self.expect("Password: ", 60)
-        self.send(PASSWORD + "\n")
+        self.send(password + "\n")
         self.expect([r"\$ ", r"# "], 120)
         self.send(f"PS1='{PROMPT}'; export TERM=dumb SYSTEMD_PAGER= SYSTEMD_COLORS=0; "
                   "set +o emacs +o vi; stty -echo cols 200\n")
