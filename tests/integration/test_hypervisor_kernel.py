@@ -203,7 +203,8 @@ def test_hypervisor_exception_is_reported(dom0):
     dom0.send("C")
     dom0.expect(r"hypervisor exception 6 \(#UD", 60)
     dom0.expect(r"RIP 0008:[0-9a-f]{16}", 30)
-    dom0.expect(r"Stack trace.*:\s+\S*\s*\[<[0-9a-f]{16}>\]", 30)
+    dom0.expect(r"Faulting code: \[<[0-9a-f]{16}>\] main_key_crash\+0x", 30)
+    dom0.expect(r"Stack trace:\s+\S*\s*\[<[0-9a-f]{16}>\] keyhandler_handle\+0x", 30)
     dom0.expect(r"system halted \(noreboot\)", 30)
 
 

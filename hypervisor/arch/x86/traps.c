@@ -4,6 +4,7 @@
 #include "panic.h"
 #include "printk.h"
 #include <arch/x86/processor.h>
+#include <arch/x86/symbols.h>
 #include <arch/x86/traps.h>
 
 extern char _start[], _end[];
@@ -17,20 +18,33 @@ static const char *const trap_names[32] = {
 	"#MC machine check", "#XM SIMD error", "#VE", "#CP control protection",
 };
 
+/* "[<address>] function+0xoffset" */
+static void trap_print_addr(const char *indent, uint64_t addr)
+{
+	uint64_t off;
+	const char *name = symbols_lookup(addr, &off);
+
+	if (name)
+		printk(PRINTK_ERR, "%s[<%016llx>] %s+%#llx\n", indent, (unsigned long long)addr,
+		       name, (unsigned long long)off);
+	else
+		printk(PRINTK_ERR, "%s[<%016llx>]\n", indent, (unsigned long long)addr);
+}
+
 /* trap_stack_trace: walk saved RBPs (the image is built with frame
  * pointers) while they stay inside the image or its stacks. */
 void trap_stack_trace(uint64_t rbp)
 {
 	int depth;
 
-	printk(PRINTK_ERR, "Stack trace (addr2line -f -e build/hypervisor/xenolith.elf64):\n");
+	printk(PRINTK_ERR, "Stack trace:\n");
 	for (depth = 0; depth < 16 && rbp; depth++) {
 		uint64_t *frame = (uint64_t *)(uintptr_t)rbp;
 
 		if (rbp < (uint64_t)(uintptr_t)_start || rbp >= (uint64_t)(uintptr_t)_end ||
 		    (rbp & 7))
 			break;
-		printk(PRINTK_ERR, "  [<%016llx>]\n", (unsigned long long)frame[1]);
+		trap_print_addr("  ", frame[1]);
 		rbp = frame[0];
 	}
 }
@@ -66,6 +80,7 @@ void trap_handle(struct trap_frame *f)
 	printk(PRINTK_ERR, "CR0 %016llx CR3 %016llx CR4 %016llx\n",
 	       (unsigned long long)read_cr0(), (unsigned long long)read_cr3(),
 	       (unsigned long long)read_cr4());
+	trap_print_addr("Faulting code: ", f->rip);
 	trap_stack_trace(f->rbp);
 	panic_reboot();
 }
