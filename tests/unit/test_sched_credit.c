@@ -25,6 +25,11 @@ struct tunit {
 	uint64_t ran;			/* ns it was the current unit of a CPU */
 	uint64_t ran_on[NCPU_MAX];
 	struct sched_cpumask pins;	/* what the test pinned it to */
+	/* An I/O-bound vCPU (burst != 0): runs `burst` ns, then blocks
+	 * (HLT) for `pause` ns and is woken by an "interrupt". */
+	uint64_t burst, pause, left, wake_at, woke_at;
+	bool boost_on_wake, waiting;
+	uint64_t max_latency;		/* worst wake-up to running, ns */
 };
 
 static struct sched_dom doms[NDOM_MAX];
@@ -112,6 +117,10 @@ static void pick(unsigned int c)
 	cur[c] = u;
 	if (u && !sched_cpumask_test(&tu(u)->pins, c))
 		pin_violations++;
+	if (u && tu(u)->waiting) {
+		tu(u)->waiting = false;
+		tu(u)->max_latency = LIB_MAX(tu(u)->max_latency, now - tu(u)->woke_at);
+	}
 	for (unsigned int o = 0; u && o < ncpus; o++)
 		if (o != c && cur[o] == u)
 			double_runs++;
@@ -135,6 +144,52 @@ static void handle_kicks(void)
 	fail_msg("kicks keep coming at t=%llu", (unsigned long long)now);
 }
 
+/* The earliest wake-up of a sleeping I/O-bound vCPU, or ~0. */
+static uint64_t io_next_wake(void)
+{
+	uint64_t t = ~0ull;
+
+	for (unsigned int d = 0; d < NDOM_MAX; d++)
+		for (unsigned int i = 0; i < NUNIT_MAX; i++)
+			if (units[d][i].wake_at)
+				t = LIB_MIN(t, units[d][i].wake_at);
+	return t;
+}
+
+/* I/O-bound vCPUs whose burst ended halt; those whose pause ended are
+ * woken as by an interrupt. */
+static void io_events(void)
+{
+	for (unsigned int c = 0; c < ncpus; c++) {
+		struct tunit *t = cur[c] ? tu(cur[c]) : NULL;
+
+		if (t && t->burst && !t->left && !t->wake_at) {
+			sched_sleep(&t->su);
+			t->wake_at = now + t->pause;
+		}
+	}
+	for (unsigned int d = 0; d < NDOM_MAX; d++)
+		for (unsigned int i = 0; i < NUNIT_MAX; i++) {
+			struct tunit *t = &units[d][i];
+
+			if (!t->wake_at || t->wake_at > now)
+				continue;
+			t->wake_at = 0;
+			t->left = t->burst;
+			t->woke_at = now;
+			t->waiting = true;
+			sched_wake(&t->su, t->boost_on_wake);
+		}
+}
+
+static void io_bound(unsigned int d, unsigned int i, uint64_t burst,
+		     uint64_t pause, bool boost)
+{
+	units[d][i].burst = units[d][i].left = burst;
+	units[d][i].pause = pause;
+	units[d][i].boost_on_wake = boost;
+}
+
 /*
  * Run the machine for `duration` ns: each CPU's timer fires at
  * sched_next_event(); the current unit of each CPU is charged (by the
@@ -150,17 +205,24 @@ static void run(uint64_t duration)
 		uint64_t t = end;
 
 		assert_true(++steps < 10000000);
-		for (unsigned int c = 0; c < ncpus; c++)
+		for (unsigned int c = 0; c < ncpus; c++) {
 			t = LIB_MIN(t, LIB_MAX(sched_next_event(c), now));
+			if (cur[c] && tu(cur[c])->burst)
+				t = LIB_MIN(t, now + tu(cur[c])->left);
+		}
+		t = LIB_MIN(t, io_next_wake());
 		for (unsigned int c = 0; c < ncpus; c++) {
 			if (cur[c]) {
 				tu(cur[c])->ran += t - now;
 				tu(cur[c])->ran_on[c] += t - now;
+				if (tu(cur[c])->burst)
+					tu(cur[c])->left -= t - now;
 			} else {
 				idle_ns[c] += t - now;
 			}
 		}
 		now = t;
+		io_events();
 		for (unsigned int c = 0; c < ncpus; c++)
 			if (sched_next_event(c) <= now && sched_tick(c, now))
 				kicked[c] = true;
@@ -230,6 +292,88 @@ static void test_weights_three_domains(void **state)
 	assert_share("weight 100 of 1000", share(dom_ran(0), 10 * SEC), 1000, 200);
 	assert_share("weight 200 of 1000", share(dom_ran(1), 10 * SEC), 2000, 200);
 	assert_share("weight 700 of 1000", share(dom_ran(2), 10 * SEC), 7000, 200);
+}
+
+/* A domain that does not run takes no share from those that do. */
+static void test_idle_domain_does_not_dilute(void **state)
+{
+	(void)state;
+	start(1);
+	domain(0, 1, 512, 0);
+	domain(1, 1, 256, 0);
+	domain(2, 2, 65535, 0);
+	sched_sleep(&units[2][0].su);
+	sched_sleep(&units[2][1].su);
+	run(10 * SEC);
+	assert_int_equal(dom_ran(2), 0);
+	assert_share("weight 512 beside a blocked weight-65535 domain",
+		     share(dom_ran(0), 10 * SEC), 6667, 200);
+	assert_share("weight 256 beside a blocked weight-65535 domain",
+		     share(dom_ran(1), 10 * SEC), 3333, 200);
+}
+
+/* What a capped domain cannot use goes to the others by their weights. */
+static void test_cap_leftover_by_weight(void **state)
+{
+	(void)state;
+	start(1);
+	domain(0, 1, 512, 0);
+	domain(1, 1, 256, 0);
+	domain(2, 1, 65535, 25);
+	run(10 * SEC);
+	assert_share("capped at 25 with the top weight", share(dom_ran(2), 10 * SEC), 2500, 200);
+	assert_share("weight 512 gets 2/3 of the rest", share(dom_ran(0), 10 * SEC), 5000, 200);
+	assert_share("weight 256 gets 1/3 of the rest", share(dom_ran(1), 10 * SEC), 2500, 200);
+}
+
+/* One vCPU can use at most one CPU, whatever its weight. */
+static void test_single_vcpu_peak(void **state)
+{
+	(void)state;
+	start(2);
+	domain(0, 1, 1024, 0);
+	domain(1, 1, 512, 0);
+	domain(2, 1, 256, 0);
+	run(1 * SEC);
+	reset_counts();
+	run(10 * SEC);
+	assert_int_equal(pin_violations + double_runs, 0);
+	assert_int_equal(idle_ns[0] + idle_ns[1], 0);
+	assert_share("weight 1024, one vCPU, of 2 CPUs", share(dom_ran(0), 20 * SEC), 5000, 200);
+	assert_share("weight 512, of 2 CPUs", share(dom_ran(1), 20 * SEC), 3333, 200);
+	assert_share("weight 256, of 2 CPUs", share(dom_ran(2), 20 * SEC), 1667, 200);
+}
+
+/* An I/O-bound vCPU woken by interrupts, beside two CPU hogs: with boost
+ * it runs at once on each wake-up and gets all the time it asks for. */
+static void test_io_bound_boost(void **state)
+{
+	(void)state;
+	start(1);
+	domain(0, 1, 0, 0);
+	domain(1, 1, 0, 0);
+	domain(2, 1, 0, 0);
+	io_bound(2, 0, 1 * MS, 9 * MS, true);
+	run(1 * SEC);		/* the first period: everyone starts at 0 */
+	reset_counts();
+	units[2][0].max_latency = 0;
+	run(10 * SEC);
+	print_message("  with boost: worst wake-up latency %llu us\n",
+		      (unsigned long long)units[2][0].max_latency / 1000);
+	assert_share("I/O-bound vCPU (1 ms per 10 ms)", share(dom_ran(2), 10 * SEC), 1000, 50);
+	assert_int_equal(units[2][0].max_latency, 0);
+	assert_share("hog 1", share(dom_ran(0), 10 * SEC), 4500, 200);
+	assert_share("hog 2", share(dom_ran(1), 10 * SEC), 4500, 200);
+	/* Without boost it waits behind the hogs' slices. */
+	start(1);
+	domain(0, 1, 0, 0);
+	domain(1, 1, 0, 0);
+	domain(2, 1, 0, 0);
+	io_bound(2, 0, 1 * MS, 9 * MS, false);
+	run(10 * SEC);
+	print_message("  without boost: worst wake-up latency %llu us\n",
+		      (unsigned long long)units[2][0].max_latency / 1000);
+	assert_true(units[2][0].max_latency >= 5 * MS);
 }
 
 static void test_cap_alone(void **state)
@@ -350,6 +494,25 @@ static void test_boost_runs_first(void **state)
 	kicked[0] = false;
 	sched_wake(&units[2][0].su, true);
 	assert_true(kicked[0]);		/* it preempts the running unit */
+	kicked[0] = false;
+	pick(0);
+	assert_ptr_equal(cur[0], &units[2][0].su);
+	/* Against a running unit that still has credit (UNDER): a plain
+	 * wake-up waits its turn, an interrupt wake-up preempts it. */
+	start(1);
+	domain(0, 1, 0, 0);
+	domain(1, 1, 0, 0);
+	domain(2, 1, 0, 0);
+	sched_sleep(&units[1][0].su);
+	sched_sleep(&units[2][0].su);
+	pick(0);
+	assert_ptr_equal(cur[0], &units[0][0].su);
+	now += 1 * MS;
+	kicked[0] = false;
+	sched_wake(&units[1][0].su, false);
+	assert_false(kicked[0]);
+	sched_wake(&units[2][0].su, true);
+	assert_true(kicked[0]);
 	kicked[0] = false;
 	pick(0);
 	assert_ptr_equal(cur[0], &units[2][0].su);
@@ -622,6 +785,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_weights_two_to_one),
 		cmocka_unit_test(test_weights_three_domains),
+		cmocka_unit_test(test_idle_domain_does_not_dilute),
+		cmocka_unit_test(test_cap_leftover_by_weight),
+		cmocka_unit_test(test_single_vcpu_peak),
+		cmocka_unit_test(test_io_bound_boost),
 		cmocka_unit_test(test_cap_alone),
 		cmocka_unit_test(test_cap_against_busy_domain),
 		cmocka_unit_test(test_cap_two_vcpus),
