@@ -275,6 +275,8 @@ unsigned int sched_nr_cpus(void)
 
 int sched_dom_add(struct sched_dom *d, unsigned int domid, const char *name)
 {
+	struct sched_dom **pp;
+
 	if (!d)
 		return -EINVAL;
 	lib_spin_lock(&sched_lock);
@@ -287,8 +289,9 @@ int sched_dom_add(struct sched_dom *d, unsigned int domid, const char *name)
 	d->name = name ? name : "?";
 	d->added = true;
 	sched_ops->dom_init(d);
-	d->next = sched_doms;
-	sched_doms = d;
+	for (pp = &sched_doms; *pp; pp = &(*pp)->next)
+		;
+	*pp = d;			/* in order of creation, for the dump */
 	lib_spin_unlock(&sched_lock);
 	return 0;
 }
@@ -346,6 +349,7 @@ int sched_dom_get_params(const struct sched_dom *d, struct sched_params *p)
 int sched_unit_add(struct sched_dom *d, struct sched_unit *u, unsigned int id,
 		   void *owner)
 {
+	struct sched_unit **pp;
 	struct sched_cpumask all;
 	unsigned int cpu;
 
@@ -370,8 +374,10 @@ int sched_unit_add(struct sched_dom *d, struct sched_unit *u, unsigned int id,
 	u->state = SCHED_UNIT_BLOCKED;
 	sched_ops->unit_init(u);
 	__atomic_store_n(&u->cpu, cpu, __ATOMIC_RELEASE);
-	u->dom_next = d->units;
-	d->units = u;
+	for (pp = &d->units; *pp; pp = &(*pp)->dom_next)
+		;
+	*pp = u;
+
 	d->nr_units++;
 	lib_spin_unlock(&sched_lock);
 	return 0;
