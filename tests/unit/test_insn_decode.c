@@ -548,6 +548,21 @@ static void test_gpr_order(void **state)
 	assert_string_equal(insn_decode_op_name((enum insn_op)99), "?");
 }
 
+static void test_mode(void **state)
+{
+	(void)state;
+	assert_int_equal(insn_decode_mode(0x10, 0, 0x2, false, false), INSN_MODE_16);
+	assert_int_equal(insn_decode_mode(0x11, 0, 0x2, false, true), INSN_MODE_32);
+	assert_int_equal(insn_decode_mode(0x11, 0, 0x2, false, false), INSN_MODE_16);
+	assert_int_equal(insn_decode_mode(0x80000011, 0x500, 0x2, true, false), INSN_MODE_64);
+	/* compatibility mode: LMA but CS.L clear */
+	assert_int_equal(insn_decode_mode(0x80000011, 0x500, 0x2, false, true), INSN_MODE_32);
+	/* CS.L without LMA means nothing */
+	assert_int_equal(insn_decode_mode(0x11, 0, 0x2, true, true), INSN_MODE_32);
+	/* virtual-8086 */
+	assert_int_equal(insn_decode_mode(0x80000011, 0, 0x20002, false, true), INSN_MODE_16);
+}
+
 /*
  * Hostile bytes: random buffers of every length, placed so that the byte
  * after the last one is an inaccessible page. Any read past the buffer
@@ -600,6 +615,7 @@ int main(void)
 		cmocka_unit_test(test_bad_mode),
 		cmocka_unit_test(test_effective_address),
 		cmocka_unit_test(test_gpr_order),
+		cmocka_unit_test(test_mode),
 		cmocka_unit_test(test_random_bytes),
 	};
 

@@ -482,6 +482,16 @@ uint64_t insn_decode_ea(const struct insn *in, const struct vcpu_regs *r)
 	return ea;
 }
 
+enum insn_mode insn_decode_mode(uint64_t cr0, uint64_t efer, uint64_t rflags,
+				bool cs_l, bool cs_d)
+{
+	if (!(cr0 & 1) || (rflags & (1ull << 17)))	/* CR0.PE, RFLAGS.VM */
+		return INSN_MODE_16;
+	if ((efer & (1ull << 10)) && cs_l)		/* EFER.LMA */
+		return INSN_MODE_64;
+	return cs_d ? INSN_MODE_32 : INSN_MODE_16;
+}
+
 const char *insn_decode_op_name(enum insn_op op)
 {
 	static const char *const names[] = {

@@ -132,6 +132,16 @@ int insn_decode(struct insn *in, const uint8_t *buf, size_t size,
  */
 uint64_t insn_decode_ea(const struct insn *in, const struct vcpu_regs *r);
 
+/*
+ * insn_decode_mode: the decoding mode of the guest's code segment. Real
+ * mode (CR0.PE clear) and virtual-8086 mode (RFLAGS.VM) are 16-bit; with
+ * EFER.LMA, CS.L selects 64-bit; otherwise CS.D selects 32- or 16-bit
+ * (SDM vol. 3 §3.4.5; AMD APM vol. 2 §4.8.1). cs_l and cs_d are the
+ * descriptor bits (VMCB CS attrib bits 9 and 10; VMCS access rights 13, 14).
+ */
+enum insn_mode insn_decode_mode(uint64_t cr0, uint64_t efer, uint64_t rflags,
+				bool cs_l, bool cs_d);
+
 /* insn_decode_gpr: pointer to GPR n (enum insn_gpr) of r; n is 0..15. */
 uint64_t *insn_decode_gpr(struct vcpu_regs *r, unsigned int n);
 
