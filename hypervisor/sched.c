@@ -29,6 +29,7 @@ static struct sched_dom *sched_doms;
 static unsigned int sched_online;	/* also read without the lock */
 static uint64_t sched_next_acct;	/* written under the lock; atomic */
 static unsigned int sched_nr_idle;	/* online CPUs without a unit; atomic */
+static unsigned int sched_place_next;	/* where the next new unit goes */
 
 static const struct sched_ops *const sched_policies[] = {
 	&sched_credit_ops,
@@ -135,6 +136,21 @@ static unsigned int sched_least_loaded(const struct sched_cpumask *mask)
 	return best;
 }
 
+/* sched_place: a CPU for a new unit: the online CPUs in turn, so that a
+ * domain's vCPUs start spread out. Global lock held. */
+static unsigned int sched_place(void)
+{
+	for (unsigned int i = 0; i < SCHED_MAX_CPUS; i++) {
+		unsigned int c = (sched_place_next + i) % SCHED_MAX_CPUS;
+
+		if (sched_rqs[c].online) {
+			sched_place_next = c + 1;
+			return c;
+		}
+	}
+	return SCHED_MAX_CPUS;
+}
+
 /* An idle online CPU other than `not` that u may run on, or
  * SCHED_MAX_CPUS. Reads other queues without their locks. */
 static unsigned int sched_find_idle(const struct sched_unit *u, unsigned int not)
@@ -213,6 +229,7 @@ int sched_init(const struct boot_options *opts, uint64_t now)
 	sched_doms = NULL;
 	sched_online = 0;
 	sched_nr_idle = 0;
+	sched_place_next = 0;
 	sched_lock = 0;
 	sched_ops = sched_policies[0];
 	for (i = 0; i < LIB_ARRAY_SIZE(sched_policies); i++)
@@ -361,7 +378,7 @@ int sched_unit_add(struct sched_dom *d, struct sched_unit *u, unsigned int id,
 		lib_spin_unlock(&sched_lock);
 		return d->added ? -EEXIST : -EINVAL;
 	}
-	cpu = sched_least_loaded(&all);
+	cpu = sched_place();
 	if (cpu >= SCHED_MAX_CPUS) {
 		lib_spin_unlock(&sched_lock);
 		return -EINVAL;
@@ -599,6 +616,19 @@ struct sched_unit *sched_pick_next(unsigned int cpu, uint64_t now,
 	return next;
 }
 
+/* After accounting unparked units: idle CPUs with queued work look again. */
+static void sched_kick_idle_with_work(void)
+{
+	for (unsigned int c = 0; c < SCHED_MAX_CPUS; c++) {
+		struct sched_rq *rq = &sched_rqs[c];
+
+		if (__atomic_load_n(&rq->online, __ATOMIC_ACQUIRE) &&
+		    !__atomic_load_n(&rq->curr, __ATOMIC_RELAXED) &&
+		    __atomic_load_n(&rq->nr_queued, __ATOMIC_RELAXED))
+			sched_kick(c);
+	}
+}
+
 /* Run the periodic accounting if due; one CPU does it, others skip. */
 static void sched_account(uint64_t now)
 {
@@ -613,6 +643,7 @@ static void sched_account(uint64_t now)
 		if (due <= now)
 			due = now + sched_ops->period_ns;
 		__atomic_store_n(&sched_next_acct, due, __ATOMIC_RELEASE);
+		sched_kick_idle_with_work();
 	}
 	lib_spin_unlock(&sched_lock);
 }

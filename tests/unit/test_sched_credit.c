@@ -190,6 +190,16 @@ static void io_bound(unsigned int d, unsigned int i, uint64_t burst,
 	units[d][i].boost_on_wake = boost;
 }
 
+/* What each CPU runs is what the scheduler last told it, and running. */
+static void check_cpus(void)
+{
+	for (unsigned int c = 0; c < ncpus; c++) {
+		assert_ptr_equal(sched_current(c), cur[c]);
+		if (cur[c])
+			assert_int_equal(sched_unit_state(cur[c]), SCHED_UNIT_RUNNING);
+	}
+}
+
 /*
  * Run the machine for `duration` ns: each CPU's timer fires at
  * sched_next_event(); the current unit of each CPU is charged (by the
@@ -227,6 +237,7 @@ static void run(uint64_t duration)
 			if (sched_next_event(c) <= now && sched_tick(c, now))
 				kicked[c] = true;
 		handle_kicks();
+		check_cpus();
 	}
 }
 
@@ -740,6 +751,103 @@ static void test_load_balance(void **state)
 	assert_share("vCPU 1 of 2 on 2 CPUs", share(units[0][1].ran, 1 * SEC), 10000, 100);
 }
 
+static uint32_t rnd_state = 12345;
+
+static uint32_t rnd(void)
+{
+	rnd_state = rnd_state * 1103515245u + 12345u;
+	return rnd_state >> 8;
+}
+
+/*
+ * Thousands of random wake-ups, sleeps, yields, re-pins and parameter
+ * changes on 4 CPUs (valid and invalid): no crash, no vCPU on two CPUs,
+ * pins held, and afterwards every vCPU still runs and no CPU idles.
+ */
+static void test_random_operations(void **state)
+{
+	static const unsigned int sizes[3] = { 4, 8, 3 };
+
+	(void)state;
+	start(4);
+	for (unsigned int d = 0; d < 3; d++)
+		domain(d, sizes[d], 0, 0);
+	for (unsigned int step = 0; step < 20000; step++) {
+		unsigned int d = rnd() % 3, i = rnd() % sizes[d];
+		struct sched_unit *u = &units[d][i].su;
+		struct sched_params p;
+		struct sched_cpumask m;
+		bool any = false;
+		int want;
+
+		run(rnd() % (3 * MS));
+		switch (rnd() % 7) {
+		case 0:
+			sched_sleep(u);
+			break;
+		case 1:
+		case 2:
+			sched_wake(u, rnd() % 2);
+			break;
+		case 3:
+			sched_cpumask_zero(&m);
+			for (unsigned int c = 0; c < 6; c++)
+				if (rnd() % 3 == 0) {
+					sched_cpumask_set(&m, c);
+					any |= c < ncpus;
+				}
+			want = any ? 0 : -EINVAL;
+			assert_int_equal(sched_unit_set_affinity(u, &m), want);
+			if (!want)
+				units[d][i].pins = m;
+			break;
+		case 4:
+			sched_yield(u);
+			break;
+		case 5:
+			p.weight = rnd() % 70000;
+			p.cap = rnd() % 3 ? 0 : rnd() % (100 * sizes[d] + 50);
+			want = p.weight >= 1 && p.weight <= 65535 &&
+			       p.cap <= 100 * sizes[d] ? 0 : -EINVAL;
+			assert_int_equal(sched_dom_set_params(&doms[d], &p), want);
+			break;
+		default:
+			for (unsigned int c = 0; c < ncpus; c++)
+				if (rnd() % 2)
+					kicked[c] = true;	/* spurious */
+			break;
+		}
+	}
+	assert_int_equal(pin_violations, 0);
+	assert_int_equal(double_runs, 0);
+
+	for (unsigned int d = 0; d < 3; d++) {
+		struct sched_params p = { .weight = 256, .cap = 0 };
+
+		assert_int_equal(sched_dom_set_params(&doms[d], &p), 0);
+		for (unsigned int i = 0; i < sizes[d]; i++) {
+			sched_cpumask_fill(&units[d][i].pins);
+			assert_int_equal(sched_unit_set_affinity(&units[d][i].su,
+								 &units[d][i].pins), 0);
+			sched_wake(&units[d][i].su, false);
+		}
+	}
+	run(1 * SEC);
+	reset_counts();
+	run(5 * SEC);
+	for (unsigned int c = 0; c < ncpus; c++)
+		assert_int_equal(idle_ns[c], 0);
+	for (unsigned int d = 0; d < 3; d++)
+		for (unsigned int i = 0; i < sizes[d]; i++) {
+			long s = share(units[d][i].ran, 20 * SEC);
+
+			if (s < 10000 / 15 - 50 || s > 10000 / 15 + 50)
+				fail_msg("vCPU %u of dom%u after the storm: expected 1/15 of 4 CPUs (6.67%% +- 0.50), measured %ld.%02ld%%",
+					 i, d, s / 100, s % 100);
+		}
+	assert_int_equal(pin_violations + double_runs, 0);
+}
+
 static uint64_t ring_pos;
 
 static const char *ring_new(void)
@@ -802,6 +910,7 @@ int main(void)
 		cmocka_unit_test(test_many_vcpus_two_cpus),
 		cmocka_unit_test(test_many_vcpus_weighted),
 		cmocka_unit_test(test_load_balance),
+		cmocka_unit_test(test_random_operations),
 		cmocka_unit_test(test_select_and_dump),
 	};
 
