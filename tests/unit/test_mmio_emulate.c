@@ -657,6 +657,89 @@ static void test_edges(void **state)
 	assert_int_equal(r.rip, RIP0 + 3 + 5);
 }
 
+/* Guest RAM for instruction fetches: code and page tables, by GPA. */
+static uint8_t gram[0x8000];
+
+static int gram_read(void *opaque, uint64_t gpa, unsigned int size, uint64_t *val)
+{
+	(void)opaque;
+	if (gpa >= sizeof(gram) || size > sizeof(gram) - gpa)
+		return -EIO;
+	*val = 0;
+	memcpy(val, gram + gpa, size);
+	return 0;
+}
+
+static void gram64(uint64_t gpa, uint64_t v) { memcpy(gram + gpa, &v, 8); }
+
+/* Paging off, 32-bit code: the fetch reads CS base + EIP directly. */
+static void test_at_rip_flat(void **state)
+{
+	struct mmio_guest g = { { 0x11, 0, 0, 0 }, 0x1000, false, true, 0,
+				gram_read, NULL };
+	struct mmio_access a = { BASE + 0x20, false, 0, &ops, dev };
+	struct mmio_result res;
+
+	(void)state;
+	memset(gram, 0, sizeof(gram));
+	memcpy(gram + 0x1010, (const uint8_t[]){ 0xa1, 0x20, 0x00, 0xe0, 0xfe }, 5);
+	dev_set(BASE + 0x20, 0x14, 4);
+	r.rip = 0x10;
+	r.rax = ~0ull;
+	assert_int_equal(mmio_emulate_at_rip(&g, &r, &a, &res), 0);
+	assert_int_equal(r.rax, 0x14);
+	assert_int_equal(r.rip, 0x15);
+	assert_int_equal(res.insn.len, 5);
+	assert_null(res.why);
+
+	/* an unsupported instruction: the decoder's error, bytes kept */
+	memcpy(gram + 0x1015, (const uint8_t[]){ 0x0f, 0x0b }, 2);
+	assert_int_equal(mmio_emulate_at_rip(&g, &r, &a, &res), -EOPNOTSUPP);
+	assert_string_equal(res.why, "instruction decode");
+	assert_int_equal(res.bytes[0], 0x0f);
+	assert_int_equal(r.rip, 0x15);
+}
+
+/* Long mode: an instruction running into a page the guest cannot fetch. */
+static void test_at_rip_paged(void **state)
+{
+	struct mmio_guest g = { { 0x80000011, 0x1000, 0x20, 0xd00 }, 0x1234, true, false,
+				0, gram_read, NULL };
+	struct mmio_access a = { BASE + 0x300, false, 0, &ops, dev };
+	struct mmio_result res;
+	uint64_t code = 0x400000;
+
+	(void)state;
+	memset(gram, 0, sizeof(gram));
+	gram64(0x1000, 0x2000 | 3);
+	gram64(0x2000, 0x3000 | 3);
+	gram64(0x3000 + 2 * 8, 0x4000 | 3);	/* 0x400000 */
+	gram64(0x4000, 0x5000 | 3);		/* first page; the next absent */
+	memcpy(gram + 0x5ffd, (const uint8_t[]){ 0x8b, 0x87, 0x00 }, 3);
+	r.rip = code + 0xffd;
+	assert_int_equal(mmio_emulate_at_rip(&g, &r, &a, &res), -EFAULT);
+	assert_int_equal(res.fault_addr, code + 0x1000);
+	assert_int_equal(res.pfec, GUEST_PFEC_I);
+	assert_int_equal(r.rip, code + 0xffd);
+	assert_int_equal(nlog, 0);
+
+	/* map the second page: mov 0x300(%rdi),%eax completes */
+	gram64(0x4008, 0x6000 | 3);
+	memcpy(gram + 0x6000, (const uint8_t[]){ 0x03, 0x00, 0x00 }, 3);
+	dev_set(BASE + 0x300, 0xabcd, 4);
+	assert_int_equal(mmio_emulate_at_rip(&g, &r, &a, &res), 0);
+	assert_int_equal(r.rax, 0xabcd);
+	assert_int_equal(r.rip, code + 0xffd + 6);
+
+	/* RIP itself unmapped; user mode adds U to the error code */
+	g.cpl = 3;
+	r.rip = 0x600000;
+	assert_int_equal(mmio_emulate_at_rip(&g, &r, &a, &res), -EFAULT);
+	assert_int_equal(res.fault_addr, 0x600000);
+	assert_int_equal(res.pfec, GUEST_PFEC_U | GUEST_PFEC_I);
+	assert_string_equal(res.why, "instruction fetch");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -673,6 +756,8 @@ int main(void)
 		cmocka_unit_test_setup(test_movs, setup),
 		cmocka_unit_test_setup(test_errors, setup),
 		cmocka_unit_test_setup(test_edges, setup),
+		cmocka_unit_test_setup(test_at_rip_flat, setup),
+		cmocka_unit_test_setup(test_at_rip_paged, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,6 +4,7 @@
 
 #include "errno.h"
 #include "lib.h"
+#include "arch/x86/guest_walk.h"
 #include "arch/x86/insn_decode.h"
 #include "arch/x86/mmio_emulate.h"
 
@@ -272,4 +273,45 @@ int mmio_emulate(const struct insn *in, struct vcpu_regs *r,
 		return ret;
 	r->rip += in->len;
 	return 0;
+}
+
+int mmio_emulate_at_rip(const struct mmio_guest *g, struct vcpu_regs *r,
+			const struct mmio_access *a, struct mmio_result *res)
+{
+	unsigned int access = GUEST_WALK_FETCH | (g->cpl == 3 ? GUEST_WALK_USER : 0);
+	enum insn_mode mode = insn_decode_mode(g->paging.cr0, g->paging.efer,
+					       r->rflags, g->cs_l, g->cs_d);
+	uint64_t linear = r->rip, gpa;
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	if (mode != INSN_MODE_64)	/* 64-bit mode ignores the CS base */
+		linear = (g->cs_base + r->rip) & 0xffffffffull;
+	res->fault_addr = linear;
+	res->why = "instruction fetch";
+	ret = guest_walk_copy(&g->paging, linear, res->bytes, INSN_MAX_LEN, access,
+			      g->read_ram, g->ram_opaque, &res->pfec);
+	if (ret < 0)
+		return ret;
+	res->nbytes = (unsigned int)ret;
+	res->why = "instruction decode";
+	ret = insn_decode(&res->insn, res->bytes, res->nbytes, mode);
+	if (ret == -EAGAIN && res->nbytes < INSN_MAX_LEN) {
+		/* The instruction runs into a page the guest cannot fetch
+		 * from: that page's fault is the guest's (SDM vol. 3 §6.15). */
+		res->fault_addr = linear + res->nbytes;
+		if (mode != INSN_MODE_64)
+			res->fault_addr &= 0xffffffffull;
+		res->why = "instruction fetch";
+		ret = guest_walk(&g->paging, res->fault_addr, access, g->read_ram,
+				 g->ram_opaque, &gpa, &res->pfec);
+		return ret ? ret : -EIO;
+	}
+	if (ret)
+		return ret;
+	res->why = "emulation";
+	ret = mmio_emulate(&res->insn, r, a);
+	if (!ret)
+		res->why = NULL;
+	return ret;
 }

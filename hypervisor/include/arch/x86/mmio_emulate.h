@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arch/x86/guest_walk.h"
 #include "arch/x86/insn_decode.h"
 #include "arch/x86/vcpu.h"
 
@@ -75,5 +76,38 @@ struct mmio_access {
  */
 int mmio_emulate(const struct insn *in, struct vcpu_regs *r,
 		 const struct mmio_access *a);
+
+/* The guest state fetching an instruction needs, read by the vendor code
+ * at the exit (VMCB save area / VMCS guest fields). */
+struct mmio_guest {
+	struct guest_walk_cpu paging;	/* CR0, CR3, CR4, EFER */
+	uint64_t cs_base;		/* CS base (0 in 64-bit mode) */
+	bool cs_l, cs_d;		/* CS descriptor bits L and D/B */
+	unsigned int cpl;		/* 0..3 (SS.DPL) */
+	guest_walk_read_fn read_ram;	/* reads the domain's RAM by GPA */
+	void *ram_opaque;
+};
+
+/* What mmio_emulate_at_rip() saw, for the caller's report or #PF. */
+struct mmio_result {
+	struct insn insn;		/* valid once decoding succeeded */
+	uint8_t bytes[INSN_MAX_LEN];	/* the bytes fetched at RIP */
+	unsigned int nbytes;
+	uint64_t fault_addr;		/* -EFAULT: the linear address (CR2) */
+	uint32_t pfec;			/* -EFAULT: the page-fault error code */
+	const char *why;		/* on error: what failed, one phrase */
+};
+
+/*
+ * mmio_emulate_at_rip: fetch the instruction at CS:RIP through the guest's
+ * page tables, decode it for the CS mode and emulate it (mmio_emulate).
+ * Returns 0 (r->rip, r->rflags and the GPRs updated: write RIP and RFLAGS
+ * back), -EFAULT when the guest must take a page fault on the fetch
+ * (res->fault_addr, res->pfec; RIP unchanged), or another -errno (decode
+ * or emulation failed, res->why says which): the caller crashes the guest.
+ * No segment-limit checks. The calling vCPU's thread only.
+ */
+int mmio_emulate_at_rip(const struct mmio_guest *g, struct vcpu_regs *r,
+			const struct mmio_access *a, struct mmio_result *res);
 
 #endif
