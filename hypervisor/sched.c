@@ -552,7 +552,8 @@ static bool sched_put_prev(struct sched_rq *rq, unsigned int cpu,
 			   struct sched_unit *prev, uint64_t now)
 {
 	sched_ops->stop(prev, now);
-	prev->runtime += now - prev->run_start;
+	if (now > prev->run_start)
+		prev->runtime += now - prev->run_start;
 	if (prev->state != SCHED_UNIT_RUNNING)
 		return false;
 	if (sched_allowed(prev, cpu)) {
@@ -577,6 +578,10 @@ struct sched_unit *sched_pick_next(unsigned int cpu, uint64_t now,
 	bool migrate = false;
 	int rank;
 
+	if (!sched_cpu_online(cpu)) {
+		*slice_ns = sched_ops->tick_ns;
+		return NULL;
+	}
 	lib_spin_lock(&rq->lock);
 	prev = rq->curr;
 	if (prev)
@@ -655,6 +660,8 @@ bool sched_tick(unsigned int cpu, uint64_t now)
 	bool resched;
 	int rank, r;
 
+	if (!sched_cpu_online(cpu))
+		return false;
 	sched_account(now);
 	lib_spin_lock(&rq->lock);
 	rq->last_tick = now;
@@ -678,6 +685,8 @@ uint64_t sched_next_event(unsigned int cpu)
 	struct sched_rq *rq = &sched_rqs[cpu];
 	uint64_t t, acct = __atomic_load_n(&sched_next_acct, __ATOMIC_ACQUIRE);
 
+	if (!sched_cpu_online(cpu))
+		return acct;
 	lib_spin_lock(&rq->lock);
 	t = rq->slice_end;
 	if (rq->curr && rq->last_tick + sched_ops->tick_ns < t)
@@ -688,6 +697,8 @@ uint64_t sched_next_event(unsigned int cpu)
 
 struct sched_unit *sched_current(unsigned int cpu)
 {
+	if (cpu >= SCHED_MAX_CPUS)
+		return NULL;
 	return __atomic_load_n(&sched_rqs[cpu].curr, __ATOMIC_ACQUIRE);
 }
 

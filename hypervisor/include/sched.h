@@ -238,7 +238,8 @@ void sched_yield(struct sched_unit *u);
  * still runnable) and choose the next one, stealing from other CPUs'
  * queues when this CPU has nothing good to run. Returns the unit to run
  * for *slice_ns nanoseconds at most, or NULL: the CPU idles (halts) for at
- * most *slice_ns. The calling CPU must be `cpu`.
+ * most *slice_ns. The calling CPU must be `cpu`. A CPU that is not up
+ * gets NULL (as do sched_tick false, sched_current NULL).
  */
 struct sched_unit *sched_pick_next(unsigned int cpu, uint64_t now,
 				   uint64_t *slice_ns);

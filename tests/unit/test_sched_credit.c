@@ -667,6 +667,13 @@ static void test_bad_parameters(void **state)
 	assert_int_equal(sched_unit_set_affinity(&units[0][0].su, &m), 0);
 	units[0][0].pins = m;
 
+	uint64_t slice = 0;
+	assert_null(sched_pick_next(3, now, &slice));	/* not up */
+	assert_true(slice > 0);
+	assert_null(sched_pick_next(1000, now, &slice));
+	assert_false(sched_tick(3, now));
+	assert_false(sched_tick(1000, now));
+	assert_null(sched_current(1000));
 	assert_int_equal(sched_cpu_up(1), -EEXIST);
 	assert_int_equal(sched_cpu_up(SCHED_MAX_CPUS), -EINVAL);
 	assert_int_equal(sched_dom_add(&doms[0], 9, "again"), -EEXIST);
