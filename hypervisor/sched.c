@@ -447,12 +447,9 @@ int sched_unit_set_affinity(struct sched_unit *u, const struct sched_cpumask *ma
 			moving = sched_migrate_start(u);
 			if (!moving)	/* no allowed CPU online: cannot happen */
 				sched_rq_append(&sched_rqs[cpu], u);
-		} else if (u->state == SCHED_UNIT_BLOCKED) {
-			__atomic_store_n(&u->cpu, sched_least_loaded(mask),
-					 __ATOMIC_RELEASE);
-		} else if (u->state == SCHED_UNIT_RUNNING) {
-			sched_kick(cpu);
-		}
+		} else if (sched_rqs[cpu].curr == u) {
+			sched_kick(cpu);	/* moves at its CPU's next pick */
+		}			/* blocked: moves when woken */
 	} else if (u->state == SCHED_UNIT_QUEUED) {
 		sched_kick_for(u, cpu);		/* an idle CPU may take it now */
 	}
@@ -470,15 +467,25 @@ void sched_unit_get_affinity(struct sched_unit *u, struct sched_cpumask *mask)
 	sched_rq_unlock(cpu);
 }
 
+/*
+ * A blocked unit may still be its CPU's current one (the CPU has not
+ * called sched_pick_next since): it then simply runs on. Otherwise it
+ * joins its CPU's queue, or moves first if it was re-pinned meanwhile.
+ */
 void sched_wake(struct sched_unit *u, bool boost)
 {
 	unsigned int cpu = sched_unit_lock(u);
 	struct sched_rq *rq = &sched_rqs[cpu];
+	bool moving = false;
 
 	if (u->state == SCHED_UNIT_BLOCKED) {
 		sched_ops->wake(u, boost);
 		if (rq->curr == u) {
-			u->state = SCHED_UNIT_RUNNING;	/* never left its CPU */
+			u->state = SCHED_UNIT_RUNNING;
+			if (!sched_allowed(u, cpu))
+				sched_kick(cpu);
+		} else if (!sched_allowed(u, cpu) && sched_migrate_start(u)) {
+			moving = true;
 		} else {
 			u->state = SCHED_UNIT_QUEUED;
 			sched_rq_append(rq, u);
@@ -489,6 +496,8 @@ void sched_wake(struct sched_unit *u, bool boost)
 		sched_kick_for(u, cpu);
 	}
 	sched_rq_unlock(cpu);
+	if (moving)
+		sched_migrate_finish(u);
 }
 
 void sched_sleep(struct sched_unit *u)
@@ -508,7 +517,7 @@ void sched_sleep(struct sched_unit *u)
 	sched_rq_unlock(cpu);
 }
 
-void sched_yield(struct sched_unit *u)
+void sched_unit_yield(struct sched_unit *u)
 {
 	unsigned int cpu = sched_unit_lock(u);
 

@@ -229,9 +229,9 @@ void sched_wake(struct sched_unit *u, bool boost);
  */
 void sched_sleep(struct sched_unit *u);
 
-/* sched_yield: u (running) gives way to any other runnable unit of its
+/* sched_unit_yield: u (running) gives way to any other runnable unit of its
  * CPU at that CPU's next sched_pick_next, once. */
-void sched_yield(struct sched_unit *u);
+void sched_unit_yield(struct sched_unit *u);
 
 /*
  * sched_pick_next: on CPU cpu at time now, put the current unit back (if

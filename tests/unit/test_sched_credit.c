@@ -599,14 +599,14 @@ static void test_yield(void **state)
 	pick(0);
 	struct sched_unit *first = cur[0];
 	assert_non_null(first);
-	sched_yield(first);
+	sched_unit_yield(first);
 	now += 1 * MS;
 	pick(0);
 	assert_non_null(cur[0]);
 	assert_ptr_not_equal(cur[0], first);
 	/* Alone, a yielding unit keeps the CPU. */
 	sched_sleep(first);
-	sched_yield(cur[0]);
+	sched_unit_yield(cur[0]);
 	first = cur[0];
 	pick(0);
 	assert_ptr_equal(cur[0], first);
@@ -809,7 +809,7 @@ static void test_random_operations(void **state)
 				units[d][i].pins = m;
 			break;
 		case 4:
-			sched_yield(u);
+			sched_unit_yield(u);
 			break;
 		case 5:
 			p.weight = rnd() % 70000;
