@@ -12,6 +12,7 @@ import subprocess
 import pexpect
 import pytest
 
+from conftest import MENU_LINUX
 from qemu import TOP, Machine
 
 SCRIPT = os.path.join(TOP, "tools", "xenolith-install")
@@ -40,7 +41,8 @@ def power_off(m):
 def installed(iso, tmp_path_factory):
     """Boot the CD with a blank disk and a small one, install onto the blank one.
 
-    Returns (disk image path, root UUID the installer reported).
+    Returns (disk image path, root UUID the installer reported, `sha256sum`
+    lines of the kernel, initrd and hypervisor on the CD).
     """
     d = tmp_path_factory.mktemp("install")
     disk = str(d / "disk.img")
@@ -67,6 +69,8 @@ def installed(iso, tmp_path_factory):
         assert out == (f"xenolith-install: error: /dev/vdb: {SMALL_MIB} MiB is too small, "
                        f"need at least {need_mib} MiB"), f"unexpected refusal:\n{out}"
 
+        boot_sums = m.check("cd /run/xenolith/medium/boot && "
+                            "sha256sum vmlinuz initrd.gz $(ls xenolith.gz 2>/dev/null)")
         loops = m.check("losetup -a")
         # The same through --from an ISO file (mounted on a loop device): a copy of the CD.
         m.check("dd if=/dev/sr0 of=/tmp/cd.iso bs=1M status=none", timeout=600)
@@ -92,11 +96,12 @@ def installed(iso, tmp_path_factory):
             f"second install onto /dev/vda: exit {status}:\n{out}"
         power_off(m)
     assert digest(small) == small_before, "the refused disk /dev/vdb was changed"
-    return disk, uuid
+    return disk, uuid, boot_sums
 
 
-def check_installed_system(m, uuid):
-    """The running system has the installed disk as its root, mounted as fstab says."""
+def check_installed_system(m, uuid, boot_sums):
+    """The running system has the installed disk as its root, mounted as fstab says,
+    and the CD's kernel, initrd and hypervisor in /boot."""
     m.login()
     out = m.check("findmnt -n -o SOURCE,FSTYPE,OPTIONS /")
     assert re.match(r"/dev/vda3\s+ext4\s+rw,", out), f"expected / on /dev/vda3, ext4, rw; got: {out}"
@@ -108,21 +113,25 @@ def check_installed_system(m, uuid):
     assert "XENOLITH_VERSION=" in release, f"/etc/xenolith-release: {release}"
     status, out = m.run("findmnt /run/xenolith/medium")
     assert status != 0, f"the CD is mounted although the machine has none:\n{out}"
+    quoted = " ".join(f"'{line}'" for line in boot_sums.splitlines())
+    m.check(f"printf '%s\\n' {quoted} > /tmp/boot.sums")
+    m.check("cd /boot && sha256sum --quiet -c /tmp/boot.sums")
 
 
 def test_boot_installed_disk_bios(installed):
-    disk, uuid = installed
+    """BIOS, the menu's default entry."""
+    disk, uuid, boot_sums = installed
     with Machine("install-bios", disks=[disk]) as m:
-        check_installed_system(m, uuid)
-        status, out = m.run("test -d /sys/firmware/efi")
-        assert status != 0, "booted by UEFI, expected BIOS"
+        check_installed_system(m, uuid, boot_sums)
         power_off(m)
 
 
 def test_boot_installed_disk_uefi(installed):
-    disk, uuid = installed
+    """UEFI, the plain Linux entry (under the hypervisor Linux would not see the EFI tables)."""
+    disk, uuid, boot_sums = installed
     with Machine("install-uefi", disks=[disk], uefi=True) as m:
-        check_installed_system(m, uuid)
+        m.grub_select(MENU_LINUX)
+        check_installed_system(m, uuid, boot_sums)
         m.check("test -d /sys/firmware/efi")
         assert "/EFI/BOOT/BOOTX64.EFI" in m.check("cd /boot/efi && find . -iname '*.efi' | "
                                                   "tr a-z A-Z | sed 's/^\\.//'")
