@@ -190,9 +190,10 @@ int sched_dom_set_params(struct sched_dom *d, const struct sched_params *p);
 int sched_dom_get_params(const struct sched_dom *d, struct sched_params *p);
 
 /*
- * sched_unit_add: register vCPU storage u as vCPU `id` of d, blocked,
- * allowed on every CPU, queued on the least loaded online CPU when woken.
- * Returns 0, -EINVAL (NULL, d not added, no CPU online) or -EEXIST.
+ * sched_unit_add: register vCPU storage u (zeroed, or removed before) as
+ * vCPU `id` of d: blocked, allowed on every CPU, placed on the online CPUs
+ * in turn. owner is returned untouched in u->owner (the arch vCPU).
+ * Returns 0, -EINVAL (NULL, d not added, no CPU online) or -EEXIST. Any CPU.
  */
 int sched_unit_add(struct sched_dom *d, struct sched_unit *u, unsigned int id,
 		   void *owner);
@@ -208,7 +209,8 @@ int sched_unit_remove(struct sched_unit *u);
  * sched_unit_set_affinity: pin u to the CPUs in *mask (vcpu-pin). CPUs
  * not online yet are kept for later. Returns 0, or -EINVAL when the mask
  * names no online CPU (or u is not added). A queued unit moves at once; a
- * running one at its CPU's next sched_pick_next (that CPU is kicked).
+ * running one at its CPU's next sched_pick_next (that CPU is kicked); a
+ * blocked one when it is woken. Any CPU.
  */
 int sched_unit_set_affinity(struct sched_unit *u, const struct sched_cpumask *mask);
 void sched_unit_get_affinity(struct sched_unit *u, struct sched_cpumask *mask);
@@ -219,6 +221,8 @@ void sched_unit_get_affinity(struct sched_unit *u, struct sched_cpumask *mask);
  * is an interrupt for it: a unit that has not used up its share then runs
  * before every other unit of its priority. Kicks a CPU when u should run
  * there before that CPU's current unit, or an idle CPU that may take it.
+ * Harmless on a running unit. Any CPU, also from an interrupt handler that
+ * did not interrupt the scheduler (interrupts are off inside it).
  */
 void sched_wake(struct sched_unit *u, bool boost);
 
@@ -236,10 +240,11 @@ void sched_unit_yield(struct sched_unit *u);
 /*
  * sched_pick_next: on CPU cpu at time now, put the current unit back (if
  * still runnable) and choose the next one, stealing from other CPUs'
- * queues when this CPU has nothing good to run. Returns the unit to run
- * for *slice_ns nanoseconds at most, or NULL: the CPU idles (halts) for at
- * most *slice_ns. The calling CPU must be `cpu`. A CPU that is not up
- * gets NULL (as do sched_tick false, sched_current NULL).
+ * queues when this CPU has nothing good to run. Returns the unit to run,
+ * its slice being *slice_ns, or NULL: the CPU idles (halts) until an
+ * interrupt or a kick. Either way, arm the timer for sched_next_event(cpu)
+ * (ticks come inside the slice). The calling CPU must be `cpu`. A CPU that
+ * is not up gets NULL (sched_tick false, sched_current NULL).
  */
 struct sched_unit *sched_pick_next(unsigned int cpu, uint64_t now,
 				   uint64_t *slice_ns);
