@@ -60,6 +60,12 @@ static void sched_rq_unlock(unsigned int cpu)
 	lib_spin_unlock(&sched_rqs[cpu].lock);
 }
 
+/* Store a unit's state (its lock held); others may read it locklessly. */
+static void sched_set_state(struct sched_unit *u, enum sched_state st)
+{
+	__atomic_store_n(&u->state, st, __ATOMIC_RELEASE);
+}
+
 static void sched_rq_append(struct sched_rq *rq, struct sched_unit *u)
 {
 	u->rq_next = NULL;
@@ -69,7 +75,7 @@ static void sched_rq_append(struct sched_rq *rq, struct sched_unit *u)
 	else
 		rq->head = u;
 	rq->tail = u;
-	rq->nr_queued++;
+	__atomic_store_n(&rq->nr_queued, rq->nr_queued + 1, __ATOMIC_RELAXED);
 }
 
 static void sched_rq_remove(struct sched_rq *rq, struct sched_unit *u)
@@ -83,7 +89,7 @@ static void sched_rq_remove(struct sched_rq *rq, struct sched_unit *u)
 	else
 		rq->tail = u->rq_prev;
 	u->rq_prev = u->rq_next = NULL;
-	rq->nr_queued--;
+	__atomic_store_n(&rq->nr_queued, rq->nr_queued - 1, __ATOMIC_RELAXED);
 }
 
 /* The first queued unit of the highest non-negative rank that may run on
@@ -197,7 +203,7 @@ static bool sched_migrate_start(struct sched_unit *u)
 
 	if (target >= SCHED_MAX_CPUS)
 		return false;
-	u->state = SCHED_UNIT_MIGRATING;
+	sched_set_state(u, SCHED_UNIT_MIGRATING);
 	__atomic_store_n(&u->cpu, target, __ATOMIC_RELEASE);
 	return true;
 }
@@ -207,7 +213,7 @@ static void sched_migrate_finish(struct sched_unit *u)
 	unsigned int cpu = sched_unit_lock(u);
 
 	if (u->state == SCHED_UNIT_MIGRATING) {
-		u->state = SCHED_UNIT_QUEUED;
+		sched_set_state(u, SCHED_UNIT_QUEUED);
 		sched_rq_append(&sched_rqs[cpu], u);
 		sched_kick_for(u, cpu);
 	}
@@ -388,7 +394,7 @@ int sched_unit_add(struct sched_dom *d, struct sched_unit *u, unsigned int id,
 	u->owner = owner;
 	u->id = id;
 	u->affinity = all;
-	u->state = SCHED_UNIT_BLOCKED;
+	sched_set_state(u, SCHED_UNIT_BLOCKED);
 	sched_ops->unit_init(u);
 	__atomic_store_n(&u->cpu, cpu, __ATOMIC_RELEASE);
 	for (pp = &d->units; *pp; pp = &(*pp)->dom_next)
@@ -416,7 +422,7 @@ int sched_unit_remove(struct sched_unit *u)
 	}
 	if (u->state == SCHED_UNIT_QUEUED)
 		sched_rq_remove(&sched_rqs[cpu], u);
-	u->state = SCHED_UNIT_OFFLINE;
+	sched_set_state(u, SCHED_UNIT_OFFLINE);
 	sched_rq_unlock(cpu);
 	for (pp = &u->dom->units; *pp && *pp != u; pp = &(*pp)->dom_next)
 		;
@@ -481,13 +487,13 @@ void sched_wake(struct sched_unit *u, bool boost)
 	if (u->state == SCHED_UNIT_BLOCKED) {
 		sched_ops->wake(u, boost);
 		if (rq->curr == u) {
-			u->state = SCHED_UNIT_RUNNING;
+			sched_set_state(u, SCHED_UNIT_RUNNING);
 			if (!sched_allowed(u, cpu))
 				sched_kick(cpu);
 		} else if (!sched_allowed(u, cpu) && sched_migrate_start(u)) {
 			moving = true;
 		} else {
-			u->state = SCHED_UNIT_QUEUED;
+			sched_set_state(u, SCHED_UNIT_QUEUED);
 			sched_rq_append(rq, u);
 			sched_kick_for(u, cpu);
 		}
@@ -507,10 +513,10 @@ void sched_sleep(struct sched_unit *u)
 
 	if (u->state == SCHED_UNIT_QUEUED) {
 		sched_rq_remove(rq, u);
-		u->state = SCHED_UNIT_BLOCKED;
+		sched_set_state(u, SCHED_UNIT_BLOCKED);
 	} else if (u->state == SCHED_UNIT_RUNNING ||
 		   u->state == SCHED_UNIT_MIGRATING) {
-		u->state = SCHED_UNIT_BLOCKED;
+		sched_set_state(u, SCHED_UNIT_BLOCKED);
 		if (rq->curr == u)
 			sched_kick(cpu);
 	}
@@ -566,13 +572,13 @@ static bool sched_put_prev(struct sched_rq *rq, unsigned int cpu,
 	if (prev->state != SCHED_UNIT_RUNNING)
 		return false;
 	if (sched_allowed(prev, cpu)) {
-		prev->state = SCHED_UNIT_QUEUED;
+		sched_set_state(prev, SCHED_UNIT_QUEUED);
 		sched_rq_append(rq, prev);
 		return false;
 	}
 	if (sched_migrate_start(prev))
 		return true;
-	prev->state = SCHED_UNIT_QUEUED;	/* no allowed CPU online */
+	sched_set_state(prev, SCHED_UNIT_QUEUED);	/* no allowed CPU online */
 	sched_rq_append(rq, prev);
 	return false;
 }
@@ -606,7 +612,7 @@ struct sched_unit *sched_pick_next(unsigned int cpu, uint64_t now,
 	else if (next)
 		sched_rq_remove(rq, next);
 	if (next) {
-		next->state = SCHED_UNIT_RUNNING;
+		sched_set_state(next, SCHED_UNIT_RUNNING);
 		next->run_start = now;
 		sched_ops->start(next, now);
 		slice = sched_ops->slice(next);
