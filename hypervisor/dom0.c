@@ -252,7 +252,8 @@ static void dom0_load(const struct boot_info *bi, const struct memmap *e820,
 		.kernel_start = k->start, .kernel_end = k->end,
 		.initrd_start = rd ? rd->start : 0, .initrd_end = rd ? rd->end : 0,
 		.cmdline = multiboot_module_cmdline(k->string),
-		.e820 = e820, .acpi_rsdp = rsdp,
+		.e820 = e820, .acpi_rsdp = rsdp, .fb = &bi->fb,
+		.efi = bi->map_source && !strcmp(bi->map_source, "EFI"),
 	};
 	char err[128];
 

@@ -84,6 +84,46 @@ static uint64_t linux_place_kernel(const struct memmap *map,
 	return 0;
 }
 
+/* The screen dom0's console finds: the loader's linear framebuffer (GOP
+ * under UEFI, VESA otherwise), or 80x25 VGA text. */
+static void linux_screen(struct linux_screen_info *si, const struct linux_boot_request *req)
+{
+	const struct boot_framebuffer *fb = req->fb;
+
+	if (!fb || !fb->addr || fb->type != MULTIBOOT_FB_RGB) {
+		si->orig_video_mode = 3;
+		si->orig_video_cols = 80;
+		si->orig_video_lines = 25;
+		si->orig_video_isVGA = 1;
+		si->orig_video_points = 16;
+		return;
+	}
+	si->orig_video_isVGA = req->efi ? LINUX_VIDEO_TYPE_EFI : LINUX_VIDEO_TYPE_VLFB;
+	si->lfb_width = fb->width;
+	si->lfb_height = fb->height;
+	si->lfb_depth = fb->bpp;
+	si->lfb_base = (uint32_t)fb->addr;
+	si->ext_lfb_base = fb->addr >> 32;
+	if (fb->addr >> 32)
+		si->capabilities |= LINUX_VIDEO_CAP_64BIT;
+	si->lfb_linelength = fb->pitch;
+	/* Bytes for EFI, 64 KiB units for VESA (as the kernel reads them). */
+	si->lfb_size = (uint64_t)fb->pitch * fb->height;
+	if (!req->efi)
+		si->lfb_size = (si->lfb_size + 0xffff) >> 16;
+	si->red_size = fb->red_size;
+	si->red_pos = fb->red_pos;
+	si->green_size = fb->green_size;
+	si->green_pos = fb->green_pos;
+	si->blue_size = fb->blue_size;
+	si->blue_pos = fb->blue_pos;
+	if (fb->bpp == 32) {
+		si->rsvd_size = 8;
+		si->rsvd_pos = 24;
+	}
+	si->pages = 1;
+}
+
 static int linux_fail(char *err, size_t errlen, int ret, const char *msg)
 {
 	lib_strlcpy(err, msg, errlen);
@@ -155,11 +195,7 @@ int linux_boot_load(const struct linux_boot_request *req,
 	bp->ext_ramdisk_image = idest >> 32;
 	bp->ext_ramdisk_size = isize >> 32;
 	bp->hdr.vid_mode = 0xffff;	/* "normal" */
-	bp->orig_video_mode = 3;
-	bp->orig_video_cols = 80;
-	bp->orig_video_lines = 25;
-	bp->orig_video_isVGA = 1;
-	bp->orig_video_points = 16;
+	linux_screen(&bp->screen, req);
 	bp->acpi_rsdp_addr = req->acpi_rsdp;
 
 	clen = strlen(req->cmdline);

@@ -148,6 +148,10 @@ void start_xenolith(uint32_t magic, uint32_t info)
 	       main_boot_info.loader[0] ? main_boot_info.loader : "an unnamed loader",
 	       main_boot_info.flavour == 2 ? "2" : "", main_boot_info.cmdline);
 
+	if (main_boot_info.fb.addr)
+		printk(PRINTK_INFO, "Framebuffer: %ux%u, %u bpp, type %u, at %#llx\n",
+		       main_boot_info.fb.width, main_boot_info.fb.height, main_boot_info.fb.bpp,
+		       main_boot_info.fb.type, (unsigned long long)main_boot_info.fb.addr);
 	main_memory(&main_boot_info, &main_opts);
 	keyhandler_register('m', "memory summary", main_key_memory);
 	keyhandler_register('R', "reboot the machine", main_key_reboot);

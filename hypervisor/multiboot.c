@@ -20,6 +20,18 @@ static void multiboot_copy_string(char *dst, size_t size, uint64_t pa)
 	lib_strlcpy(dst, multiboot_ptr(pa), size);
 }
 
+static void multiboot_fb_colors(struct boot_framebuffer *fb, const uint8_t *c)
+{
+	if (fb->type != MULTIBOOT_FB_RGB)
+		return;
+	fb->red_pos = c[0];
+	fb->red_size = c[1];
+	fb->green_pos = c[2];
+	fb->green_size = c[3];
+	fb->blue_pos = c[4];
+	fb->blue_size = c[5];
+}
+
 static void multiboot_add_module(struct boot_info *bi, uint64_t start, uint64_t end,
 				 const char *string)
 {
@@ -93,6 +105,7 @@ static int multiboot1_parse(uint64_t info, struct boot_info *bi)
 		bi->fb.height = mbi->fb_height;
 		bi->fb.bpp = mbi->fb_bpp;
 		bi->fb.type = mbi->fb_type;
+		multiboot_fb_colors(&bi->fb, mbi->fb_color);
 	}
 	return 0;
 }
@@ -189,6 +202,8 @@ static int multiboot2_parse(uint64_t info, struct boot_info *bi)
 			bi->fb.height = fb->height;
 			bi->fb.bpp = fb->bpp;
 			bi->fb.type = fb->type;
+			if (tag->size >= sizeof(*fb))
+				multiboot_fb_colors(&bi->fb, fb->color);
 			break;
 		}
 		default:

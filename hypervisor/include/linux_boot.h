@@ -2,9 +2,11 @@
 #ifndef XENOLITH_LINUX_BOOT_H
 #define XENOLITH_LINUX_BOOT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "memmap.h"
+#include "multiboot.h"
 
 /* Setup header at offset 0x1f1 of a bzImage (Documentation/arch/x86/boot.rst). */
 struct linux_setup_header {
@@ -59,19 +61,50 @@ _Static_assert(sizeof(struct linux_e820_entry) == 20, "e820 entry size");
 
 #define LINUX_E820_MAX 128
 
+/* screen_info (include/uapi/linux/screen_info.h): the console's screen. */
+struct linux_screen_info {
+	uint8_t orig_x;			/* 0x00 */
+	uint8_t orig_y;			/* 0x01 */
+	uint16_t ext_mem_k;		/* 0x02 */
+	uint16_t orig_video_page;	/* 0x04 */
+	uint8_t orig_video_mode;	/* 0x06 */
+	uint8_t orig_video_cols;	/* 0x07 */
+	uint8_t flags;			/* 0x08 */
+	uint8_t unused2;		/* 0x09 */
+	uint16_t orig_video_ega_bx;	/* 0x0a */
+	uint16_t unused3;		/* 0x0c */
+	uint8_t orig_video_lines;	/* 0x0e */
+	uint8_t orig_video_isVGA;	/* 0x0f: LINUX_VIDEO_TYPE_* */
+	uint16_t orig_video_points;	/* 0x10 */
+	uint16_t lfb_width;		/* 0x12 */
+	uint16_t lfb_height;		/* 0x14 */
+	uint16_t lfb_depth;		/* 0x16 */
+	uint32_t lfb_base;		/* 0x18 */
+	uint32_t lfb_size;		/* 0x1c */
+	uint16_t cl_magic, cl_offset;	/* 0x20 */
+	uint16_t lfb_linelength;	/* 0x24 */
+	uint8_t red_size, red_pos;	/* 0x26 */
+	uint8_t green_size, green_pos;	/* 0x28 */
+	uint8_t blue_size, blue_pos;	/* 0x2a */
+	uint8_t rsvd_size, rsvd_pos;	/* 0x2c */
+	uint16_t vesapm_seg, vesapm_off;	/* 0x2e */
+	uint16_t pages;			/* 0x32 */
+	uint16_t vesa_attributes;	/* 0x34 */
+	uint32_t capabilities;		/* 0x36 */
+	uint32_t ext_lfb_base;		/* 0x3a */
+	uint8_t reserved[2];		/* 0x3e */
+} __attribute__((packed));
+_Static_assert(sizeof(struct linux_screen_info) == 0x40, "screen_info size");
+
+#define LINUX_VIDEO_TYPE_VGAC	0x22	/* VGA text */
+#define LINUX_VIDEO_TYPE_VLFB	0x23	/* VESA linear framebuffer */
+#define LINUX_VIDEO_TYPE_EFI	0x70	/* EFI graphics output */
+#define LINUX_VIDEO_CAP_64BIT	(1u << 1)
+
 /* The zero page (arch/x86/include/uapi/asm/bootparam.h), fields we set. */
 struct linux_boot_params {
-	uint8_t orig_x;			/* 0x000: screen_info */
-	uint8_t orig_y;			/* 0x001 */
-	uint16_t ext_mem_k;		/* 0x002 */
-	uint16_t orig_video_page;	/* 0x004 */
-	uint8_t orig_video_mode;	/* 0x006 */
-	uint8_t orig_video_cols;	/* 0x007 */
-	uint8_t screen_pad1[0x00e - 0x008];
-	uint8_t orig_video_lines;	/* 0x00e */
-	uint8_t orig_video_isVGA;	/* 0x00f */
-	uint16_t orig_video_points;	/* 0x010 */
-	uint8_t pad1[0x070 - 0x012];
+	struct linux_screen_info screen;	/* 0x000 */
+	uint8_t pad1[0x070 - 0x040];
 	uint64_t acpi_rsdp_addr;	/* 0x070 */
 	uint8_t pad2[0x0c0 - 0x078];
 	uint32_t ext_ramdisk_image;	/* 0x0c0 */
@@ -97,6 +130,8 @@ struct linux_boot_request {
 	const struct memmap *e820;	/* the map the kernel gets; RAM there is
 					   what the kernel may be placed in */
 	uint64_t acpi_rsdp;		/* 0: let the kernel search */
+	const struct boot_framebuffer *fb;	/* NULL or no RGB mode: VGA text */
+	bool efi;			/* booted by UEFI (framebuffer is GOP) */
 };
 
 struct linux_boot_result {

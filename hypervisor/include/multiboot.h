@@ -113,8 +113,9 @@ struct mb2_tag_fb {
 	uint8_t bpp;			/* 0x1c */
 	uint8_t type;			/* 0x1d */
 	uint16_t reserved;		/* 0x1e */
-};
-_Static_assert(sizeof(struct mb2_tag_fb) == 32, "multiboot2 framebuffer tag size");
+	uint8_t color[6];		/* 0x20: RGB: red pos, size, green, blue */
+} __attribute__((packed));
+_Static_assert(sizeof(struct mb2_tag_fb) == 38, "multiboot2 framebuffer tag size");
 
 /* UEFI memory descriptor (UEFI spec §7.2, GetMemoryMap). */
 struct efi_mem_desc {
@@ -133,10 +134,17 @@ struct boot_module {
 	char string[MULTIBOOT_STRING_MAX];	/* as given by the loader */
 };
 
+#define MULTIBOOT_FB_INDEXED	0
+#define MULTIBOOT_FB_RGB	1
+#define MULTIBOOT_FB_TEXT	2
+
 struct boot_framebuffer {
 	uint64_t addr;			/* 0: none reported */
 	uint32_t pitch, width, height;
-	uint8_t bpp, type;
+	uint8_t bpp, type;		/* type: MULTIBOOT_FB_* */
+	uint8_t red_pos, red_size;	/* RGB only */
+	uint8_t green_pos, green_size;
+	uint8_t blue_pos, blue_size;
 };
 
 /*

@@ -12,7 +12,8 @@ import pytest
 from qemu import Machine, build_path
 from test_hypervisor_kernel import BOOT_TIMEOUT, KERNEL, SIGNATURE, initrd  # noqa: F401
 
-GRUB_CFG = """serial --unit=0 --speed=115200
+GRUB_CFG = """insmod all_video
+serial --unit=0 --speed=115200
 terminal_input serial
 terminal_output serial
 set timeout=0
@@ -48,7 +49,10 @@ def test_grub_multiboot2_boots_dom0(grub_iso, uefi):
                  nic=None) as m:
         m.expect(r"Xenolith hypervisor", 120)
         m.expect(r"Booted by GRUB.*\(multiboot2\)", 30)
-        if uefi:
-            m.expect(r"Memory map from the boot loader", 30)
+        # The loader's framebuffer (GOP under UEFI, VESA under BIOS) is
+        # handed to dom0 through the zero page's screen_info.
+        m.expect(r"Framebuffer: \d+x\d+, \d+ bpp, type 1", 30)
+        m.expect(r"fb0: (EFI|VESA) VGA frame buffer device", BOOT_TIMEOUT)
+        assert m.child.match.group(1) == ("EFI" if uefi else "VESA")
         m.expect(r"HV-BIT=1 HV-SIG=" + SIGNATURE, BOOT_TIMEOUT)
         m.expect(r"XENOLITH-TEST-READY", 60)

@@ -17,13 +17,23 @@ mb1_header:
 mb2_header:
 	.long MB2_MAGIC, MB2_ARCH, mb2_header_end - mb2_header
 	.long -(MB2_MAGIC + MB2_ARCH + (mb2_header_end - mb2_header))
-	/* information request (optional): cmdline, modules, mmap, ACPI, EFI mmap */
+	/* information request (optional): cmdline, modules, mmap, framebuffer,
+	 * ACPI, EFI mmap */
 	.align 8
 mb2_info_req:
 	.short 1, 1
 	.long mb2_info_req_end - mb2_info_req
-	.long 1, 3, 6, 14, 15, 17
+	.long 1, 3, 6, 8, 14, 15, 17
 mb2_info_req_end:
+	.align 8
+	/* console flags (optional): EGA text is supported */
+	.short 4, 1
+	.long 12, 2
+	.align 8
+	/* framebuffer (optional, no preference): under UEFI, where there is no
+	 * text mode, GRUB then hands over the GOP framebuffer for dom0 */
+	.short 5, 1
+	.long 20, 0, 0, 0
 	.align 8
 	/* module alignment (page) */
 	.short 6, 0
