@@ -243,6 +243,9 @@ static void dom0_key_domains(uint8_t key)
 	       (unsigned long long)dom0_vcpu.regs.rip, (unsigned long long)dom0_vcpu.exits);
 }
 
+/* dom0_load: place the first module (bzImage) and the second (initrd) for
+ * the Linux boot protocol in the RAM of e820; panics with the reason when
+ * they do not fit. */
 static void dom0_load(const struct boot_info *bi, const struct memmap *e820,
 		      uint64_t rsdp, struct linux_boot_result *res)
 {

@@ -63,6 +63,8 @@ static uint32_t multiboot_efi_type(uint32_t type)
 	}
 }
 
+/* multiboot1_parse: the fixed info structure (multiboot spec §3.3); each
+ * part only when its flag bit says it is there. */
 static int multiboot1_parse(uint64_t info, struct boot_info *bi)
 {
 	const struct mb1_info *mbi = multiboot_ptr(info);
@@ -144,6 +146,8 @@ static void multiboot2_efi_mmap(struct memmap *map, const struct mb2_tag *tag)
 	}
 }
 
+/* multiboot2_parse: walk the tags (multiboot2 spec §3.6), 8-byte aligned,
+ * up to the end tag or total_size. */
 static int multiboot2_parse(uint64_t info, struct boot_info *bi)
 {
 	uint32_t total = *(const uint32_t *)multiboot_ptr(info);

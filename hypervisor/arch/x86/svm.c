@@ -93,6 +93,8 @@ static int svm_hw_enable(void)
 	return 0;
 }
 
+/* svm_vcpu_init: VMCB, I/O and MSR permission maps (nothing intercepted
+ * there yet) and the intercepts every guest has. 0 or -ENOMEM. */
 static int svm_vcpu_init(struct vcpu *v)
 {
 	struct svm_vcpu *s = heap_zalloc(sizeof(*s));
@@ -228,6 +230,9 @@ static uint64_t svm_rip_after(struct vcpu *v, unsigned int len)
 	return v->regs.rip + len;
 }
 
+/* svm_decode_exit: translate the VMCB exit code and info into *e; the next
+ * RIP comes from NRIP save when the CPU has it, else from the instruction
+ * length each intercepted instruction has (APM vol. 2 §15.7.1). */
 static void svm_decode_exit(struct vcpu *v, struct vcpu_exit *e)
 {
 	struct vmcb_control *c = &svm_of(v)->vmcb->control;

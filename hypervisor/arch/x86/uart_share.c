@@ -69,6 +69,9 @@ void uart_share_poll(void)
 		uart_share_drain();
 }
 
+/* uart_share_io: one dom0 access to the UART's ports (vcpu_io_fn). Writes
+ * pass through; reads of RBR, LSR and IIR are answered from the bytes
+ * console_rx() left for dom0. */
 static void uart_share_io(struct vcpu *v, uint16_t port, unsigned int size,
 			  bool in, uint32_t *val)
 {
