@@ -14,6 +14,7 @@
 #include "printk.h"
 #include <arch/x86/native_boot.h>
 #include <arch/x86/npt.h>
+#include <arch/x86/paging.h>
 #include <arch/x86/processor.h>
 #include <arch/x86/time.h>
 #include <arch/x86/uart_share.h>
@@ -88,7 +89,7 @@ int dom0_plan_memory(const struct memmap *fw, const struct boot_info *bi,
 		     char *err, size_t errlen)
 {
 	uint64_t total, avail, size, budget, is = dom0_image_start(), ie = dom0_image_end();
-	uint64_t holes[2][2];
+	uint64_t holes[2][2], top;
 	unsigned int i;
 	int ret;
 
@@ -142,7 +143,7 @@ int dom0_plan_memory(const struct memmap *fw, const struct boot_info *bi,
 			memmap_add(&plan->alloc, fw->range[i].start,
 				   fw->range[i].end - fw->range[i].start, MEMMAP_RAM);
 	memmap_sanitize(&plan->alloc);
-	memmap_clip(&plan->alloc, DOM0_4G);
+	memmap_clip(&plan->alloc, PAGING_MAX_LIMIT);
 	memmap_remove(&plan->alloc, is, ie - is);
 	for (i = 0; i < plan->dom0.nr; i++)
 		if (plan->dom0.range[i].type == MEMMAP_RAM)
@@ -153,6 +154,19 @@ int dom0_plan_memory(const struct memmap *fw, const struct boot_info *bi,
 			       ((bi->modules[i].end + DOM0_PAGE - 1) & ~(DOM0_PAGE - 1)) -
 			       (bi->modules[i].start & ~(DOM0_PAGE - 1)), MEMMAP_RESERVED);
 	memmap_reserve(&plan->alloc, 0, 0x100000, MEMMAP_RESERVED);
+
+	/* Carved from the pool's bottom before the allocator starts: dom0's
+	 * ACPI tables (the RSDT holds 32-bit pointers) and the page directories
+	 * that map the allocator's RAM above 4 GiB. */
+	plan->acpi_area = plan->pool_start;
+	top = 0;
+	for (i = 0; i < plan->alloc.nr; i++)
+		if (plan->alloc.range[i].type == MEMMAP_RAM)
+			top = LIB_MAX(top, plan->alloc.range[i].end);
+	plan->paging_tables = plan->pool_start + ACPI_DOM0_AREA_SIZE;
+	plan->paging_top = top;
+	memmap_remove(&plan->alloc, plan->pool_start, ACPI_DOM0_AREA_SIZE +
+		      paging_tables_needed(top) * DOM0_PAGE);
 	memmap_page_align(&plan->alloc);
 	return 0;
 }
@@ -289,9 +303,8 @@ void dom0_start(const struct boot_info *bi, const struct boot_options *opts,
 	if (ret)
 		panic("dom0: cannot build nested page tables (%d)", ret);
 	if (!acpi_find_rsdp(bi->have_rsdp ? bi->rsdp : NULL, &fw_rsdp)) {
-		ret = page_alloc_pages(1, &area);
-		if (!ret)
-			ret = acpi_build_dom0(&fw_rsdp, area, apic_id, &rsdp);
+		area = plan->acpi_area;
+		ret = acpi_build_dom0(&fw_rsdp, area, apic_id, &rsdp);
 		if (!ret) {
 			memmap_add(&plan->dom0, area, ACPI_DOM0_AREA_SIZE, MEMMAP_ACPI);
 			memmap_sanitize(&plan->dom0);

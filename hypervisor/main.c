@@ -15,6 +15,7 @@
 #include "printk.h"
 #include "version.h"
 #include <arch/x86/desc.h>
+#include <arch/x86/paging.h>
 #include <arch/x86/processor.h>
 #include <arch/x86/time.h>
 #include <arch/x86/uart_share.h>
@@ -93,6 +94,7 @@ static void main_memory(const struct boot_info *bi, const struct boot_options *o
 	ret = dom0_plan_memory(&main_fw_map, bi, opts, &main_plan, err, sizeof(err));
 	if (ret)
 		panic("memory: %s", err);
+	paging_extend(main_plan.paging_top, main_plan.paging_tables);
 	ret = page_alloc_init(&main_plan.alloc, 0);
 	if (ret)
 		panic("memory: cannot set up the page allocator (%d)", ret);

@@ -25,10 +25,15 @@ struct dom0_plan {
 	uint64_t dom0_bytes;		/* RAM in dom0's map */
 	uint64_t hidden_bytes;		/* RAM dom0 does not see (hypervisor, guests) */
 	uint64_t pool_start, pool_end;	/* the hypervisor's pool */
+	uint64_t acpi_area;		/* dom0's ACPI tables, in the pool */
+	uint64_t paging_tables;		/* page directories for RAM above 4 GiB */
+	uint64_t paging_top;		/* end of the allocator's RAM */
 };
 
 /*
- * dom0_plan_memory: split fw (sanitized) by dom0_mem= into *plan. Returns
+ * dom0_plan_memory: split fw (sanitized) by dom0_mem= into *plan. The
+ * allocator's map may reach above 4 GiB: map it with paging_extend(
+ * plan->paging_top, plan->paging_tables) before page_alloc_init(). Returns
  * 0, or -ENOMEM with a sentence in err (dom0_mem= larger than the RAM,
  * not enough RAM for the hypervisor). Boot CPU, before page_alloc_init().
  */
