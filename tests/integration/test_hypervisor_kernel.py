@@ -128,10 +128,10 @@ def banner_address():
 
 
 def hv_machine(name, initrd, cpu="qemu64,+svm,+npt", hv_args="noreboot", dom0_args="",
-               modules=True, smp=1):
+               modules=True, smp=1, memory=1024):
     mods = f"{KERNEL} console=ttyS0 panic=-1 {dom0_args},{initrd}" if modules else None
     return Machine(name, kernel=XENOLITH, initrd=mods, append=hv_args, cpu=cpu,
-                   memory=1024, nic=None, smp=smp)
+                   memory=memory, nic=None, smp=smp)
 
 
 @pytest.fixture(scope="module")
@@ -215,6 +215,22 @@ def test_mp_table_hidden_with_acpi_off(initrd):
         out = m.child.before
         assert re.search(r"CPUS=1\b", out), "dom0 found the second CPU (MP table visible?)"
         assert "MADT or MP tables are not detected" in out, "dom0 found an MP table"
+
+
+def test_memory_above_4g_goes_to_the_allocator(initrd):
+    """6 GiB machine, dom0_mem=2G: the rest (mostly above 4 GiB) is hidden
+    from dom0 and managed by the hypervisor's allocator."""
+    with hv_machine("hv-6g", initrd, hv_args="noreboot dom0_mem=2G", memory=6144) as m:
+        m.expect(r"dom0 2048 MiB, hypervisor and guests (\d+) MiB \((\d+) MiB for the allocator\)",
+                 60)
+        assert int(m.child.match.group(2)) > 4000, m.child.match.group(0)
+        m.expect(r"XENOLITH-TEST-READY", BOOT_TIMEOUT)
+        m.expect(r"/ # ", 30)
+        m.send("\x01\x01\x01")
+        m.expect(r"input now goes to Xenolith", 30)
+        m.send("m")
+        m.expect(r"page_alloc: \d+ of (\d+) pages free", 30)
+        assert int(m.child.match.group(1)) > (4000 << 8)
 
 
 def test_no_svm_boots_natively(initrd):
