@@ -41,20 +41,40 @@ static uint64_t dom0_image_end(void)
 	return ((uint64_t)(uintptr_t)_end + DOM0_PAGE - 1) & ~(DOM0_PAGE - 1);
 }
 
-/* The pool: the top of the highest RAM range below 4 GiB that holds it. */
-static int dom0_pick_pool(const struct memmap *fw, uint64_t *start)
+/* The module that overlaps [s, e), or NULL. */
+static const struct boot_module *dom0_module_in(const struct boot_info *bi, uint64_t s,
+						uint64_t e)
+{
+	unsigned int i;
+
+	for (i = 0; i < bi->nr_modules; i++)
+		if (bi->modules[i].start < e && s < bi->modules[i].end)
+			return &bi->modules[i];
+	return NULL;
+}
+
+/* The pool: as high as possible below 4 GiB in one RAM range, clear of the
+ * image and of the modules (still to be read when dom0 is built). */
+static int dom0_pick_pool(const struct memmap *fw, const struct boot_info *bi,
+			  uint64_t *start)
 {
 	int i;
 
 	for (i = (int)fw->nr - 1; i >= 0; i--) {
 		const struct memmap_range *r = &fw->range[i];
 		uint64_t top = LIB_MIN(r->end, DOM0_4G) & ~(DOM0_PAGE - 1);
+		uint64_t floor = LIB_MAX(r->start, dom0_image_end());
+		const struct boot_module *m;
 
-		if (r->type != MEMMAP_RAM || top < DOM0_HV_POOL_SIZE)
+		if (r->type != MEMMAP_RAM)
 			continue;
-		if (top - DOM0_HV_POOL_SIZE >= LIB_MAX(r->start, dom0_image_end())) {
-			*start = top - DOM0_HV_POOL_SIZE;
-			return 0;
+		while (top >= floor + DOM0_HV_POOL_SIZE) {
+			m = dom0_module_in(bi, top - DOM0_HV_POOL_SIZE, top);
+			if (!m) {
+				*start = top - DOM0_HV_POOL_SIZE;
+				return 0;
+			}
+			top = m->start & ~(DOM0_PAGE - 1);
 		}
 	}
 	return -ENOMEM;
@@ -95,7 +115,7 @@ int dom0_plan_memory(const struct memmap *fw, const struct boot_info *bi,
 
 	memset(plan, 0, sizeof(*plan));
 	plan->fw = *fw;
-	if (dom0_pick_pool(fw, &plan->pool_start)) {
+	if (dom0_pick_pool(fw, bi, &plan->pool_start)) {
 		lib_strlcpy(err, "not enough RAM below 4 GiB for the hypervisor's own memory", errlen);
 		return -ENOMEM;
 	}
