@@ -9,6 +9,7 @@ import hashlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 
 import pytest
@@ -302,3 +303,34 @@ def test_failure_after_writing_cleans_up(tmp_path):
     signatures = sh("wipefs", "-n", "-O", "TYPE", target).split()
     assert "gpt" in signatures and "ext4" not in signatures, \
         f"expected a new GPT and the old ext4 gone, found: {signatures}"
+
+
+def test_interrupt_while_copying_cleans_up(tmp_path, cd_dir):
+    """Ctrl-C (SIGINT to the whole process group) while the root is copied:
+    exit 130, the step is named, nothing stays mounted or attached."""
+    missing = [t for t in ("grub-install", "udevadm", "mkfs.vfat") if shutil.which(t) is None]
+    if missing:
+        pytest.skip(f"host lacks {missing} (scripts/host-packages)")
+    target = image(tmp_path / "disk.img", 4096)
+    env = dict(os.environ, TMPDIR=str(tmp_path))
+    p = subprocess.Popen([SCRIPT, "--from", cd_dir, target], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
+    try:
+        seen = []
+        for line in p.stdout:
+            seen.append(line)
+            if line.startswith("xenolith-install: copying the root "):
+                os.killpg(p.pid, signal.SIGINT)
+                break
+        out, err = p.communicate(timeout=120)
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+    assert any(s.startswith("xenolith-install: copying the root ") for s in seen), "".join(seen)
+    assert "xenolith-install: copying the kernel" not in out, \
+        f"the copy of the root ended before the interrupt; output:\n{''.join(seen)}{out}"
+    assert p.returncode == 130, f"expected exit 130, got {p.returncode}; stderr:\n{err}"
+    assert err.splitlines()[-1] == (f"xenolith-install: error: step 'copying the root' failed "
+                                    f"(status 130); {target} is incomplete"), err
+    assert leftovers(tmp_path) == [], f"left behind: {leftovers(tmp_path)}"
