@@ -285,6 +285,9 @@ static void test_priority(void **state)
 	wr(v, VLAPIC_TPR, 0x67);
 	assert_int_equal(rd(v, VLAPIC_PPR), 0x67);
 	assert_int_equal(vlapic_pending_vector(v), -1);
+	/* Same class as in service: TPR wins with its sub-class. */
+	wr(v, VLAPIC_TPR, 0x5a);
+	assert_int_equal(rd(v, VLAPIC_PPR), 0x5a);
 	wr(v, VLAPIC_TPR, 0x45);
 	assert_int_equal(rd(v, VLAPIC_PPR), 0x50);
 	assert_int_equal(vlapic_pending_vector(v), 0x61);
