@@ -60,6 +60,23 @@ static const struct vioapic_ops ops = {
 	.entry_changed = fake_changed,
 };
 
+/* A pin fed by a physical interrupt: EOI unmasks it and forgets the line. */
+static unsigned int eoi_pins[8], neoi_pin;
+
+static bool fake_eoi_pin(void *opaque, unsigned int pin)
+{
+	assert_ptr_equal(opaque, &io);
+	if (neoi_pin < 8)
+		eoi_pins[neoi_pin] = pin;
+	neoi_pin++;
+	return false;
+}
+
+static const struct vioapic_ops phys_ops = {
+	.deliver = fake_deliver,
+	.eoi_pin = fake_eoi_pin,
+};
+
 static int setup(void **state)
 {
 	struct vioapic_config cfg = {
@@ -309,6 +326,33 @@ static void test_level_masked(void **state)
 	assert_int_equal(nmsg, 4);
 }
 
+static void test_eoi_pin(void **state)
+{
+	struct vioapic_config cfg = {
+		.base = BASE, .pins = 24, .ops = &phys_ops, .opaque = &io,
+	};
+
+	(void)state;
+	neoi_pin = 0;
+	assert_int_equal(vioapic_init(&io, &cfg), 0);
+	set_rte(16, 0x00000000000080a0ull);
+	set_rte(17, 0x00000000000080a0ull);
+	vioapic_set_irq(&io, 16, true);		/* the physical pin fired */
+	assert_int_equal(nmsg, 1);
+	/* EOI: only the pin with Remote IRR is handed back; its line is
+	 * forgotten, so no new message until it fires again. */
+	assert_int_equal(vioapic_eoi(&io, 0xa0), 2);
+	assert_int_equal(neoi_pin, 1);
+	assert_int_equal(eoi_pins[0], 16);
+	assert_int_equal(nmsg, 1);
+	vioapic_set_irq(&io, 16, true);
+	assert_int_equal(nmsg, 2);
+	assert_int_equal(vioapic_eoi(&io, 0xa0), 2);
+	assert_int_equal(neoi_pin, 2);
+	assert_int_equal(vioapic_eoi(&io, 0xa0), 2);	/* nothing to hand back */
+	assert_int_equal(neoi_pin, 2);
+}
+
 static void test_mmio_sizes(void **state)
 {
 	uint64_t val;
@@ -445,6 +489,7 @@ int main(void)
 		cmocka_unit_test_setup(test_edge, setup),
 		cmocka_unit_test_setup(test_level, setup),
 		cmocka_unit_test_setup(test_level_masked, setup),
+		cmocka_unit_test_setup(test_eoi_pin, setup),
 		cmocka_unit_test_setup(test_mmio_sizes, setup),
 		cmocka_unit_test_setup(test_with_lapics, setup),
 	};

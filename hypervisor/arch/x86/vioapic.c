@@ -70,7 +70,11 @@ unsigned int vioapic_eoi(struct vioapic *io, uint8_t vector)
 		if (!(e & VIOAPIC_RTE_LEVEL) || (e & VIOAPIC_RTE_VECTOR) != vector)
 			continue;
 		n++;
+		if (!(e & VIOAPIC_RTE_REMOTE_IRR))
+			continue;
 		io->rte[pin] &= ~VIOAPIC_RTE_REMOTE_IRR;
+		if (io->cfg.ops->eoi_pin)
+			io->asserted[pin] = io->cfg.ops->eoi_pin(io->cfg.opaque, pin);
 		vioapic_service(io, pin);
 	}
 	return n;

@@ -49,6 +49,15 @@ struct vioapic_ops {
 	 * to new (any writable bit): program the physical pin. May be NULL. */
 	void (*entry_changed)(void *opaque, unsigned int pin, uint64_t old,
 			      uint64_t new_entry);
+	/*
+	 * eoi_pin: an EOI cleared pin's Remote IRR. Returns whether the input
+	 * is still asserted. A pin fed by a physical level interrupt (which
+	 * the hypervisor masked when it fired) unmasks the physical pin here
+	 * and returns false: if the device still holds the line, the
+	 * physical IOAPIC interrupts again and vioapic_set_irq() follows.
+	 * May be NULL: the state from vioapic_set_irq() stands.
+	 */
+	bool (*eoi_pin)(void *opaque, unsigned int pin);
 };
 
 struct vioapic_config {
@@ -98,8 +107,9 @@ int vioapic_set_irq(struct vioapic *io, unsigned int pin, bool level);
 
 /*
  * vioapic_eoi: a LAPIC EOI of a level-triggered vector (vlapic eoi_level):
- * clears Remote IRR of every level pin with that vector and delivers again
- * those still asserted and unmasked. Returns how many pins matched.
+ * clears Remote IRR of every level pin with that vector (asking eoi_pin
+ * whether its line is still asserted) and delivers again those still
+ * asserted and unmasked. Returns how many pins matched.
  */
 unsigned int vioapic_eoi(struct vioapic *io, uint8_t vector);
 
