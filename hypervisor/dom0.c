@@ -271,7 +271,7 @@ static void dom0_key_domains(uint8_t key)
 	}
 	printk(PRINTK_INFO, "  dom0: %llu MiB, 1 vCPU, %s, nested tables %llu pages\n",
 	       (unsigned long long)(p->dom0_bytes >> 20),
-	       dom0_vcpu.crashed ? "crashed" : "running",
+	       dom0_vcpu.crashed ? "crashed" : dom0_vcpu.halted ? "halted" : "running",
 	       (unsigned long long)dom0_npt.pages);
 	printk(PRINTK_INFO, "    vcpu0: RIP %016llx, %llu exits\n",
 	       (unsigned long long)dom0_vcpu.regs.rip, (unsigned long long)dom0_vcpu.exits);

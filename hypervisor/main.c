@@ -177,7 +177,7 @@ void start_xenolith(uint32_t magic, uint32_t info)
 
 	dom0_start(&main_boot_info, &main_opts, &main_plan, cpu.apic_id);
 
-	/* dom0 crashed: keep the console (debug keys) alive. */
+	/* dom0 crashed or halted: keep the console (debug keys) alive. */
 	for (;;) {
 		uart_share_poll();
 		cpu_relax();

@@ -196,6 +196,18 @@ def test_debug_keys(dom0):
     dom0.expect(r"BACK-42", 60)
 
 
+def test_dom0_halt_is_noticed(dom0):
+    """`halt -f` ends in HLT with interrupts off: reported, console alive."""
+    dom0.send("halt -f\n")
+    dom0.expect(r"dom0 vcpu0 halted with interrupts off", 60)
+    dom0.send("\x01\x01\x01")
+    dom0.expect(r"input now goes to Xenolith", 30)
+    dom0.send("q")
+    dom0.expect(r"dom0: \d+ MiB, 1 vCPU, halted", 30)
+    dom0.send("\x01\x01\x01")
+    dom0.expect(r"goes to dom0", 30)
+
+
 def test_hypervisor_exception_is_reported(dom0):
     """Last user of the shared machine: the 'C' debug key faults on purpose."""
     dom0.send("\x01\x01\x01")

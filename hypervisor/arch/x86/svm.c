@@ -193,6 +193,16 @@ static void svm_flush_npt(struct vcpu *v)
 	svm_of(v)->vmcb->control.tlb_control = 1;
 }
 
+static void svm_intercept_hlt(struct vcpu *v, bool on)
+{
+	struct vmcb_control *c = &svm_of(v)->vmcb->control;
+
+	if (on)
+		c->intercept_misc1 |= SVM_INTERCEPT_HLT;
+	else
+		c->intercept_misc1 &= ~SVM_INTERCEPT_HLT;
+}
+
 static void svm_intercept_io(struct vcpu *v, uint16_t port, unsigned int count)
 {
 	uint8_t *iopm = svm_of(v)->iopm;
@@ -379,6 +389,7 @@ const struct vcpu_vendor_ops svm_vendor_ops = {
 	.set_npt_root = svm_set_npt_root,
 	.flush_npt = svm_flush_npt,
 	.intercept_io = svm_intercept_io,
+	.intercept_hlt = svm_intercept_hlt,
 	.intercept_msr = svm_intercept_msr,
 	.run = svm_run,
 	.inject_exception = svm_inject_exception,

@@ -193,6 +193,26 @@ static void vcpu_handle_npf(struct vcpu *v, const struct vcpu_exit *e)
 	vcpu_crash(v, why);
 }
 
+/*
+ * HLT is trapped only to notice a vCPU that stops for good: HLT with
+ * interrupts off (Linux's halt, or a hung kernel) is reported and the vCPU
+ * stopped. HLT with interrupts on is the idle loop: the intercept is lifted
+ * and the same HLT resumed, so it waits natively for the next interrupt;
+ * vcpu_run_loop() sets the intercept again after the next other exit.
+ */
+static void vcpu_handle_hlt(struct vcpu *v)
+{
+	if (v->regs.rflags & X86_RFLAGS_IF) {
+		vcpu_vendor->intercept_hlt(v, false);
+		v->hlt_intercepted = false;
+		return;
+	}
+	printk(PRINTK_WARNING, "*** %s vcpu%u halted with interrupts off at RIP %016llx; "
+	       "it is stopped, the hypervisor keeps running\n", v->domain_name, v->id,
+	       (unsigned long long)v->regs.rip);
+	v->halted = true;
+}
+
 static void vcpu_handle_exit(struct vcpu *v, const struct vcpu_exit *e)
 {
 	char why[96];
@@ -214,7 +234,7 @@ static void vcpu_handle_exit(struct vcpu *v, const struct vcpu_exit *e)
 		v->regs.rip = e->next_rip;
 		break;
 	case VCPU_EXIT_HLT:
-		v->regs.rip = e->next_rip;
+		vcpu_handle_hlt(v);
 		break;
 	case VCPU_EXIT_INVD:
 		__asm__ volatile("wbinvd" ::: "memory");
@@ -246,9 +266,15 @@ void vcpu_run_loop(struct vcpu *v)
 	struct vcpu_exit exit;
 
 	vcpu_last = v;
-	while (!v->crashed) {
+	vcpu_vendor->intercept_hlt(v, true);
+	v->hlt_intercepted = true;
+	while (!v->crashed && !v->halted) {
 		vcpu_vendor->run(v, &exit);
 		v->exits++;
+		if (exit.reason != VCPU_EXIT_HLT && !v->hlt_intercepted) {
+			vcpu_vendor->intercept_hlt(v, true);
+			v->hlt_intercepted = true;
+		}
 		vcpu_handle_exit(v, &exit);
 	}
 }

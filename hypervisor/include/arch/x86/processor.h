@@ -19,6 +19,7 @@
 #define X86_CR0_NE		(1u << 5)
 #define X86_CR0_PG		(1u << 31)
 #define X86_RFLAGS_FIXED	(1u << 1)
+#define X86_RFLAGS_IF		(1u << 9)
 
 struct cpuid_regs {
 	uint32_t eax, ebx, ecx, edx;

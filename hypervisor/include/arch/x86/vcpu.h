@@ -95,6 +95,8 @@ struct vcpu_vendor_ops {
 	void (*flush_npt)(struct vcpu *v);
 	/* intercept_io: trap guest accesses to ports [port, port+count). */
 	void (*intercept_io)(struct vcpu *v, uint16_t port, unsigned int count);
+	/* intercept_hlt: trap HLT (on) or let it idle the CPU natively (off). */
+	void (*intercept_hlt)(struct vcpu *v, bool on);
 	/* intercept_msr: trap reads and/or writes of msr. */
 	void (*intercept_msr)(struct vcpu *v, uint32_t msr, bool read, bool write);
 	/* run: enter the guest, return on the next exit it does not absorb. */
@@ -120,7 +122,9 @@ struct vcpu {
 	unsigned int id;
 	const char *domain_name;	/* for reports: "dom0" */
 	void *vendor;			/* vendor state (struct svm_vcpu) */
-	bool crashed;
+	bool crashed;			/* stopped: it crashed */
+	bool halted;			/* stopped: HLT with interrupts off */
+	bool hlt_intercepted;		/* HLT traps (see vcpu_run_loop) */
 	uint64_t exits;			/* statistics */
 	unsigned int nr_io;
 	struct {
@@ -153,8 +157,8 @@ int vcpu_register_io(struct vcpu *v, uint16_t port, uint16_t count, vcpu_io_fn f
 const struct vcpu_vendor_ops *vcpu_ops(void);
 
 /*
- * vcpu_run_loop: run v until it crashes (returns then; the report has been
- * printed). Handles the exits common to every vendor.
+ * vcpu_run_loop: run v until it crashes or halts for good (returns then;
+ * the report has been printed). Handles the exits common to every vendor.
  */
 void vcpu_run_loop(struct vcpu *v);
 
