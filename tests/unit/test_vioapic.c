@@ -480,6 +480,66 @@ static void test_with_lapics(void **state)
 	assert_int_equal(vlapic_pending_vector(&lapic[1]), 0x70);
 }
 
+static uint64_t rng = 0x2545f4914f6cdd1dull;
+
+static uint64_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+/* A hostile guest and random lines: every call succeeds for accesses the
+ * emulator can make, read-only and reserved bits never stick, and Remote
+ * IRR appears only on level entries. */
+static void test_random_hostile(void **state)
+{
+	static const unsigned int sizes[] = { 1, 2, 4, 8 };
+	unsigned int eois = 0;
+
+	(void)state;
+	for (unsigned int it = 0; it < 200000; it++) {
+		uint64_t r = rnd(), val = rnd(), got;
+		unsigned int size = sizes[r % 4];
+		uint64_t gpa = BASE + ((r >> 8) % (VIOAPIC_WINDOW + 1 - size));
+
+		if (r & (1ull << 40))
+			gpa = BASE + ((r >> 20) % 2) * 0x10;
+		switch ((r >> 32) % 5) {
+		case 0:
+			assert_int_equal(vioapic_mmio_read(&io, gpa, size, &got), 0);
+			break;
+		case 1:
+			if (gpa == BASE)	/* mostly registers that exist */
+				val %= 0x10 + 2 * 24 + 4;
+			assert_int_equal(vioapic_mmio_write(&io, gpa, size, val), 0);
+			break;
+		case 2:
+			assert_int_equal(vioapic_set_irq(&io, (unsigned int)(val % 24),
+							 (val >> 8) & 1), 0);
+			break;
+		case 3:
+			eois += vioapic_eoi(&io, (uint8_t)val) != 0;
+			break;
+		default:
+			deliver_ret = (val & 3) ? 0 : -ENOENT;
+			break;
+		}
+		assert_int_equal(io.id & ~0x0f000000u, 0);
+		for (unsigned int pin = 0; pin < 24; pin++) {
+			uint64_t e = vioapic_entry(&io, pin);
+
+			assert_int_equal(e & ~(VIOAPIC_RTE_WRITABLE | VIOAPIC_RTE_REMOTE_IRR), 0);
+			if (!(e & VIOAPIC_RTE_LEVEL))
+				assert_int_equal(e & VIOAPIC_RTE_REMOTE_IRR, 0);
+		}
+	}
+	print_message("random: %u messages, %u entry changes, %u EOIs that matched\n",
+		      nmsg, nchanged, eois);
+	assert_true(nmsg > 1000 && nchanged > 1000 && eois > 100);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -492,6 +552,7 @@ int main(void)
 		cmocka_unit_test_setup(test_eoi_pin, setup),
 		cmocka_unit_test_setup(test_mmio_sizes, setup),
 		cmocka_unit_test_setup(test_with_lapics, setup),
+		cmocka_unit_test_setup(test_random_hostile, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

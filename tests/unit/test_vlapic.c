@@ -908,6 +908,128 @@ static void test_init_signal(void **state)
 	assert_int_equal(vlapic_reg(v, 0x400), 0);
 }
 
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+
+static uint64_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+/* The current count through whichever view the APIC's mode offers. */
+static uint32_t current_count(struct vlapic *v)
+{
+	uint64_t val = 0;
+
+	if (vlapic_mmio_enabled(v))
+		assert_int_equal(vlapic_mmio_read(v, vlapic_mmio_base(v) + VLAPIC_TMCCT,
+						  4, &val), 0);
+	else if (vlapic_msr_read(v, VLAPIC_MSR_BASE + (VLAPIC_TMCCT >> 4), &val))
+		val = 0;
+	return (uint32_t)val;
+}
+
+/* A hostile guest: random accesses of every kind on every vCPU. The
+ * model must never fail the call for an access the emulator can make,
+ * never let vectors 0-15 into IRR/ISR, and keep its own invariants. */
+static void test_random_hostile(void **state)
+{
+	static const unsigned int sizes[] = { 1, 2, 4, 8 };
+	unsigned int gp = 0, fired = 0, acked = 0;
+
+	(void)state;
+	for (unsigned int it = 0; it < 200000; it++) {
+		struct vlapic *v = &lapic[rnd() % NCPU];
+		uint64_t r = rnd(), val = rnd(), got;
+		unsigned int size = sizes[r % 4];
+		uint64_t gpa = vlapic_mmio_base(v) + ((r >> 8) % (4097 - size));
+		uint32_t msr;
+		int vec;
+
+		if (r & (1ull << 40))	/* registers that matter, more often */
+			gpa = vlapic_mmio_base(v) + ((r >> 20) % 64) * 16;
+		switch ((r >> 32) % 8) {
+		case 0:
+			assert_int_equal(vlapic_mmio_read(v, gpa, size, &got), 0);
+			break;
+		case 1:
+		case 2:
+			if (((r >> 50) % 16) != 0)	/* keep it mostly enabled */
+				val |= 0x100;
+			/* Counts and destinations that lead somewhere. */
+			if (gpa - vlapic_mmio_base(v) == VLAPIC_TMICT)
+				val %= 100000;
+			if (gpa - vlapic_mmio_base(v) == VLAPIC_ICR_HI)
+				val = (val % 5) << 24;
+			assert_int_equal(vlapic_mmio_write(v, gpa, size, val), 0);
+			break;
+		case 3:
+			msr = (r >> 45) % 16 == 0 ? VLAPIC_MSR_APIC_BASE :
+			      (r >> 45) % 16 == 1 ? VLAPIC_MSR_TSC_DEADLINE :
+			      VLAPIC_MSR_BASE + (uint32_t)((r >> 20) % 256);
+			if (msr == VLAPIC_MSR_APIC_BASE)
+				val = (val & 0xc00) | BASE |
+				      ((r >> 52) % 8 ? 0x800 : 0);
+			if (r & (1ull << 41))
+				val &= 0xffffffffu;
+			if ((r >> 42) & 1) {
+				if (vlapic_msr_write(v, msr, val))
+					gp++;
+			} else if (vlapic_msr_read(v, msr, &got)) {
+				gp++;
+			}
+			break;
+		case 4:
+			vlapic_accept_irq(v, (uint8_t)val, val & 0x100);
+			break;
+		case 5:
+			vec = vlapic_pending_vector(v);
+			if (vec >= 0) {
+				assert_int_equal(vlapic_ack(v, (uint8_t)vec), 0);
+				acked++;
+			} else if (vlapic_mmio_enabled(v)) {
+				wr(v, VLAPIC_EOI, 0);
+			} else {
+				vlapic_msr_write(v, VLAPIC_MSR_BASE + (VLAPIC_EOI >> 4), 0);
+			}
+			break;
+		case 6:
+			now_ns += val % 300000;
+			tsc_now += val % 300000;
+			/* Now and then the guest goes back to xAPIC mode,
+			 * through the disabled state as it must. */
+			if ((val >> 40) % 32 == 0) {
+				assert_int_equal(vlapic_msr_write(v, VLAPIC_MSR_APIC_BASE, BASE), 0);
+				assert_int_equal(vlapic_msr_write(v, VLAPIC_MSR_APIC_BASE,
+								  BASE | 0x800), 0);
+				wr(v, VLAPIC_SVR, 0x1ff);
+			}
+			break;
+		default:
+			if (vlapic_timer_fire(v, now_ns))
+				fired++;
+			break;
+		}
+		for (unsigned int i = 0; i < NCPU; i++) {
+			struct vlapic *w = &lapic[i];
+			uint64_t base;
+
+			vec = vlapic_pending_vector(w);
+			assert_true(vec == -1 || (vec >= 16 && vec <= 255));
+			assert_int_equal(vlapic_reg(w, VLAPIC_IRR) & 0xffff, 0);
+			assert_int_equal(vlapic_reg(w, VLAPIC_ISR) & 0xffff, 0);
+			assert_int_equal(vlapic_msr_read(w, VLAPIC_MSR_APIC_BASE, &base), 0);
+			assert_false((base & 0xc00) == 0x400);
+			assert_true(current_count(w) <= vlapic_reg(w, VLAPIC_TMICT));
+		}
+	}
+	print_message("random: %u #GP, %u timer interrupts, %u acked, %u IPIs\n",
+		      gp, fired, acked, nipi);
+	assert_true(gp > 1000 && fired > 10 && acked > 1000 && nipi > 20);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -930,6 +1052,7 @@ int main(void)
 		cmocka_unit_test_setup(test_apic_base, setup),
 		cmocka_unit_test_setup(test_x2apic, setup),
 		cmocka_unit_test_setup(test_init_signal, setup),
+		cmocka_unit_test_setup(test_random_hostile, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -616,8 +616,8 @@ static int vlapic_write_lvt(struct vlapic *v, unsigned int off, uint32_t val,
 		val |= LVT_MASKED;
 	if (off == VLAPIC_LVT_TIMER)
 		vlapic_set_lvt_timer(v, val);
-	else
-		REG(v, off) = val;
+	else	/* LVT error: read by vlapic_error() on other CPUs */
+		__atomic_store_n(&REG(v, off), val, __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -655,9 +655,11 @@ static int vlapic_write_reg(struct vlapic *v, unsigned int off, uint32_t val,
 			return -EINVAL;
 		__atomic_store_n(&REG(v, off), val & 0x3ff, __ATOMIC_RELAXED);
 		if (!(val & SVR_ENABLE)) {
-			REG(v, VLAPIC_LVT_CMCI) |= LVT_MASKED;
+			__atomic_fetch_or(&REG(v, VLAPIC_LVT_CMCI), LVT_MASKED,
+					  __ATOMIC_RELAXED);
 			for (unsigned int o = VLAPIC_LVT_TIMER; o <= VLAPIC_LVT_ERR; o += 0x10)
-				REG(v, o) |= LVT_MASKED;
+				__atomic_fetch_or(&REG(v, o), LVT_MASKED,
+						  __ATOMIC_RELAXED);
 		}
 		return 0;
 	case VLAPIC_ESR:
