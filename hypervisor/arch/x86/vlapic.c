@@ -434,6 +434,12 @@ static int vlapic_set_base(struct vlapic *v, uint64_t val)
 
 /* ---- IPIs ---- */
 
+/*
+ * vlapic_match: whether target t accepts a message for dest (SDM vol. 3
+ * §10.6.2): broadcast (all ones in the message's width), physical APIC ID,
+ * or logical against t's LDR as t's mode defines it. A globally disabled
+ * APIC accepts nothing. Reads t's fields atomically: any CPU.
+ */
 static bool vlapic_match(const struct vlapic *t, uint32_t dest, bool logical,
 			 bool x2dest)
 {
@@ -599,6 +605,8 @@ static int vlapic_read_reg(struct vlapic *v, unsigned int off, bool x2,
 	}
 }
 
+/* An LVT write: reserved bits dropped (xAPIC) or -EINVAL (x2APIC, and
+ * the reserved timer mode 11b); the mask bit forced while disabled. */
 static int vlapic_write_lvt(struct vlapic *v, unsigned int off, uint32_t val,
 			    bool x2)
 {
