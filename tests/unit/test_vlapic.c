@@ -538,9 +538,19 @@ static void test_timer_periodic(void **state)
 	now_ns = start + 54 * period;
 	assert_false(vlapic_timer_fire(v, now_ns));
 	assert_int_equal(vlapic_next_deadline(v), start + 55 * period);
-	/* Periodic to one-shot: this period ends, nothing after. */
+	/* Any change of timer mode disarms the timer (SDM §10.5.4.1). */
+	ntimer_changed = 0;
 	wr(v, VLAPIC_LVT_TIMER, 0x50);
+	assert_int_equal(ntimer_changed, 1);
+	assert_int_equal(vlapic_next_deadline(v), VLAPIC_NO_DEADLINE);
 	now_ns = start + 55 * period;
+	assert_false(vlapic_timer_fire(v, now_ns));
+	assert_int_equal(rd(v, VLAPIC_TMCCT), 0);
+	assert_int_equal(rd(v, VLAPIC_TMICT), period);
+	/* One-shot from here: the count restarts on the next write. */
+	wr(v, VLAPIC_TMICT, (uint32_t)period);
+	assert_int_equal(vlapic_next_deadline(v), now_ns + period);
+	now_ns += period;
 	assert_true(vlapic_timer_fire(v, now_ns));
 	assert_int_equal(vlapic_next_deadline(v), VLAPIC_NO_DEADLINE);
 	/* A tiny periodic count is clamped to VLAPIC_MIN_PERIOD_NS. */

@@ -300,27 +300,22 @@ static void vlapic_set_divide(struct vlapic *v, uint32_t val)
 	vlapic_timer_changed(v);
 }
 
-/* LVT timer write: switching to or from TSC-deadline mode disarms the
- * timer (§10.5.4.1); one-shot <-> periodic keeps the count running. */
+/* LVT timer write: "a write to the LVT Timer Register that changes the
+ * timer mode disarms the local APIC timer" (§10.5.4.1), whichever modes;
+ * the initial count register keeps its value until rewritten. */
 static void vlapic_set_lvt_timer(struct vlapic *v, uint32_t val)
 {
-	unsigned int old = vlapic_timer_mode(v), mode;
+	unsigned int old = vlapic_timer_mode(v);
 
 	if (((val >> 17) & 3) == 3)	/* reserved mode: keep periodic only */
 		val &= ~(1u << 18);
 	REG(v, VLAPIC_LVT_TIMER) = val;
-	mode = vlapic_timer_mode(v);
-	if (mode == old)
+	if (vlapic_timer_mode(v) == old)
 		return;
-	if (old == LVT_TIMER_DEADLINE || mode == LVT_TIMER_DEADLINE) {
-		v->tsc_deadline = 0;
-		v->expire_ns = VLAPIC_NO_DEADLINE;
-		v->period_ns = 0;
-		vlapic_timer_changed(v);
-		return;
-	}
-	v->period_ns = mode == LVT_TIMER_PERIODIC && REG(v, VLAPIC_TMICT) ?
-		       vlapic_period(v) : 0;
+	v->tsc_deadline = 0;
+	v->expire_ns = VLAPIC_NO_DEADLINE;
+	v->period_ns = 0;
+	vlapic_timer_changed(v);
 }
 
 uint64_t vlapic_next_deadline(const struct vlapic *v)
