@@ -175,6 +175,8 @@ void start_xenolith(uint32_t magic, uint32_t info)
 		panic("cannot enable %s on this CPU (%d)", ops->name, ret);
 	printk(PRINTK_INFO, "Virtualisation: %s with nested paging\n", ops->name);
 
+	if (main_opts.dom0_max_vcpus_min > 1 || main_opts.dom0_max_vcpus_max > 1)
+		printk(PRINTK_WARNING, "dom0_max_vcpus: this version gives dom0 one vCPU\n");
 	dom0_start(&main_boot_info, &main_opts, &main_plan, cpu.apic_id);
 
 	/* dom0 crashed or halted: keep the console (debug keys) alive. */
