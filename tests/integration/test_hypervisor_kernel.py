@@ -97,25 +97,31 @@ def initrd():
             pytest.fail(f"{path} is missing (make build; sh rootfs/build-root.sh build/root)")
     work = build_path("test-hv")
     os.makedirs(work, exist_ok=True)
-    src = os.path.join(work, "hvcheck.c")
-    exe = os.path.join(work, "hvcheck")
+    # Test files may run in parallel (pytest -n): build under private names,
+    # then rename, so that no QEMU ever reads a half-written file.
+    tag = f".{os.getpid()}"
+    src = os.path.join(work, "hvcheck.c" + tag)
+    exe = os.path.join(work, "hvcheck" + tag)
     with open(src, "w") as f:
         f.write(HVCHECK_C)
     subprocess.run(["gcc", "-static", "-nostdlib", "-O2", "-fno-stack-protector",
                     "-fno-pie", "-no-pie", "-mgeneral-regs-only", "-fno-builtin",
-                    "-o", exe, src], check=True)
+                    "-x", "c", "-o", exe, src], check=True)
     with open("/bin/busybox", "rb") as f:
         busybox = f.read()
     with open(exe, "rb") as f:
         hvcheck = f.read()
+    os.remove(src)
+    os.remove(exe)
     d, x = stat.S_IFDIR | 0o755, stat.S_IFREG | 0o755
     archive = _newc([("bin", d, b""), ("bin/busybox", x, busybox),
                      ("bin/sh", stat.S_IFLNK | 0o777, b"busybox"),
                      ("hvcheck", x, hvcheck), ("init", x, INIT.encode()),
                      ("dev", d, b""), ("proc", d, b""), ("sys", d, b"")])
     path = os.path.join(work, "initrd.gz")
-    with gzip.open(path, "wb", compresslevel=1) as f:
+    with gzip.open(path + tag, "wb", compresslevel=1) as f:
         f.write(archive)
+    os.replace(path + tag, path)
     return path
 
 
