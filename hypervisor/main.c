@@ -14,6 +14,7 @@
 #include "panic.h"
 #include "printk.h"
 #include "version.h"
+#include <arch/x86/apic.h>
 #include <arch/x86/desc.h>
 #include <arch/x86/paging.h>
 #include <arch/x86/processor.h>
@@ -170,6 +171,9 @@ void start_xenolith(uint32_t magic, uint32_t info)
 	ops = vcpu_select_ops(&cpu, &why);
 	if (!ops)
 		main_native_fallback(why);
+	ret = apic_init_bsp();
+	if (ret)
+		panic("no usable local APIC on the boot CPU (%d)", ret);
 	ret = ops->hw_enable();
 	if (ret)
 		panic("cannot enable %s on this CPU (%d)", ops->name, ret);

@@ -9,6 +9,9 @@
 #define GDT_SEL_TSS	0x20
 #define GDT_ENTRIES	7	/* null, code64, code32, data, tss (2 slots), spare */
 
+#define IDT_ENTRIES	256
+#define GDT_IST_STACK	8192	/* bytes per IST stack */
+
 #define IST_DF		1
 #define IST_NMI		2
 #define IST_MC		3
@@ -44,10 +47,35 @@ struct desc_ptr {
 } __attribute__((packed));
 _Static_assert(sizeof(struct desc_ptr) == 10, "descriptor pointer size");
 
+/* One CPU's descriptor tables; the boot CPU's are static in gdt.c, an
+ * AP's live in its per-CPU area. Written once by gdt_init_cpu(). */
+struct gdt_cpu {
+	uint64_t table[GDT_ENTRIES] __attribute__((aligned(16)));
+	struct tss64 tss __attribute__((aligned(16)));
+	uint8_t ist_stacks[3][GDT_IST_STACK] __attribute__((aligned(16)));
+};
+
 extern uint64_t gdt_table[GDT_ENTRIES];
 
 /* Load the final GDT with a TSS and the IDT (exception handlers). BSP only. */
 void gdt_init(void);
 void idt_init(void);
+
+/*
+ * gdt_init_cpu: fill c (flat segments as gdt_table, a TSS with its own IST
+ * stacks for #DF, NMI and #MC) and load GDT and TR on the calling CPU.
+ * Each AP, once, on its own area.
+ */
+void gdt_init_cpu(struct gdt_cpu *c);
+
+/* idt_load: load the shared IDT on the calling CPU (APs). */
+void idt_load(void);
+
+/*
+ * idt_set_gate: vector -> handler (a 64-bit interrupt gate, DPL 0, no
+ * IST): a function with gcc's interrupt attribute or an assembly stub.
+ * Boot CPU, before anything can raise that vector; every CPU sees it.
+ */
+void idt_set_gate(uint8_t vector, const void *handler);
 #endif
 #endif
