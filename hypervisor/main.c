@@ -18,6 +18,7 @@
 #include <arch/x86/desc.h>
 #include <arch/x86/paging.h>
 #include <arch/x86/processor.h>
+#include <arch/x86/smpboot.h>
 #include <arch/x86/time.h>
 #include <arch/x86/uart_share.h>
 #include <arch/x86/vcpu.h>
@@ -95,6 +96,8 @@ static void main_memory(const struct boot_info *bi, const struct boot_options *o
 	ret = dom0_plan_memory(&main_fw_map, bi, opts, &main_plan, err, sizeof(err));
 	if (ret)
 		panic("memory: %s", err);
+	if (smp_reserve_trampoline(&main_plan.dom0))
+		panic("memory: cannot reserve the AP trampoline page in dom0's map");
 	paging_extend(main_plan.paging_top, main_plan.paging_tables);
 	ret = page_alloc_init(&main_plan.alloc, 0);
 	if (ret)
@@ -174,10 +177,12 @@ void start_xenolith(uint32_t magic, uint32_t info)
 	ret = apic_init_bsp();
 	if (ret)
 		panic("no usable local APIC on the boot CPU (%d)", ret);
+	smp_init_bsp();
 	ret = ops->hw_enable();
 	if (ret)
 		panic("cannot enable %s on this CPU (%d)", ops->name, ret);
 	printk(PRINTK_INFO, "Virtualisation: %s with nested paging\n", ops->name);
+	smp_boot(&main_boot_info, &main_opts);
 
 	if (main_opts.dom0_max_vcpus_min > 1 || main_opts.dom0_max_vcpus_max > 1)
 		printk(PRINTK_WARNING, "dom0_max_vcpus: this version gives dom0 one vCPU\n");

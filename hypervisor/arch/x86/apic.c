@@ -131,13 +131,18 @@ void apic_send_ipi(uint32_t dest_apic_id, uint8_t vector)
 	apic_icr_send(dest_apic_id, APIC_ICR_FIXED | APIC_ICR_ASSERT | vector);
 }
 
+int apic_send_init(uint32_t dest)
+{
+	return apic_icr_send(dest, APIC_ICR_INIT | APIC_ICR_LEVEL | APIC_ICR_ASSERT);
+}
+
 int apic_send_init_sipi(uint32_t dest, uint8_t start_page)
 {
 	int ret, i;
 
 	/* INIT, level assert; the de-assert is only for 82489DX-era APICs
 	 * and is ignored by later ones (SDM vol. 3 §10.6.1). */
-	ret = apic_icr_send(dest, APIC_ICR_INIT | APIC_ICR_LEVEL | APIC_ICR_ASSERT);
+	ret = apic_send_init(dest);
 	if (ret)
 		return ret;
 	apic_udelay(10000);

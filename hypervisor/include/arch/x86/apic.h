@@ -72,6 +72,10 @@ void apic_send_ipi(uint32_t dest_apic_id, uint8_t vector);
  */
 int apic_send_init_sipi(uint32_t dest, uint8_t start_page);
 
+/* apic_send_init: INIT to dest only (back to wait-for-SIPI). 0 or
+ * -ETIMEDOUT. Boot CPU. */
+int apic_send_init(uint32_t dest);
+
 /* apic_udelay: spin us microseconds on the TSC. Any CPU after time_init. */
 void apic_udelay(unsigned int us);
 

@@ -1,0 +1,317 @@
+/* Application processors: MADT, INIT-SIPI-SIPI, per-CPU set-up, parking. */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "acpi.h"
+#include "errno.h"
+#include "keyhandler.h"
+#include "lib.h"
+#include "page_alloc.h"
+#include "printk.h"
+#include <arch/x86/apic.h>
+#include <arch/x86/desc.h>
+#include <arch/x86/processor.h>
+#include <arch/x86/smpboot.h>
+#include <arch/x86/svm_cpu.h>
+#include <arch/x86/time.h>
+
+#define MSR_GS_BASE		0xC0000101
+#define SMP_AP_TIMEOUT_MS	1000
+#define SMP_STACK_ORDER		2	/* 16 KiB, as the boot stack */
+
+extern char ap_trampoline[], ap_trampoline_end[];
+extern uint64_t boot_pml4[];
+
+/* smp_cpus[n] is published (online) by CPU n itself; the table is written
+ * by the boot CPU only, before the CPU starts. */
+static struct smp_cpu smp_bsp;
+static struct smp_cpu *smp_cpus[SMP_MAX_CPUS];
+static volatile unsigned int smp_online = 1;
+static bool smp_gs_ready;
+static void (*volatile smp_ap_work)(struct smp_cpu *c);
+
+static void *smp_ptr(uint64_t pa)
+{
+	uintptr_t a = pa;
+
+	__asm__("" : "+r"(a));
+	return (void *)a;
+}
+
+unsigned int smp_this_cpu(void)
+{
+	struct smp_cpu *c;
+
+	if (!smp_gs_ready)
+		return 0;
+	__asm__ volatile("mov %%gs:0, %0" : "=r"(c));
+	return c->id;
+}
+
+unsigned int smp_cpu_count(void)
+{
+	return smp_online;
+}
+
+struct smp_cpu *smp_cpu(unsigned int n)
+{
+	struct smp_cpu *c = n < SMP_MAX_CPUS ? smp_cpus[n] : NULL;
+
+	return c && c->online ? c : NULL;
+}
+
+void smp_set_ap_work(void (*fn)(struct smp_cpu *c))
+{
+	unsigned int n;
+
+	smp_ap_work = fn;
+	for (n = 1; n < SMP_MAX_CPUS; n++)
+		if (smp_cpu(n))
+			apic_send_ipi(smp_cpus[n]->apic_id, APIC_VEC_KICK);
+}
+
+void smp_dump(void)
+{
+	unsigned int n;
+
+	printk(PRINTK_INFO, "CPUs: %u online\n", smp_online);
+	for (n = 0; n < SMP_MAX_CPUS; n++)
+		if (smp_cpus[n])
+			printk(PRINTK_INFO, "  cpu%u: APIC id %u, %s\n", n, smp_cpus[n]->apic_id,
+			       smp_cpus[n]->online ? (n ? "parked" : "boot CPU, runs dom0") :
+			       "did not answer");
+}
+
+static void smp_key_cpus(uint8_t key)
+{
+	smp_dump();
+}
+
+/* smp_set_gs: %gs:0 is this CPU's struct smp_cpu from now on. */
+static void smp_set_gs(struct smp_cpu *c)
+{
+	c->self = c;
+	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)c);
+}
+
+void smp_init_bsp(void)
+{
+	smp_bsp.id = 0;
+	smp_bsp.apic_id = apic_id();
+	smp_bsp.online = true;
+	smp_cpus[0] = &smp_bsp;
+	smp_set_gs(&smp_bsp);
+	smp_gs_ready = true;
+	printk_set_cpu_hook(smp_this_cpu);
+	keyhandler_register('c', "list the physical CPUs", smp_key_cpus);
+}
+
+int smp_reserve_trampoline(struct memmap *dom0_e820)
+{
+	return memmap_reserve(dom0_e820, SMP_TRAMPOLINE_PA, 0x1000, MEMMAP_RESERVED);
+}
+
+/*
+ * smp_ap_start: first C code of an AP, on its own stack, interrupts off,
+ * with the boot CPU's page tables and GDT. Sets up this CPU, says so and
+ * parks; never returns.
+ */
+static void __attribute__((noreturn)) smp_ap_start(struct smp_cpu *c)
+{
+	void (*work)(struct smp_cpu *c);
+
+	gdt_init_cpu(c->gdt);
+	idt_load();
+	smp_set_gs(c);
+	if (c->abandoned)
+		cpu_halt_forever();
+	apic_init_cpu();
+	svm_cpu_enable(c->host_save_pa, c->host_vmcb_pa);
+	printk(PRINTK_INFO, "up (APIC id %u)\n", c->apic_id);
+	__atomic_store_n(&c->online, true, __ATOMIC_RELEASE);
+	__atomic_add_fetch(&smp_online, 1, __ATOMIC_RELEASE);
+	for (;;) {
+		work = smp_ap_work;
+		if (work)
+			work(c);
+		/* STI's shadow covers HLT: a kick between the check and the
+		 * HLT still wakes it (SDM vol. 2B, STI). */
+		__asm__ volatile("sti; hlt; cli" ::: "memory");
+	}
+}
+
+/* smp_alloc: 2^order zeroed pages, mapped; NULL when memory is short. */
+static void *smp_alloc(unsigned int order, uint64_t *pa)
+{
+	void *va;
+
+	if (page_alloc_pages(order, pa))
+		return NULL;
+	va = page_alloc_virt(*pa);
+	memset(va, 0, 0x1000ull << order);
+	return va;
+}
+
+static unsigned int smp_order(uint64_t bytes)
+{
+	unsigned int order = 0;
+
+	while ((0x1000ull << order) < bytes)
+		order++;
+	return order;
+}
+
+/* smp_new_cpu: per-CPU data, stack, GDT/TSS and SVM areas for AP n. */
+static struct smp_cpu *smp_new_cpu(unsigned int n, uint32_t apic)
+{
+	struct smp_cpu *c;
+	uint64_t pa;
+	uint8_t *stack;
+
+	c = smp_alloc(smp_order(sizeof(*c)), &pa);
+	if (!c)
+		return NULL;
+	c->gdt = smp_alloc(smp_order(sizeof(*c->gdt)), &pa);
+	stack = smp_alloc(SMP_STACK_ORDER, &pa);
+	if (!c->gdt || !stack || !smp_alloc(0, &c->host_save_pa) ||
+	    !smp_alloc(0, &c->host_vmcb_pa))
+		return NULL;	/* boot-time shortage: the pages stay allocated */
+	c->id = n;
+	c->apic_id = apic;
+	c->stack_top = (uint64_t)(uintptr_t)stack + (0x1000ull << SMP_STACK_ORDER);
+	return c;
+}
+
+/* smp_start_ap: INIT-SIPI-SIPI and wait for the AP to say it is online. */
+static int smp_start_ap(struct smp_cpu *c)
+{
+	struct smp_tramp_params *p = smp_ptr(SMP_TRAMPOLINE_PA + SMP_PARAMS_OFFSET);
+	uint64_t start;
+	int ret;
+
+	p->cr3 = (uint64_t)(uintptr_t)boot_pml4;
+	p->stack = c->stack_top;
+	p->entry = (uint64_t)(uintptr_t)smp_ap_start;
+	p->arg = (uint64_t)(uintptr_t)c;
+	smp_cpus[c->id] = c;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	ret = apic_send_init_sipi(c->apic_id, SMP_TRAMPOLINE_PA >> 12);
+	if (ret)
+		return ret;
+	start = time_now_ms();
+	while (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE)) {
+		if (time_now_ms() - start > SMP_AP_TIMEOUT_MS)
+			return -ETIMEDOUT;
+		cpu_relax();
+	}
+	return 0;
+}
+
+/* smp_madt: the firmware's MADT (XSDT preferred), or NULL. */
+static const struct acpi_madt *smp_madt(const struct boot_info *bi)
+{
+	struct acpi_rsdp rsdp;
+	const struct acpi_header *root, *h;
+	unsigned int i, n, width;
+	uint64_t a;
+
+	if (acpi_find_rsdp(bi->have_rsdp ? bi->rsdp : NULL, &rsdp))
+		return NULL;
+	width = rsdp.revision >= 2 && rsdp.xsdt ? 8 : 4;
+	root = smp_ptr(width == 8 ? rsdp.xsdt : rsdp.rsdt);
+	if (!root || root->length < sizeof(*root))
+		return NULL;
+	n = (root->length - sizeof(*root)) / width;
+	for (i = 0; i < n; i++) {
+		a = 0;
+		memcpy(&a, (const uint8_t *)(root + 1) + i * width, width);
+		h = smp_ptr(a);
+		if (a && !memcmp(h->signature, "APIC", 4))
+			return (const struct acpi_madt *)h;
+	}
+	return NULL;
+}
+
+/*
+ * smp_madt_cpus: APIC ids of the enabled processors (local APIC entries,
+ * type 0, and x2APIC entries, type 9: ACPI 6.5 §5.2.12.2 and .12), in
+ * table order, at most max. Returns the count.
+ */
+static unsigned int smp_madt_cpus(const struct acpi_madt *m, uint32_t *ids, unsigned int max)
+{
+	const uint8_t *p = (const uint8_t *)(m + 1);
+	const uint8_t *end = (const uint8_t *)m + m->hdr.length;
+	unsigned int n = 0, i;
+	uint32_t id, flags;
+
+	for (; p + 2 <= end && p[1] >= 2 && p + p[1] <= end; p += p[1]) {
+		if (p[0] == 0 && p[1] >= 8) {
+			id = p[3];
+			memcpy(&flags, p + 4, 4);
+		} else if (p[0] == 9 && p[1] >= 16) {
+			memcpy(&id, p + 4, 4);
+			memcpy(&flags, p + 8, 4);
+		} else {
+			continue;
+		}
+		if (!(flags & 1) || id == 0xffffffffu)
+			continue;
+		for (i = 0; i < n && ids[i] != id; i++)
+			;
+		if (i == n && n < max)
+			ids[n++] = id;
+	}
+	return n;
+}
+
+void smp_boot(const struct boot_info *bi, const struct boot_options *opts)
+{
+	static uint32_t ids[SMP_MAX_CPUS * 2];
+	const struct acpi_madt *madt = smp_madt(bi);
+	unsigned int found, limit, i, next = 1;
+	char why[32];
+	int ret;
+
+	found = madt ? smp_madt_cpus(madt, ids, LIB_ARRAY_SIZE(ids)) : 0;
+	if (!found) {
+		printk(PRINTK_WARNING, "SMP: no ACPI MADT with enabled CPUs: only the boot CPU\n");
+		found = 1;
+		ids[0] = smp_bsp.apic_id;
+	}
+	limit = opts->nosmp ? 1 : opts->maxcpus ? opts->maxcpus : SMP_MAX_CPUS;
+	limit = LIB_MIN(limit, SMP_MAX_CPUS);
+	if (limit > 1)
+		memcpy(smp_ptr(SMP_TRAMPOLINE_PA), ap_trampoline,
+		       ap_trampoline_end - ap_trampoline);
+	for (i = 0; i < found && next < limit; i++) {
+		struct smp_cpu *c;
+
+		if (ids[i] == smp_bsp.apic_id)
+			continue;
+		c = smp_new_cpu(next, ids[i]);
+		if (!c) {
+			printk(PRINTK_WARNING, "SMP: out of memory for CPU %u (APIC id %u)\n",
+			       next, ids[i]);
+			break;
+		}
+		ret = smp_start_ap(c);
+		if (ret) {
+			c->abandoned = true;
+			printk(PRINTK_WARNING, "SMP: CPU %u (APIC id %u) did not come up (%d); "
+			       "continuing without it\n", next, ids[i], ret);
+			/* Back to wait-for-SIPI, should it still be on its way. */
+			apic_send_init(ids[i]);
+			__atomic_store_n(&smp_cpus[next], NULL, __ATOMIC_RELEASE);
+			continue;
+		}
+		next++;
+	}
+	if (opts->nosmp)
+		lib_strlcpy(why, "nosmp", sizeof(why));
+	else if (opts->maxcpus)
+		snprintf(why, sizeof(why), "maxcpus=%u", opts->maxcpus);
+	else
+		lib_strlcpy(why, "maxcpus=all", sizeof(why));
+	printk(PRINTK_INFO, "SMP: %u CPU%s up (%u found, %s)\n", smp_online,
+	       smp_online == 1 ? "" : "s", found, why);
+}
