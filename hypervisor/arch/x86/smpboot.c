@@ -264,6 +264,18 @@ static unsigned int smp_madt_cpus(const struct acpi_madt *m, uint32_t *ids, unsi
 	return n;
 }
 
+/* smp_page_is_ram: whether the page at pa is RAM in the firmware's map. */
+static bool smp_page_is_ram(const struct memmap *map, uint64_t pa)
+{
+	unsigned int i;
+
+	for (i = 0; i < map->nr; i++)
+		if (map->range[i].type == MEMMAP_RAM && map->range[i].start <= pa &&
+		    pa + 0x1000 <= map->range[i].end)
+			return true;
+	return false;
+}
+
 void smp_boot(const struct boot_info *bi, const struct boot_options *opts)
 {
 	static uint32_t ids[SMP_MAX_CPUS * 2];
@@ -280,6 +292,11 @@ void smp_boot(const struct boot_info *bi, const struct boot_options *opts)
 	}
 	limit = opts->nosmp ? 1 : opts->maxcpus ? opts->maxcpus : SMP_MAX_CPUS;
 	limit = LIB_MIN(limit, SMP_MAX_CPUS);
+	if (limit > 1 && !smp_page_is_ram(&bi->map, SMP_TRAMPOLINE_PA)) {
+		printk(PRINTK_WARNING, "SMP: no RAM at %#x for the AP trampoline: only the "
+		       "boot CPU\n", SMP_TRAMPOLINE_PA);
+		limit = 1;
+	}
 	if (limit > 1)
 		memcpy(smp_ptr(SMP_TRAMPOLINE_PA), ap_trampoline,
 		       ap_trampoline_end - ap_trampoline);
