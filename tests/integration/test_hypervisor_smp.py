@@ -47,13 +47,21 @@ def test_every_cpu_comes_up_and_dom0_boots(initrd, smp):
         assert re.search(r"CPUS=1\b", text), \
             f"the machine has {smp} CPUs; dom0 must see exactly one (its vCPU)"
 
-        # The CPU list debug key names every CPU.
+        # The CPU list debug key names every CPU and then kicks the parked
+        # ones (an IPI on the hypervisor's vector): the second list shows
+        # each AP woken by it, so IPIs, the AP's IDT and EOI work.
         m.expect(r"/ # ", 60)
         m.send("\x01\x01\x01")
         m.expect(r"input now goes to Xenolith", 60)
         m.send("c")
         m.expect(rf"CPUs: {smp} online", 60)
-        m.expect(rf"cpu{smp - 1}: APIC id {smp - 1}, parked", 60)
+        m.expect(rf"cpu{smp - 1}: APIC id {smp - 1}, parked, woken \d+ times", 60)
+        m.send("c")
+        m.expect(rf"CPUs: {smp} online", 60)
+        for n in range(1, smp):
+            m.expect(rf"cpu{n}: APIC id {n}, parked, woken (\d+) times", 60)
+            woken = int(m.child.match.group(1))
+            assert woken >= 1, f"cpu{n} was kicked but says it was woken {woken} times"
         m.send("\x01\x01\x01")
         m.expect(r"goes to dom0", 60)
     finally:

@@ -60,14 +60,19 @@ struct smp_cpu *smp_cpu(unsigned int n)
 	return c && c->online ? c : NULL;
 }
 
-void smp_set_ap_work(void (*fn)(struct smp_cpu *c))
+void smp_kick_all(void)
 {
 	unsigned int n;
 
-	smp_ap_work = fn;
 	for (n = 1; n < SMP_MAX_CPUS; n++)
 		if (smp_cpu(n))
 			apic_send_ipi(smp_cpus[n]->apic_id, APIC_VEC_KICK);
+}
+
+void smp_set_ap_work(void (*fn)(struct smp_cpu *c))
+{
+	smp_ap_work = fn;
+	smp_kick_all();
 }
 
 void smp_dump(void)
@@ -77,14 +82,17 @@ void smp_dump(void)
 	printk(PRINTK_INFO, "CPUs: %u online\n", smp_online);
 	for (n = 0; n < SMP_MAX_CPUS; n++)
 		if (smp_cpus[n])
-			printk(PRINTK_INFO, "  cpu%u: APIC id %u, %s\n", n, smp_cpus[n]->apic_id,
+			printk(PRINTK_INFO, "  cpu%u: APIC id %u, %s, woken %llu times\n", n,
+			       smp_cpus[n]->apic_id,
 			       smp_cpus[n]->online ? (n ? "parked" : "boot CPU, runs dom0") :
-			       "did not answer");
+			       "did not answer", (unsigned long long)smp_cpus[n]->wakeups);
 }
 
+/* The list, then a kick to every AP: the next listing shows them woken. */
 static void smp_key_cpus(uint8_t key)
 {
 	smp_dump();
+	smp_kick_all();
 }
 
 /* smp_set_gs: %gs:0 is this CPU's struct smp_cpu from now on. */
@@ -103,7 +111,8 @@ void smp_init_bsp(void)
 	smp_set_gs(&smp_bsp);
 	smp_gs_ready = true;
 	printk_set_cpu_hook(smp_this_cpu);
-	keyhandler_register('c', "list the physical CPUs", smp_key_cpus);
+	keyhandler_register('c', "list the physical CPUs (and kick the parked ones)",
+			    smp_key_cpus);
 }
 
 int smp_reserve_trampoline(struct memmap *dom0_e820)
@@ -137,6 +146,7 @@ static void __attribute__((noreturn)) smp_ap_start(struct smp_cpu *c)
 		/* STI's shadow covers HLT: a kick between the check and the
 		 * HLT still wakes it (SDM vol. 2B, STI). */
 		__asm__ volatile("sti; hlt; cli" ::: "memory");
+		c->wakeups++;
 	}
 }
 

@@ -53,6 +53,7 @@ struct smp_cpu {
 	struct gdt_cpu *gdt;		/* APs; the boot CPU uses gdt.c's */
 	uint64_t host_save_pa;		/* SVM VM_HSAVE_PA area (APs) */
 	uint64_t host_vmcb_pa;		/* host state for VMLOAD/VMSAVE (APs) */
+	volatile uint64_t wakeups;	/* parked: times woken (the CPU itself) */
 	void *sched;
 };
 
@@ -98,6 +99,9 @@ void smp_set_ap_work(void (*fn)(struct smp_cpu *c));
 
 /* smp_dump: one line per CPU (debug key 'c'). */
 void smp_dump(void);
+
+/* smp_kick_all: send APIC_VEC_KICK to every online AP. Any CPU. */
+void smp_kick_all(void);
 #endif
 
 #endif
