@@ -55,7 +55,16 @@ def test_every_cpu_comes_up_and_dom0_boots(initrd, smp):
         m.expect(r"input now goes to Xenolith", 60)
         m.send("c")
         m.expect(rf"CPUs: {smp} online", 60)
-        m.expect(rf"cpu{smp - 1}: APIC id {smp - 1}, parked, woken \d+ times", 60)
+        m.expect(rf"cpu{smp - 1}: APIC id {smp - 1}, parked, woken \d+ times, "
+                 r"1 ms timer test \d+ us", 60)
+        listing = m.child.before + m.child.after
+        # Each AP slept on a 1 ms one-shot of its LAPIC timer at start-up.
+        for n in range(1, smp):
+            t = re.search(rf"cpu{n}: APIC id {n}, parked, woken \d+ times, "
+                          r"1 ms timer test (\d+) us", listing)
+            assert t, f"no timer test result for cpu{n} in:\n{listing}"
+            assert 500 <= int(t.group(1)) <= 1000000, \
+                f"cpu{n}: a 1 ms LAPIC one-shot took {t.group(1)} us (calibration?)"
         m.send("c")
         m.expect(rf"CPUs: {smp} online", 60)
         for n in range(1, smp):

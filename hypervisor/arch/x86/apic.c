@@ -179,6 +179,11 @@ void apic_timer_oneshot_ns(uint64_t ns)
 	apic_write(APIC_TIMER_ICR, (uint32_t)count);
 }
 
+uint32_t apic_timer_count(void)
+{
+	return apic_read(APIC_TIMER_CCR);
+}
+
 uint64_t apic_timer_khz(void)
 {
 	return apic_timer_per_ms;

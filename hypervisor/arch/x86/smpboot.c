@@ -82,10 +82,11 @@ void smp_dump(void)
 	printk(PRINTK_INFO, "CPUs: %u online\n", smp_online);
 	for (n = 0; n < SMP_MAX_CPUS; n++)
 		if (smp_cpus[n])
-			printk(PRINTK_INFO, "  cpu%u: APIC id %u, %s, woken %llu times\n", n,
-			       smp_cpus[n]->apic_id,
+			printk(PRINTK_INFO, "  cpu%u: APIC id %u, %s, woken %llu times, "
+			       "1 ms timer test %llu us\n", n, smp_cpus[n]->apic_id,
 			       smp_cpus[n]->online ? (n ? "parked" : "boot CPU, runs dom0") :
-			       "did not answer", (unsigned long long)smp_cpus[n]->wakeups);
+			       "did not answer", (unsigned long long)smp_cpus[n]->wakeups,
+			       (unsigned long long)smp_cpus[n]->timer_test_us);
 }
 
 /* The list, then a kick to every AP: the next listing shows them woken. */
@@ -121,6 +122,23 @@ int smp_reserve_trampoline(struct memmap *dom0_e820)
 }
 
 /*
+ * smp_timer_test: arm this CPU's LAPIC timer for 1 ms and sleep until an
+ * interrupt: checks the calibration, the IDT and EOI on every AP before it
+ * reports (a timer that never fires leaves the CPU out, by the timeout).
+ * Only IPIs and this timer can reach an AP here (LINT0/LINT1 masked).
+ */
+static void smp_timer_test(struct smp_cpu *c)
+{
+	uint64_t start = rdtsc(), khz = time_tsc_khz();
+
+	apic_timer_oneshot_ns(1000000);
+	do	/* a spurious wake-up may come first */
+		__asm__ volatile("sti; hlt; cli" ::: "memory");
+	while (apic_timer_count());
+	c->timer_test_us = khz ? (rdtsc() - start) * 1000 / khz : 0;
+}
+
+/*
  * smp_ap_start: first C code of an AP, on its own stack, interrupts off,
  * with the boot CPU's page tables and GDT. Sets up this CPU, says so and
  * parks; never returns.
@@ -135,6 +153,7 @@ static void __attribute__((noreturn)) smp_ap_start(struct smp_cpu *c)
 	if (c->abandoned)
 		cpu_halt_forever();
 	apic_init_cpu();
+	smp_timer_test(c);
 	svm_cpu_enable(c->host_save_pa, c->host_vmcb_pa);
 	printk(PRINTK_INFO, "up (APIC id %u)\n", c->apic_id);
 	__atomic_store_n(&c->online, true, __ATOMIC_RELEASE);

@@ -87,6 +87,10 @@ void apic_udelay(unsigned int us);
 void apic_timer_oneshot_ns(uint64_t ns);
 void apic_timer_stop(void);
 
+/* apic_timer_count: ticks left before this CPU's timer fires (0: fired
+ * or stopped). */
+uint32_t apic_timer_count(void);
+
 /* apic_timer_khz: the timer's measured input rate (after the divider). */
 uint64_t apic_timer_khz(void);
 
