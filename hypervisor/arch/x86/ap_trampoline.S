@@ -1,5 +1,6 @@
 /* AP start-up: real mode at SMP_TRAMPOLINE_PA -> protected -> long mode -> C. */
 #include <arch/x86/desc.h>
+#include <arch/x86/long_mode.h>
 #include <arch/x86/smpboot.h>
 
 /* Linear address of a label once the page is copied to SMP_TRAMPOLINE_PA. */
@@ -29,19 +30,7 @@ tramp32:
 	mov	%eax, %ds
 	mov	%eax, %es
 	mov	%eax, %ss
-	/* PAE, CR3, EFER.LME, then PG: long mode (AMD APM vol. 2 §14.6.1). */
-	mov	%cr4, %eax
-	or	$0x20, %eax
-	mov	%eax, %cr4
-	mov	PARAM(SMP_PARAM_CR3), %eax
-	mov	%eax, %cr3
-	mov	$0xC0000080, %ecx
-	rdmsr
-	or	$0x100, %eax
-	wrmsr
-	mov	%cr0, %eax
-	or	$0x80010001, %eax		/* PG, WP, PE */
-	mov	%eax, %cr0
+	ENTER_LONG_MODE PARAM(SMP_PARAM_CR3)
 	ljmp	$GDT_SEL_CODE64, $TRAMP(tramp64)
 
 	.code64

@@ -1,5 +1,6 @@
 /* Multiboot1/2 headers and the 32-bit -> 64-bit entry of the hypervisor. */
 #include <arch/x86/desc.h>
+#include <arch/x86/long_mode.h>
 
 #define MB1_MAGIC	0x1BADB002
 #define MB1_FLAGS	0x00000003	/* page-aligned modules, memory info */
@@ -80,19 +81,7 @@ start32:
 	cmp	$(512 * BOOT_PD_COUNT), %ecx
 	jb	1b
 
-	/* PAE, long mode, paging (AMD APM vol. 2 §14.6.1). */
-	mov	%cr4, %eax
-	or	$0x20, %eax
-	mov	%eax, %cr4
-	mov	$boot_pml4, %eax
-	mov	%eax, %cr3
-	mov	$0xC0000080, %ecx
-	rdmsr
-	or	$0x100, %eax
-	wrmsr
-	mov	%cr0, %eax
-	or	$0x80010001, %eax		/* PG, WP, PE */
-	mov	%eax, %cr0
+	ENTER_LONG_MODE $boot_pml4
 
 	lgdt	boot_gdt_ptr
 	ljmp	$GDT_SEL_CODE64, $start64
