@@ -132,7 +132,7 @@ static size_t acpi_build_madt(const struct acpi_madt *fw, void *dst, size_t room
 	cpu->type = 0;
 	cpu->length = sizeof(*cpu);
 	cpu->processor_uid = uid;
-	cpu->apic_id = apic_id;
+	cpu->apic_id = 0;	/* vCPU 0's virtual LAPIC (vcpu_lapic.c) */
 	cpu->flags = 1;
 	m->hdr.length = out - (uint8_t *)m;
 	m->hdr.checksum = 0;
@@ -212,8 +212,8 @@ int acpi_build_dom0(const struct acpi_rsdp *fw, uint64_t area, uint8_t apic_id,
 	rsdp->checksum = -acpi_sum(rsdp, 20);
 	rsdp->ext_checksum = -acpi_sum(rsdp, sizeof(*rsdp));
 	*rsdp_pa = area;
-	printk(PRINTK_INFO, "ACPI: dom0 tables at %#llx: %u tables, MADT with 1 CPU (APIC id %u)\n",
-	       (unsigned long long)area, k, apic_id);
+	printk(PRINTK_INFO, "ACPI: dom0 tables at %#llx: %u tables, MADT with 1 CPU (APIC id 0)\n",
+	       (unsigned long long)area, k);
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include "page_alloc.h"
 #include "panic.h"
 #include "printk.h"
+#include <arch/x86/irq.h>
 #include <arch/x86/native_boot.h>
 #include <arch/x86/npt.h>
 #include <arch/x86/paging.h>
@@ -19,6 +20,8 @@
 #include <arch/x86/time.h>
 #include <arch/x86/uart_share.h>
 #include <arch/x86/vcpu.h>
+#include <arch/x86/vcpu_lapic.h>
+#include <arch/x86/vlapic.h>
 
 #define DOM0_4G		0x100000000ull
 #define DOM0_1G		0x40000000ull
@@ -27,6 +30,8 @@
 extern char _start[], _end[];
 
 static struct vcpu dom0_vcpu;
+static struct vlapic dom0_lapic;
+static struct vlapic_group dom0_lapics;
 static struct npt dom0_npt;
 static uint64_t dom0_npt_limit;		/* identity-mapped up to here at boot */
 static struct dom0_plan *dom0_active_plan;
@@ -217,6 +222,21 @@ static bool dom0_npf_fixup(struct vcpu *v, uint64_t gpa)
 	return npt_map_identity(&dom0_npt, base, base + NPT_LARGE_SIZE) == 0;
 }
 
+/* dom0's RAM by guest-physical address, for fetching the instruction of
+ * an emulated access: through the nested tables (the sink for hidden
+ * pages), below 4 GiB where the hypervisor's map is the identity. */
+static int dom0_read_ram(void *opaque, uint64_t gpa, unsigned int size, uint64_t *val)
+{
+	uint64_t hpa = npt_lookup(&dom0_npt, gpa);
+
+	if (hpa == (uint64_t)-1 || hpa + size > DOM0_4G ||
+	    (gpa & (DOM0_PAGE - 1)) + size > DOM0_PAGE)
+		return -EIO;
+	*val = 0;
+	memcpy(val, (const void *)(uintptr_t)hpa, size);
+	return 0;
+}
+
 /* Nested page tables: identity everywhere, the sink over every RAM page
  * dom0 does not own, then dom0's RAM and ACPI area identity again. */
 static int dom0_build_npt(const struct dom0_plan *plan)
@@ -273,8 +293,11 @@ static void dom0_key_domains(uint8_t key)
 	       (unsigned long long)(p->dom0_bytes >> 20),
 	       dom0_vcpu.crashed ? "crashed" : dom0_vcpu.halted ? "halted" : "running",
 	       (unsigned long long)dom0_npt.pages);
-	printk(PRINTK_INFO, "    vcpu0: RIP %016llx, %llu exits\n",
-	       (unsigned long long)dom0_vcpu.regs.rip, (unsigned long long)dom0_vcpu.exits);
+	printk(PRINTK_INFO, "    vcpu0: RIP %016llx, %llu exits, %llu interrupts injected, "
+	       "%llu device interrupts taken, %llu HLTs slept\n",
+	       (unsigned long long)dom0_vcpu.regs.rip, (unsigned long long)dom0_vcpu.exits,
+	       (unsigned long long)dom0_vcpu.irqs_injected, (unsigned long long)irq_count(),
+	       (unsigned long long)dom0_vcpu.halts);
 }
 
 /* dom0_load: place the first module (bzImage) and the second (initrd) for
@@ -306,6 +329,27 @@ static void dom0_load(const struct boot_info *bi, const struct memmap *e820,
 	printk(PRINTK_INFO, "dom0: command line \"%s\"\n", req.cmdline);
 }
 
+/* dom0's virtual LAPIC: the xAPIC page (left out of the nested tables)
+ * and the APIC MSRs are emulated; physical device interrupts and the
+ * physical LAPIC timer come to the hypervisor (docs/interrupts.md). */
+static void dom0_start_lapic(const struct vcpu_vendor_ops *ops)
+{
+	uint32_t msr;
+	int ret;
+
+	irq_init();
+	ret = vcpu_lapic_init(&dom0_vcpu, &dom0_lapic, &dom0_lapics, VLAPIC_DEFAULT_BASE);
+	if (ret)
+		panic("dom0: cannot create its virtual LAPIC (%d)", ret);
+	ops->intercept_msr(&dom0_vcpu, VLAPIC_MSR_APIC_BASE, true, true);
+	ops->intercept_msr(&dom0_vcpu, VLAPIC_MSR_TSC_DEADLINE, true, true);
+	for (msr = VLAPIC_MSR_BASE; msr <= VLAPIC_MSR_LAST; msr++)
+		ops->intercept_msr(&dom0_vcpu, msr, true, true);
+	printk(PRINTK_INFO, "dom0: LAPIC virtualised (xAPIC page at %#llx emulated, APIC id 0, "
+	       "timer on the physical one-shot); device interrupts forwarded, IOAPIC "
+	       "passed through\n", (unsigned long long)VLAPIC_DEFAULT_BASE);
+}
+
 void dom0_start(const struct boot_info *bi, const struct boot_options *opts,
 		struct dom0_plan *plan, uint8_t apic_id)
 {
@@ -320,6 +364,8 @@ void dom0_start(const struct boot_info *bi, const struct boot_options *opts,
 	keyhandler_register('q', "dump domains and vCPUs", dom0_key_domains);
 
 	ret = dom0_build_npt(plan);
+	if (!ret)
+		ret = npt_unmap_page(&dom0_npt, VLAPIC_DEFAULT_BASE);
 	if (ret)
 		panic("dom0: cannot build nested page tables (%d)", ret);
 	if (!acpi_find_rsdp(bi->have_rsdp ? bi->rsdp : NULL, &fw_rsdp)) {
@@ -353,6 +399,8 @@ void dom0_start(const struct boot_info *bi, const struct boot_options *opts,
 	ops->intercept_msr(&dom0_vcpu, 0xc0010117, true, true);
 	ops->intercept_msr(&dom0_vcpu, 0xc0010118, true, true);
 	dom0_vcpu.npf_fixup = dom0_npf_fixup;
+	dom0_vcpu.read_ram = dom0_read_ram;
+	dom0_start_lapic(ops);
 	if (uart_share_attach(&dom0_vcpu, console_setup_input_port()))
 		printk(PRINTK_WARNING, "dom0: no console UART to share\n");
 

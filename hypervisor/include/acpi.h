@@ -61,7 +61,8 @@ int acpi_find_rsdp(const uint8_t *loader_copy, struct acpi_rsdp *out);
  * acpi_build_dom0: write at area (physical, ACPI_DOM0_AREA_SIZE bytes,
  * identity-mapped for dom0) a new RSDP, XSDT and RSDT listing the
  * firmware's tables except MADT, DMAR and IVRS, plus a MADT with one
- * enabled LAPIC (apic_id, dom0's only vCPU) and the firmware's IOAPIC,
+ * enabled LAPIC, APIC id 0 (dom0's only vCPU and its virtual LAPIC; the
+ * processor UID is the firmware's for apic_id, the boot CPU), the IOAPIC,
  * interrupt-override and NMI entries. *rsdp_pa receives the new RSDP's
  * address. Returns 0, -ENOENT (no usable RSDT/XSDT) or -ENOSPC. Boot CPU.
  */

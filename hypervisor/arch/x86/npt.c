@@ -118,6 +118,17 @@ int npt_map_page(struct npt *n, uint64_t gpa, uint64_t hpa)
 	return 0;
 }
 
+int npt_unmap_page(struct npt *n, uint64_t gpa)
+{
+	uint64_t *e;
+	int ret = npt_walk(n, gpa, 1, &e);
+
+	if (ret)
+		return ret;
+	*e = 0;
+	return 0;
+}
+
 int npt_map_identity(struct npt *n, uint64_t start, uint64_t end)
 {
 	int ret;

@@ -7,6 +7,7 @@
 #include "lib.h"
 #include "page_alloc.h"
 #include "printk.h"
+#include <arch/x86/mmio_emulate.h>
 #include <arch/x86/processor.h>
 #include <arch/x86/svm.h>
 #include <arch/x86/vcpu.h>
@@ -118,7 +119,7 @@ static int svm_vcpu_init(struct vcpu *v)
 	s->msrpm = va;
 
 	c = &s->vmcb->control;
-	c->intercept_misc1 = SVM_INTERCEPT_CPUID | SVM_INTERCEPT_IOIO |
+	c->intercept_misc1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_CPUID | SVM_INTERCEPT_IOIO |
 			     SVM_INTERCEPT_MSR | SVM_INTERCEPT_SHUTDOWN |
 			     SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_INVD;
 	c->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL |
@@ -129,9 +130,10 @@ static int svm_vcpu_init(struct vcpu *v)
 	c->msrpm_base_pa = s->msrpm_pa;
 	c->asid = SVM_GUEST_ASID;
 	c->tlb_control = 1;
-	/* V_INTR_MASKING stays 0: physical interrupts reach the guest's IDT
-	 * directly while it runs (passthrough, APM vol. 2 §15.21.1). */
-	c->vintr = 0;
+	/* V_INTR_MASKING: the guest's RFLAGS.IF masks only virtual
+	 * interrupts; a physical one exits (INTR intercept) and is taken by
+	 * the hypervisor's IDT (APM vol. 2 §15.21.1). */
+	c->vintr = SVM_VINTR_MASKING;
 	c->np_enable = 1;
 	v->vendor = s;
 	return 0;
@@ -291,6 +293,12 @@ static void svm_decode_exit(struct vcpu *v, struct vcpu_exit *e)
 	case SVM_EXIT_SHUTDOWN:
 		e->reason = VCPU_EXIT_SHUTDOWN;
 		break;
+	case SVM_EXIT_INTR:
+		e->reason = VCPU_EXIT_INTR;
+		break;
+	case SVM_EXIT_VINTR:
+		e->reason = VCPU_EXIT_IRQ_WINDOW;
+		break;
 	case SVM_EXIT_VMRUN: case SVM_EXIT_VMLOAD: case SVM_EXIT_VMSAVE:
 	case SVM_EXIT_STGI: case SVM_EXIT_CLGI: case SVM_EXIT_SKINIT:
 	case 0x7a:	/* INVLPGA */
@@ -309,6 +317,10 @@ static void svm_decode_exit(struct vcpu *v, struct vcpu_exit *e)
  * svm_run: copy RAX/RSP/RIP/RFLAGS into the VMCB, switch worlds, copy them
  * back and decode the exit. An event whose delivery was cut short by the
  * exit (EXITINTINFO valid) is re-injected on the next entry (§15.7.2).
+ * The host's RFLAGS.IF is set across VMRUN with GIF clear: with
+ * V_INTR_MASKING it is what lets a physical interrupt cause the INTR exit
+ * (§15.21.1); GIF keeps it from being taken on the host until
+ * svm_host_irqs() opens a window.
  */
 static void svm_run(struct vcpu *v, struct vcpu_exit *exit)
 {
@@ -320,7 +332,9 @@ static void svm_run(struct vcpu *v, struct vcpu_exit *exit)
 	vmcb->save.rip = v->regs.rip;
 	vmcb->save.rflags = v->regs.rflags;
 	svm_clgi();
+	__asm__ volatile("sti" ::: "memory");
 	svm_vmrun(&v->regs, s->vmcb_pa, svm_host_vmcb_pa);
+	__asm__ volatile("cli" ::: "memory");
 	v->regs.rax = vmcb->save.rax;
 	v->regs.rsp = vmcb->save.rsp;
 	v->regs.rip = vmcb->save.rip;
@@ -380,6 +394,68 @@ static void svm_dump(struct vcpu *v)
 	svm_dump_seg("TR", &s->tr);
 }
 
+/* CS attribute bits L (53) and D/B (54) as the VMCB packs them (§15.5.1). */
+#define SVM_ATTR_L	(1u << 9)
+#define SVM_ATTR_DB	(1u << 10)
+
+static void svm_get_guest(struct vcpu *v, struct mmio_guest *g)
+{
+	const struct vmcb_save *s = &svm_of(v)->vmcb->save;
+
+	g->paging.cr0 = s->cr0;
+	g->paging.cr3 = s->cr3;
+	g->paging.cr4 = s->cr4;
+	g->paging.efer = s->efer & ~(uint64_t)EFER_SVME;
+	g->cs_base = s->cs.base;
+	g->cs_l = s->cs.attrib & SVM_ATTR_L;
+	g->cs_d = s->cs.attrib & SVM_ATTR_DB;
+	g->cpl = s->cpl;
+}
+
+static bool svm_irq_allowed(struct vcpu *v)
+{
+	const struct vmcb_control *c = &svm_of(v)->vmcb->control;
+
+	return (v->regs.rflags & X86_RFLAGS_IF) && !(c->interrupt_shadow & SVM_INT_SHADOW) &&
+	       !(c->event_inj & SVM_EVTINJ_VALID);
+}
+
+static void svm_inject_irq(struct vcpu *v, uint8_t vector)
+{
+	svm_of(v)->vmcb->control.event_inj = vector | SVM_EVTINJ_TYPE_INTR | SVM_EVTINJ_VALID;
+}
+
+/* svm_irq_window: a virtual interrupt (V_IRQ) that ignores V_TPR, and its
+ * VINTR intercept: the exit comes when the guest could take it (§15.21.4). */
+static void svm_irq_window(struct vcpu *v, bool on)
+{
+	struct vmcb_control *c = &svm_of(v)->vmcb->control;
+	uint64_t bits = SVM_VINTR_V_IRQ | SVM_VINTR_IGN_TPR | (0xfull << SVM_VINTR_PRIO_SHIFT);
+
+	if (on) {
+		c->vintr |= bits;
+		c->intercept_misc1 |= SVM_INTERCEPT_VINTR;
+	} else {
+		c->vintr &= ~bits;
+		c->intercept_misc1 &= ~SVM_INTERCEPT_VINTR;
+	}
+}
+
+/*
+ * svm_host_irqs: GIF set and RFLAGS.IF set for a moment, so that the
+ * physical interrupt that caused an INTR exit (or any pending one) runs
+ * through the hypervisor's IDT (APM vol. 2 §15.17); STI's one-instruction
+ * shadow covers the HLT, so an interrupt arriving after the caller's last
+ * check still wakes it. GIF and IF are clear again on return.
+ */
+static void svm_host_irqs(bool halt)
+{
+	if (halt)
+		__asm__ volatile("stgi; sti; hlt; cli; clgi" ::: "memory");
+	else
+		__asm__ volatile("stgi; sti; nop; nop; cli; clgi" ::: "memory");
+}
+
 const struct vcpu_vendor_ops svm_vendor_ops = {
 	.name = "svm",
 	.probe = svm_probe,
@@ -396,4 +472,9 @@ const struct vcpu_vendor_ops svm_vendor_ops = {
 	.get_efer = svm_get_efer,
 	.set_efer = svm_set_efer,
 	.dump = svm_dump,
+	.get_guest = svm_get_guest,
+	.irq_allowed = svm_irq_allowed,
+	.inject_irq = svm_inject_irq,
+	.irq_window = svm_irq_window,
+	.host_irqs = svm_host_irqs,
 };

@@ -63,3 +63,14 @@ uint64_t time_tsc_khz(void)
 {
 	return time_tsc_start ? time_tsc_per_ms : 0;
 }
+
+uint64_t time_now_ns(void)
+{
+	uint64_t d;
+
+	if (!time_tsc_start)
+		return 0;
+	d = rdtsc() - time_tsc_start;
+	/* Split so that nothing overflows: the remainder is below one ms. */
+	return d / time_tsc_per_ms * 1000000ull + d % time_tsc_per_ms * 1000000ull / time_tsc_per_ms;
+}

@@ -7,12 +7,15 @@
 #include "printk.h"
 #include <arch/x86/processor.h>
 #include <arch/x86/vcpu.h>
+#include <arch/x86/vcpu_lapic.h>
 
 /* CPUID leaves of ours (docs/hypervisor.md): 0x40000000 returns the highest
  * hypervisor leaf in EAX and "XenolithHVMM" in EBX, ECX, EDX. */
 #define VCPU_CPUID_BASE		0x40000000u
 #define VCPU_CPUID_MAX		0x40000001u
 #define VCPU_CPUID_SIGNATURE	"XenolithHVMM"
+#define VCPU_CPUID1_X2APIC	(1u << 21)
+#define VCPU_CPUID1_TSC_DEADLINE (1u << 24)
 
 static const struct vcpu_vendor_ops *vcpu_vendor;
 static struct vcpu *vcpu_last;
@@ -120,6 +123,14 @@ static void vcpu_handle_cpuid(struct vcpu *v)
 		cpuid_count(leaf, sub, &r);
 		if (leaf == 1)
 			r.ecx |= 1u << 31;
+		if (leaf == 1 && v->lapic) {
+			/* Its vLAPIC: xAPIC only, no TSC-deadline mode, and
+			 * the initial APIC ID is the vCPU number. */
+			r.ecx &= ~(VCPU_CPUID1_X2APIC | VCPU_CPUID1_TSC_DEADLINE);
+			r.ebx = (r.ebx & 0x00ffffffu) | (v->id << 24);
+		} else if (leaf == 0xb && v->lapic) {
+			r.edx = v->id;
+		}
 		else if (leaf == 0x80000001)
 			r.ecx &= ~(1u << 2);
 		else if (leaf == 0x8000000a)
@@ -161,8 +172,14 @@ static void vcpu_handle_msr(struct vcpu *v, const struct vcpu_exit *e)
 {
 	uint32_t msr = v->regs.rcx;
 	uint64_t val = (v->regs.rdx << 32) | (uint32_t)v->regs.rax;
+	int ret = vcpu_lapic_msr(v, msr, e->reason == VCPU_EXIT_MSR_WRITE, &val);
 
-	if (msr == MSR_EFER) {
+	if (ret < 0) {
+		vcpu_vendor->inject_exception(v, 13, true, 0);
+		return;
+	} else if (ret == 0) {
+		/* the vLAPIC's */
+	} else if (msr == MSR_EFER) {
 		if (e->reason == VCPU_EXIT_MSR_WRITE)
 			vcpu_vendor->set_efer(v, val);
 		else
@@ -184,6 +201,8 @@ static void vcpu_handle_npf(struct vcpu *v, const struct vcpu_exit *e)
 {
 	char why[96];
 
+	if (vcpu_lapic_npf(v, e->gpa, e->write))
+		return;
 	if (v->npf_fixup && v->npf_fixup(v, e->gpa)) {
 		vcpu_vendor->flush_npt(v);
 		return;
@@ -194,14 +213,21 @@ static void vcpu_handle_npf(struct vcpu *v, const struct vcpu_exit *e)
 }
 
 /*
- * HLT is trapped only to notice a vCPU that stops for good: HLT with
- * interrupts off (Linux's halt, or a hung kernel) is reported and the vCPU
- * stopped. HLT with interrupts on is the idle loop: the intercept is lifted
- * and the same HLT resumed, so it waits natively for the next interrupt;
- * vcpu_run_loop() sets the intercept again after the next other exit.
+ * HLT with interrupts off (Linux's halt, or a hung kernel) is reported and
+ * the vCPU stopped. HLT with interrupts on is the idle loop: with a
+ * virtual LAPIC the vCPU sleeps in the hypervisor until its vLAPIC has an
+ * interrupt for it (vcpu_lapic_hlt); without one (interrupts passed
+ * through) the intercept is lifted and the same HLT resumed, so it waits
+ * natively, and vcpu_run_loop() sets the intercept again after the next
+ * other exit.
  */
-static void vcpu_handle_hlt(struct vcpu *v)
+static void vcpu_handle_hlt(struct vcpu *v, const struct vcpu_exit *e)
 {
+	if ((v->regs.rflags & X86_RFLAGS_IF) && v->lapic) {
+		v->regs.rip = e->next_rip;
+		vcpu_lapic_hlt(v);
+		return;
+	}
 	if (v->regs.rflags & X86_RFLAGS_IF) {
 		vcpu_vendor->intercept_hlt(v, false);
 		v->hlt_intercepted = false;
@@ -234,8 +260,13 @@ static void vcpu_handle_exit(struct vcpu *v, const struct vcpu_exit *e)
 		v->regs.rip = e->next_rip;
 		break;
 	case VCPU_EXIT_HLT:
-		vcpu_handle_hlt(v);
+		vcpu_handle_hlt(v, e);
 		break;
+	case VCPU_EXIT_INTR:
+		vcpu_vendor->host_irqs(false);
+		break;
+	case VCPU_EXIT_IRQ_WINDOW:
+		break;	/* vcpu_lapic_before_entry() injects */
 	case VCPU_EXIT_INVD:
 		__asm__ volatile("wbinvd" ::: "memory");
 		v->regs.rip = e->next_rip;
@@ -269,6 +300,7 @@ void vcpu_run_loop(struct vcpu *v)
 	vcpu_vendor->intercept_hlt(v, true);
 	v->hlt_intercepted = true;
 	while (!v->crashed && !v->halted) {
+		vcpu_lapic_before_entry(v);
 		vcpu_vendor->run(v, &exit);
 		v->exits++;
 		if (exit.reason != VCPU_EXIT_HLT && !v->hlt_intercepted) {

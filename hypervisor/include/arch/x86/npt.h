@@ -39,6 +39,10 @@ int npt_map_sink(struct npt *n, uint64_t start, uint64_t end);
 /* npt_map_page: map the 4 KiB page at gpa to hpa. 0 or -ENOMEM. */
 int npt_map_page(struct npt *n, uint64_t gpa, uint64_t hpa);
 
+/* npt_unmap_page: leave the 4 KiB page at gpa unmapped: every access
+ * exits with a nested page fault (emulated devices). 0 or -ENOMEM. */
+int npt_unmap_page(struct npt *n, uint64_t gpa);
+
 /* npt_lookup: host-physical address gpa maps to, or -1 when unmapped. */
 uint64_t npt_lookup(const struct npt *n, uint64_t gpa);
 

@@ -6,6 +6,7 @@
 
 /* Intercept vector 3 (offset 0x0c) and 4 (0x10) bits, APM vol. 2 §15.9-15.13. */
 #define SVM_INTERCEPT_INTR		(1u << 0)
+#define SVM_INTERCEPT_VINTR		(1u << 4)
 #define SVM_INTERCEPT_CPUID		(1u << 18)
 #define SVM_INTERCEPT_INVD		(1u << 22)
 #define SVM_INTERCEPT_HLT		(1u << 24)
@@ -25,6 +26,7 @@
 #define SVM_EXIT_EXCP_BASE	0x40
 #define SVM_EXIT_INTR		0x60
 #define SVM_EXIT_NMI		0x61
+#define SVM_EXIT_VINTR		0x64
 #define SVM_EXIT_CPUID		0x72
 #define SVM_EXIT_INVD		0x76
 #define SVM_EXIT_HLT		0x78
@@ -51,7 +53,17 @@
 /* EVENTINJ (APM vol. 2 §15.20). */
 #define SVM_EVTINJ_VALID	(1u << 31)
 #define SVM_EVTINJ_ERR_VALID	(1u << 11)
+#define SVM_EVTINJ_TYPE_INTR	(0u << 8)
 #define SVM_EVTINJ_TYPE_EXCP	(3u << 8)
+
+/* VMCB offset 0x60, the virtual interrupt controls (APM vol. 2 §15.21). */
+#define SVM_VINTR_V_IRQ		(1ull << 8)
+#define SVM_VINTR_PRIO_SHIFT	16
+#define SVM_VINTR_IGN_TPR	(1ull << 20)
+#define SVM_VINTR_MASKING	(1ull << 24)
+
+/* VMCB offset 0x68: the guest is in an interrupt shadow (MOV SS, STI). */
+#define SVM_INT_SHADOW		(1ull << 0)
 
 #define SVM_CPUID_NP		(1u << 0)	/* CPUID 0x8000000A EDX */
 #define SVM_CPUID_NRIPS		(1u << 3)

@@ -13,6 +13,10 @@ void time_init(void);
 /* time_now_ms: milliseconds since time_init() (0 before). Any CPU. */
 uint64_t time_now_ms(void);
 
+/* time_now_ns: nanoseconds since time_init() (0 before), from the TSC.
+ * Any CPU (the TSC is assumed invariant and synchronised). */
+uint64_t time_now_ns(void);
+
 /* time_tsc_khz: the measured TSC frequency in kHz (0 before time_init). */
 uint64_t time_tsc_khz(void);
 

@@ -45,6 +45,8 @@ enum vcpu_exit_reason {
 	VCPU_EXIT_NPF,		/* nested page fault: gpa, write */
 	VCPU_EXIT_VIRT_INSN,	/* guest used a virtualisation instruction */
 	VCPU_EXIT_SHUTDOWN,	/* triple fault */
+	VCPU_EXIT_INTR,		/* a physical interrupt is pending for the host */
+	VCPU_EXIT_IRQ_WINDOW,	/* the guest can take an interrupt now */
 	VCPU_EXIT_ENTRY_FAILED,	/* the CPU refused the guest state */
 	VCPU_EXIT_UNKNOWN,
 };
@@ -65,6 +67,8 @@ struct vcpu_exit {
 };
 
 struct vcpu;
+struct vlapic;
+struct mmio_guest;
 
 /* CPU facts the vendor probes need (arch/x86/cpu.c). */
 struct cpu_features {
@@ -109,6 +113,21 @@ struct vcpu_vendor_ops {
 	void (*set_efer)(struct vcpu *v, uint64_t efer);
 	/* dump: print control registers, segments and vendor state. */
 	void (*dump)(struct vcpu *v);
+	/* get_guest: the paging controls, CS and CPL an instruction fetch
+	 * needs (g->read_ram is the caller's). */
+	void (*get_guest)(struct vcpu *v, struct mmio_guest *g);
+	/* irq_allowed: the guest would take an external interrupt now
+	 * (RFLAGS.IF, no interrupt shadow, no event already queued). */
+	bool (*irq_allowed)(struct vcpu *v);
+	/* inject_irq: deliver vector as an external interrupt at the next entry. */
+	void (*inject_irq)(struct vcpu *v, uint8_t vector);
+	/* irq_window: exit (VCPU_EXIT_IRQ_WINDOW) as soon as the guest can
+	 * take an interrupt (on), or stop asking (off). */
+	void (*irq_window)(struct vcpu *v, bool on);
+	/* host_irqs: on the host, after an exit: let pending physical
+	 * interrupts run through the hypervisor's IDT; with halt, sleep until
+	 * one arrives first. Interrupts are masked again on return. */
+	void (*host_irqs)(bool halt);
 };
 
 /* Port I/O handler: *val is the value read (in) or written (out). */
@@ -133,6 +152,17 @@ struct vcpu {
 	} io[VCPU_MAX_IO_HANDLERS];
 	/* nested page fault on a GPA nobody maps: return true if fixed. */
 	bool (*npf_fixup)(struct vcpu *v, uint64_t gpa);
+	/* the domain's RAM by guest-physical address (instruction fetch). */
+	int (*read_ram)(void *opaque, uint64_t gpa, unsigned int size, uint64_t *val);
+	void *ram_opaque;
+	/* virtual local APIC (vcpu_lapic.c), NULL while interrupts pass through */
+	struct vlapic *lapic;
+	uint64_t lapic_page;		/* its xAPIC page, absent from the NPT */
+	bool lint0_extint;		/* physical LINT0 follows the vLAPIC's */
+	uint64_t extint_pending[4];	/* the PIC's vectors to inject (bitmap) */
+	uint64_t timer_armed;		/* physical timer deadline (ns), 0 unknown */
+	uint64_t irqs_injected;		/* statistics */
+	uint64_t halts;			/* HLTs slept in the hypervisor */
 };
 
 extern const struct vcpu_vendor_ops svm_vendor_ops;

@@ -1,0 +1,85 @@
+"""dom0's local APIC is virtual: the hypervisor takes every physical interrupt.
+
+dom0 (the CD's kernel with the test initramfs of test_hypervisor_kernel.py)
+programs an emulated xAPIC page; its LAPIC timer runs on the hypervisor's
+physical one-shot timer, and device interrupts (IOAPIC, MSI) arrive at the
+hypervisor, which injects the vector dom0 chose.
+"""
+import re
+import time
+
+import pytest
+
+from test_hypervisor_kernel import BOOT_TIMEOUT, hv_machine, initrd  # noqa: F401
+
+MARK = "OUT-$((6*7))-DONE"
+
+
+@pytest.fixture(scope="module")
+def dom0(initrd):  # noqa: F811
+    m = hv_machine("hv-irq", initrd, hv_args="noreboot loglvl=all")
+    m.expect(r"XENOLITH-TEST-READY", BOOT_TIMEOUT)
+    m.transcript = m.child.before
+    m.expect(r"/ # ", 60)
+    yield m
+    m.close()
+
+
+def run(m, command, timeout=60):
+    """Run command in dom0's shell; what the terminal showed (echo included)."""
+    m.send(f"{command}; echo {MARK}\n")
+    m.expect(r"OUT-42-DONE", timeout)
+    return m.child.before.replace("\r", "")
+
+
+def irq_count(m, name):
+    """dom0's count (one CPU) on the /proc/interrupts line whose label has name."""
+    out = run(m, f"grep '{name}' /proc/interrupts | awk '{{print \"CNT\" \"=\" $2}}'")
+    found = re.search(r"CNT=(\d+)", out)
+    assert found, f"no {name!r} line in dom0's /proc/interrupts, saw:\n{out}"
+    return int(found.group(1))
+
+
+def test_hypervisor_says_lapic_is_virtualised(dom0):
+    assert re.search(r"dom0: LAPIC virtualised \(xAPIC page at 0xfee00000 emulated",
+                     dom0.transcript), "expected the hypervisor to say dom0's LAPIC is virtual"
+
+
+def test_dom0_uses_its_lapic_timer(dom0):
+    out = run(dom0, "mount -t sysfs sys /sys 2>/dev/null; "
+                    "cat /sys/devices/system/clockevents/clockevent0/current_device")
+    assert re.search(r"^lapic$", out, re.M), f"expected dom0's clock events from its LAPIC timer, saw {out!r}"
+    first = irq_count(dom0, "LOC:")
+    run(dom0, "sleep 2")
+    second = irq_count(dom0, "LOC:")
+    assert second > first, f"LAPIC timer interrupts did not count up: {first} then {second}"
+
+
+def test_device_interrupts_arrive(dom0):
+    first = irq_count(dom0, "ttyS0")
+    run(dom0, "echo typing-makes-serial-interrupts")
+    second = irq_count(dom0, "ttyS0")
+    assert second > first, f"ttyS0 (IOAPIC pin 4) interrupts did not count up: {first} then {second}"
+
+
+def test_sleep_takes_wall_time(dom0):
+    run(dom0, "true")
+    t0 = time.monotonic()
+    run(dom0, "sleep 5")
+    took = time.monotonic() - t0
+    assert 4.0 <= took <= 6.0, f"`sleep 5` in dom0 took {took:.2f} s of wall time"
+
+
+def test_debug_key_counts_injected_interrupts(dom0):
+    dom0.send("\x01\x01\x01")
+    dom0.expect(r"input now goes to Xenolith", 60)
+    dom0.send("q")
+    dom0.expect(r"vcpu0: RIP [0-9a-f]{16}, \d+ exits, (\d+) interrupts injected, "
+                r"(\d+) device interrupts taken, (\d+) HLTs slept", 60)
+    injected, taken, halts = (int(x) for x in dom0.child.match.groups())
+    assert injected > 100 and taken > 10 and halts > 10, \
+        f"expected interrupts injected, device interrupts taken and HLTs slept, saw " \
+        f"{injected}, {taken}, {halts}"
+    dom0.send("\x01\x01\x01")
+    dom0.expect(r"goes to dom0", 60)
+    assert "BACK-42" in run(dom0, "echo BACK-$((40+2))")
