@@ -22,6 +22,8 @@
 #define APIC_TPR		0x080
 #define APIC_EOI		0x0B0
 #define APIC_SVR		0x0F0
+#define APIC_ISR		0x100
+#define APIC_TMR		0x180
 #define APIC_ESR		0x280
 #define APIC_LVT_CMCI		0x2F0
 #define APIC_ICR_LO		0x300
@@ -94,6 +96,16 @@ uint32_t apic_id(void)
 void apic_eoi(void)
 {
 	apic_write(APIC_EOI, 0);
+}
+
+bool apic_vector_level(uint8_t vector)
+{
+	return apic_read(APIC_TMR + 16 * (vector / 32)) & (1u << (vector % 32));
+}
+
+bool apic_vector_in_service(uint8_t vector)
+{
+	return apic_read(APIC_ISR + 16 * (vector / 32)) & (1u << (vector % 32));
 }
 
 void apic_udelay(unsigned int us)

@@ -10,7 +10,6 @@
 #define IRQ_MSR_APIC_BASE	0x1b
 #define IRQ_APIC_BASE_MASK	0xfffff000ull
 #define IRQ_APIC_TPR		0x80
-#define IRQ_APIC_ISR		0x100
 #define IRQ_APIC_LDR		0xd0
 #define IRQ_APIC_DFR		0xe0
 #define IRQ_APIC_LVT_LINT0	0x350
@@ -87,9 +86,13 @@ void irq_set_guest(irq_guest_fn fn, void *opaque)
 
 /*
  * irq_dispatch: a device vector: the guest gets the same vector (dom0
- * wrote it into the IOAPIC entry or MSI). The physical EOI is deferred
- * to the guest's EOI, as on bare metal: a level-triggered pin stays
- * quiet (Remote IRR) until the guest has served its device.
+ * wrote it into the IOAPIC entry or MSI). An edge-triggered vector is
+ * retired at once: the LAPIC latches the next edge in IRR only while the
+ * vector is not in service, so holding its EOI for the guest would lose
+ * an edge that came meanwhile (a UART's next "transmitter empty"). A
+ * level-triggered one keeps its physical EOI until the guest's, as on
+ * bare metal: the pin stays quiet (Remote IRR) until the guest has
+ * served its device.
  */
 void irq_dispatch(uint64_t vector)
 {
@@ -99,9 +102,15 @@ void irq_dispatch(uint64_t vector)
 	/* An ExtINT vector comes from the PIC, is not in service in the LAPIC
 	 * and takes no LAPIC EOI (SDM vol. 3 §10.5.1): it goes to the guest
 	 * as the PIC's, past its vLAPIC. */
-	if (irq_extint && !(*irq_lapic_reg(IRQ_APIC_ISR + 16 * (vec / 32)) & (1u << (vec % 32)))) {
+	if (irq_extint && !apic_vector_in_service(vec)) {
 		if (irq_guest)
 			irq_guest(irq_guest_opaque, vec, true);
+		return;
+	}
+	if (!apic_vector_level(vec)) {
+		apic_eoi();
+		if (irq_guest)
+			irq_guest(irq_guest_opaque, vec, false);
 		return;
 	}
 	if (irq_guest && !(irq_deferred[vec / 64] & (1ull << (vec % 64))) &&

@@ -56,6 +56,11 @@ bool apic_is_x2apic(void);
 /* apic_eoi: end of interrupt for the highest in-service vector. */
 void apic_eoi(void);
 
+/* apic_vector_level: vector, now in service, was delivered level-triggered
+ * (TMR, SDM vol. 3 §10.8.4). apic_vector_in_service: its ISR bit. */
+bool apic_vector_level(uint8_t vector);
+bool apic_vector_in_service(uint8_t vector);
+
 /*
  * apic_send_ipi: fixed, edge, physical destination dest_apic_id, vector.
  * Waits until the xAPIC accepted the previous command. Any CPU,
