@@ -95,27 +95,31 @@ static unsigned int acpi_fw_tables(const struct acpi_rsdp *fw, uint64_t *tables)
 	return n;
 }
 
-/* Build our MADT at dst from the firmware's; returns its length or 0. */
+/* Build our MADT at dst from the firmware's, with nr_cpus LAPICs of APIC
+ * IDs 0..nr_cpus-1; returns its length or 0. */
 static size_t acpi_build_madt(const struct acpi_madt *fw, void *dst, size_t room,
-			      uint8_t apic_id)
+			      unsigned int nr_cpus)
 {
 	struct acpi_madt *m = dst;
 	struct acpi_madt_lapic *cpu;
 	const uint8_t *p = (const uint8_t *)(fw + 1);
 	const uint8_t *end = (const uint8_t *)fw + fw->hdr.length;
+	uint8_t uids[ACPI_DOM0_MAX_CPUS];
+	unsigned int nr_uids = 0, i;
 	uint8_t *out;
-	uint8_t uid = 0;
 
-	if (room < sizeof(*m) + sizeof(*cpu) || fw->hdr.length > room - sizeof(*cpu))
+	if (nr_cpus > ACPI_DOM0_MAX_CPUS ||
+	    room < sizeof(*m) + nr_cpus * sizeof(*cpu) ||
+	    fw->hdr.length > room - nr_cpus * sizeof(*cpu))
 		return 0;
 	memcpy(m, fw, sizeof(*m));
 	cpu = (void *)(m + 1);
-	out = (uint8_t *)(cpu + 1);
+	out = (uint8_t *)(cpu + nr_cpus);
 	for (; p + 2 <= end && p[1] >= 2 && p + p[1] <= end; p += p[1]) {
 		switch (p[0]) {
-		case 0:		/* processor local APIC: only ours, below */
-			if (p[3] == apic_id)
-				uid = p[2];
+		case 0:		/* processor local APIC: ours instead, below */
+			if (p[1] >= 8 && (p[4] & 1) && nr_uids < ACPI_DOM0_MAX_CPUS)
+				uids[nr_uids++] = p[2];
 			break;
 		case 1:		/* I/O APIC */
 		case 2:		/* interrupt source override */
@@ -129,18 +133,22 @@ static size_t acpi_build_madt(const struct acpi_madt *fw, void *dst, size_t room
 			break;
 		}
 	}
-	cpu->type = 0;
-	cpu->length = sizeof(*cpu);
-	cpu->processor_uid = uid;
-	cpu->apic_id = 0;	/* vCPU 0's virtual LAPIC (vcpu_lapic.c) */
-	cpu->flags = 1;
+	/* vCPU n: the firmware's n-th processor UID (its ACPI processor
+	 * object), or n beyond the physical CPUs. */
+	for (i = 0; i < nr_cpus; i++) {
+		cpu[i].type = 0;
+		cpu[i].length = sizeof(*cpu);
+		cpu[i].processor_uid = i < nr_uids ? uids[i] : (uint8_t)i;
+		cpu[i].apic_id = (uint8_t)i;	/* vCPU i's virtual LAPIC */
+		cpu[i].flags = 1;
+	}
 	m->hdr.length = out - (uint8_t *)m;
 	m->hdr.checksum = 0;
 	m->hdr.checksum = -acpi_sum(m, m->hdr.length);
 	return m->hdr.length;
 }
 
-int acpi_build_dom0(const struct acpi_rsdp *fw, uint64_t area, uint8_t apic_id,
+int acpi_build_dom0(const struct acpi_rsdp *fw, uint64_t area, unsigned int nr_cpus,
 		    uint64_t *rsdp_pa)
 {
 	static uint64_t tables[ACPI_MAX_TABLES];
@@ -173,7 +181,7 @@ int acpi_build_dom0(const struct acpi_rsdp *fw, uint64_t area, uint8_t apic_id,
 	}
 	if (madt_fw) {
 		madt_len = acpi_build_madt((const void *)madt_fw, acpi_ptr(madt_pa),
-					   ACPI_DOM0_AREA_SIZE - 0x800, apic_id);
+					   ACPI_DOM0_AREA_SIZE - 0x800, nr_cpus);
 		if (!madt_len)
 			return -ENOSPC;
 		keep[k++] = madt_pa;
@@ -212,8 +220,9 @@ int acpi_build_dom0(const struct acpi_rsdp *fw, uint64_t area, uint8_t apic_id,
 	rsdp->checksum = -acpi_sum(rsdp, 20);
 	rsdp->ext_checksum = -acpi_sum(rsdp, sizeof(*rsdp));
 	*rsdp_pa = area;
-	printk(PRINTK_INFO, "ACPI: dom0 tables at %#llx: %u tables, MADT with 1 CPU (APIC id 0)\n",
-	       (unsigned long long)area, k);
+	printk(PRINTK_INFO, "ACPI: dom0 tables at %#llx: %u tables, MADT with %u CPU%s "
+	       "(APIC ids 0-%u)\n", (unsigned long long)area, k, nr_cpus,
+	       nr_cpus == 1 ? "" : "s", nr_cpus - 1);
 	return 0;
 }
 

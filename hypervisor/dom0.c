@@ -12,6 +12,7 @@
 #include "page_alloc.h"
 #include "panic.h"
 #include "printk.h"
+#include "sched.h"
 #include <arch/x86/irq.h>
 #include <arch/x86/native_boot.h>
 #include <arch/x86/npt.h>
@@ -20,18 +21,24 @@
 #include <arch/x86/time.h>
 #include <arch/x86/uart_share.h>
 #include <arch/x86/vcpu.h>
+#include <arch/x86/smpboot.h>
 #include <arch/x86/vcpu_lapic.h>
+#include <arch/x86/vcpu_sched.h>
 #include <arch/x86/vlapic.h>
 
 #define DOM0_4G		0x100000000ull
 #define DOM0_1G		0x40000000ull
 #define DOM0_PAGE	0x1000ull
+#define DOM0_MAX_VCPUS	ACPI_DOM0_MAX_CPUS
 
 extern char _start[], _end[];
 
-static struct vcpu dom0_vcpu;
-static struct vlapic dom0_lapic;
-static struct vlapic_group dom0_lapics;
+static struct vcpu dom0_vcpus[DOM0_MAX_VCPUS];
+static struct vcpu *dom0_vcpu_table[DOM0_MAX_VCPUS];	/* by APIC ID */
+static struct vlapic dom0_lapics[DOM0_MAX_VCPUS];
+static struct vlapic_group dom0_lapic_group;
+static struct sched_dom dom0_sched;
+static unsigned int dom0_nr_vcpus;
 static struct npt dom0_npt;
 static uint64_t dom0_npt_limit;		/* identity-mapped up to here at boot */
 static struct dom0_plan *dom0_active_plan;
@@ -273,31 +280,47 @@ static int dom0_build_npt(const struct dom0_plan *plan)
 
 static void dom0_key_registers(uint8_t key)
 {
-	if (!dom0_vcpu.vendor) {
+	unsigned int i;
+
+	if (!dom0_nr_vcpus)
 		printk(PRINTK_INFO, "dom0 has no vCPU yet\n");
-		return;
-	}
-	vcpu_dump(&dom0_vcpu);
+	for (i = 0; i < dom0_nr_vcpus; i++)
+		vcpu_dump(&dom0_vcpus[i]);
+}
+
+static const char *dom0_vcpu_state(const struct vcpu *v)
+{
+	if (v->crashed)
+		return "crashed";
+	if (v->halted)
+		return "halted";
+	if (v->wait_sipi)
+		return "waiting for SIPI";
+	return v->blocked ? "idle (HLT)" : "running";
 }
 
 static void dom0_key_domains(uint8_t key)
 {
 	const struct dom0_plan *p = dom0_active_plan;
+	unsigned int i;
 
 	printk(PRINTK_INFO, "Domains:\n");
-	if (!p || !dom0_vcpu.vendor) {
+	if (!p || !dom0_nr_vcpus) {
 		printk(PRINTK_INFO, "  (none)\n");
 		return;
 	}
-	printk(PRINTK_INFO, "  dom0: %llu MiB, 1 vCPU, %s, nested tables %llu pages\n",
-	       (unsigned long long)(p->dom0_bytes >> 20),
-	       dom0_vcpu.crashed ? "crashed" : dom0_vcpu.halted ? "halted" : "running",
-	       (unsigned long long)dom0_npt.pages);
-	printk(PRINTK_INFO, "    vcpu0: RIP %016llx, %llu exits, %llu interrupts injected, "
-	       "%llu device interrupts taken, %llu HLTs slept\n",
-	       (unsigned long long)dom0_vcpu.regs.rip, (unsigned long long)dom0_vcpu.exits,
-	       (unsigned long long)dom0_vcpu.irqs_injected, (unsigned long long)irq_count(),
-	       (unsigned long long)dom0_vcpu.halts);
+	printk(PRINTK_INFO, "  dom0: %llu MiB, %u vCPU%s, nested tables %llu pages, "
+	       "%llu device interrupts taken\n", (unsigned long long)(p->dom0_bytes >> 20),
+	       dom0_nr_vcpus, dom0_nr_vcpus == 1 ? "" : "s",
+	       (unsigned long long)dom0_npt.pages, (unsigned long long)irq_count());
+	for (i = 0; i < dom0_nr_vcpus; i++) {
+		const struct vcpu *v = &dom0_vcpus[i];
+
+		printk(PRINTK_INFO, "    vcpu%u: %s on cpu%u, RIP %016llx, %llu exits, "
+		       "%llu interrupts injected, %llu HLTs slept\n", i, dom0_vcpu_state(v),
+		       v->cpu, (unsigned long long)v->regs.rip, (unsigned long long)v->exits,
+		       (unsigned long long)v->irqs_injected, (unsigned long long)v->halts);
+	}
 }
 
 /* dom0_load: place the first module (bzImage) and the second (initrd) for
@@ -329,37 +352,115 @@ static void dom0_load(const struct boot_info *bi, const struct memmap *e820,
 	printk(PRINTK_INFO, "dom0: command line \"%s\"\n", req.cmdline);
 }
 
-/* dom0's virtual LAPIC: the xAPIC page (left out of the nested tables)
- * and the APIC MSRs are emulated; physical device interrupts and the
- * physical LAPIC timer come to the hypervisor (docs/interrupts.md). */
-static void dom0_start_lapic(const struct vcpu_vendor_ops *ops)
+/*
+ * dom0_count_vcpus: dom0_max_vcpus=<n> gives n; <min>-<max> one per CPU
+ * online, within min and max; default one per CPU. At most
+ * DOM0_MAX_VCPUS (warning).
+ */
+static unsigned int dom0_count_vcpus(const struct boot_options *opts)
 {
+	unsigned int n = smp_cpu_count();
+
+	if (opts->dom0_max_vcpus_max && n > opts->dom0_max_vcpus_max)
+		n = opts->dom0_max_vcpus_max;
+	if (n < opts->dom0_max_vcpus_min)
+		n = opts->dom0_max_vcpus_min;
+	if (n > DOM0_MAX_VCPUS) {
+		printk(PRINTK_WARNING, "dom0_max_vcpus: %u vCPUs asked, dom0 gets %u (the most)\n",
+		       n, DOM0_MAX_VCPUS);
+		n = DOM0_MAX_VCPUS;
+	}
+	return n;
+}
+
+/* dom0_new_vcpu: vCPU id with its virtual LAPIC (the xAPIC page is left
+ * out of the nested tables and emulated, the APIC MSRs trapped), the
+ * console UART shared, EFER and the SVM MSRs trapped (docs/interrupts.md). */
+static void dom0_new_vcpu(const struct vcpu_vendor_ops *ops, unsigned int id)
+{
+	struct vcpu *v = &dom0_vcpus[id];
 	uint32_t msr;
 	int ret;
 
-	irq_init();
-	ret = vcpu_lapic_init(&dom0_vcpu, &dom0_lapic, &dom0_lapics, VLAPIC_DEFAULT_BASE);
+	ret = vcpu_create(v, "dom0", id);
 	if (ret)
-		panic("dom0: cannot create its virtual LAPIC (%d)", ret);
-	ops->intercept_msr(&dom0_vcpu, VLAPIC_MSR_APIC_BASE, true, true);
-	ops->intercept_msr(&dom0_vcpu, VLAPIC_MSR_TSC_DEADLINE, true, true);
+		panic("dom0: cannot create vCPU %u (%d)", id, ret);
+	dom0_vcpu_table[id] = v;
+	ops->set_npt_root(v, dom0_npt.root_pa);
+	ops->intercept_msr(v, MSR_EFER, false, true);
+	for (msr = 0xc0010114; msr <= 0xc0010118; msr++)
+		ops->intercept_msr(v, msr, true, true);
+	v->npf_fixup = dom0_npf_fixup;
+	v->read_ram = dom0_read_ram;
+	ret = vcpu_lapic_init(v, &dom0_lapics[id], &dom0_lapic_group, dom0_vcpu_table,
+			      VLAPIC_DEFAULT_BASE);
+	if (ret)
+		panic("dom0: cannot create the virtual LAPIC of vCPU %u (%d)", id, ret);
+	ops->intercept_msr(v, VLAPIC_MSR_APIC_BASE, true, true);
+	ops->intercept_msr(v, VLAPIC_MSR_TSC_DEADLINE, true, true);
 	for (msr = VLAPIC_MSR_BASE; msr <= VLAPIC_MSR_LAST; msr++)
-		ops->intercept_msr(&dom0_vcpu, msr, true, true);
-	printk(PRINTK_INFO, "dom0: LAPIC virtualised (xAPIC page at %#llx emulated, APIC id 0, "
-	       "timer on the physical one-shot); device interrupts forwarded, IOAPIC "
-	       "passed through\n", (unsigned long long)VLAPIC_DEFAULT_BASE);
+		ops->intercept_msr(v, msr, true, true);
+	if (uart_share_attach(v, console_setup_input_port()) && id == 0)
+		printk(PRINTK_WARNING, "dom0: no console UART to share\n");
+}
+
+/* dom0_schedule: every vCPU joins the scheduler (pinned to the CPU of its
+ * number with dom0_vcpus_pin, when there is one); vCPU 0 starts, the
+ * others wait for dom0's STARTUP IPIs. */
+static void dom0_schedule(const struct boot_options *opts)
+{
+	unsigned int i;
+	int ret;
+
+	vcpu_sched_init(opts);
+	ret = sched_dom_add(&dom0_sched, 0, "dom0");
+	for (i = 0; !ret && i < dom0_nr_vcpus; i++) {
+		bool pin = opts->dom0_vcpus_pin && smp_cpu(i);
+
+		ret = vcpu_sched_add(&dom0_sched, &dom0_vcpus[i], pin ? (int)i : -1);
+		if (i)
+			dom0_vcpus[i].wait_sipi = true;
+	}
+	if (ret)
+		panic("dom0: cannot schedule its vCPUs (%d)", ret);
+	vcpu_lapic_route_irqs(dom0_vcpu_table, dom0_nr_vcpus);
+	printk(PRINTK_INFO, "dom0: %u vCPU%s on %u CPU%s%s\n", dom0_nr_vcpus,
+	       dom0_nr_vcpus == 1 ? "" : "s", smp_cpu_count(), smp_cpu_count() == 1 ? "" : "s",
+	       opts->dom0_vcpus_pin ? ", pinned" : "");
+}
+
+/* The APs' work: the scheduler's loop. */
+static void dom0_ap_work(struct smp_cpu *c)
+{
+	vcpu_sched_loop(c->id);
+}
+
+/* With every vCPU of dom0 stopped, the boot CPU's idle loop keeps the
+ * console's input (the debug keys) alive. */
+static void dom0_idle(unsigned int cpu)
+{
+	unsigned int i;
+
+	if (cpu)
+		return;
+	for (i = 0; i < dom0_nr_vcpus; i++)
+		if (!dom0_vcpus[i].crashed && !dom0_vcpus[i].halted)
+			return;
+	uart_share_poll();
 }
 
 void dom0_start(const struct boot_info *bi, const struct boot_options *opts,
-		struct dom0_plan *plan, uint8_t apic_id)
+		struct dom0_plan *plan)
 {
 	const struct vcpu_vendor_ops *ops = vcpu_ops();
 	struct linux_boot_result res;
 	struct acpi_rsdp fw_rsdp;
 	uint64_t rsdp = 0, area;
+	unsigned int i;
 	int ret;
 
 	dom0_active_plan = plan;
+	dom0_nr_vcpus = dom0_count_vcpus(opts);
 	keyhandler_register('d', "dump dom0's vCPU registers", dom0_key_registers);
 	keyhandler_register('q', "dump domains and vCPUs", dom0_key_domains);
 
@@ -370,7 +471,7 @@ void dom0_start(const struct boot_info *bi, const struct boot_options *opts,
 		panic("dom0: cannot build nested page tables (%d)", ret);
 	if (!acpi_find_rsdp(bi->have_rsdp ? bi->rsdp : NULL, &fw_rsdp)) {
 		area = plan->acpi_area;
-		ret = acpi_build_dom0(&fw_rsdp, area, apic_id, &rsdp);
+		ret = acpi_build_dom0(&fw_rsdp, area, dom0_nr_vcpus, &rsdp);
 		if (!ret) {
 			memmap_add(&plan->dom0, area, ACPI_DOM0_AREA_SIZE, MEMMAP_ACPI);
 			memmap_sanitize(&plan->dom0);
@@ -379,7 +480,9 @@ void dom0_start(const struct boot_info *bi, const struct boot_options *opts,
 		if (ret)
 			panic("dom0: cannot build its ACPI tables (%d)", ret);
 	} else {
-		printk(PRINTK_WARNING, "ACPI: no RSDP found; dom0 boots without ACPI\n");
+		printk(PRINTK_WARNING, "ACPI: no RSDP found; dom0 boots without ACPI "
+		       "(and with one vCPU)\n");
+		dom0_nr_vcpus = 1;
 	}
 	ret = acpi_shadow_legacy(dom0_npt_map_cb, &dom0_npt);
 	if (ret < 0)
@@ -387,31 +490,26 @@ void dom0_start(const struct boot_info *bi, const struct boot_options *opts,
 
 	dom0_load(bi, &plan->dom0, rsdp, &res);
 
-	ret = vcpu_create(&dom0_vcpu, "dom0", 0);
-	if (ret)
-		panic("dom0: cannot create its vCPU (%d)", ret);
-	ops->set_flat32(&dom0_vcpu, res.entry, res.boot_params);
-	ops->set_npt_root(&dom0_vcpu, dom0_npt.root_pa);
-	ops->intercept_msr(&dom0_vcpu, MSR_EFER, false, true);
-	ops->intercept_msr(&dom0_vcpu, 0xc0010114, true, true);
-	ops->intercept_msr(&dom0_vcpu, 0xc0010115, true, true);
-	ops->intercept_msr(&dom0_vcpu, 0xc0010116, true, true);
-	ops->intercept_msr(&dom0_vcpu, 0xc0010117, true, true);
-	ops->intercept_msr(&dom0_vcpu, 0xc0010118, true, true);
-	dom0_vcpu.npf_fixup = dom0_npf_fixup;
-	dom0_vcpu.read_ram = dom0_read_ram;
-	dom0_start_lapic(ops);
-	if (uart_share_attach(&dom0_vcpu, console_setup_input_port()))
-		printk(PRINTK_WARNING, "dom0: no console UART to share\n");
-
+	irq_init();
+	for (i = 0; i < dom0_nr_vcpus; i++)
+		dom0_new_vcpu(ops, i);
+	ops->set_flat32(&dom0_vcpus[0], res.entry, res.boot_params);
+	printk(PRINTK_INFO, "dom0: LAPICs virtualised (xAPIC page at %#llx emulated, APIC ids "
+	       "0-%u, timers on the physical one-shots); device interrupts forwarded, IOAPIC "
+	       "passed through\n", (unsigned long long)VLAPIC_DEFAULT_BASE, dom0_nr_vcpus - 1);
 	printk(PRINTK_INFO, "dom0: %llu MiB RAM (identity-mapped), %llu MiB hidden "
-	       "(hypervisor and guests), 1 vCPU (%s)\n",
+	       "(hypervisor and guests), %u vCPU%s (%s)\n",
 	       (unsigned long long)(plan->dom0_bytes >> 20),
-	       (unsigned long long)(plan->hidden_bytes >> 20), ops->name);
+	       (unsigned long long)(plan->hidden_bytes >> 20), dom0_nr_vcpus,
+	       dom0_nr_vcpus == 1 ? "" : "s", ops->name);
+	dom0_schedule(opts);
+	vcpu_sched_set_idle_hook(dom0_idle);
 	printk(PRINTK_INFO, "Starting dom0.\n");
 	printk_flush();
 	console_setup_dom0_started();
-	vcpu_run_loop(&dom0_vcpu);
+	sched_wake(&dom0_vcpus[0].unit, false);
+	smp_set_ap_work(dom0_ap_work);
+	vcpu_sched_loop(0);
 }
 
 void dom0_boot_native(const struct boot_info *bi, const struct dom0_plan *plan)

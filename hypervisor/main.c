@@ -20,7 +20,6 @@
 #include <arch/x86/processor.h>
 #include <arch/x86/smpboot.h>
 #include <arch/x86/time.h>
-#include <arch/x86/uart_share.h>
 #include <arch/x86/vcpu.h>
 
 #define MAIN_NATIVE_COUNTDOWN 3
@@ -184,13 +183,5 @@ void start_xenolith(uint32_t magic, uint32_t info)
 	printk(PRINTK_INFO, "Virtualisation: %s with nested paging\n", ops->name);
 	smp_boot(&main_boot_info, &main_opts);
 
-	if (main_opts.dom0_max_vcpus_min > 1 || main_opts.dom0_max_vcpus_max > 1)
-		printk(PRINTK_WARNING, "dom0_max_vcpus: this version gives dom0 one vCPU\n");
-	dom0_start(&main_boot_info, &main_opts, &main_plan, cpu.apic_id);
-
-	/* dom0 crashed or halted: keep the console (debug keys) alive. */
-	for (;;) {
-		uart_share_poll();
-		cpu_relax();
-	}
+	dom0_start(&main_boot_info, &main_opts, &main_plan);
 }

@@ -49,6 +49,8 @@ _Static_assert(sizeof(struct acpi_madt_lapic) == 8, "MADT LAPIC entry size");
 
 /* Bytes acpi_build_dom0() needs at most. */
 #define ACPI_DOM0_AREA_SIZE 0x2000
+/* Most CPUs in dom0's MADT (APIC IDs fit 8 bits, 0xff is broadcast). */
+#define ACPI_DOM0_MAX_CPUS 64
 
 /*
  * acpi_find_rsdp: the firmware's RSDP, from the copy the loader gave
@@ -60,13 +62,14 @@ int acpi_find_rsdp(const uint8_t *loader_copy, struct acpi_rsdp *out);
 /*
  * acpi_build_dom0: write at area (physical, ACPI_DOM0_AREA_SIZE bytes,
  * identity-mapped for dom0) a new RSDP, XSDT and RSDT listing the
- * firmware's tables except MADT, DMAR and IVRS, plus a MADT with one
- * enabled LAPIC, APIC id 0 (dom0's only vCPU and its virtual LAPIC; the
- * processor UID is the firmware's for apic_id, the boot CPU), the IOAPIC,
- * interrupt-override and NMI entries. *rsdp_pa receives the new RSDP's
- * address. Returns 0, -ENOENT (no usable RSDT/XSDT) or -ENOSPC. Boot CPU.
+ * firmware's tables except MADT, DMAR and IVRS, plus a MADT with nr_cpus
+ * enabled LAPICs, APIC ids 0 to nr_cpus-1 (dom0's vCPUs and their
+ * virtual LAPICs; processor UIDs the firmware's, in its order), the
+ * IOAPIC, interrupt-override and NMI entries. *rsdp_pa receives the new
+ * RSDP's address. Returns 0, -ENOENT (no usable RSDT/XSDT) or -ENOSPC
+ * (also nr_cpus above ACPI_DOM0_MAX_CPUS). Boot CPU.
  */
-int acpi_build_dom0(const struct acpi_rsdp *fw, uint64_t area, uint8_t apic_id,
+int acpi_build_dom0(const struct acpi_rsdp *fw, uint64_t area, unsigned int nr_cpus,
 		    uint64_t *rsdp_pa);
 
 /*

@@ -48,12 +48,13 @@ int dom0_plan_memory(const struct memmap *fw, const struct boot_info *bi,
 int dom0_check_modules(const struct boot_info *bi, char *err, size_t errlen);
 
 /*
- * dom0_start: build dom0 (nested page tables, ACPI, Linux boot protocol)
- * and run it. Returns only if dom0 crashed (after the report); the caller
- * then keeps the console alive. Panics on a build error. Boot CPU.
+ * dom0_start: build dom0 (nested page tables, ACPI with one LAPIC per
+ * vCPU, Linux boot protocol, dom0_max_vcpus= vCPUs) and run it: the boot
+ * CPU and every AP enter the scheduler's loop for good. Panics on a build
+ * error. Boot CPU, after smp_boot().
  */
 void dom0_start(const struct boot_info *bi, const struct boot_options *opts,
-		struct dom0_plan *plan, uint8_t apic_id);
+		struct dom0_plan *plan) __attribute__((noreturn));
 
 /*
  * dom0_boot_native: no usable virtualisation: boot the dom0 kernel on the

@@ -1,4 +1,4 @@
-/* Physical device interrupts: taken by the hypervisor, forwarded to dom0's vLAPIC. */
+/* Physical device interrupts: taken by the hypervisor, forwarded to dom0's vLAPICs. */
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -6,6 +6,7 @@
 #include <arch/x86/desc.h>
 #include <arch/x86/irq.h>
 #include <arch/x86/processor.h>
+#include <arch/x86/smpboot.h>
 
 #define IRQ_MSR_APIC_BASE	0x1b
 #define IRQ_APIC_BASE_MASK	0xfffff000ull
@@ -15,28 +16,21 @@
 #define IRQ_APIC_LVT_LINT0	0x350
 #define IRQ_APIC_LVT_MASKED	(1u << 16)
 #define IRQ_APIC_LVT_EXTINT	(7u << 8)
+#define IRQ_FLAT_LDR_CPUS	8	/* flat logical mode: one LDR bit per CPU */
 
 extern char irq_stubs[];
 
 static irq_guest_fn irq_guest;
-static void *irq_guest_opaque;
-/* Vectors handed to the guest whose physical EOI waits for the guest's
- * (one bit per vector: the LAPIC never delivers a vector again while it
- * is in service). Touched with interrupts off on the boot CPU only. */
-static uint64_t irq_deferred[4];
-static uint64_t irq_taken;
-static bool irq_extint;		/* LINT0 is the PIC's virtual wire */
 
-/*
- * irq_lapic_setup: what the physical LAPIC needs now that dom0 drives a
- * virtual one. dom0 sees one vCPU and programs the IOAPIC and MSIs in
- * Linux's flat logical mode, destination 1 (its vLAPIC's LDR): give the
- * physical LAPIC the same logical ID (SDM vol. 3 §10.6.2.2) so that those
- * messages reach the boot CPU. LINT0 (the 8259 PIC's virtual wire) is
- * masked: ExtINT vectors are the PIC's (0x08-0x0f after the BIOS) and no
- * LAPIC EOI retires them, until dom0 itself asks for the virtual wire
- * (irq_set_extint). x2APIC's LDR is read-only: nothing to do there.
- */
+/* Per CPU: level-triggered vectors handed to the guest whose physical EOI
+ * waits for the guest's (that CPU's interrupt path only), and EOIs the
+ * guest asked for from another CPU (atomic; served by irq_cpu_sync). */
+static uint64_t irq_deferred[SMP_MAX_CPUS][4];
+static uint64_t irq_eoi_asked[SMP_MAX_CPUS][4];
+static uint64_t irq_taken;
+static bool irq_extint;			/* CPU 0's LINT0 is the PIC's virtual wire */
+static volatile bool irq_extint_wanted;	/* ... as dom0 asked for it */
+
 static volatile uint32_t *irq_lapic_reg(unsigned int reg)
 {
 	uint64_t base = rdmsr(IRQ_MSR_APIC_BASE) & IRQ_APIC_BASE_MASK;
@@ -44,29 +38,23 @@ static volatile uint32_t *irq_lapic_reg(unsigned int reg)
 	return (volatile uint32_t *)(uintptr_t)(base + reg);
 }
 
-static void irq_lapic_setup(void)
-{
-	if (apic_is_x2apic())
-		return;
-	*irq_lapic_reg(IRQ_APIC_DFR) = 0xffffffffu;
-	*irq_lapic_reg(IRQ_APIC_LDR) = 1u << 24;
-	irq_set_extint(false);
-}
-
-/*
- * irq_set_extint: the physical LINT0 as the 8259's virtual wire (ExtINT,
+/* irq_apply_extint: CPU 0's LINT0 as the 8259's virtual wire (ExtINT,
  * on) or masked (off). The TPR write after it makes an emulated APIC
  * (QEMU) re-evaluate its interrupt line, which a LINT0 write does not: a
  * PIC interrupt raised before the mask would otherwise stay asserted with
- * no vector behind it.
- */
-void irq_set_extint(bool on)
+ * no vector behind it. */
+static void irq_apply_extint(bool on)
 {
-	if (apic_is_x2apic())
-		return;
 	irq_extint = on;
 	*irq_lapic_reg(IRQ_APIC_LVT_LINT0) = IRQ_APIC_LVT_EXTINT | (on ? 0 : IRQ_APIC_LVT_MASKED);
 	*irq_lapic_reg(IRQ_APIC_TPR) = 0;
+}
+
+void irq_set_extint(bool on)
+{
+	irq_extint_wanted = on;
+	if (smp_this_cpu() == 0)
+		irq_cpu_sync();
 }
 
 void irq_init(void)
@@ -75,12 +63,31 @@ void irq_init(void)
 
 	for (v = IRQ_VEC_FIRST; v <= IRQ_VEC_LAST; v++)
 		idt_set_gate(v, irq_stubs + 16 * (v - IRQ_VEC_FIRST));
-	irq_lapic_setup();
 }
 
-void irq_set_guest(irq_guest_fn fn, void *opaque)
+/*
+ * irq_cpu_init: what this CPU's physical LAPIC needs now that dom0 drives
+ * virtual ones. dom0 (up to 8 vCPUs) programs the IOAPIC and MSIs in
+ * Linux's flat logical mode, vCPU n having logical ID bit n: CPU n gets
+ * the same logical ID (SDM vol. 3 §10.6.2.2), so those messages reach the
+ * CPU whose number is the vCPU's. LINT0 of CPU 0 (the 8259 PIC's virtual
+ * wire) is masked until dom0 itself asks for it (irq_set_extint). In
+ * x2APIC mode the LDR is read-only and dom0 sees no x2APIC: nothing to do.
+ */
+void irq_cpu_init(void)
 {
-	irq_guest_opaque = opaque;
+	unsigned int cpu = smp_this_cpu();
+
+	if (apic_is_x2apic())
+		return;
+	*irq_lapic_reg(IRQ_APIC_DFR) = 0xffffffffu;
+	*irq_lapic_reg(IRQ_APIC_LDR) = cpu < IRQ_FLAT_LDR_CPUS ? 1u << (24 + cpu) : 0;
+	if (cpu == 0)
+		irq_apply_extint(false);
+}
+
+void irq_set_guest(irq_guest_fn fn)
+{
 	irq_guest = fn;
 }
 
@@ -96,42 +103,86 @@ void irq_set_guest(irq_guest_fn fn, void *opaque)
  */
 void irq_dispatch(uint64_t vector)
 {
+	unsigned int cpu = smp_this_cpu();
 	uint8_t vec = (uint8_t)vector;
+	uint64_t bit = 1ull << (vec % 64);
 
-	irq_taken++;
+	__atomic_add_fetch(&irq_taken, 1, __ATOMIC_RELAXED);
 	/* An ExtINT vector comes from the PIC, is not in service in the LAPIC
 	 * and takes no LAPIC EOI (SDM vol. 3 §10.5.1): it goes to the guest
 	 * as the PIC's, past its vLAPIC. */
-	if (irq_extint && !apic_vector_in_service(vec)) {
+	if (cpu == 0 && irq_extint && !apic_vector_in_service(vec)) {
 		if (irq_guest)
-			irq_guest(irq_guest_opaque, vec, true);
+			irq_guest(cpu, vec, true, false);
 		return;
 	}
 	if (!apic_vector_level(vec)) {
 		apic_eoi();
 		if (irq_guest)
-			irq_guest(irq_guest_opaque, vec, false);
+			irq_guest(cpu, vec, false, false);
 		return;
 	}
-	if (irq_guest && !(irq_deferred[vec / 64] & (1ull << (vec % 64))) &&
-	    irq_guest(irq_guest_opaque, vec, false) == 0) {
-		irq_deferred[vec / 64] |= 1ull << (vec % 64);
-		return;
+	if (!(irq_deferred[cpu][vec / 64] & bit)) {
+		irq_deferred[cpu][vec / 64] |= bit;
+		if (irq_guest && irq_guest(cpu, vec, false, true) == 0)
+			return;
+		irq_deferred[cpu][vec / 64] &= ~bit;
 	}
 	apic_eoi();
 }
 
-void irq_guest_eoi(uint8_t vector)
+/* irq_eoi_local: the physical EOI for vector, held since its delivery on
+ * this CPU. Interrupts off. */
+static void irq_eoi_local(unsigned int cpu, uint8_t vector)
 {
 	uint64_t bit = 1ull << (vector % 64);
 
-	if (!(irq_deferred[vector / 64] & bit))
+	if (!(irq_deferred[cpu][vector / 64] & bit))
 		return;
-	irq_deferred[vector / 64] &= ~bit;
+	irq_deferred[cpu][vector / 64] &= ~bit;
 	apic_eoi();
+}
+
+void irq_guest_eoi(unsigned int cpu, uint8_t vector)
+{
+	struct smp_cpu *c;
+
+	if (cpu >= SMP_MAX_CPUS)
+		return;
+	if (cpu == smp_this_cpu()) {
+		irq_eoi_local(cpu, vector);
+		return;
+	}
+	c = smp_cpu(cpu);
+	if (!c)
+		return;
+	__atomic_or_fetch(&irq_eoi_asked[cpu][vector / 64], 1ull << (vector % 64),
+			  __ATOMIC_SEQ_CST);
+	apic_send_ipi(c->apic_id, APIC_VEC_KICK);
+}
+
+void irq_cpu_sync(void)
+{
+	unsigned int cpu = smp_this_cpu(), i;
+	uint64_t bits;
+
+	if (cpu == 0 && irq_extint != irq_extint_wanted && !apic_is_x2apic())
+		irq_apply_extint(irq_extint_wanted);
+	for (i = 0; i < 4; i++) {
+		if (!__atomic_load_n(&irq_eoi_asked[cpu][i], __ATOMIC_RELAXED))
+			continue;
+		bits = __atomic_exchange_n(&irq_eoi_asked[cpu][i], 0, __ATOMIC_SEQ_CST);
+		/* Highest first: the order the LAPIC retires them in. */
+		while (bits) {
+			unsigned int b = 63 - __builtin_clzll(bits);
+
+			irq_eoi_local(cpu, (uint8_t)(i * 64 + b));
+			bits &= ~(1ull << b);
+		}
+	}
 }
 
 uint64_t irq_count(void)
 {
-	return irq_taken;
+	return __atomic_load_n(&irq_taken, __ATOMIC_RELAXED);
 }

@@ -84,8 +84,8 @@ void smp_dump(void)
 		if (smp_cpus[n])
 			printk(PRINTK_INFO, "  cpu%u: APIC id %u, %s, woken %llu times, "
 			       "1 ms timer test %llu us\n", n, smp_cpus[n]->apic_id,
-			       smp_cpus[n]->online ? (n ? "parked" : "boot CPU, runs dom0") :
-			       "did not answer", (unsigned long long)smp_cpus[n]->wakeups,
+			       !smp_cpus[n]->online ? "did not answer" :
+			       smp_ap_work ? "scheduling vCPUs" : n ? "parked" : "boot CPU", (unsigned long long)smp_cpus[n]->wakeups,
 			       (unsigned long long)smp_cpus[n]->timer_test_us);
 }
 
@@ -97,6 +97,15 @@ static void smp_key_cpus(uint8_t key)
 }
 
 /* smp_set_gs: %gs:0 is this CPU's struct smp_cpu from now on. */
+/* A kick IPI (APIC_VEC_KICK) arrived: count it (debug key 'c'). */
+static void smp_kicked(uint8_t vector)
+{
+	struct smp_cpu *c;
+
+	__asm__ volatile("mov %%gs:0, %0" : "=r"(c));
+	c->wakeups++;
+}
+
 static void smp_set_gs(struct smp_cpu *c)
 {
 	c->self = c;
@@ -112,6 +121,7 @@ void smp_init_bsp(void)
 	smp_set_gs(&smp_bsp);
 	smp_gs_ready = true;
 	printk_set_cpu_hook(smp_this_cpu);
+	apic_set_handler(APIC_VEC_KICK, smp_kicked);
 	keyhandler_register('c', "list the physical CPUs (and kick the parked ones)",
 			    smp_key_cpus);
 }
@@ -165,7 +175,6 @@ static void __attribute__((noreturn)) smp_ap_start(struct smp_cpu *c)
 		/* STI's shadow covers HLT: a kick between the check and the
 		 * HLT still wakes it (SDM vol. 2B, STI). */
 		__asm__ volatile("sti; hlt; cli" ::: "memory");
-		c->wakeups++;
 	}
 }
 

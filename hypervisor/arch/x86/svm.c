@@ -9,12 +9,12 @@
 #include "printk.h"
 #include <arch/x86/mmio_emulate.h>
 #include <arch/x86/processor.h>
+#include <arch/x86/smpboot.h>
 #include <arch/x86/svm.h>
 #include <arch/x86/vcpu.h>
 
 #define SVM_IOPM_ORDER	2	/* 12 KiB used (APM vol. 2 §15.10.1) */
 #define SVM_MSRPM_ORDER	1	/* 8 KiB (§15.11) */
-#define SVM_GUEST_ASID	1
 
 struct svm_vcpu {
 	struct vmcb *vmcb;
@@ -28,6 +28,7 @@ struct svm_vcpu {
 static uint64_t svm_host_save_pa;	/* VM_HSAVE_PA area */
 static uint64_t svm_host_vmcb_pa;	/* host FS/GS/TR/... for VMLOAD */
 static bool svm_has_nrips;
+static uint32_t svm_next_asid;		/* the last ASID given; 0 is the host's */
 
 void svm_vmrun(struct vcpu_regs *regs, uint64_t vmcb_pa, uint64_t host_pa);
 
@@ -39,6 +40,14 @@ static inline void svm_clgi(void)
 static inline void svm_vmsave(uint64_t pa)
 {
 	__asm__ volatile("vmsave %%rax" : : "a"(pa) : "memory");
+}
+
+/* This CPU's host state area for VMLOAD after an exit (APs: smpboot.c). */
+static uint64_t svm_host_vmcb(void)
+{
+	unsigned int cpu = smp_this_cpu();
+
+	return cpu ? smp_cpu(cpu)->host_vmcb_pa : svm_host_vmcb_pa;
 }
 
 static struct svm_vcpu *svm_of(struct vcpu *v)
@@ -120,6 +129,7 @@ static int svm_vcpu_init(struct vcpu *v)
 
 	c = &s->vmcb->control;
 	c->intercept_misc1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_CPUID | SVM_INTERCEPT_IOIO |
+			     SVM_INTERCEPT_HLT |
 			     SVM_INTERCEPT_MSR | SVM_INTERCEPT_SHUTDOWN |
 			     SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_INVD;
 	c->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL |
@@ -128,7 +138,9 @@ static int svm_vcpu_init(struct vcpu *v)
 			     SVM_INTERCEPT_SKINIT;
 	c->iopm_base_pa = s->iopm_pa;
 	c->msrpm_base_pa = s->msrpm_pa;
-	c->asid = SVM_GUEST_ASID;
+	/* Each vCPU its own ASID: vCPUs taking turns on a CPU keep their
+	 * guest TLB entries apart (§15.16). */
+	c->asid = __atomic_add_fetch(&svm_next_asid, 1, __ATOMIC_RELAXED);
 	c->tlb_control = 1;
 	/* V_INTR_MASKING: the guest's RFLAGS.IF masks only virtual
 	 * interrupts; a physical one exits (INTR intercept) and is taken by
@@ -156,6 +168,27 @@ static void svm_set_seg(struct vmcb_seg *seg, uint16_t sel, uint16_t attrib,
 	seg->base = base;
 }
 
+/* svm_reset_state: what every start state shares: CPL 0, paging and
+ * long mode off, the architectural DR6/DR7/PAT, general registers 0. */
+static void svm_reset_state(struct vcpu *v, uint64_t cr0)
+{
+	struct vmcb *vmcb = svm_of(v)->vmcb;
+	struct vmcb_save *s = &vmcb->save;
+
+	s->cpl = 0;
+	s->efer = EFER_SVME;
+	s->cr0 = cr0;
+	s->cr3 = 0;
+	s->cr4 = 0;
+	s->dr6 = 0xffff0ff0;
+	s->dr7 = 0x400;
+	s->g_pat = 0x0007040600070406ull;
+	vmcb->control.event_inj = 0;
+	vmcb->control.interrupt_shadow = 0;
+	memset(&v->regs, 0, sizeof(v->regs));
+	v->regs.rflags = X86_RFLAGS_FIXED;
+}
+
 /* svm_set_flat32: the state the Linux 32-bit boot protocol asks for:
  * flat 4 GiB segments __BOOT_CS/__BOOT_DS, CR0.PE only, interrupts off. */
 static void svm_set_flat32(struct vcpu *v, uint32_t eip, uint32_t esi)
@@ -169,18 +202,26 @@ static void svm_set_flat32(struct vcpu *v, uint32_t eip, uint32_t esi)
 	svm_set_seg(&s->idtr, 0, 0, 0xffff, 0);
 	svm_set_seg(&s->ldtr, 0, 0x82, 0xffff, 0);
 	svm_set_seg(&s->tr, 0, 0x8b, 0xffff, 0);
-	s->cpl = 0;
-	s->efer = EFER_SVME;
-	s->cr0 = X86_CR0_PE | X86_CR0_ET;
-	s->cr3 = 0;
-	s->cr4 = 0;
-	s->dr6 = 0xffff0ff0;
-	s->dr7 = 0x400;
-	s->g_pat = 0x0007040600070406ull;
-	memset(&v->regs, 0, sizeof(v->regs));
+	svm_reset_state(v, X86_CR0_PE | X86_CR0_ET);
 	v->regs.rip = eip;
 	v->regs.rsi = esi;
-	v->regs.rflags = X86_RFLAGS_FIXED;
+}
+
+/* svm_set_sipi: real mode at vector << 12 with 64 KiB segments, as after
+ * INIT and a STARTUP IPI (SDM vol. 3 §8.4.2, table 9-1). */
+static void svm_set_sipi(struct vcpu *v, uint8_t vector)
+{
+	struct vmcb_save *s = &svm_of(v)->vmcb->save;
+
+	svm_set_seg(&s->cs, (uint16_t)vector << 8, 0x9b, 0xffff, (uint64_t)vector << 12);
+	svm_set_seg(&s->ds, 0, 0x93, 0xffff, 0);
+	s->es = s->ss = s->fs = s->gs = s->ds;
+	svm_set_seg(&s->gdtr, 0, 0, 0xffff, 0);
+	svm_set_seg(&s->idtr, 0, 0, 0xffff, 0);
+	svm_set_seg(&s->ldtr, 0, 0x82, 0xffff, 0);
+	svm_set_seg(&s->tr, 0, 0x8b, 0xffff, 0);
+	svm_reset_state(v, X86_CR0_ET);
+	svm_of(v)->vmcb->control.tlb_control = 1;
 }
 
 static void svm_set_npt_root(struct vcpu *v, uint64_t root_pa)
@@ -193,16 +234,6 @@ static void svm_flush_npt(struct vcpu *v)
 {
 	/* No flush-by-ASID under QEMU: flush everything (TLB_CONTROL 1). */
 	svm_of(v)->vmcb->control.tlb_control = 1;
-}
-
-static void svm_intercept_hlt(struct vcpu *v, bool on)
-{
-	struct vmcb_control *c = &svm_of(v)->vmcb->control;
-
-	if (on)
-		c->intercept_misc1 |= SVM_INTERCEPT_HLT;
-	else
-		c->intercept_misc1 &= ~SVM_INTERCEPT_HLT;
 }
 
 static void svm_intercept_io(struct vcpu *v, uint16_t port, unsigned int count)
@@ -333,7 +364,7 @@ static void svm_run(struct vcpu *v, struct vcpu_exit *exit)
 	vmcb->save.rflags = v->regs.rflags;
 	svm_clgi();
 	__asm__ volatile("sti" ::: "memory");
-	svm_vmrun(&v->regs, s->vmcb_pa, svm_host_vmcb_pa);
+	svm_vmrun(&v->regs, s->vmcb_pa, svm_host_vmcb());
 	__asm__ volatile("cli" ::: "memory");
 	v->regs.rax = vmcb->save.rax;
 	v->regs.rsp = vmcb->save.rsp;
@@ -420,6 +451,11 @@ static bool svm_irq_allowed(struct vcpu *v)
 	       !(c->event_inj & SVM_EVTINJ_VALID);
 }
 
+static void svm_inject_nmi(struct vcpu *v)
+{
+	svm_of(v)->vmcb->control.event_inj = 2 | SVM_EVTINJ_TYPE_NMI | SVM_EVTINJ_VALID;
+}
+
 static void svm_inject_irq(struct vcpu *v, uint8_t vector)
 {
 	svm_of(v)->vmcb->control.event_inj = vector | SVM_EVTINJ_TYPE_INTR | SVM_EVTINJ_VALID;
@@ -465,7 +501,6 @@ const struct vcpu_vendor_ops svm_vendor_ops = {
 	.set_npt_root = svm_set_npt_root,
 	.flush_npt = svm_flush_npt,
 	.intercept_io = svm_intercept_io,
-	.intercept_hlt = svm_intercept_hlt,
 	.intercept_msr = svm_intercept_msr,
 	.run = svm_run,
 	.inject_exception = svm_inject_exception,
@@ -474,6 +509,8 @@ const struct vcpu_vendor_ops svm_vendor_ops = {
 	.dump = svm_dump,
 	.get_guest = svm_get_guest,
 	.irq_allowed = svm_irq_allowed,
+	.set_sipi = svm_set_sipi,
+	.inject_nmi = svm_inject_nmi,
 	.inject_irq = svm_inject_irq,
 	.irq_window = svm_irq_window,
 	.host_irqs = svm_host_irqs,

@@ -4,6 +4,7 @@
 
 #include "console.h"
 #include "errno.h"
+#include "lib.h"
 #include <arch/x86/io.h>
 #include <arch/x86/uart_share.h>
 
@@ -26,6 +27,7 @@
 static uint16_t uart_share_base;
 static uint8_t uart_share_fifo[UART_SHARE_FIFO];	/* bytes for dom0 */
 static unsigned int uart_share_head, uart_share_count;
+static volatile int uart_share_lock;	/* dom0's vCPUs run on several CPUs */
 
 static void uart_share_push(uint8_t c)
 {
@@ -65,14 +67,17 @@ static void uart_share_drain(void)
 
 void uart_share_poll(void)
 {
-	if (uart_share_base)
-		uart_share_drain();
+	if (!uart_share_base)
+		return;
+	lib_spin_lock(&uart_share_lock);
+	uart_share_drain();
+	lib_spin_unlock(&uart_share_lock);
 }
 
-/* uart_share_io: one dom0 access to the UART's ports (vcpu_io_fn). Writes
- * pass through; reads of RBR, LSR and IIR are answered from the bytes
+/* uart_share_access: one dom0 access to the UART's ports. Writes pass
+ * through; reads of RBR, LSR and IIR are answered from the bytes
  * console_rx() left for dom0. */
-static void uart_share_io(struct vcpu *v, uint16_t port, unsigned int size,
+static void uart_share_access(struct vcpu *v, uint16_t port, unsigned int size,
 			  bool in, uint32_t *val)
 {
 	unsigned int reg = port - uart_share_base;
@@ -113,6 +118,15 @@ static void uart_share_io(struct vcpu *v, uint16_t port, unsigned int size,
 	} else {
 		*val = inb(port);
 	}
+}
+
+/* uart_share_io: uart_share_access for one vCPU at a time (vcpu_io_fn). */
+static void uart_share_io(struct vcpu *v, uint16_t port, unsigned int size,
+			  bool in, uint32_t *val)
+{
+	lib_spin_lock(&uart_share_lock);
+	uart_share_access(v, port, size, in, val);
+	lib_spin_unlock(&uart_share_lock);
 }
 
 int uart_share_attach(struct vcpu *v, struct uart16550 *u)

@@ -8,6 +8,7 @@
 #include <arch/x86/processor.h>
 #include <arch/x86/vcpu.h>
 #include <arch/x86/vcpu_lapic.h>
+#include <arch/x86/vcpu_sched.h>
 
 /* CPUID leaves of ours (docs/hypervisor.md): 0x40000000 returns the highest
  * hypervisor leaf in EAX and "XenolithHVMM" in EBX, ECX, EDX. */
@@ -18,7 +19,6 @@
 #define VCPU_CPUID1_TSC_DEADLINE (1u << 24)
 
 static const struct vcpu_vendor_ops *vcpu_vendor;
-static struct vcpu *vcpu_last;
 
 static const struct vcpu_vendor_ops *const vcpu_candidates[] = {
 	&svm_vendor_ops,
@@ -42,11 +42,6 @@ const struct vcpu_vendor_ops *vcpu_select_ops(const struct cpu_features *f,
 const struct vcpu_vendor_ops *vcpu_ops(void)
 {
 	return vcpu_vendor;
-}
-
-struct vcpu *vcpu_current(void)
-{
-	return vcpu_last;
 }
 
 int vcpu_create(struct vcpu *v, const char *domain_name, unsigned int id)
@@ -214,23 +209,16 @@ static void vcpu_handle_npf(struct vcpu *v, const struct vcpu_exit *e)
 
 /*
  * HLT with interrupts off (Linux's halt, or a hung kernel) is reported and
- * the vCPU stopped. HLT with interrupts on is the idle loop: with a
- * virtual LAPIC the vCPU sleeps in the hypervisor until its vLAPIC has an
- * interrupt for it (vcpu_lapic_hlt); without one (interrupts passed
- * through) the intercept is lifted and the same HLT resumed, so it waits
- * natively, and vcpu_run_loop() sets the intercept again after the next
- * other exit.
+ * the vCPU stopped. HLT with interrupts on is the idle loop: the vCPU
+ * sleeps in the scheduler until its vLAPIC has something for it.
  */
 static void vcpu_handle_hlt(struct vcpu *v, const struct vcpu_exit *e)
 {
-	if ((v->regs.rflags & X86_RFLAGS_IF) && v->lapic) {
-		v->regs.rip = e->next_rip;
-		vcpu_lapic_hlt(v);
-		return;
-	}
+	v->regs.rip = e->next_rip;
 	if (v->regs.rflags & X86_RFLAGS_IF) {
-		vcpu_vendor->intercept_hlt(v, false);
-		v->hlt_intercepted = false;
+		v->halts++;
+		if (!vcpu_lapic_pending(v))
+			vcpu_sched_block(v);
 		return;
 	}
 	printk(PRINTK_WARNING, "*** %s vcpu%u halted with interrupts off at RIP %016llx; "
@@ -292,21 +280,20 @@ static void vcpu_handle_exit(struct vcpu *v, const struct vcpu_exit *e)
 	}
 }
 
-void vcpu_run_loop(struct vcpu *v)
+void vcpu_enter(struct vcpu *v)
 {
 	struct vcpu_exit exit;
+	uint64_t t = rdtsc();
 
-	vcpu_last = v;
-	vcpu_vendor->intercept_hlt(v, true);
-	v->hlt_intercepted = true;
-	while (!v->crashed && !v->halted) {
-		vcpu_lapic_before_entry(v);
-		vcpu_vendor->run(v, &exit);
-		v->exits++;
-		if (exit.reason != VCPU_EXIT_HLT && !v->hlt_intercepted) {
-			vcpu_vendor->intercept_hlt(v, true);
-			v->hlt_intercepted = true;
-		}
-		vcpu_handle_exit(v, &exit);
+	vcpu_lapic_before_entry(v);
+	if (v->wait_sipi) {
+		vcpu_sched_block(v);
+		return;
 	}
+	v->exit_cycles += rdtsc() - t;
+	vcpu_vendor->run(v, &exit);
+	t = rdtsc();
+	v->exits++;
+	vcpu_handle_exit(v, &exit);
+	v->exit_cycles += rdtsc() - t;
 }

@@ -1,48 +1,61 @@
-/* A vCPU's virtual LAPIC wired in: xAPIC page and MSRs, injection, timer, HLT. */
+/* A vCPU's virtual LAPIC wired in: xAPIC page and MSRs, posted interrupts, IPIs, timer. */
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "errno.h"
 #include "lib.h"
 #include "printk.h"
-#include <arch/x86/apic.h>
 #include <arch/x86/irq.h>
 #include <arch/x86/mmio_emulate.h>
 #include <arch/x86/processor.h>
 #include <arch/x86/time.h>
 #include <arch/x86/vcpu.h>
 #include <arch/x86/vcpu_lapic.h>
+#include <arch/x86/vcpu_sched.h>
 #include <arch/x86/vlapic.h>
 
 #define VCPU_LAPIC_PAGE_MASK	0xfffull
-#define VCPU_LAPIC_MSR_EOI	(VLAPIC_MSR_BASE + (VLAPIC_EOI >> 4))
 #define VCPU_LAPIC_LVT_MASKED	(1u << 16)
 #define VCPU_LAPIC_LVT_MODE	(7u << 8)
 #define VCPU_LAPIC_LVT_EXTINT	(7u << 8)
-
-/* Set by the physical timer's handler: the one-shot fired, re-arm. */
-static volatile bool vcpu_lapic_timer_expired;
 
 static uint64_t vcpu_lapic_now(void *opaque)
 {
 	return time_now_ns();
 }
 
-/* send_ipi: with one vCPU only fixed interrupts to itself mean anything;
- * NMI, INIT and SIPI are dropped (no other vCPU to start). */
+/* send_ipi: an ICR write or a routed IOAPIC message for vCPU target of
+ * the group (opaque: the domain's vCPU table, index = APIC ID). */
 static void vcpu_lapic_send_ipi(void *opaque, unsigned int target, unsigned int mode,
 				uint8_t vector, bool level)
 {
-	struct vlapic_group *g = opaque;
+	struct vcpu *const *vcpus = opaque;
+	struct vcpu *t = vcpus[target];
 
-	if (mode == VLAPIC_DM_FIXED && target < g->nr && g->lapic[target])
-		vlapic_accept_irq(g->lapic[target], vector, level);
+	if (!t)
+		return;
+	switch (mode) {
+	case VLAPIC_DM_FIXED:
+		vcpu_lapic_post(t, vector, level);
+		break;
+	case VLAPIC_DM_NMI:
+		vcpu_lapic_post_event(t, VCPU_EV_NMI, 0);
+		break;
+	case VLAPIC_DM_INIT:
+		vcpu_lapic_post_event(t, VCPU_EV_INIT, 0);
+		break;
+	case VLAPIC_DM_SIPI:
+		vcpu_lapic_post_event(t, VCPU_EV_SIPI, vector);
+		break;
+	}
 }
 
-/* eoi_level: the physical IOAPIC is dom0's; irq_guest_eoi() has already
- * sent the physical EOI, whose broadcast clears its Remote IRR. */
+/* eoi_level: the guest retired a level-triggered vector: the physical
+ * LAPIC of the CPU that took it (CPU n for vCPU n, docs/interrupts.md)
+ * gets its EOI now, which clears the IOAPIC pin's Remote IRR. */
 static void vcpu_lapic_eoi_level(void *opaque, unsigned int vcpu, uint8_t vector)
 {
+	irq_guest_eoi(vcpu, vector);
 }
 
 static const struct vlapic_ops vcpu_lapic_ops = {
@@ -51,69 +64,62 @@ static const struct vlapic_ops vcpu_lapic_ops = {
 	.eoi_level = vcpu_lapic_eoi_level,
 };
 
-/* The highest in-service vector (what an EOI retires), or -1. */
-static int vcpu_lapic_isr_top(const struct vlapic *l)
-{
-	int i;
-
-	for (i = 7; i >= 0; i--) {
-		uint32_t r = vlapic_reg(l, VLAPIC_ISR + 16 * i);
-
-		if (r)
-			return i * 32 + 31 - __builtin_clz(r);
-	}
-	return -1;
-}
-
-static bool vcpu_lapic_in_service(const struct vlapic *l, int vec)
-{
-	return vlapic_reg(l, VLAPIC_ISR + 16 * (vec / 32)) & (1u << (vec % 32));
-}
-
-/* After an EOI write: if it retired a forwarded physical vector, the
- * physical LAPIC gets its EOI now (irq.c). */
-static void vcpu_lapic_after_eoi(const struct vlapic *l, int vec)
-{
-	if (vec >= 0 && !vcpu_lapic_in_service(l, vec))
-		irq_guest_eoi((uint8_t)vec);
-}
-
-static int vcpu_lapic_mmio_write(void *opaque, uint64_t gpa, unsigned int size, uint64_t val)
-{
-	struct vlapic *l = opaque;
-	int vec = (gpa & VCPU_LAPIC_PAGE_MASK) == VLAPIC_EOI ? vcpu_lapic_isr_top(l) : -1;
-	int ret = vlapic_mmio_write(l, gpa, size, val);
-
-	vcpu_lapic_after_eoi(l, vec);
-	return ret;
-}
-
 static const struct mmio_ops vcpu_lapic_mmio = {
 	.read = vlapic_mmio_read,
-	.write = vcpu_lapic_mmio_write,
+	.write = vlapic_mmio_write,
 };
 
-/* A device vector from the physical LAPIC (irq.c), interrupts off; an
- * ExtINT one waits in extint_pending (the PIC may deliver a higher
- * priority IRQ before the guest took the first: each is kept). */
-static int vcpu_lapic_take_irq(void *opaque, uint8_t vector, bool extint)
+void vcpu_lapic_post(struct vcpu *v, uint8_t vector, bool level)
 {
-	struct vcpu *v = opaque;
+	uint64_t bit = 1ull << (vector % 64);
 
-	if (extint) {
-		v->extint_pending[vector / 64] |= 1ull << (vector % 64);
-		return 0;
-	}
-	return vlapic_accept_irq(v->lapic, vector, false);
+	if (level)
+		__atomic_or_fetch(&v->posted_level[vector / 64], bit, __ATOMIC_SEQ_CST);
+	__atomic_or_fetch(&v->posted[vector / 64], bit, __ATOMIC_SEQ_CST);
+	vcpu_sched_notify(v);
 }
 
-static void vcpu_lapic_timer_irq(uint8_t vector)
+void vcpu_lapic_post_event(struct vcpu *v, uint32_t event, uint8_t sipi_vector)
 {
-	vcpu_lapic_timer_expired = true;
+	if (event == VCPU_EV_SIPI)
+		__atomic_store_n(&v->sipi_vector, sipi_vector, __ATOMIC_SEQ_CST);
+	__atomic_or_fetch(&v->events, event, __ATOMIC_SEQ_CST);
+	vcpu_sched_notify(v);
+}
+
+/* A device vector from the physical LAPIC of CPU cpu (irq.c), interrupts
+ * off: it is for dom0's vCPU of the same number (routing follows the APIC
+ * IDs and logical IDs, docs/interrupts.md). An ExtINT one waits in
+ * extint_pending (the PIC may deliver a higher priority IRQ before the
+ * guest took the first: each is kept). */
+static struct vcpu *const *vcpu_lapic_irq_vcpus;
+static unsigned int vcpu_lapic_irq_nr;
+
+static int vcpu_lapic_take_irq(unsigned int cpu, uint8_t vector, bool extint, bool level)
+{
+	struct vcpu *v;
+
+	if (cpu >= vcpu_lapic_irq_nr || !(v = vcpu_lapic_irq_vcpus[cpu]) || v->crashed)
+		return -ENODEV;
+	if (extint) {
+		__atomic_or_fetch(&v->extint_pending[vector / 64], 1ull << (vector % 64),
+				  __ATOMIC_SEQ_CST);
+		vcpu_sched_notify(v);
+		return 0;
+	}
+	vcpu_lapic_post(v, vector, level);
+	return 0;
+}
+
+void vcpu_lapic_route_irqs(struct vcpu *const *vcpus, unsigned int nr)
+{
+	vcpu_lapic_irq_vcpus = vcpus;
+	vcpu_lapic_irq_nr = nr;
+	irq_set_guest(vcpu_lapic_take_irq);
 }
 
 int vcpu_lapic_init(struct vcpu *v, struct vlapic *l, struct vlapic_group *g,
-		    uint64_t page)
+		    struct vcpu *const *vcpus, uint64_t page)
 {
 	struct vlapic_config cfg = {
 		.bsp = v->id == 0,
@@ -130,15 +136,12 @@ int vcpu_lapic_init(struct vcpu *v, struct vlapic *l, struct vlapic_group *g,
 		cfg.phys_bits = LIB_MIN(LIB_MAX(r.eax & 0xff, 32u), 52u);
 	}
 	g->ops = &vcpu_lapic_ops;
-	g->opaque = g;
+	g->opaque = (void *)vcpus;
 	ret = vlapic_init(l, g, v->id, &cfg);
 	if (ret)
 		return ret;
 	v->lapic = l;
 	v->lapic_page = page;
-	v->timer_armed = 0;
-	apic_set_handler(APIC_VEC_TIMER, vcpu_lapic_timer_irq);
-	irq_set_guest(vcpu_lapic_take_irq, v);
 	return 0;
 }
 
@@ -170,15 +173,13 @@ bool vcpu_lapic_npf(struct vcpu *v, uint64_t gpa, bool write)
 
 int vcpu_lapic_msr(struct vcpu *v, uint32_t msr, bool write, uint64_t *val)
 {
-	int vec, ret;
+	int ret;
 
 	if (!v->lapic || !vlapic_msr_handled(msr))
 		return 1;
 	if (!write)
 		return vlapic_msr_read(v->lapic, msr, val);
-	vec = msr == VCPU_LAPIC_MSR_EOI ? vcpu_lapic_isr_top(v->lapic) : -1;
 	ret = vlapic_msr_write(v->lapic, msr, *val);
-	vcpu_lapic_after_eoi(v->lapic, vec);
 	if (!ret && msr == VLAPIC_MSR_APIC_BASE && vlapic_mmio_enabled(v->lapic) &&
 	    vlapic_mmio_base(v->lapic) != v->lapic_page)
 		printk(PRINTK_WARNING, "%s vcpu%u moved its LAPIC to %#llx: not followed\n",
@@ -186,35 +187,12 @@ int vcpu_lapic_msr(struct vcpu *v, uint32_t msr, bool write, uint64_t *val)
 	return ret;
 }
 
-/* Fire the virtual timer if due and keep the physical one-shot armed for
- * its next deadline (VLAPIC_NO_DEADLINE: stopped; 0: re-arm). */
-static void vcpu_lapic_timer(struct vcpu *v)
-{
-	uint64_t now = time_now_ns(), dl = vlapic_next_deadline(v->lapic);
-
-	if (dl <= now) {
-		vlapic_timer_fire(v->lapic, now);
-		dl = vlapic_next_deadline(v->lapic);
-	}
-	if (vcpu_lapic_timer_expired) {
-		vcpu_lapic_timer_expired = false;
-		v->timer_armed = 0;
-	}
-	if (dl == v->timer_armed)
-		return;
-	if (dl == VLAPIC_NO_DEADLINE)
-		apic_timer_stop();
-	else
-		apic_timer_oneshot_ns(dl > now ? dl - now : 1);
-	v->timer_armed = dl;
-}
-
-/* dom0 in virtual-wire mode (no IOAPIC) unmasks LINT0 as ExtINT in its
- * vLAPIC: the physical LINT0 follows, so the PIC's interrupts arrive. */
+/* dom0 in virtual-wire mode (no IOAPIC) unmasks LINT0 as ExtINT in vCPU
+ * 0's vLAPIC: the physical LINT0 follows, so the PIC's interrupts arrive. */
 static void vcpu_lapic_lint0(struct vcpu *v)
 {
 	uint32_t lvt = vlapic_reg(v->lapic, VLAPIC_LVT_LINT0);
-	bool extint = vlapic_mmio_enabled(v->lapic) &&
+	bool extint = v->id == 0 && vlapic_mmio_enabled(v->lapic) &&
 		      (lvt & (VCPU_LAPIC_LVT_MASKED | VCPU_LAPIC_LVT_MODE)) == VCPU_LAPIC_LVT_EXTINT;
 
 	if (extint == v->lint0_extint)
@@ -228,56 +206,118 @@ static int vcpu_lapic_extint(const struct vcpu *v)
 {
 	int i;
 
-	for (i = 0; i < 4; i++)
-		if (v->extint_pending[i])
-			return i * 64 + __builtin_ctzll(v->extint_pending[i]);
+	for (i = 0; i < 4; i++) {
+		uint64_t bits = __atomic_load_n(&v->extint_pending[i], __ATOMIC_ACQUIRE);
+
+		if (bits)
+			return i * 64 + __builtin_ctzll(bits);
+	}
 	return -1;
+}
+
+/* Take over what other CPUs posted: INIT, STARTUP and NMI, then vectors
+ * into the vLAPIC's IRR (a vector seen posted has its level bit visible:
+ * the poster sets that first). */
+static void vcpu_lapic_take_posted(struct vcpu *v)
+{
+	uint32_t ev = __atomic_exchange_n(&v->events, 0, __ATOMIC_SEQ_CST);
+	uint64_t bits, level;
+	int i;
+
+	if (ev & VCPU_EV_INIT) {
+		vlapic_reset_init(v->lapic);
+		v->wait_sipi = true;
+		v->nmi_pending = false;
+	}
+	if ((ev & VCPU_EV_SIPI) && v->wait_sipi) {
+		vcpu_ops()->set_sipi(v, __atomic_load_n(&v->sipi_vector, __ATOMIC_SEQ_CST));
+		v->wait_sipi = false;
+	}
+	if ((ev & VCPU_EV_NMI) && !v->wait_sipi)
+		v->nmi_pending = true;
+	for (i = 0; i < 4; i++) {
+		if (!__atomic_load_n(&v->posted[i], __ATOMIC_RELAXED))
+			continue;
+		bits = __atomic_exchange_n(&v->posted[i], 0, __ATOMIC_SEQ_CST);
+		level = __atomic_fetch_and(&v->posted_level[i], ~bits, __ATOMIC_SEQ_CST) & bits;
+		while (bits) {
+			unsigned int b = __builtin_ctzll(bits);
+			uint8_t vec = (uint8_t)(i * 64 + b);
+			bool lvl = (level >> b) & 1;
+
+			/* Refused (vLAPIC disabled, waiting for SIPI): a level
+			 * vector's physical EOI must not wait for the guest. */
+			if ((v->wait_sipi || vlapic_accept_irq(v->lapic, vec, lvl)) && lvl)
+				irq_guest_eoi(v->id, vec);
+			bits &= bits - 1;
+		}
+	}
+}
+
+bool vcpu_lapic_pending(struct vcpu *v)
+{
+	int i;
+
+	if (v->wait_sipi)
+		return __atomic_load_n(&v->events, __ATOMIC_SEQ_CST) & VCPU_EV_SIPI;
+	if (__atomic_load_n(&v->events, __ATOMIC_SEQ_CST) || v->nmi_pending ||
+	    vcpu_lapic_extint(v) >= 0 || vlapic_pending_vector(v->lapic) >= 0)
+		return true;
+	for (i = 0; i < 4; i++)
+		if (__atomic_load_n(&v->posted[i], __ATOMIC_SEQ_CST))
+			return true;
+	return vlapic_next_deadline(v->lapic) <= time_now_ns();
+}
+
+uint64_t vcpu_lapic_deadline(const struct vcpu *v)
+{
+	return v->wait_sipi ? VLAPIC_NO_DEADLINE : vlapic_next_deadline(v->lapic);
+}
+
+/* Inject the most urgent event the guest can take now (an NMI, the
+ * PIC's ExtINT, then the vLAPIC's highest vector above its priority), or
+ * ask for an exit as soon as it can take one. */
+static void vcpu_lapic_inject(struct vcpu *v)
+{
+	const struct vcpu_vendor_ops *ops = vcpu_ops();
+	int ext = vcpu_lapic_extint(v);
+	int vec = ext >= 0 ? ext : vlapic_pending_vector(v->lapic);
+
+	if (!v->nmi_pending && vec < 0) {
+		ops->irq_window(v, false);
+		return;
+	}
+	if (!ops->irq_allowed(v)) {
+		ops->irq_window(v, true);
+		return;
+	}
+	if (v->nmi_pending) {
+		ops->inject_nmi(v);
+		v->nmi_pending = false;
+		ops->irq_window(v, vec >= 0);
+		return;
+	}
+	ops->irq_window(v, false);
+	/* ExtINT ignores the LAPIC's priorities (SDM vol. 3 §10.8.1). */
+	if (ext >= 0)
+		__atomic_and_fetch(&v->extint_pending[ext / 64], ~(1ull << (ext % 64)),
+				   __ATOMIC_SEQ_CST);
+	else
+		vlapic_ack(v->lapic, (uint8_t)vec);
+	ops->inject_irq(v, (uint8_t)vec);
+	v->irqs_injected++;
 }
 
 void vcpu_lapic_before_entry(struct vcpu *v)
 {
-	const struct vcpu_vendor_ops *ops = vcpu_ops();
-	int vec;
+	uint64_t now;
 
-	if (!v->lapic)
+	vcpu_lapic_take_posted(v);
+	if (v->wait_sipi)
 		return;
 	vcpu_lapic_lint0(v);
-	vcpu_lapic_timer(v);
-	vec = vcpu_lapic_extint(v);
-	if (vec >= 0) {
-		/* ExtINT ignores the LAPIC's priorities (SDM vol. 3 §10.8.1). */
-		if (ops->irq_allowed(v)) {
-			ops->inject_irq(v, (uint8_t)vec);
-			v->extint_pending[vec / 64] &= ~(1ull << (vec % 64));
-			ops->irq_window(v, false);
-			v->irqs_injected++;
-		} else {
-			ops->irq_window(v, true);
-		}
-		return;
-	}
-	vec = vlapic_pending_vector(v->lapic);
-	if (vec < 0) {
-		ops->irq_window(v, false);
-	} else if (ops->irq_allowed(v)) {
-		vlapic_ack(v->lapic, (uint8_t)vec);
-		ops->inject_irq(v, (uint8_t)vec);
-		ops->irq_window(v, false);
-		v->irqs_injected++;
-	} else {
-		ops->irq_window(v, true);
-	}
-}
-
-void vcpu_lapic_hlt(struct vcpu *v)
-{
-	const struct vcpu_vendor_ops *ops = vcpu_ops();
-
-	v->halts++;
-	for (;;) {
-		vcpu_lapic_timer(v);
-		if (vlapic_pending_vector(v->lapic) >= 0 || vcpu_lapic_extint(v) >= 0)
-			return;
-		ops->host_irqs(true);
-	}
+	now = time_now_ns();
+	if (vlapic_next_deadline(v->lapic) <= now)
+		vlapic_timer_fire(v->lapic, now);
+	vcpu_lapic_inject(v);
 }

@@ -12,34 +12,43 @@
 #include <stdint.h>
 
 /*
- * irq_guest_fn: a device vector arrived; hand it to the guest: to its
- * vLAPIC, or with extint as the 8259's interrupt (virtual wire: no LAPIC
- * state, no EOI). Return 0 if the guest took it (the physical EOI of a
- * LAPIC vector then waits for the guest's EOI: irq_guest_eoi), or -errno
- * (EOI sent at once, dropped). In the interrupt handler, interrupts off.
+ * irq_guest_fn: a device vector arrived on CPU cpu; hand it to the guest:
+ * to a vLAPIC (level: level-triggered), or with extint as the 8259's
+ * interrupt (virtual wire: no LAPIC state, no EOI). Return 0 if the guest
+ * took it (the physical EOI of a level vector then waits for the guest's
+ * EOI: irq_guest_eoi), or -errno (EOI sent at once, dropped). In the
+ * interrupt handler, interrupts off.
  */
-typedef int (*irq_guest_fn)(void *opaque, uint8_t vector, bool extint);
+typedef int (*irq_guest_fn)(unsigned int cpu, uint8_t vector, bool extint, bool level);
 
 /* irq_init: gates for IRQ_VEC_FIRST..IRQ_VEC_LAST. Boot CPU, after
  * apic_init_bsp(). */
 void irq_init(void);
 
-/* irq_set_guest: where device vectors go (dom0's vCPU 0). */
-void irq_set_guest(irq_guest_fn fn, void *opaque);
+/* irq_cpu_init: this CPU's physical LAPIC set up for forwarding (logical
+ * ID, CPU 0's LINT0 masked). Every CPU, before it runs a vCPU. */
+void irq_cpu_init(void);
+
+/* irq_set_guest: where device vectors go. */
+void irq_set_guest(irq_guest_fn fn);
 
 /*
- * irq_guest_eoi: the guest retired vector (EOI of its vLAPIC): if it was a
- * physical interrupt waiting for that, EOI the physical LAPIC now, which
- * also lets a level-triggered IOAPIC pin fire again. This CPU.
+ * irq_guest_eoi: the guest retired vector, which CPU cpu took: if that was
+ * a level-triggered interrupt waiting for it, that CPU's physical LAPIC
+ * gets its EOI (now, or at its next irq_cpu_sync after a kick), which also
+ * lets the IOAPIC pin fire again. Any CPU.
  */
-void irq_guest_eoi(uint8_t vector);
+void irq_guest_eoi(unsigned int cpu, uint8_t vector);
+
+/* irq_cpu_sync: do what other CPUs asked of this one (EOIs; on CPU 0 the
+ * LINT0 set-up). Every CPU, often (before each guest entry). */
+void irq_cpu_sync(void);
 
 /*
- * irq_set_extint: the physical LINT0 carries the 8259 PIC's interrupts
- * (virtual wire, ExtINT) or is masked (the default). For a dom0 that
- * runs without IOAPIC (acpi=off, no MP table) and unmasks LINT0 of its
- * vLAPIC: the PIC then delivers the vectors dom0 programmed into it.
- * Boot CPU.
+ * irq_set_extint: CPU 0's physical LINT0 carries the 8259 PIC's
+ * interrupts (virtual wire, ExtINT) or is masked (the default). For a dom0
+ * that runs without IOAPIC (acpi=off, no MP table) and unmasks LINT0 of
+ * vCPU 0's vLAPIC. Any CPU; applied on CPU 0.
  */
 void irq_set_extint(bool on);
 

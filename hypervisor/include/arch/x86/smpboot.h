@@ -53,7 +53,7 @@ struct smp_cpu {
 	struct gdt_cpu *gdt;		/* APs; the boot CPU uses gdt.c's */
 	uint64_t host_save_pa;		/* SVM VM_HSAVE_PA area (APs) */
 	uint64_t host_vmcb_pa;		/* host state for VMLOAD/VMSAVE (APs) */
-	volatile uint64_t wakeups;	/* parked: times woken (the CPU itself) */
+	volatile uint64_t wakeups;	/* kick IPIs taken (the CPU itself) */
 	uint64_t timer_test_us;		/* 1 ms one-shot at start-up took this */
 	void *sched;
 };

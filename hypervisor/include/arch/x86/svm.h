@@ -54,6 +54,7 @@
 #define SVM_EVTINJ_VALID	(1u << 31)
 #define SVM_EVTINJ_ERR_VALID	(1u << 11)
 #define SVM_EVTINJ_TYPE_INTR	(0u << 8)
+#define SVM_EVTINJ_TYPE_NMI	(2u << 8)
 #define SVM_EVTINJ_TYPE_EXCP	(3u << 8)
 
 /* VMCB offset 0x60, the virtual interrupt controls (APM vol. 2 §15.21). */

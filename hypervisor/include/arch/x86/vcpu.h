@@ -24,6 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sched.h"
+
 struct vcpu_regs {
 	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;	/* 0x00 */
 	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;	/* 0x38 */
@@ -99,8 +101,6 @@ struct vcpu_vendor_ops {
 	void (*flush_npt)(struct vcpu *v);
 	/* intercept_io: trap guest accesses to ports [port, port+count). */
 	void (*intercept_io)(struct vcpu *v, uint16_t port, unsigned int count);
-	/* intercept_hlt: trap HLT (on) or let it idle the CPU natively (off). */
-	void (*intercept_hlt)(struct vcpu *v, bool on);
 	/* intercept_msr: trap reads and/or writes of msr. */
 	void (*intercept_msr)(struct vcpu *v, uint32_t msr, bool read, bool write);
 	/* run: enter the guest, return on the next exit it does not absorb. */
@@ -119,6 +119,11 @@ struct vcpu_vendor_ops {
 	/* irq_allowed: the guest would take an external interrupt now
 	 * (RFLAGS.IF, no interrupt shadow, no event already queued). */
 	bool (*irq_allowed)(struct vcpu *v);
+	/* set_sipi: the state a STARTUP IPI gives (real mode, CS:IP =
+	 * vector << 8 : 0; SDM vol. 3 §8.4.2), registers cleared. */
+	void (*set_sipi)(struct vcpu *v, uint8_t vector);
+	/* inject_nmi: deliver an NMI at the next entry. */
+	void (*inject_nmi)(struct vcpu *v);
 	/* inject_irq: deliver vector as an external interrupt at the next entry. */
 	void (*inject_irq)(struct vcpu *v, uint8_t vector);
 	/* irq_window: exit (VCPU_EXIT_IRQ_WINDOW) as soon as the guest can
@@ -143,7 +148,6 @@ struct vcpu {
 	void *vendor;			/* vendor state (struct svm_vcpu) */
 	bool crashed;			/* stopped: it crashed */
 	bool halted;			/* stopped: HLT with interrupts off */
-	bool hlt_intercepted;		/* HLT traps (see vcpu_run_loop) */
 	uint64_t exits;			/* statistics */
 	unsigned int nr_io;
 	struct {
@@ -155,15 +159,34 @@ struct vcpu {
 	/* the domain's RAM by guest-physical address (instruction fetch). */
 	int (*read_ram)(void *opaque, uint64_t gpa, unsigned int size, uint64_t *val);
 	void *ram_opaque;
-	/* virtual local APIC (vcpu_lapic.c), NULL while interrupts pass through */
+	/* virtual local APIC (vcpu_lapic.c) */
 	struct vlapic *lapic;
 	uint64_t lapic_page;		/* its xAPIC page, absent from the NPT */
 	bool lint0_extint;		/* physical LINT0 follows the vLAPIC's */
 	uint64_t extint_pending[4];	/* the PIC's vectors to inject (bitmap) */
-	uint64_t timer_armed;		/* physical timer deadline (ns), 0 unknown */
 	uint64_t irqs_injected;		/* statistics */
 	uint64_t halts;			/* HLTs slept in the hypervisor */
+	uint64_t exit_cycles;		/* TSC cycles from exits to the next entries */
+
+	/* Scheduling (vcpu_sched.c). The fields below `cpu` are written by
+	 * other CPUs with atomics and taken over by the vCPU's own CPU before
+	 * each entry (vcpu_lapic_before_entry). */
+	struct sched_unit unit;
+	unsigned int cpu;		/* the CPU it runs on, or ran on last */
+	bool blocked;			/* asleep in the scheduler (HLT) */
+	bool wait_sipi;			/* INIT received: waits for a STARTUP */
+	bool nmi_pending;		/* an NMI to inject */
+	bool must_yield;		/* its CPU must pick again (it slept) */
+	uint64_t posted[4];		/* vectors sent to its vLAPIC */
+	uint64_t posted_level[4];	/* ... of which level-triggered */
+	uint32_t events;		/* VCPU_EV_* */
+	uint8_t sipi_vector;
 };
+
+/* Events for a vCPU from other CPUs (vcpu->events). */
+#define VCPU_EV_INIT	(1u << 0)
+#define VCPU_EV_SIPI	(1u << 1)
+#define VCPU_EV_NMI	(1u << 2)
 
 extern const struct vcpu_vendor_ops svm_vendor_ops;
 
@@ -187,19 +210,17 @@ int vcpu_register_io(struct vcpu *v, uint16_t port, uint16_t count, vcpu_io_fn f
 const struct vcpu_vendor_ops *vcpu_ops(void);
 
 /*
- * vcpu_run_loop: run v until it crashes or halts for good (returns then;
- * the report has been printed). Handles the exits common to every vendor.
+ * vcpu_enter: one trip into v and back: what is pending injected, the exit
+ * handled (exits common to every vendor). v's CPU (vcpu_sched.c) decides
+ * whether to enter again: not after a crash, a halt for good, or a sleep.
  */
-void vcpu_run_loop(struct vcpu *v);
+void vcpu_enter(struct vcpu *v);
 
 /* vcpu_crash: mark v crashed and print why with a register dump. */
 void vcpu_crash(struct vcpu *v, const char *why);
 
 /* vcpu_dump: the register dump of v (debug key, crash report). */
 void vcpu_dump(struct vcpu *v);
-
-/* vcpu_current: the vCPU last run on this CPU (debug keys), or NULL. */
-struct vcpu *vcpu_current(void);
 
 #endif
 #endif

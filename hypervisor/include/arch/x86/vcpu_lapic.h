@@ -1,4 +1,4 @@
-/* A vCPU's virtual LAPIC wired in: xAPIC page and MSRs, injection, timer, HLT. */
+/* A vCPU's virtual LAPIC wired in: xAPIC page and MSRs, posted interrupts, IPIs, timer. */
 #ifndef XENOLITH_ARCH_X86_VCPU_LAPIC_H
 #define XENOLITH_ARCH_X86_VCPU_LAPIC_H
 
@@ -10,30 +10,47 @@ struct vlapic;
 struct vlapic_group;
 
 /*
- * vcpu_lapic_init: give v the virtual LAPIC l (member of g, power-up
- * state) whose xAPIC page is the guest-physical page, left out of the
- * nested tables by the caller; device vectors and the physical LAPIC
- * timer of this CPU go to it from now on. 0 or -EINVAL. Boot CPU, once
- * (one vCPU: dom0's).
+ * vcpu_lapic_init: give v the virtual LAPIC l (APIC ID = v->id) in group
+ * g, whose IPIs go to vcpus[APIC ID]; its xAPIC page is at page (absent
+ * from the nested tables). 0 or -errno (vlapic_init).
  */
 int vcpu_lapic_init(struct vcpu *v, struct vlapic *l, struct vlapic_group *g,
-		    uint64_t page);
+		    struct vcpu *const *vcpus, uint64_t page);
+
+/* vcpu_lapic_route_irqs: physical device vectors taken by CPU n go to
+ * vcpus[n] (n < nr), the domain that owns the devices (dom0). Boot CPU. */
+void vcpu_lapic_route_irqs(struct vcpu *const *vcpus, unsigned int nr);
+
+/*
+ * vcpu_lapic_post: vector for v's vLAPIC, from any CPU (an IPI, a device
+ * interrupt): recorded atomically, taken into the vLAPIC by v's own CPU
+ * before its next entry; v is woken or made to exit (vcpu_sched_notify).
+ * vcpu_lapic_post_event: the same for VCPU_EV_INIT, _SIPI (with its
+ * vector) and _NMI.
+ */
+void vcpu_lapic_post(struct vcpu *v, uint8_t vector, bool level);
+void vcpu_lapic_post_event(struct vcpu *v, uint32_t event, uint8_t sipi_vector);
 
 /* vcpu_lapic_npf: a nested page fault at gpa: if it is the xAPIC page,
- * emulate the access (or crash v) and return true. */
+ * emulate the access (or crash the vCPU) and return true. */
 bool vcpu_lapic_npf(struct vcpu *v, uint64_t gpa, bool write);
 
 /* vcpu_lapic_msr: RDMSR/WRMSR of an APIC MSR: 0 done (*val read or
- * written), -EINVAL (#GP for the guest), 1 not an APIC MSR. */
+ * written), -errno for #GP, 1 not an APIC MSR. */
 int vcpu_lapic_msr(struct vcpu *v, uint32_t msr, bool write, uint64_t *val);
 
-/* vcpu_lapic_before_entry: fire a due virtual timer, re-arm the physical
- * one, inject the highest deliverable vector or ask for an interrupt
- * window. Before every VM entry. */
+/* vcpu_lapic_before_entry: take over what was posted, fire a due virtual
+ * timer and inject what the guest can take (or open an interrupt
+ * window). v's own CPU, before each entry. */
 void vcpu_lapic_before_entry(struct vcpu *v);
 
-/* vcpu_lapic_hlt: the guest executed HLT with interrupts on (RIP already
- * past it): sleep on the host until it has an interrupt to take. */
-void vcpu_lapic_hlt(struct vcpu *v);
+/* vcpu_lapic_pending: v would have something to do if it ran now (a
+ * posted or pending interrupt, an event, a timer due; only a STARTUP
+ * while it waits for one). Any CPU. */
+bool vcpu_lapic_pending(struct vcpu *v);
+
+/* vcpu_lapic_deadline: when v's virtual timer fires next (ns of
+ * time_now_ns), VLAPIC_NO_DEADLINE if never. */
+uint64_t vcpu_lapic_deadline(const struct vcpu *v);
 
 #endif

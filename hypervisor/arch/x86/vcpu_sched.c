@@ -1,0 +1,260 @@
+/* Each physical CPU's loop: run the vCPU the scheduler picks, sleep when none. */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "errno.h"
+#include "keyhandler.h"
+#include "lib.h"
+#include "printk.h"
+#include "sched.h"
+#include <arch/x86/apic.h>
+#include <arch/x86/irq.h>
+#include <arch/x86/processor.h>
+#include <arch/x86/smpboot.h>
+#include <arch/x86/time.h>
+#include <arch/x86/vcpu.h>
+#include <arch/x86/vcpu_lapic.h>
+#include <arch/x86/vcpu_sched.h>
+#include <arch/x86/vlapic.h>
+
+#define VCPU_SCHED_MAX		256
+#define VCPU_SCHED_IDLE_MIN_NS	1000000ull	/* an idle CPU wakes at most every ms */
+
+/* One per physical CPU; `current` and `resched` are read by other CPUs. */
+struct vcpu_sched_cpu {
+	struct vcpu *current;		/* the vCPU it runs, NULL when idle */
+	bool resched;			/* the scheduler kicked it: pick again */
+	bool timer_fired;		/* the one-shot fired: timer_armed is void */
+	uint64_t timer_armed;		/* the one-shot's deadline (ns), 0 none */
+	uint64_t sleepers_due;		/* earliest timer of vCPUs asleep here */
+};
+
+static struct vcpu_sched_cpu vcpu_sched_cpus[SMP_MAX_CPUS];
+static struct vcpu *vcpu_sched_all[VCPU_SCHED_MAX];
+static unsigned int vcpu_sched_nr;
+static void (*vcpu_sched_idle_hook)(unsigned int cpu);
+
+static struct vcpu_sched_cpu *vcpu_sched_this(void)
+{
+	return &vcpu_sched_cpus[smp_this_cpu()];
+}
+
+/* The scheduler's kick: cpu must call sched_pick_next soon. */
+static void vcpu_sched_kick(unsigned int cpu)
+{
+	struct smp_cpu *c = smp_cpu(cpu);
+
+	__atomic_store_n(&vcpu_sched_cpus[cpu].resched, true, __ATOMIC_SEQ_CST);
+	if (c && cpu != smp_this_cpu())
+		apic_send_ipi(c->apic_id, APIC_VEC_KICK);
+}
+
+static void vcpu_sched_timer_irq(uint8_t vector)
+{
+	vcpu_sched_this()->timer_fired = true;
+}
+
+void vcpu_sched_notify(struct vcpu *v)
+{
+	unsigned int cpu;
+	struct smp_cpu *c;
+
+	if (v->crashed || v->halted)
+		return;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	sched_wake(&v->unit, true);
+	cpu = __atomic_load_n(&v->cpu, __ATOMIC_SEQ_CST);
+	if (cpu == smp_this_cpu() ||
+	    __atomic_load_n(&vcpu_sched_cpus[cpu].current, __ATOMIC_SEQ_CST) != v)
+		return;
+	c = smp_cpu(cpu);
+	if (c)
+		apic_send_ipi(c->apic_id, APIC_VEC_KICK);
+}
+
+void vcpu_sched_block(struct vcpu *v)
+{
+	v->blocked = true;
+	v->must_yield = true;
+	sched_sleep(&v->unit);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	/* Something posted before the sleep was seen by nobody's wake-up. */
+	if (vcpu_lapic_pending(v))
+		sched_wake(&v->unit, true);
+}
+
+/* vcpu_sched_wake_due: wake the vCPUs asleep on this CPU whose virtual
+ * timer is due; remember when the next one is. */
+static void vcpu_sched_wake_due(struct vcpu_sched_cpu *pc, unsigned int cpu, uint64_t now)
+{
+	uint64_t next = VLAPIC_NO_DEADLINE, due;
+	unsigned int i;
+
+	for (i = 0; i < vcpu_sched_nr; i++) {
+		struct vcpu *v = vcpu_sched_all[i];
+
+		if (v->cpu != cpu || !v->blocked || v->crashed || v->halted)
+			continue;
+		due = vcpu_lapic_deadline(v);
+		if (due <= now)
+			sched_wake(&v->unit, true);
+		else if (due < next)
+			next = due;
+	}
+	pc->sleepers_due = next;
+}
+
+/* Arm this CPU's one-shot for deadline (ns), unless it already is. */
+static void vcpu_sched_arm(struct vcpu_sched_cpu *pc, uint64_t deadline, uint64_t now)
+{
+	if (pc->timer_fired) {
+		pc->timer_fired = false;
+		pc->timer_armed = 0;
+	}
+	if (deadline == pc->timer_armed)
+		return;
+	if (deadline == VLAPIC_NO_DEADLINE)
+		apic_timer_stop();
+	else
+		apic_timer_oneshot_ns(deadline > now ? deadline - now : 1);
+	pc->timer_armed = deadline;
+}
+
+/* The CPU has nothing to run: sleep until an interrupt, a kick or the
+ * next timer of a vCPU asleep here. */
+static void vcpu_sched_idle(struct vcpu_sched_cpu *pc, unsigned int cpu, uint64_t now)
+{
+	uint64_t due = LIB_MAX(sched_next_event(cpu), now + VCPU_SCHED_IDLE_MIN_NS);
+
+	if (vcpu_sched_idle_hook)
+		vcpu_sched_idle_hook(cpu);
+	vcpu_sched_arm(pc, LIB_MIN(due, pc->sleepers_due), now);
+	if (!__atomic_load_n(&pc->resched, __ATOMIC_SEQ_CST))
+		vcpu_ops()->host_irqs(true);
+}
+
+/* vcpu_sched_switch: v runs here next. Its guest TLB entries (its ASID)
+ * on this CPU are stale if it ran elsewhere since: flush them. */
+static void vcpu_sched_switch(struct vcpu_sched_cpu *pc, struct vcpu *v, unsigned int cpu)
+{
+	if (v->cpu != cpu) {
+		vcpu_ops()->flush_npt(v);
+		__atomic_store_n(&v->cpu, cpu, __ATOMIC_SEQ_CST);
+	}
+	__atomic_store_n(&pc->current, v, __ATOMIC_SEQ_CST);
+	v->blocked = false;
+	v->must_yield = false;
+}
+
+/* vcpu_sched_run: enter v again and again until it sleeps, stops, or the
+ * scheduler wants this CPU for another vCPU. */
+static void vcpu_sched_run(struct vcpu_sched_cpu *pc, struct vcpu *v, unsigned int cpu)
+{
+	uint64_t now = time_now_ns(), next;
+
+	for (;;) {
+		next = LIB_MIN(sched_next_event(cpu), pc->sleepers_due);
+		vcpu_sched_arm(pc, LIB_MIN(next, vcpu_lapic_deadline(v)), now);
+		vcpu_enter(v);
+		irq_cpu_sync();
+		if (v->crashed || v->halted) {
+			v->blocked = true;
+			sched_sleep(&v->unit);
+			return;
+		}
+		if (v->must_yield || __atomic_load_n(&pc->resched, __ATOMIC_SEQ_CST))
+			return;
+		now = time_now_ns();
+		if (now >= next) {
+			vcpu_sched_wake_due(pc, cpu, now);
+			if (sched_tick(cpu, now))
+				return;
+		}
+	}
+}
+
+void vcpu_sched_loop(unsigned int cpu)
+{
+	struct vcpu_sched_cpu *pc = &vcpu_sched_cpus[cpu];
+	struct sched_unit *u;
+	uint64_t now, slice;
+
+	irq_cpu_init();
+	pc->sleepers_due = VLAPIC_NO_DEADLINE;
+	for (;;) {
+		irq_cpu_sync();
+		now = time_now_ns();
+		vcpu_sched_wake_due(pc, cpu, now);
+		__atomic_store_n(&pc->resched, false, __ATOMIC_SEQ_CST);
+		u = sched_pick_next(cpu, now, &slice);
+		if (!u) {
+			__atomic_store_n(&pc->current, NULL, __ATOMIC_SEQ_CST);
+			vcpu_sched_idle(pc, cpu, now);
+			continue;
+		}
+		vcpu_sched_switch(pc, u->owner, cpu);
+		vcpu_sched_run(pc, u->owner, cpu);
+	}
+}
+
+/* Debug key 'e': VM exits and the hypervisor's cycles per exit. */
+static void vcpu_sched_key_exits(uint8_t key)
+{
+	uint64_t exits = 0, cycles = 0;
+	unsigned int i;
+
+	for (i = 0; i < vcpu_sched_nr; i++) {
+		exits += vcpu_sched_all[i]->exits;
+		cycles += vcpu_sched_all[i]->exit_cycles;
+	}
+	printk(PRINTK_INFO, "exits: %llu total, %llu cycles per exit\n",
+	       (unsigned long long)exits, (unsigned long long)(exits ? cycles / exits : 0));
+	for (i = 0; i < vcpu_sched_nr; i++) {
+		const struct vcpu *v = vcpu_sched_all[i];
+
+		printk(PRINTK_INFO, "  %s.v%u: %llu exits, %llu cycles per exit\n",
+		       v->domain_name, v->id, (unsigned long long)v->exits,
+		       (unsigned long long)(v->exits ? v->exit_cycles / v->exits : 0));
+	}
+}
+
+void vcpu_sched_init(const struct boot_options *opts)
+{
+	unsigned int n;
+
+	sched_init(opts, time_now_ns());
+	sched_set_kick_hook(vcpu_sched_kick);
+	for (n = 0; n < SMP_MAX_CPUS; n++)
+		if (smp_cpu(n))
+			sched_cpu_up(n);
+	apic_set_handler(APIC_VEC_TIMER, vcpu_sched_timer_irq);
+	keyhandler_register('e', "VM exit statistics", vcpu_sched_key_exits);
+}
+
+void vcpu_sched_set_idle_hook(void (*fn)(unsigned int cpu))
+{
+	vcpu_sched_idle_hook = fn;
+}
+
+int vcpu_sched_add(struct sched_dom *d, struct vcpu *v, int pin_cpu)
+{
+	struct sched_cpumask mask;
+	int ret;
+
+	if (vcpu_sched_nr == VCPU_SCHED_MAX)
+		return -ENOSPC;
+	ret = sched_unit_add(d, &v->unit, v->id, v);
+	if (ret)
+		return ret;
+	if (pin_cpu >= 0) {
+		sched_cpumask_zero(&mask);
+		sched_cpumask_set(&mask, (unsigned int)pin_cpu);
+		ret = sched_unit_set_affinity(&v->unit, &mask);
+		if (ret)
+			return ret;
+	}
+	v->cpu = v->unit.cpu;
+	v->blocked = true;
+	vcpu_sched_all[vcpu_sched_nr++] = v;
+	return 0;
+}

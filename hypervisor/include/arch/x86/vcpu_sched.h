@@ -1,0 +1,43 @@
+/* Each physical CPU's loop: run the vCPU the scheduler picks, sleep when none. */
+#ifndef XENOLITH_ARCH_X86_VCPU_SCHED_H
+#define XENOLITH_ARCH_X86_VCPU_SCHED_H
+
+#include "cmdline.h"
+#include "sched.h"
+
+struct vcpu;
+
+/* vcpu_sched_init: the scheduler (sched=), every online CPU joined, the
+ * timer's handler, debug key 'e'. Boot CPU, after smp_boot(). */
+void vcpu_sched_init(const struct boot_options *opts);
+
+/*
+ * vcpu_sched_add: v joins domain d's scheduling, asleep (wake it with
+ * sched_wake, or let an event do it); pinned to pin_cpu, or free (-1).
+ * 0 or -errno. Boot CPU.
+ */
+int vcpu_sched_add(struct sched_dom *d, struct vcpu *v, int pin_cpu);
+
+/* vcpu_sched_set_idle_hook: fn(cpu) runs each time a CPU is about to
+ * idle (interrupts off). Boot CPU. */
+void vcpu_sched_set_idle_hook(void (*fn)(unsigned int cpu));
+
+/*
+ * vcpu_sched_loop: this CPU's life from now on: pick a vCPU, run it until
+ * it sleeps or its slice ends, idle (HLT) when there is none. Every CPU
+ * (the boot CPU and each AP), never returns.
+ */
+void vcpu_sched_loop(unsigned int cpu) __attribute__((noreturn));
+
+/*
+ * vcpu_sched_notify: something was posted for v (vcpu_lapic_post): wake it
+ * (boosted), and if it is in guest mode on another CPU make it exit so
+ * that it takes the event. Any CPU, also in an interrupt handler.
+ */
+void vcpu_sched_notify(struct vcpu *v);
+
+/* vcpu_sched_block: v, running here, halted with nothing to do: it sleeps
+ * until an event; its CPU picks again. */
+void vcpu_sched_block(struct vcpu *v);
+
+#endif
