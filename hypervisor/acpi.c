@@ -95,6 +95,21 @@ static unsigned int acpi_fw_tables(const struct acpi_rsdp *fw, uint64_t *tables)
 	return n;
 }
 
+const struct acpi_madt *acpi_find_madt(const struct acpi_rsdp *fw)
+{
+	static uint64_t tables[ACPI_MAX_TABLES];
+	unsigned int n = acpi_fw_tables(fw, tables), i;
+
+	for (i = 0; i < n; i++) {
+		const struct acpi_header *h = acpi_ptr(tables[i]);
+
+		if (tables[i] && !memcmp(h->signature, "APIC", 4) &&
+		    h->length >= sizeof(struct acpi_madt))
+			return (const struct acpi_madt *)h;
+	}
+	return NULL;
+}
+
 /* Build our MADT at dst from the firmware's, with nr_cpus LAPICs of APIC
  * IDs 0..nr_cpus-1; returns its length or 0. */
 static size_t acpi_build_madt(const struct acpi_madt *fw, void *dst, size_t room,

@@ -13,6 +13,7 @@
 #include "panic.h"
 #include "printk.h"
 #include "sched.h"
+#include <arch/x86/ioapic.h>
 #include <arch/x86/irq.h>
 #include <arch/x86/native_boot.h>
 #include <arch/x86/npt.h>
@@ -218,15 +219,26 @@ static int dom0_npt_map_cb(uint64_t gpa, uint64_t hpa, void *ctx)
 	return npt_map_page(ctx, gpa, hpa);
 }
 
-/* Guest-physical addresses above the boot-time map (64-bit BARs): map the
- * 2 MiB around gpa identically on first touch. RAM is never up there. */
-static bool dom0_npf_fixup(struct vcpu *v, uint64_t gpa)
+/* dom0's nested page faults the vLAPIC did not take: an IOAPIC window
+ * (emulated), or guest-physical addresses above the boot-time map (64-bit
+ * BARs): the 2 MiB around gpa mapped identically on first touch (RAM is
+ * never up there). */
+static bool dom0_npf(struct vcpu *v, uint64_t gpa, bool write)
 {
 	uint64_t base = gpa & ~(NPT_LARGE_SIZE - 1);
 
-	if (gpa < dom0_npt_limit || gpa >= (1ull << 48))
+	if (ioapic_npf(v, gpa, write))
+		return true;
+	if (gpa < dom0_npt_limit || gpa >= (1ull << 48) ||
+	    npt_map_identity(&dom0_npt, base, base + NPT_LARGE_SIZE))
 		return false;
-	return npt_map_identity(&dom0_npt, base, base + NPT_LARGE_SIZE) == 0;
+	vcpu_ops()->flush_npt(v);
+	return true;
+}
+
+static int dom0_npt_unmap_cb(uint64_t gpa, void *ctx)
+{
+	return npt_unmap_page(ctx, gpa);
 }
 
 /* dom0's RAM by guest-physical address, for fetching the instruction of
@@ -254,7 +266,7 @@ static int dom0_build_npt(const struct dom0_plan *plan)
 	int ret;
 
 	/* Up to the end of RAM now; MMIO above it (the firmware may list
-	 * ranges up to 1 TiB) is mapped on first touch by dom0_npf_fixup(). */
+	 * ranges up to 1 TiB) is mapped on first touch by dom0_npf(). */
 	for (i = 0; i < fw->nr; i++)
 		if (fw->range[i].type == MEMMAP_RAM || fw->range[i].type == MEMMAP_BAD)
 			top = LIB_MAX(top, fw->range[i].end);
@@ -390,7 +402,7 @@ static void dom0_new_vcpu(const struct vcpu_vendor_ops *ops, unsigned int id)
 	ops->intercept_msr(v, MSR_EFER, false, true);
 	for (msr = 0xc0010114; msr <= 0xc0010118; msr++)
 		ops->intercept_msr(v, msr, true, true);
-	v->npf_fixup = dom0_npf_fixup;
+	v->npf = dom0_npf;
 	v->read_ram = dom0_read_ram;
 	ret = vcpu_lapic_init(v, &dom0_lapics[id], &dom0_lapic_group, dom0_vcpu_table,
 			      VLAPIC_DEFAULT_BASE);
@@ -454,6 +466,7 @@ void dom0_start(const struct boot_info *bi, const struct boot_options *opts,
 {
 	const struct vcpu_vendor_ops *ops = vcpu_ops();
 	struct linux_boot_result res;
+	const struct acpi_madt *madt;
 	struct acpi_rsdp fw_rsdp;
 	uint64_t rsdp = 0, area;
 	unsigned int i;
@@ -484,6 +497,10 @@ void dom0_start(const struct boot_info *bi, const struct boot_options *opts,
 		       "(and with one vCPU)\n");
 		dom0_nr_vcpus = 1;
 	}
+	madt = rsdp ? acpi_find_madt(&fw_rsdp) : NULL;
+	ret = madt ? ioapic_init(madt, dom0_npt_unmap_cb, &dom0_npt) : 0;
+	if (ret)
+		panic("dom0: cannot take over the IOAPICs (%d)", ret);
 	ret = acpi_shadow_legacy(dom0_npt_map_cb, &dom0_npt);
 	if (ret < 0)
 		panic("dom0: cannot hide the firmware's MP table (%d)", ret);
@@ -495,8 +512,7 @@ void dom0_start(const struct boot_info *bi, const struct boot_options *opts,
 		dom0_new_vcpu(ops, i);
 	ops->set_flat32(&dom0_vcpus[0], res.entry, res.boot_params);
 	printk(PRINTK_INFO, "dom0: LAPICs virtualised (xAPIC page at %#llx emulated, APIC ids "
-	       "0-%u, timers on the physical one-shots); device interrupts forwarded, IOAPIC "
-	       "passed through\n", (unsigned long long)VLAPIC_DEFAULT_BASE, dom0_nr_vcpus - 1);
+	       "0-%u, timers on the physical one-shots); device interrupts forwarded\n", (unsigned long long)VLAPIC_DEFAULT_BASE, dom0_nr_vcpus - 1);
 	printk(PRINTK_INFO, "dom0: %llu MiB RAM (identity-mapped), %llu MiB hidden "
 	       "(hypervisor and guests), %u vCPU%s (%s)\n",
 	       (unsigned long long)(plan->dom0_bytes >> 20),

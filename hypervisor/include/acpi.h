@@ -59,6 +59,9 @@ _Static_assert(sizeof(struct acpi_madt_lapic) == 8, "MADT LAPIC entry size");
  */
 int acpi_find_rsdp(const uint8_t *loader_copy, struct acpi_rsdp *out);
 
+/* acpi_find_madt: the firmware's MADT ("APIC"), or NULL. */
+const struct acpi_madt *acpi_find_madt(const struct acpi_rsdp *fw);
+
 /*
  * acpi_build_dom0: write at area (physical, ACPI_DOM0_AREA_SIZE bytes,
  * identity-mapped for dom0) a new RSDP, XSDT and RSDT listing the

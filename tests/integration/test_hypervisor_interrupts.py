@@ -41,8 +41,16 @@ def irq_count(m, name):
 
 
 def test_hypervisor_says_lapic_is_virtualised(dom0):
-    assert re.search(r"dom0: LAPIC virtualised \(xAPIC page at 0xfee00000 emulated",
+    assert re.search(r"dom0: LAPICs virtualised \(xAPIC page at 0xfee00000 emulated",
                      dom0.transcript), "expected the hypervisor to say dom0's LAPIC is virtual"
+
+
+def test_hypervisor_owns_the_ioapic(dom0):
+    assert re.search(r"IOAPIC: id \d+ at 0xfec00000, GSIs 0-23: owned by the hypervisor",
+                     dom0.transcript), "expected the hypervisor to take over QEMU's IOAPIC"
+    out = run(dom0, "grep -E 'IO-APIC' /proc/interrupts | head -3")
+    assert re.search(r"IO-APIC\s+\d+-(edge|fasteoi)", out), \
+        f"dom0 routes no interrupt through its (virtual) IOAPIC: {out!r}"
 
 
 def test_dom0_uses_its_lapic_timer(dom0):
@@ -74,9 +82,11 @@ def test_debug_key_counts_injected_interrupts(dom0):
     dom0.send("\x01\x01\x01")
     dom0.expect(r"input now goes to Xenolith", 60)
     dom0.send("q")
-    dom0.expect(r"vcpu0: RIP [0-9a-f]{16}, \d+ exits, (\d+) interrupts injected, "
-                r"(\d+) device interrupts taken, (\d+) HLTs slept", 60)
-    injected, taken, halts = (int(x) for x in dom0.child.match.groups())
+    dom0.expect(r"dom0: \d+ MiB, 1 vCPU, nested tables \d+ pages, (\d+) device interrupts taken", 60)
+    taken = int(dom0.child.match.group(1))
+    dom0.expect(r"vcpu0: \S+ on cpu0, RIP [0-9a-f]{16}, \d+ exits, (\d+) interrupts injected, "
+                r"(\d+) HLTs slept", 60)
+    injected, halts = (int(x) for x in dom0.child.match.groups())
     assert injected > 100 and taken > 10 and halts > 10, \
         f"expected interrupts injected, device interrupts taken and HLTs slept, saw " \
         f"{injected}, {taken}, {halts}"

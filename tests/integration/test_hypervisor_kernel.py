@@ -314,7 +314,7 @@ def test_dom0_crash_is_reported_and_hypervisor_survives(initrd):
         m.send("\x01\x01\x01")
         m.expect(r"input now goes to Xenolith", 30)
         m.send("q")
-        m.expect(r"dom0: \d+ MiB, 1 vCPU, crashed", 30)
+        m.expect(r"vcpu0: crashed on cpu0", 30)
 
 
 def test_dom0_mem_larger_than_ram_halts(initrd):

@@ -245,29 +245,14 @@ static int smp_start_ap(struct smp_cpu *c)
 	return 0;
 }
 
-/* smp_madt: the firmware's MADT (XSDT preferred), or NULL. */
+/* smp_madt: the firmware's MADT, or NULL. */
 static const struct acpi_madt *smp_madt(const struct boot_info *bi)
 {
 	struct acpi_rsdp rsdp;
-	const struct acpi_header *root, *h;
-	unsigned int i, n, width;
-	uint64_t a;
 
 	if (acpi_find_rsdp(bi->have_rsdp ? bi->rsdp : NULL, &rsdp))
 		return NULL;
-	width = rsdp.revision >= 2 && rsdp.xsdt ? 8 : 4;
-	root = smp_ptr(width == 8 ? rsdp.xsdt : rsdp.rsdt);
-	if (!root || root->length < sizeof(*root))
-		return NULL;
-	n = (root->length - sizeof(*root)) / width;
-	for (i = 0; i < n; i++) {
-		a = 0;
-		memcpy(&a, (const uint8_t *)(root + 1) + i * width, width);
-		h = smp_ptr(a);
-		if (a && !memcmp(h->signature, "APIC", 4))
-			return (const struct acpi_madt *)h;
-	}
-	return NULL;
+	return acpi_find_madt(&rsdp);
 }
 
 /*

@@ -5,6 +5,7 @@
 #include "errno.h"
 #include "lib.h"
 #include "printk.h"
+#include <arch/x86/mmio_emulate.h>
 #include <arch/x86/processor.h>
 #include <arch/x86/vcpu.h>
 #include <arch/x86/vcpu_lapic.h>
@@ -192,16 +193,37 @@ static void vcpu_handle_msr(struct vcpu *v, const struct vcpu_exit *e)
 	v->regs.rip = e->next_rip;
 }
 
+void vcpu_emulate_mmio(struct vcpu *v, uint64_t gpa, bool write, const struct mmio_ops *ops,
+		       void *opaque, const char *device)
+{
+	struct mmio_access a = {
+		.gpa = gpa, .write = write, .ops = ops, .opaque = opaque,
+	};
+	struct mmio_guest g;
+	struct mmio_result res;
+	char why[112];
+	int ret;
+
+	memset(&g, 0, sizeof(g));
+	vcpu_vendor->get_guest(v, &g);
+	g.read_ram = v->read_ram;
+	g.ram_opaque = v->ram_opaque;
+	ret = mmio_emulate_at_rip(&g, &v->regs, &a, &res);
+	if (ret) {
+		snprintf(why, sizeof(why), "cannot emulate the %s access at %#llx (%s, %d)",
+			 device, (unsigned long long)gpa, res.why ? res.why : "?", ret);
+		vcpu_crash(v, why);
+	}
+}
+
 static void vcpu_handle_npf(struct vcpu *v, const struct vcpu_exit *e)
 {
 	char why[96];
 
 	if (vcpu_lapic_npf(v, e->gpa, e->write))
 		return;
-	if (v->npf_fixup && v->npf_fixup(v, e->gpa)) {
-		vcpu_vendor->flush_npt(v);
+	if (v->npf && v->npf(v, e->gpa, e->write))
 		return;
-	}
 	snprintf(why, sizeof(why), "nested page fault at guest-physical %#llx (%s)",
 		 (unsigned long long)e->gpa, e->write ? "write" : "read");
 	vcpu_crash(v, why);

@@ -147,27 +147,9 @@ int vcpu_lapic_init(struct vcpu *v, struct vlapic *l, struct vlapic_group *g,
 
 bool vcpu_lapic_npf(struct vcpu *v, uint64_t gpa, bool write)
 {
-	const struct vcpu_vendor_ops *ops = vcpu_ops();
-	struct mmio_access a = {
-		.gpa = gpa, .write = write, .ops = &vcpu_lapic_mmio, .opaque = v->lapic,
-	};
-	struct mmio_guest g;
-	struct mmio_result res;
-	char why[112];
-	int ret;
-
 	if (!v->lapic || (gpa & ~VCPU_LAPIC_PAGE_MASK) != v->lapic_page)
 		return false;
-	memset(&g, 0, sizeof(g));
-	ops->get_guest(v, &g);
-	g.read_ram = v->read_ram;
-	g.ram_opaque = v->ram_opaque;
-	ret = mmio_emulate_at_rip(&g, &v->regs, &a, &res);
-	if (ret) {
-		snprintf(why, sizeof(why), "cannot emulate the LAPIC access at %#llx (%s, %d)",
-			 (unsigned long long)gpa, res.why ? res.why : "?", ret);
-		vcpu_crash(v, why);
-	}
+	vcpu_emulate_mmio(v, gpa, write, &vcpu_lapic_mmio, v->lapic, "LAPIC");
 	return true;
 }
 

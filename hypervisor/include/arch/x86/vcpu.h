@@ -154,8 +154,9 @@ struct vcpu {
 		uint16_t port, count;
 		vcpu_io_fn fn;
 	} io[VCPU_MAX_IO_HANDLERS];
-	/* nested page fault on a GPA nobody maps: return true if fixed. */
-	bool (*npf_fixup)(struct vcpu *v, uint64_t gpa);
+	/* nested page fault at a GPA the vLAPIC does not own: return true
+	 * if handled (emulated, or mapped and the NPT flushed). */
+	bool (*npf)(struct vcpu *v, uint64_t gpa, bool write);
 	/* the domain's RAM by guest-physical address (instruction fetch). */
 	int (*read_ram)(void *opaque, uint64_t gpa, unsigned int size, uint64_t *val);
 	void *ram_opaque;
@@ -215,6 +216,16 @@ const struct vcpu_vendor_ops *vcpu_ops(void);
  * whether to enter again: not after a crash, a halt for good, or a sleep.
  */
 void vcpu_enter(struct vcpu *v);
+
+/*
+ * vcpu_emulate_mmio: v's instruction at RIP touched device memory at gpa
+ * (a nested page fault): decode and perform it on ops (mmio_emulate.h),
+ * advancing RIP; an instruction the decoder refuses crashes v (one line
+ * naming device, then the register dump), not the hypervisor.
+ */
+struct mmio_ops;
+void vcpu_emulate_mmio(struct vcpu *v, uint64_t gpa, bool write, const struct mmio_ops *ops,
+		       void *opaque, const char *device);
 
 /* vcpu_crash: mark v crashed and print why with a register dump. */
 void vcpu_crash(struct vcpu *v, const char *why);
