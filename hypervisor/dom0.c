@@ -31,6 +31,7 @@
 #define DOM0_1G		0x40000000ull
 #define DOM0_PAGE	0x1000ull
 #define DOM0_MAX_VCPUS	ACPI_DOM0_MAX_CPUS
+#define DOM0_CMDLINE_MAX 2048	/* the boot protocol's usual cmdline_size */
 
 extern char _start[], _end[];
 
@@ -336,22 +337,26 @@ static void dom0_key_domains(uint8_t key)
 }
 
 /* dom0_load: place the first module (bzImage) and the second (initrd) for
- * the Linux boot protocol in the RAM of e820; panics with the reason when
- * they do not fit. */
+ * the Linux boot protocol in the RAM of e820, the kernel's command line
+ * (the module's) followed by extra_args; panics with the reason when they
+ * do not fit. */
 static void dom0_load(const struct boot_info *bi, const struct memmap *e820,
-		      uint64_t rsdp, struct linux_boot_result *res)
+		      uint64_t rsdp, const char *extra_args, struct linux_boot_result *res)
 {
+	static char cmdline[DOM0_CMDLINE_MAX];
 	const struct boot_module *k = &bi->modules[0];
 	const struct boot_module *rd = bi->nr_modules > 1 ? &bi->modules[1] : NULL;
 	struct linux_boot_request req = {
 		.kernel_start = k->start, .kernel_end = k->end,
 		.initrd_start = rd ? rd->start : 0, .initrd_end = rd ? rd->end : 0,
-		.cmdline = multiboot_module_cmdline(k->string),
+		.cmdline = cmdline,
 		.e820 = e820, .acpi_rsdp = rsdp, .fb = &bi->fb,
 		.efi = bi->map_source && !strcmp(bi->map_source, "EFI"),
 	};
 	char err[128];
 
+	snprintf(cmdline, sizeof(cmdline), "%s%s%s", multiboot_module_cmdline(k->string),
+		 extra_args[0] ? " " : "", extra_args);
 	if (linux_boot_load(&req, res, err, sizeof(err)))
 		panic("cannot load dom0: %s (kernel %llu KiB, initrd %llu KiB)", err,
 		      (unsigned long long)((k->end - k->start) >> 10),
@@ -467,6 +472,7 @@ void dom0_start(const struct boot_info *bi, const struct boot_options *opts,
 	const struct vcpu_vendor_ops *ops = vcpu_ops();
 	struct linux_boot_result res;
 	const struct acpi_madt *madt;
+	char extra[32] = "";
 	struct acpi_rsdp fw_rsdp;
 	uint64_t rsdp = 0, area;
 	unsigned int i;
@@ -505,7 +511,11 @@ void dom0_start(const struct boot_info *bi, const struct boot_options *opts,
 	if (ret < 0)
 		panic("dom0: cannot hide the firmware's MP table (%d)", ret);
 
-	dom0_load(bi, &plan->dom0, rsdp, &res);
+	/* More vCPUs than CPUs: device interrupts reach vCPU n through CPU n
+	 * (docs/interrupts.md), so dom0 aims them at those vCPUs only. */
+	if (dom0_nr_vcpus > smp_cpu_count())
+		snprintf(extra, sizeof(extra), "irqaffinity=0-%u", smp_cpu_count() - 1);
+	dom0_load(bi, &plan->dom0, rsdp, extra, &res);
 
 	irq_init();
 	for (i = 0; i < dom0_nr_vcpus; i++)
@@ -532,7 +542,7 @@ void dom0_boot_native(const struct boot_info *bi, const struct dom0_plan *plan)
 {
 	struct linux_boot_result res;
 
-	dom0_load(bi, &plan->fw, 0, &res);
+	dom0_load(bi, &plan->fw, 0, "", &res);
 	printk(PRINTK_INFO, "Booting the dom0 kernel natively (no hypervisor).\n");
 	printk_flush();
 	native_boot_jump(res.entry, res.boot_params);
