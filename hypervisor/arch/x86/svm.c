@@ -15,6 +15,7 @@
 
 #define SVM_IOPM_ORDER	2	/* 12 KiB used (APM vol. 2 §15.10.1) */
 #define SVM_MSRPM_ORDER	1	/* 8 KiB (§15.11) */
+#define SVM_GUEST_ASID	1	/* 0 is the host's */
 
 struct svm_vcpu {
 	struct vmcb *vmcb;
@@ -28,7 +29,6 @@ struct svm_vcpu {
 static uint64_t svm_host_save_pa;	/* VM_HSAVE_PA area */
 static uint64_t svm_host_vmcb_pa;	/* host FS/GS/TR/... for VMLOAD */
 static bool svm_has_nrips;
-static uint32_t svm_next_asid;		/* the last ASID given; 0 is the host's */
 
 void svm_vmrun(struct vcpu_regs *regs, uint64_t vmcb_pa, uint64_t host_pa);
 
@@ -138,9 +138,9 @@ static int svm_vcpu_init(struct vcpu *v)
 			     SVM_INTERCEPT_SKINIT;
 	c->iopm_base_pa = s->iopm_pa;
 	c->msrpm_base_pa = s->msrpm_pa;
-	/* Each vCPU its own ASID: vCPUs taking turns on a CPU keep their
-	 * guest TLB entries apart (§15.16). */
-	c->asid = __atomic_add_fetch(&svm_next_asid, 1, __ATOMIC_RELAXED);
+	/* One ASID for every guest: a CPU flushes it when it switches
+	 * vCPUs (vcpu_sched.c), so no stale translation survives (§15.16). */
+	c->asid = SVM_GUEST_ASID;
 	c->tlb_control = 1;
 	/* V_INTR_MASKING: the guest's RFLAGS.IF masks only virtual
 	 * interrupts; a physical one exits (INTR intercept) and is taken by

@@ -23,10 +23,11 @@
 /* One per physical CPU; `current` and `resched` are read by other CPUs. */
 struct vcpu_sched_cpu {
 	struct vcpu *current;		/* the vCPU it runs, NULL when idle */
+	struct vcpu *last;		/* the vCPU whose TLB entries it holds */
 	bool resched;			/* the scheduler kicked it: pick again */
 	bool timer_fired;		/* the one-shot fired: timer_armed is void */
 	uint64_t timer_armed;		/* the one-shot's deadline (ns), 0 none */
-	uint64_t sleepers_due;		/* earliest timer of vCPUs asleep here */
+	uint64_t sleepers_due;		/* earliest timer of vCPUs waiting here */
 };
 
 static struct vcpu_sched_cpu vcpu_sched_cpus[SMP_MAX_CPUS];
@@ -83,8 +84,9 @@ void vcpu_sched_block(struct vcpu *v)
 		sched_wake(&v->unit, true);
 }
 
-/* vcpu_sched_wake_due: wake the vCPUs asleep on this CPU whose virtual
- * timer is due; remember when the next one is. */
+/* vcpu_sched_wake_due: wake (or boost, when queued) the vCPUs that last
+ * ran on this CPU and are not running now whose virtual timer is due, so
+ * that it fires on time; remember when the next one is. */
 static void vcpu_sched_wake_due(struct vcpu_sched_cpu *pc, unsigned int cpu, uint64_t now)
 {
 	uint64_t next = VLAPIC_NO_DEADLINE, due;
@@ -93,7 +95,7 @@ static void vcpu_sched_wake_due(struct vcpu_sched_cpu *pc, unsigned int cpu, uin
 	for (i = 0; i < vcpu_sched_nr; i++) {
 		struct vcpu *v = vcpu_sched_all[i];
 
-		if (v->cpu != cpu || !v->blocked || v->crashed || v->halted)
+		if (v->cpu != cpu || v == pc->current || v->crashed || v->halted)
 			continue;
 		due = vcpu_lapic_deadline(v);
 		if (due <= now)
@@ -133,14 +135,15 @@ static void vcpu_sched_idle(struct vcpu_sched_cpu *pc, unsigned int cpu, uint64_
 		vcpu_ops()->host_irqs(true);
 }
 
-/* vcpu_sched_switch: v runs here next. Its guest TLB entries (its ASID)
- * on this CPU are stale if it ran elsewhere since: flush them. */
+/* vcpu_sched_switch: v runs here next. The guest TLB entries this CPU
+ * holds are another vCPU's, or v's from before it ran elsewhere (and
+ * changed its page tables there): flush them. */
 static void vcpu_sched_switch(struct vcpu_sched_cpu *pc, struct vcpu *v, unsigned int cpu)
 {
-	if (v->cpu != cpu) {
+	if (v->cpu != cpu || pc->last != v)
 		vcpu_ops()->flush_npt(v);
-		__atomic_store_n(&v->cpu, cpu, __ATOMIC_SEQ_CST);
-	}
+	pc->last = v;
+	__atomic_store_n(&v->cpu, cpu, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&pc->current, v, __ATOMIC_SEQ_CST);
 	v->blocked = false;
 	v->must_yield = false;
@@ -182,13 +185,13 @@ void vcpu_sched_loop(unsigned int cpu)
 	irq_cpu_init();
 	pc->sleepers_due = VLAPIC_NO_DEADLINE;
 	for (;;) {
+		__atomic_store_n(&pc->current, NULL, __ATOMIC_SEQ_CST);
 		irq_cpu_sync();
 		now = time_now_ns();
 		vcpu_sched_wake_due(pc, cpu, now);
 		__atomic_store_n(&pc->resched, false, __ATOMIC_SEQ_CST);
 		u = sched_pick_next(cpu, now, &slice);
 		if (!u) {
-			__atomic_store_n(&pc->current, NULL, __ATOMIC_SEQ_CST);
 			vcpu_sched_idle(pc, cpu, now);
 			continue;
 		}
@@ -197,25 +200,28 @@ void vcpu_sched_loop(unsigned int cpu)
 	}
 }
 
-/* Debug key 'e': VM exits and the hypervisor's cycles per exit. */
+/* Debug key 'e': VM exits and the hypervisor's cycles per exit, from
+ * one snapshot (the vCPUs keep running meanwhile). */
 static void vcpu_sched_key_exits(uint8_t key)
 {
-	uint64_t exits = 0, cycles = 0;
+	static uint64_t exits[VCPU_SCHED_MAX], cycles[VCPU_SCHED_MAX];
+	uint64_t all_exits = 0, all_cycles = 0;
 	unsigned int i;
 
 	for (i = 0; i < vcpu_sched_nr; i++) {
-		exits += vcpu_sched_all[i]->exits;
-		cycles += vcpu_sched_all[i]->exit_cycles;
+		exits[i] = __atomic_load_n(&vcpu_sched_all[i]->exits, __ATOMIC_RELAXED);
+		cycles[i] = __atomic_load_n(&vcpu_sched_all[i]->exit_cycles, __ATOMIC_RELAXED);
+		all_exits += exits[i];
+		all_cycles += cycles[i];
 	}
 	printk(PRINTK_INFO, "exits: %llu total, %llu cycles per exit\n",
-	       (unsigned long long)exits, (unsigned long long)(exits ? cycles / exits : 0));
-	for (i = 0; i < vcpu_sched_nr; i++) {
-		const struct vcpu *v = vcpu_sched_all[i];
-
+	       (unsigned long long)all_exits,
+	       (unsigned long long)(all_exits ? all_cycles / all_exits : 0));
+	for (i = 0; i < vcpu_sched_nr; i++)
 		printk(PRINTK_INFO, "  %s.v%u: %llu exits, %llu cycles per exit\n",
-		       v->domain_name, v->id, (unsigned long long)v->exits,
-		       (unsigned long long)(v->exits ? v->exit_cycles / v->exits : 0));
-	}
+		       vcpu_sched_all[i]->domain_name, vcpu_sched_all[i]->id,
+		       (unsigned long long)exits[i],
+		       (unsigned long long)(exits[i] ? cycles[i] / exits[i] : 0));
 }
 
 void vcpu_sched_init(const struct boot_options *opts)
