@@ -168,13 +168,18 @@ static void svm_set_seg(struct vmcb_seg *seg, uint16_t sel, uint16_t attrib,
 	seg->base = base;
 }
 
-/* svm_reset_state: what every start state shares: CPL 0, paging and
- * long mode off, the architectural DR6/DR7/PAT, general registers 0. */
+/* svm_reset_state: what every start state shares: empty descriptor
+ * tables, CPL 0, paging and long mode off, the architectural DR6/DR7/PAT,
+ * general registers 0. */
 static void svm_reset_state(struct vcpu *v, uint64_t cr0)
 {
 	struct vmcb *vmcb = svm_of(v)->vmcb;
 	struct vmcb_save *s = &vmcb->save;
 
+	svm_set_seg(&s->gdtr, 0, 0, 0xffff, 0);
+	svm_set_seg(&s->idtr, 0, 0, 0xffff, 0);
+	svm_set_seg(&s->ldtr, 0, 0x82, 0xffff, 0);
+	svm_set_seg(&s->tr, 0, 0x8b, 0xffff, 0);
 	s->cpl = 0;
 	s->efer = EFER_SVME;
 	s->cr0 = cr0;
@@ -198,10 +203,6 @@ static void svm_set_flat32(struct vcpu *v, uint32_t eip, uint32_t esi)
 	svm_set_seg(&s->cs, 0x10, 0xc9b, 0xffffffff, 0);
 	svm_set_seg(&s->ds, 0x18, 0xc93, 0xffffffff, 0);
 	s->es = s->ss = s->fs = s->gs = s->ds;
-	svm_set_seg(&s->gdtr, 0, 0, 0xffff, 0);
-	svm_set_seg(&s->idtr, 0, 0, 0xffff, 0);
-	svm_set_seg(&s->ldtr, 0, 0x82, 0xffff, 0);
-	svm_set_seg(&s->tr, 0, 0x8b, 0xffff, 0);
 	svm_reset_state(v, X86_CR0_PE | X86_CR0_ET);
 	v->regs.rip = eip;
 	v->regs.rsi = esi;
@@ -216,10 +217,6 @@ static void svm_set_sipi(struct vcpu *v, uint8_t vector)
 	svm_set_seg(&s->cs, (uint16_t)vector << 8, 0x9b, 0xffff, (uint64_t)vector << 12);
 	svm_set_seg(&s->ds, 0, 0x93, 0xffff, 0);
 	s->es = s->ss = s->fs = s->gs = s->ds;
-	svm_set_seg(&s->gdtr, 0, 0, 0xffff, 0);
-	svm_set_seg(&s->idtr, 0, 0, 0xffff, 0);
-	svm_set_seg(&s->ldtr, 0, 0x82, 0xffff, 0);
-	svm_set_seg(&s->tr, 0, 0x8b, 0xffff, 0);
 	svm_reset_state(v, X86_CR0_ET);
 	svm_of(v)->vmcb->control.tlb_control = 1;
 }
