@@ -390,6 +390,17 @@ static unsigned int dom0_count_vcpus(const struct boot_options *opts)
 	return n;
 }
 
+/* One vCPU of dom0 crashed: dom0 as a whole is crashed, as Xen's
+ * domain_crash() does; its other vCPUs stop where they are. */
+static void dom0_crashed(struct vcpu *v)
+{
+	unsigned int i;
+
+	for (i = 0; i < dom0_nr_vcpus; i++)
+		if (&dom0_vcpus[i] != v && !dom0_vcpus[i].crashed)
+			vcpu_sched_stop(&dom0_vcpus[i]);
+}
+
 /* dom0_new_vcpu: vCPU id with its virtual LAPIC (the xAPIC page is left
  * out of the nested tables and emulated, the APIC MSRs trapped), the
  * console UART shared, EFER and the SVM MSRs trapped (docs/interrupts.md). */
@@ -408,6 +419,7 @@ static void dom0_new_vcpu(const struct vcpu_vendor_ops *ops, unsigned int id)
 	for (msr = 0xc0010114; msr <= 0xc0010118; msr++)
 		ops->intercept_msr(v, msr, true, true);
 	v->npf = dom0_npf;
+	v->on_crash = dom0_crashed;
 	v->read_ram = dom0_read_ram;
 	ret = vcpu_lapic_init(v, &dom0_lapics[id], &dom0_lapic_group, dom0_vcpu_table,
 			      VLAPIC_DEFAULT_BASE);

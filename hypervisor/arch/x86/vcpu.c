@@ -97,6 +97,8 @@ void vcpu_crash(struct vcpu *v, const char *why)
 	       "(Ctrl-A three times, then 'h' for debug keys)\n", v->domain_name);
 	printk_set_sync(false);
 	v->crashed = true;
+	if (v->on_crash)
+		v->on_crash(v);
 }
 
 /* CPUID as dom0 sees it: native values, plus the hypervisor bit (leaf 1

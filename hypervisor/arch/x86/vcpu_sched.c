@@ -73,6 +73,19 @@ void vcpu_sched_notify(struct vcpu *v)
 		apic_send_ipi(c->apic_id, APIC_VEC_KICK);
 }
 
+void vcpu_sched_stop(struct vcpu *v)
+{
+	unsigned int cpu;
+	struct smp_cpu *c;
+
+	__atomic_store_n(&v->crashed, true, __ATOMIC_SEQ_CST);
+	cpu = __atomic_load_n(&v->cpu, __ATOMIC_SEQ_CST);
+	if (cpu != smp_this_cpu() &&
+	    __atomic_load_n(&vcpu_sched_cpus[cpu].current, __ATOMIC_SEQ_CST) == v &&
+	    (c = smp_cpu(cpu)))
+		apic_send_ipi(c->apic_id, APIC_VEC_KICK);
+}
+
 void vcpu_sched_block(struct vcpu *v)
 {
 	v->blocked = true;

@@ -157,6 +157,8 @@ struct vcpu {
 	/* nested page fault at a GPA the vLAPIC does not own: return true
 	 * if handled (emulated, or mapped and the NPT flushed). */
 	bool (*npf)(struct vcpu *v, uint64_t gpa, bool write);
+	/* called once v crashed: stop the rest of its domain. May be NULL. */
+	void (*on_crash)(struct vcpu *v);
 	/* the domain's RAM by guest-physical address (instruction fetch). */
 	int (*read_ram)(void *opaque, uint64_t gpa, unsigned int size, uint64_t *val);
 	void *ram_opaque;
