@@ -16,6 +16,7 @@
 #include "version.h"
 #include <arch/x86/apic.h>
 #include <arch/x86/desc.h>
+#include <arch/x86/fpu.h>
 #include <arch/x86/paging.h>
 #include <arch/x86/processor.h>
 #include <arch/x86/smpboot.h>
@@ -177,6 +178,7 @@ void start_xenolith(uint32_t magic, uint32_t info)
 	if (ret)
 		panic("no usable local APIC on the boot CPU (%d)", ret);
 	smp_init_bsp();
+	fpu_cpu_init();
 	ret = ops->hw_enable();
 	if (ret)
 		panic("cannot enable %s on this CPU (%d)", ops->name, ret);

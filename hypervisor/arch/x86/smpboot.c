@@ -10,6 +10,7 @@
 #include "printk.h"
 #include <arch/x86/apic.h>
 #include <arch/x86/desc.h>
+#include <arch/x86/fpu.h>
 #include <arch/x86/processor.h>
 #include <arch/x86/smpboot.h>
 #include <arch/x86/svm_cpu.h>
@@ -163,6 +164,7 @@ static void __attribute__((noreturn)) smp_ap_start(struct smp_cpu *c)
 	if (c->abandoned)
 		cpu_halt_forever();
 	apic_init_cpu();
+	fpu_cpu_init();
 	smp_timer_test(c);
 	svm_cpu_enable(c->host_save_pa, c->host_vmcb_pa);
 	printk(PRINTK_INFO, "up (APIC id %u)\n", c->apic_id);

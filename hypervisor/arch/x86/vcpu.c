@@ -17,7 +17,6 @@
 #define VCPU_CPUID_MAX		0x40000001u
 #define VCPU_CPUID_SIGNATURE	"XenolithHVMM"
 #define VCPU_CPUID1_X2APIC	(1u << 21)
-#define VCPU_CPUID1_TSC_DEADLINE (1u << 24)
 
 static const struct vcpu_vendor_ops *vcpu_vendor;
 
@@ -47,10 +46,13 @@ const struct vcpu_vendor_ops *vcpu_ops(void)
 
 int vcpu_create(struct vcpu *v, const char *domain_name, unsigned int id)
 {
+	int ret;
+
 	memset(v, 0, sizeof(*v));
 	v->domain_name = domain_name;
 	v->id = id;
-	return vcpu_vendor->vcpu_init(v);
+	ret = fpu_state_init(&v->fpu);
+	return ret ? ret : vcpu_vendor->vcpu_init(v);
 }
 
 int vcpu_register_io(struct vcpu *v, uint16_t port, uint16_t count, vcpu_io_fn fn)
@@ -122,9 +124,10 @@ static void vcpu_handle_cpuid(struct vcpu *v)
 		if (leaf == 1)
 			r.ecx |= 1u << 31;
 		if (leaf == 1 && v->lapic) {
-			/* Its vLAPIC: xAPIC only, no TSC-deadline mode, and
-			 * the initial APIC ID is the vCPU number. */
-			r.ecx &= ~(VCPU_CPUID1_X2APIC | VCPU_CPUID1_TSC_DEADLINE);
+			/* Its vLAPIC: xAPIC only (docs/interrupts.md), the
+			 * CPU's TSC-deadline mode, and the initial APIC ID is
+			 * the vCPU number. */
+			r.ecx &= ~VCPU_CPUID1_X2APIC;
 			r.ebx = (r.ebx & 0x00ffffffu) | (v->id << 24);
 		} else if (leaf == 0xb && v->lapic) {
 			r.edx = v->id;

@@ -15,6 +15,7 @@
 #include <arch/x86/vlapic.h>
 
 #define VCPU_LAPIC_PAGE_MASK	0xfffull
+#define VCPU_LAPIC_CPUID1_TSC_DEADLINE (1u << 24)
 #define VCPU_LAPIC_LVT_MASKED	(1u << 16)
 #define VCPU_LAPIC_LVT_MODE	(7u << 8)
 #define VCPU_LAPIC_LVT_EXTINT	(7u << 8)
@@ -22,6 +23,12 @@
 static uint64_t vcpu_lapic_now(void *opaque)
 {
 	return time_now_ns();
+}
+
+/* Guests read the real TSC (no offset): the deadline is in its units. */
+static uint64_t vcpu_lapic_guest_tsc(void *opaque, unsigned int vcpu)
+{
+	return rdtsc();
 }
 
 /* send_ipi: an ICR write or a routed IOAPIC message for vCPU target of
@@ -60,6 +67,7 @@ static void vcpu_lapic_eoi_level(void *opaque, unsigned int vcpu, uint8_t vector
 
 static const struct vlapic_ops vcpu_lapic_ops = {
 	.now_ns = vcpu_lapic_now,
+	.guest_tsc = vcpu_lapic_guest_tsc,
 	.send_ipi = vcpu_lapic_send_ipi,
 	.eoi_level = vcpu_lapic_eoi_level,
 };
@@ -130,6 +138,9 @@ int vcpu_lapic_init(struct vcpu *v, struct vlapic *l, struct vlapic_group *g,
 	struct cpuid_regs r;
 	int ret;
 
+	/* TSC-deadline mode where the CPU has it (not under QEMU's TCG). */
+	cpuid_count(1, 0, &r);
+	cfg.tsc_deadline = r.ecx & VCPU_LAPIC_CPUID1_TSC_DEADLINE;
 	cpuid_count(0x80000000, 0, &r);
 	if (r.eax >= 0x80000008) {
 		cpuid_count(0x80000008, 0, &r);

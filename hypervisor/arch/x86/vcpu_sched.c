@@ -8,6 +8,7 @@
 #include "printk.h"
 #include "sched.h"
 #include <arch/x86/apic.h>
+#include <arch/x86/fpu.h>
 #include <arch/x86/irq.h>
 #include <arch/x86/processor.h>
 #include <arch/x86/smpboot.h>
@@ -23,7 +24,8 @@
 /* One per physical CPU; `current` and `resched` are read by other CPUs. */
 struct vcpu_sched_cpu {
 	struct vcpu *current;		/* the vCPU it runs, NULL when idle */
-	struct vcpu *last;		/* the vCPU whose TLB entries it holds */
+	struct vcpu *last;		/* the vCPU whose TLB entries and FPU
+					 * registers it holds */
 	bool resched;			/* the scheduler kicked it: pick again */
 	bool timer_fired;		/* the one-shot fired: timer_armed is void */
 	uint64_t timer_armed;		/* the one-shot's deadline (ns), 0 none */
@@ -148,13 +150,15 @@ static void vcpu_sched_idle(struct vcpu_sched_cpu *pc, unsigned int cpu, uint64_
 		vcpu_ops()->host_irqs(true);
 }
 
-/* vcpu_sched_switch: v runs here next. The guest TLB entries this CPU
- * holds are another vCPU's, or v's from before it ran elsewhere (and
- * changed its page tables there): flush them. */
+/* vcpu_sched_switch: v runs here next. The guest TLB entries and FPU
+ * registers this CPU holds are another vCPU's, or v's from before it ran
+ * elsewhere: flush the TLB, load v's registers (saved when it left). */
 static void vcpu_sched_switch(struct vcpu_sched_cpu *pc, struct vcpu *v, unsigned int cpu)
 {
-	if (v->cpu != cpu || pc->last != v)
+	if (v->cpu != cpu || pc->last != v) {
 		vcpu_ops()->flush_npt(v);
+		fpu_restore(&v->fpu);
+	}
 	pc->last = v;
 	__atomic_store_n(&v->cpu, cpu, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&pc->current, v, __ATOMIC_SEQ_CST);
@@ -210,6 +214,8 @@ void vcpu_sched_loop(unsigned int cpu)
 		}
 		vcpu_sched_switch(pc, u->owner, cpu);
 		vcpu_sched_run(pc, u->owner, cpu);
+		/* It may run elsewhere next: its registers go with it. */
+		fpu_save(&((struct vcpu *)u->owner)->fpu);
 	}
 }
 

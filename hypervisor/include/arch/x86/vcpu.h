@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "sched.h"
+#include <arch/x86/fpu.h>
 
 struct vcpu_regs {
 	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;	/* 0x00 */
@@ -176,6 +177,7 @@ struct vcpu {
 	 * each entry (vcpu_lapic_before_entry). */
 	struct sched_unit unit;
 	unsigned int cpu;		/* the CPU it runs on, or ran on last */
+	struct fpu_state fpu;		/* its x87/SSE/AVX registers while away */
 	bool blocked;			/* asleep in the scheduler (HLT) */
 	bool wait_sipi;			/* INIT received: waits for a STARTUP */
 	bool nmi_pending;		/* an NMI to inject */
