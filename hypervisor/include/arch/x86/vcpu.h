@@ -25,7 +25,7 @@
 #include <stdint.h>
 
 #include "sched.h"
-#include <arch/x86/fpu.h>
+#include "arch/x86/fpu.h"
 
 struct vcpu_regs {
 	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;	/* 0x00 */
