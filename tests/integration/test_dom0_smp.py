@@ -81,14 +81,15 @@ def exit_stats(m, nvcpus):
 
 
 def shell(m):
-    """At the test initramfs's shell: a shell Machine.run can drive (prompt set, echo off).
+    """At the test initramfs's shell: a shell Machine.run can drive (prompt set, echo
+    off, kernel messages kept off the console as Machine.login does).
 
     With echo off busybox's sh reads with fgets(), and a SIGCHLD then ends it
     as if at end of file: so the commands go to a child shell (not init) and
     background jobs are started as orphans, `( job & )`, never as its children.
     """
     m.expect(r"/ # ", 60)
-    m.send(f"export PS1='{PROMPT}'; stty -echo cols 200; sh\n")
+    m.send(f"export PS1='{PROMPT}'; stty -echo cols 200; dmesg -n 1; sh\n")
     m.expect(PROMPT, 60)
     m.expect(PROMPT, 60)
 
