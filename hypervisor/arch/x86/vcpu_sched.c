@@ -92,10 +92,22 @@ void vcpu_sched_block(struct vcpu *v)
 {
 	v->blocked = true;
 	v->must_yield = true;
+}
+
+/*
+ * vcpu_sched_put: this CPU is done with v (its registers saved): if v
+ * sleeps, tell the scheduler now, not earlier: once asleep it may be
+ * woken and run elsewhere at once, so nothing here may touch it after.
+ * Something posted before the sleep was seen by nobody's wake-up: check.
+ */
+static void vcpu_sched_put(struct vcpu *v)
+{
+	fpu_save(&v->fpu);
+	if (!v->blocked)
+		return;
 	sched_sleep(&v->unit);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	/* Something posted before the sleep was seen by nobody's wake-up. */
-	if (vcpu_lapic_pending(v))
+	if (!v->crashed && !v->halted && vcpu_lapic_pending(v))
 		sched_wake(&v->unit, true);
 }
 
@@ -179,7 +191,6 @@ static void vcpu_sched_run(struct vcpu_sched_cpu *pc, struct vcpu *v, unsigned i
 		irq_cpu_sync();
 		if (v->crashed || v->halted) {
 			v->blocked = true;
-			sched_sleep(&v->unit);
 			return;
 		}
 		if (v->must_yield || __atomic_load_n(&pc->resched, __ATOMIC_SEQ_CST))
@@ -214,8 +225,7 @@ void vcpu_sched_loop(unsigned int cpu)
 		}
 		vcpu_sched_switch(pc, u->owner, cpu);
 		vcpu_sched_run(pc, u->owner, cpu);
-		/* It may run elsewhere next: its registers go with it. */
-		fpu_save(&((struct vcpu *)u->owner)->fpu);
+		vcpu_sched_put(u->owner);
 	}
 }
 

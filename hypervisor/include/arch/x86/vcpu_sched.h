@@ -40,8 +40,8 @@ void vcpu_sched_notify(struct vcpu *v);
  * make it exit, after which its CPU never runs it again. Any CPU. */
 void vcpu_sched_stop(struct vcpu *v);
 
-/* vcpu_sched_block: v, running here, halted with nothing to do: it sleeps
- * until an event; its CPU picks again. */
+/* vcpu_sched_block: v, running here, halted with nothing to do: its CPU
+ * leaves it and picks again; v sleeps until an event. */
 void vcpu_sched_block(struct vcpu *v);
 
 #endif
