@@ -185,14 +185,15 @@ static void vcpu_sched_run(struct vcpu_sched_cpu *pc, struct vcpu *v, unsigned i
 	uint64_t now = time_now_ns(), next;
 
 	for (;;) {
-		next = LIB_MIN(sched_next_event(cpu), pc->sleepers_due);
-		vcpu_sched_arm(pc, LIB_MIN(next, vcpu_lapic_deadline(v)), now);
-		vcpu_enter(v);
-		irq_cpu_sync();
+		/* Stopped, here or by a sibling's crash (vcpu_sched_stop). */
 		if (v->crashed || v->halted) {
 			v->blocked = true;
 			return;
 		}
+		next = LIB_MIN(sched_next_event(cpu), pc->sleepers_due);
+		vcpu_sched_arm(pc, LIB_MIN(next, vcpu_lapic_deadline(v)), now);
+		vcpu_enter(v);
+		irq_cpu_sync();
 		if (v->must_yield || __atomic_load_n(&pc->resched, __ATOMIC_SEQ_CST))
 			return;
 		now = time_now_ns();
