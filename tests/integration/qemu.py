@@ -3,6 +3,8 @@ import os
 import re
 import shlex
 import shutil
+import signal
+import subprocess
 import tempfile
 
 import pexpect
@@ -13,6 +15,10 @@ OVMF_VARS = "/usr/share/OVMF/OVMF_VARS.fd"
 PROMPT = "XENOLITH-PROMPT# "
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 PASSWORD = os.environ.get("XENOLITH_PASSWORD", "xenolith")
+# How QEMU runs guests here: scripts/qemu-accel decides (one place for the
+# tests, the bench and make demo).
+ACCEL = subprocess.run([os.path.join(TOP, "scripts", "qemu-accel")], check=True,
+                       capture_output=True, text=True).stdout.strip()
 
 
 def build_path(*parts):
@@ -33,7 +39,7 @@ class Machine:
                  cpu="qemu64,+svm,+npt", nic="virtio-net-pci", extra=()):
         self.name = name
         self.tmp = tempfile.mkdtemp(prefix="xenolith-qemu-")
-        args = ["qemu-system-x86_64", "-M", "q35", "-m", str(memory),
+        args = ["qemu-system-x86_64", "-M", "q35", "-accel", ACCEL, "-m", str(memory),
                 "-smp", str(smp), "-cpu", cpu, "-display", "none",
                 "-serial", "stdio", "-monitor", "none", "-no-reboot"]
         if uefi:
@@ -72,9 +78,17 @@ class Machine:
             return self.child.expect(pattern, timeout=timeout)
         except (pexpect.TIMEOUT, pexpect.EOF) as e:
             tail = (self.child.before or "")[-2000:]
-            kind = "timeout" if isinstance(e, pexpect.TIMEOUT) else "QEMU exited"
+            kind = "timeout" if isinstance(e, pexpect.TIMEOUT) else self.how_qemu_ended()
             raise AssertionError(f"{self.name}: {kind} waiting for {pattern!r}; "
                                  f"last output:\n{tail}") from None
+
+    def how_qemu_ended(self):
+        """'QEMU exited (status N)' or 'QEMU died (SIGNAME)': a reset under
+        -no-reboot is status 0, a QEMU crash a signal."""
+        self.child.close(force=True)
+        if self.child.signalstatus is not None:
+            return f"QEMU died ({signal.Signals(self.child.signalstatus).name})"
+        return f"QEMU exited (status {self.child.exitstatus})"
 
     def send(self, text):
         """Type TEXT on the serial line."""

@@ -15,14 +15,13 @@ import gzip
 import os
 import re
 import stat
-import subprocess
 import time
 
 import pytest
 
 from qemu import build_path
 from test_dom0_smp import boot, busy_loops
-from test_hypervisor_kernel import _newc, initrd  # noqa: F401
+from test_hypervisor_kernel import _newc, build_nolibc, initrd  # noqa: F401
 
 WAIT = 180
 RTC = "/sys/class/rtc/rtc0/since_epoch"
@@ -39,13 +38,6 @@ CPU_MODEL_VERDICT = "Marking TSC unstable due to TSCs unsynchronized"
 
 TSCREAD_C = r"""
 /* Prints "TSC <before> <CLOCK_MONOTONIC ns> <after>". No libc. */
-static long sys(long nr, long a, long b, long c)
-{
-	long r;
-	__asm__ volatile("syscall" : "=a"(r) : "a"(nr), "D"(a), "S"(b), "d"(c)
-			 : "rcx", "r11", "memory");
-	return r;
-}
 static unsigned long rdtsc(void)
 {
 	unsigned lo, hi;
@@ -87,16 +79,7 @@ def tsc_initrd(initrd):  # noqa: F811
     """The test initramfs with /tscread appended (the kernel unpacks both archives)."""
     work = build_path("test-hv")
     tag = f".{os.getpid()}"
-    src, exe = os.path.join(work, "tscread.c" + tag), os.path.join(work, "tscread" + tag)
-    with open(src, "w") as f:
-        f.write(TSCREAD_C)
-    subprocess.run(["gcc", "-static", "-nostdlib", "-O2", "-fno-stack-protector",
-                    "-fno-pie", "-no-pie", "-mgeneral-regs-only", "-fno-builtin",
-                    "-x", "c", "-o", exe, src], check=True)
-    with open(exe, "rb") as f:
-        extra = _newc([("tscread", stat.S_IFREG | 0o755, f.read())])
-    os.remove(src)
-    os.remove(exe)
+    extra = _newc([("tscread", stat.S_IFREG | 0o755, build_nolibc("tscread", TSCREAD_C))])
     path = os.path.join(work, "initrd-tsc.gz")
     with open(initrd, "rb") as f, open(path + tag, "wb") as out:
         out.write(f.read() + gzip.compress(extra, compresslevel=1))

@@ -19,8 +19,8 @@ KERNEL = build_path("root", "boot", "vmlinuz-6.1.0-56-amd64")
 SIGNATURE = "XenolithHVMM"
 BOOT_TIMEOUT = 240
 
-HVCHECK_C = r"""
-/* Prints what CPUID tells a guest about the hypervisor. No libc. */
+# What every no-libc test program starts with: a raw Linux system call.
+NOLIBC_SYS_C = r"""
 static long sys(long nr, long a, long b, long c)
 {
 	long r;
@@ -28,6 +28,10 @@ static long sys(long nr, long a, long b, long c)
 			 : "rcx", "r11", "memory");
 	return r;
 }
+"""
+
+HVCHECK_C = r"""
+/* Prints what CPUID tells a guest about the hypervisor. No libc. */
 static void cpuid(unsigned leaf, unsigned *r)
 {
 	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
@@ -89,6 +93,26 @@ def _newc(entries):
     return bytes(out)
 
 
+def build_nolibc(name, source):
+    """Compile NOLIBC_SYS_C and source into a static program without libc
+    (under build/test-hv); its bytes. Test files may run in parallel
+    (pytest -n): the files have private names, so no run reads another's."""
+    work = build_path("test-hv")
+    os.makedirs(work, exist_ok=True)
+    tag = f".{os.getpid()}"
+    src, exe = os.path.join(work, name + ".c" + tag), os.path.join(work, name + tag)
+    with open(src, "w") as f:
+        f.write(NOLIBC_SYS_C + source)
+    subprocess.run(["gcc", "-static", "-nostdlib", "-O2", "-fno-stack-protector",
+                    "-fno-pie", "-no-pie", "-mgeneral-regs-only", "-fno-builtin",
+                    "-x", "c", "-o", exe, src], check=True)
+    with open(exe, "rb") as f:
+        data = f.read()
+    os.remove(src)
+    os.remove(exe)
+    return data
+
+
 @pytest.fixture(scope="module")
 def initrd():
     """Build build/test-hv/initrd.gz (busybox, hvcheck, /init)."""
@@ -97,22 +121,10 @@ def initrd():
             pytest.fail(f"{path} is missing (make build; sh rootfs/build-root.sh build/root)")
     work = build_path("test-hv")
     os.makedirs(work, exist_ok=True)
-    # Test files may run in parallel (pytest -n): build under private names,
-    # then rename, so that no QEMU ever reads a half-written file.
-    tag = f".{os.getpid()}"
-    src = os.path.join(work, "hvcheck.c" + tag)
-    exe = os.path.join(work, "hvcheck" + tag)
-    with open(src, "w") as f:
-        f.write(HVCHECK_C)
-    subprocess.run(["gcc", "-static", "-nostdlib", "-O2", "-fno-stack-protector",
-                    "-fno-pie", "-no-pie", "-mgeneral-regs-only", "-fno-builtin",
-                    "-x", "c", "-o", exe, src], check=True)
+    hvcheck = build_nolibc("hvcheck", HVCHECK_C)
     with open("/bin/busybox", "rb") as f:
         busybox = f.read()
-    with open(exe, "rb") as f:
-        hvcheck = f.read()
-    os.remove(src)
-    os.remove(exe)
+    tag = f".{os.getpid()}"
     d, x = stat.S_IFDIR | 0o755, stat.S_IFREG | 0o755
     archive = _newc([("bin", d, b""), ("bin/busybox", x, busybox),
                      ("bin/sh", stat.S_IFLNK | 0o777, b"busybox"),

@@ -21,6 +21,8 @@
 #define APIC_ID			0x020
 #define APIC_TPR		0x080
 #define APIC_EOI		0x0B0
+#define APIC_LDR		0x0D0
+#define APIC_DFR		0x0E0
 #define APIC_SVR		0x0F0
 #define APIC_ISR		0x100
 #define APIC_TMR		0x180
@@ -40,6 +42,8 @@
 
 #define APIC_SVR_ENABLE		(1u << 8)
 #define APIC_LVT_MASKED		(1u << 16)
+#define APIC_LVT_EXTINT		(7u << 8)
+#define APIC_DFR_FLAT		0xffffffffu
 #define APIC_ICR_BUSY		(1u << 12)	/* delivery status, xAPIC only */
 #define APIC_ICR_FIXED		(0u << 8)
 #define APIC_ICR_INIT		(5u << 8)
@@ -106,6 +110,23 @@ bool apic_vector_level(uint8_t vector)
 bool apic_vector_in_service(uint8_t vector)
 {
 	return apic_read(APIC_ISR + 16 * (vector / 32)) & (1u << (vector % 32));
+}
+
+void apic_set_flat_logical_id(uint8_t id_bits)
+{
+	if (apic_x2)
+		return;
+	apic_write(APIC_DFR, APIC_DFR_FLAT);
+	apic_write(APIC_LDR, (uint32_t)id_bits << 24);
+}
+
+/* The TPR write after LINT0 makes an emulated APIC (QEMU) re-evaluate its
+ * interrupt line, which a LINT0 write alone does not: a PIC interrupt
+ * raised before the mask would otherwise stay asserted with no vector. */
+void apic_set_lint0_extint(bool on)
+{
+	apic_write(APIC_LVT_LINT0, APIC_LVT_EXTINT | (on ? 0 : APIC_LVT_MASKED));
+	apic_write(APIC_TPR, 0);
 }
 
 void apic_udelay(unsigned int us)

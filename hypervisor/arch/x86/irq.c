@@ -8,14 +8,6 @@
 #include <arch/x86/processor.h>
 #include <arch/x86/smpboot.h>
 
-#define IRQ_MSR_APIC_BASE	0x1b
-#define IRQ_APIC_BASE_MASK	0xfffff000ull
-#define IRQ_APIC_TPR		0x80
-#define IRQ_APIC_LDR		0xd0
-#define IRQ_APIC_DFR		0xe0
-#define IRQ_APIC_LVT_LINT0	0x350
-#define IRQ_APIC_LVT_MASKED	(1u << 16)
-#define IRQ_APIC_LVT_EXTINT	(7u << 8)
 #define IRQ_FLAT_LDR_CPUS	8	/* flat logical mode: one LDR bit per CPU */
 
 extern char irq_stubs[];
@@ -31,23 +23,12 @@ static uint64_t irq_taken;
 static bool irq_extint;			/* CPU 0's LINT0 is the PIC's virtual wire */
 static volatile bool irq_extint_wanted;	/* ... as dom0 asked for it */
 
-static volatile uint32_t *irq_lapic_reg(unsigned int reg)
-{
-	uint64_t base = rdmsr(IRQ_MSR_APIC_BASE) & IRQ_APIC_BASE_MASK;
-
-	return (volatile uint32_t *)(uintptr_t)(base + reg);
-}
-
 /* irq_apply_extint: CPU 0's LINT0 as the 8259's virtual wire (ExtINT,
- * on) or masked (off). The TPR write after it makes an emulated APIC
- * (QEMU) re-evaluate its interrupt line, which a LINT0 write does not: a
- * PIC interrupt raised before the mask would otherwise stay asserted with
- * no vector behind it. */
+ * on) or masked (off). */
 static void irq_apply_extint(bool on)
 {
 	irq_extint = on;
-	*irq_lapic_reg(IRQ_APIC_LVT_LINT0) = IRQ_APIC_LVT_EXTINT | (on ? 0 : IRQ_APIC_LVT_MASKED);
-	*irq_lapic_reg(IRQ_APIC_TPR) = 0;
+	apic_set_lint0_extint(on);
 }
 
 void irq_set_extint(bool on)
@@ -80,8 +61,7 @@ void irq_cpu_init(void)
 
 	if (apic_is_x2apic())
 		return;
-	*irq_lapic_reg(IRQ_APIC_DFR) = 0xffffffffu;
-	*irq_lapic_reg(IRQ_APIC_LDR) = cpu < IRQ_FLAT_LDR_CPUS ? 1u << (24 + cpu) : 0;
+	apic_set_flat_logical_id(cpu < IRQ_FLAT_LDR_CPUS ? 1u << cpu : 0);
 	if (cpu == 0)
 		irq_apply_extint(false);
 }

@@ -5,6 +5,7 @@
 #include "errno.h"
 #include "keyhandler.h"
 #include "lib.h"
+#include "panic.h"
 #include "printk.h"
 #include "sched.h"
 #include <arch/x86/apic.h>
@@ -57,16 +58,13 @@ static void vcpu_sched_timer_irq(uint8_t vector)
 	vcpu_sched_this()->timer_fired = true;
 }
 
-void vcpu_sched_notify(struct vcpu *v)
+/* If v runs on another CPU now, make that CPU leave the guest (a kick
+ * IPI), so that it sees what the caller just changed. */
+static void vcpu_sched_kick_running(struct vcpu *v)
 {
-	unsigned int cpu;
+	unsigned int cpu = __atomic_load_n(&v->cpu, __ATOMIC_SEQ_CST);
 	struct smp_cpu *c;
 
-	if (v->crashed || v->halted)
-		return;
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	sched_wake(&v->unit, true);
-	cpu = __atomic_load_n(&v->cpu, __ATOMIC_SEQ_CST);
 	if (cpu == smp_this_cpu() ||
 	    __atomic_load_n(&vcpu_sched_cpus[cpu].current, __ATOMIC_SEQ_CST) != v)
 		return;
@@ -75,17 +73,19 @@ void vcpu_sched_notify(struct vcpu *v)
 		apic_send_ipi(c->apic_id, APIC_VEC_KICK);
 }
 
+void vcpu_sched_notify(struct vcpu *v)
+{
+	if (v->crashed || v->halted)
+		return;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	sched_wake(&v->unit, true);
+	vcpu_sched_kick_running(v);
+}
+
 void vcpu_sched_stop(struct vcpu *v)
 {
-	unsigned int cpu;
-	struct smp_cpu *c;
-
 	__atomic_store_n(&v->crashed, true, __ATOMIC_SEQ_CST);
-	cpu = __atomic_load_n(&v->cpu, __ATOMIC_SEQ_CST);
-	if (cpu != smp_this_cpu() &&
-	    __atomic_load_n(&vcpu_sched_cpus[cpu].current, __ATOMIC_SEQ_CST) == v &&
-	    (c = smp_cpu(cpu)))
-		apic_send_ipi(c->apic_id, APIC_VEC_KICK);
+	vcpu_sched_kick_running(v);
 }
 
 void vcpu_sched_block(struct vcpu *v)
@@ -103,6 +103,7 @@ void vcpu_sched_block(struct vcpu *v)
 static void vcpu_sched_put(struct vcpu *v)
 {
 	fpu_save(&v->fpu);
+	__atomic_store_n(&v->running_on, -1, __ATOMIC_SEQ_CST);
 	if (!v->blocked)
 		return;
 	sched_sleep(&v->unit);
@@ -167,6 +168,14 @@ static void vcpu_sched_idle(struct vcpu_sched_cpu *pc, unsigned int cpu, uint64_
  * elsewhere: flush the TLB, load v's registers (saved when it left). */
 static void vcpu_sched_switch(struct vcpu_sched_cpu *pc, struct vcpu *v, unsigned int cpu)
 {
+	int nobody = -1;
+
+	/* The scheduler hands a vCPU to one CPU at a time: anything else
+	 * would run one VMCB on two CPUs. */
+	if (!__atomic_compare_exchange_n(&v->running_on, &nobody, (int)cpu, false,
+					 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		panic("scheduler: %s vcpu%u given to cpu%u while cpu%d runs it",
+		      v->domain_name, v->id, cpu, nobody);
 	if (v->cpu != cpu || pc->last != v) {
 		vcpu_ops()->flush_npt(v);
 		fpu_restore(&v->fpu);
@@ -179,10 +188,12 @@ static void vcpu_sched_switch(struct vcpu_sched_cpu *pc, struct vcpu *v, unsigne
 }
 
 /* vcpu_sched_run: enter v again and again until it sleeps, stops, or the
- * scheduler wants this CPU for another vCPU. */
+ * scheduler wants this CPU for another vCPU. The next scheduler event
+ * only moves when this CPU ticks: it is read once per tick. */
 static void vcpu_sched_run(struct vcpu_sched_cpu *pc, struct vcpu *v, unsigned int cpu)
 {
-	uint64_t now = time_now_ns(), next;
+	uint64_t now = time_now_ns();
+	uint64_t next = LIB_MIN(sched_next_event(cpu), pc->sleepers_due);
 
 	for (;;) {
 		/* Stopped, here or by a sibling's crash (vcpu_sched_stop). */
@@ -190,7 +201,6 @@ static void vcpu_sched_run(struct vcpu_sched_cpu *pc, struct vcpu *v, unsigned i
 			v->blocked = true;
 			return;
 		}
-		next = LIB_MIN(sched_next_event(cpu), pc->sleepers_due);
 		vcpu_sched_arm(pc, LIB_MIN(next, vcpu_lapic_deadline(v)), now);
 		vcpu_enter(v);
 		irq_cpu_sync();
@@ -201,6 +211,7 @@ static void vcpu_sched_run(struct vcpu_sched_cpu *pc, struct vcpu *v, unsigned i
 			vcpu_sched_wake_due(pc, cpu, now);
 			if (sched_tick(cpu, now))
 				return;
+			next = LIB_MIN(sched_next_event(cpu), pc->sleepers_due);
 		}
 	}
 }
@@ -290,6 +301,7 @@ int vcpu_sched_add(struct sched_dom *d, struct vcpu *v, int pin_cpu)
 			return ret;
 	}
 	v->cpu = v->unit.cpu;
+	v->running_on = -1;
 	v->blocked = true;
 	vcpu_sched_all[vcpu_sched_nr++] = v;
 	return 0;

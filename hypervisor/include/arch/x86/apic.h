@@ -61,6 +61,15 @@ void apic_eoi(void);
 bool apic_vector_level(uint8_t vector);
 bool apic_vector_in_service(uint8_t vector);
 
+/* apic_set_flat_logical_id: flat logical destination mode with this
+ * LDR (bits 31:24, SDM vol. 3 §10.6.2.2); nothing in x2APIC mode, whose
+ * LDR is read-only. */
+void apic_set_flat_logical_id(uint8_t id_bits);
+
+/* apic_set_lint0_extint: LINT0 as the 8259 PIC's virtual wire (ExtINT)
+ * when on, masked when off. */
+void apic_set_lint0_extint(bool on);
+
 /*
  * apic_send_ipi: fixed, edge, physical destination dest_apic_id, vector.
  * Waits until the xAPIC accepted the previous command. Any CPU,

@@ -177,6 +177,7 @@ struct vcpu {
 	 * each entry (vcpu_lapic_before_entry). */
 	struct sched_unit unit;
 	unsigned int cpu;		/* the CPU it runs on, or ran on last */
+	int running_on;			/* the CPU between switch and put, or -1 */
 	struct fpu_state fpu;		/* its x87/SSE/AVX registers while away */
 	bool blocked;			/* asleep in the scheduler (HLT) */
 	bool wait_sipi;			/* INIT received: waits for a STARTUP */

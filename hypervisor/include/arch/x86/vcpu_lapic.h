@@ -46,7 +46,9 @@ void vcpu_lapic_before_entry(struct vcpu *v);
 
 /* vcpu_lapic_pending: v would have something to do if it ran now (a
  * posted or pending interrupt, an event, a timer due; only a STARTUP
- * while it waits for one). Any CPU. */
+ * while it waits for one). The CPU that runs v, or the one that just
+ * put it to sleep: asleep, v's vLAPIC changes only through the posted
+ * bits; woken and run elsewhere meanwhile, the answer does not matter. */
 bool vcpu_lapic_pending(struct vcpu *v);
 
 /* vcpu_lapic_deadline: when v's virtual timer fires next (ns of
