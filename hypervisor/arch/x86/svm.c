@@ -24,6 +24,7 @@ struct svm_vcpu {
 	uint64_t iopm_pa;
 	uint8_t *msrpm;
 	uint64_t msrpm_pa;
+	int offered;		/* the vector in V_IRQ (svm_offer_irq), or -1 */
 };
 
 static uint64_t svm_host_save_pa;	/* VM_HSAVE_PA area */
@@ -114,6 +115,7 @@ static int svm_vcpu_init(struct vcpu *v)
 
 	if (!s)
 		return -ENOMEM;
+	s->offered = -1;
 	ret = svm_alloc_zeroed(0, &s->vmcb_pa, &va);
 	if (ret)
 		goto err_free;
@@ -342,6 +344,25 @@ static void svm_decode_exit(struct vcpu *v, struct vcpu_exit *e)
 }
 
 /*
+ * svm_reinject: the event whose delivery the exit cut short goes in again
+ * at the next entry (APM vol. 2 §15.7.2). If it was the offered V_IRQ,
+ * the offer has been taken. QEMU reports an interrupted hardware
+ * interrupt as an exception: vectors 32 and up are interrupts.
+ */
+static void svm_reinject(struct svm_vcpu *s)
+{
+	struct vmcb_control *c = &s->vmcb->control;
+	uint32_t ev = c->exit_int_info;
+	uint8_t vector = ev & 0xff;
+
+	if ((ev & SVM_EVTINJ_TYPE_MASK) == SVM_EVTINJ_TYPE_EXCP && vector >= 32)
+		ev &= ~(SVM_EVTINJ_TYPE_MASK | SVM_EVTINJ_ERR_VALID);
+	c->event_inj = ev;
+	if ((ev & SVM_EVTINJ_TYPE_MASK) == SVM_EVTINJ_TYPE_INTR && vector == s->offered)
+		c->vintr &= ~SVM_VINTR_V_IRQ;
+}
+
+/*
  * svm_run: copy RAX/RSP/RIP/RFLAGS into the VMCB, switch worlds, copy them
  * back and decode the exit. An event whose delivery was cut short by the
  * exit (EXITINTINFO valid) is re-injected on the next entry (§15.7.2).
@@ -370,7 +391,7 @@ static void svm_run(struct vcpu *v, struct vcpu_exit *exit)
 	vmcb->control.tlb_control = 0;
 	vmcb->control.event_inj = 0;
 	if (vmcb->control.exit_int_info & SVM_EVTINJ_VALID)
-		vmcb->control.event_inj = vmcb->control.exit_int_info;
+		svm_reinject(s);
 	svm_decode_exit(v, exit);
 }
 
@@ -453,25 +474,60 @@ static void svm_inject_nmi(struct vcpu *v)
 	svm_of(v)->vmcb->control.event_inj = 2 | SVM_EVTINJ_TYPE_NMI | SVM_EVTINJ_VALID;
 }
 
-static void svm_inject_irq(struct vcpu *v, uint8_t vector)
+/* The virtual interrupt's fields: V_IRQ, its priority and vector, V_TPR
+ * ignored (APM vol. 2 §15.21.4). */
+static void svm_set_virq(struct svm_vcpu *s, bool on, uint8_t vector, bool intercept)
 {
-	svm_of(v)->vmcb->control.event_inj = vector | SVM_EVTINJ_TYPE_INTR | SVM_EVTINJ_VALID;
+	struct vmcb_control *c = &s->vmcb->control;
+
+	c->vintr &= ~(SVM_VINTR_V_IRQ | SVM_VINTR_IGN_TPR | (0xfull << SVM_VINTR_PRIO_SHIFT) |
+		      (0xffull << SVM_VINTR_VECTOR_SHIFT));
+	c->intercept_misc1 &= ~SVM_INTERCEPT_VINTR;
+	if (!on)
+		return;
+	c->vintr |= SVM_VINTR_V_IRQ | SVM_VINTR_IGN_TPR |
+		    ((uint64_t)(vector >> 4) << SVM_VINTR_PRIO_SHIFT) |
+		    ((uint64_t)vector << SVM_VINTR_VECTOR_SHIFT);
+	if (intercept)
+		c->intercept_misc1 |= SVM_INTERCEPT_VINTR;
 }
 
-/* svm_irq_window: a virtual interrupt (V_IRQ) that ignores V_TPR, and its
- * VINTR intercept: the exit comes when the guest could take it (§15.21.4). */
-static void svm_irq_window(struct vcpu *v, bool on)
+/*
+ * svm_offer_irq: the vector as V_IRQ, which the guest takes through its
+ * IDT when RFLAGS.IF allows, without an exit. External interrupts are
+ * never injected through EVENTINJ: QEMU's VMRUN (7.2 and later) leaves
+ * the injected vector as the CPU's pending exception and delivers it a
+ * second time if the vCPU's thread is kicked before the next exit, into
+ * the handler of the first (docs/interrupts.md).
+ */
+static void svm_offer_irq(struct vcpu *v, int vector)
 {
-	struct vmcb_control *c = &svm_of(v)->vmcb->control;
-	uint64_t bits = SVM_VINTR_V_IRQ | SVM_VINTR_IGN_TPR | (0xfull << SVM_VINTR_PRIO_SHIFT);
+	struct svm_vcpu *s = svm_of(v);
 
-	if (on) {
-		c->vintr |= bits;
-		c->intercept_misc1 |= SVM_INTERCEPT_VINTR;
-	} else {
-		c->vintr &= ~bits;
-		c->intercept_misc1 &= ~SVM_INTERCEPT_VINTR;
-	}
+	s->offered = vector;
+	svm_set_virq(s, vector >= 0, vector >= 0 ? (uint8_t)vector : 0, false);
+}
+
+/* The CPU clears V_IRQ when the guest takes the virtual interrupt. */
+static int svm_irq_taken(struct vcpu *v)
+{
+	struct svm_vcpu *s = svm_of(v);
+	int vector = s->offered;
+
+	if (vector < 0 || (s->vmcb->control.vintr & SVM_VINTR_V_IRQ))
+		return -1;
+	s->offered = -1;
+	return vector;
+}
+
+/* svm_irq_window: a V_IRQ with its VINTR intercept: the exit comes when
+ * the guest could take it (§15.21.4). */
+static void svm_irq_window(struct vcpu *v)
+{
+	struct svm_vcpu *s = svm_of(v);
+
+	s->offered = -1;
+	svm_set_virq(s, true, 0xf0, true);
 }
 
 /*
@@ -508,7 +564,8 @@ const struct vcpu_vendor_ops svm_vendor_ops = {
 	.irq_allowed = svm_irq_allowed,
 	.set_sipi = svm_set_sipi,
 	.inject_nmi = svm_inject_nmi,
-	.inject_irq = svm_inject_irq,
+	.offer_irq = svm_offer_irq,
+	.irq_taken = svm_irq_taken,
 	.irq_window = svm_irq_window,
 	.host_irqs = svm_host_irqs,
 };

@@ -321,6 +321,7 @@ void vcpu_enter(struct vcpu *v)
 	vcpu_vendor->run(v, &exit);
 	t = rdtsc();
 	v->exits++;
+	vcpu_lapic_after_exit(v);
 	vcpu_handle_exit(v, &exit);
 	v->exit_cycles += rdtsc() - t;
 }

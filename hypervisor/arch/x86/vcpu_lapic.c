@@ -219,6 +219,7 @@ static void vcpu_lapic_take_posted(struct vcpu *v)
 
 	if (ev & VCPU_EV_INIT) {
 		vlapic_reset_init(v->lapic);
+		vcpu_ops()->offer_irq(v, -1);
 		v->wait_sipi = true;
 		v->nmi_pending = false;
 	}
@@ -267,37 +268,44 @@ uint64_t vcpu_lapic_deadline(const struct vcpu *v)
 	return v->wait_sipi ? VLAPIC_NO_DEADLINE : vlapic_next_deadline(v->lapic);
 }
 
-/* Inject the most urgent event the guest can take now (an NMI, the
- * PIC's ExtINT, then the vLAPIC's highest vector above its priority), or
- * ask for an exit as soon as it can take one. */
+/*
+ * vcpu_lapic_inject: an NMI goes in as soon as the guest can take one (an
+ * exit is asked for meanwhile). The most urgent interrupt (the PIC's
+ * ExtINT, which ignores the LAPIC's priorities, SDM vol. 3 §10.8.1, else
+ * the vLAPIC's highest vector above its priority) is offered: the guest
+ * takes it by itself when it can, and vcpu_lapic_after_exit()
+ * acknowledges it then. The offer is made again before every entry, so a
+ * higher vector or a new priority replaces it.
+ */
 static void vcpu_lapic_inject(struct vcpu *v)
 {
 	const struct vcpu_vendor_ops *ops = vcpu_ops();
 	int ext = vcpu_lapic_extint(v);
 	int vec = ext >= 0 ? ext : vlapic_pending_vector(v->lapic);
 
-	if (!v->nmi_pending && vec < 0) {
-		ops->irq_window(v, false);
-		return;
-	}
-	if (!ops->irq_allowed(v)) {
-		ops->irq_window(v, true);
-		return;
-	}
 	if (v->nmi_pending) {
+		if (!ops->irq_allowed(v)) {
+			ops->irq_window(v);
+			return;
+		}
 		ops->inject_nmi(v);
 		v->nmi_pending = false;
-		ops->irq_window(v, vec >= 0);
-		return;
 	}
-	ops->irq_window(v, false);
-	/* ExtINT ignores the LAPIC's priorities (SDM vol. 3 §10.8.1). */
-	if (ext >= 0)
-		__atomic_and_fetch(&v->extint_pending[ext / 64], ~(1ull << (ext % 64)),
+	v->offered_extint = ext >= 0;
+	ops->offer_irq(v, vec);
+}
+
+void vcpu_lapic_after_exit(struct vcpu *v)
+{
+	int vec = v->lapic ? vcpu_ops()->irq_taken(v) : -1;
+
+	if (vec < 0)
+		return;
+	if (v->offered_extint)
+		__atomic_and_fetch(&v->extint_pending[vec / 64], ~(1ull << (vec % 64)),
 				   __ATOMIC_SEQ_CST);
 	else
 		vlapic_ack(v->lapic, (uint8_t)vec);
-	ops->inject_irq(v, (uint8_t)vec);
 	v->irqs_injected++;
 }
 

@@ -56,12 +56,14 @@
 #define SVM_EVTINJ_TYPE_INTR	(0u << 8)
 #define SVM_EVTINJ_TYPE_NMI	(2u << 8)
 #define SVM_EVTINJ_TYPE_EXCP	(3u << 8)
+#define SVM_EVTINJ_TYPE_MASK	(7u << 8)
 
 /* VMCB offset 0x60, the virtual interrupt controls (APM vol. 2 §15.21). */
 #define SVM_VINTR_V_IRQ		(1ull << 8)
 #define SVM_VINTR_PRIO_SHIFT	16
 #define SVM_VINTR_IGN_TPR	(1ull << 20)
 #define SVM_VINTR_MASKING	(1ull << 24)
+#define SVM_VINTR_VECTOR_SHIFT	32
 
 /* VMCB offset 0x68: the guest is in an interrupt shadow (MOV SS, STI). */
 #define SVM_INT_SHADOW		(1ull << 0)

@@ -125,11 +125,16 @@ struct vcpu_vendor_ops {
 	void (*set_sipi)(struct vcpu *v, uint8_t vector);
 	/* inject_nmi: deliver an NMI at the next entry. */
 	void (*inject_nmi)(struct vcpu *v);
-	/* inject_irq: deliver vector as an external interrupt at the next entry. */
-	void (*inject_irq)(struct vcpu *v, uint8_t vector);
+	/* offer_irq: from the next entry on, the guest takes vector as an
+	 * external interrupt by itself as soon as it can (RFLAGS.IF, no
+	 * shadow), with no exit; -1 withdraws the offer. */
+	void (*offer_irq)(struct vcpu *v, int vector);
+	/* irq_taken: after an exit: the offered vector if the guest took it
+	 * meanwhile (the offer is then gone), else -1. */
+	int (*irq_taken)(struct vcpu *v);
 	/* irq_window: exit (VCPU_EXIT_IRQ_WINDOW) as soon as the guest can
-	 * take an interrupt (on), or stop asking (off). */
-	void (*irq_window)(struct vcpu *v, bool on);
+	 * take an interrupt; replaces any offer. */
+	void (*irq_window)(struct vcpu *v);
 	/* host_irqs: on the host, after an exit: let pending physical
 	 * interrupts run through the hypervisor's IDT; with halt, sleep until
 	 * one arrives first. Interrupts are masked again on return. */
@@ -182,6 +187,7 @@ struct vcpu {
 	bool blocked;			/* asleep in the scheduler (HLT) */
 	bool wait_sipi;			/* INIT received: waits for a STARTUP */
 	bool nmi_pending;		/* an NMI to inject */
+	bool offered_extint;		/* the offered interrupt is the PIC's */
 	bool must_yield;		/* its CPU must pick again (it slept) */
 	uint64_t posted[4];		/* vectors sent to its vLAPIC */
 	uint64_t posted_level[4];	/* ... of which level-triggered */

@@ -44,6 +44,11 @@ int vcpu_lapic_msr(struct vcpu *v, uint32_t msr, bool write, uint64_t *val);
  * window). v's own CPU, before each entry. */
 void vcpu_lapic_before_entry(struct vcpu *v);
 
+/* vcpu_lapic_after_exit: the interrupt offered before the entry, if the
+ * guest took it: now in service (or taken from the PIC). v's own CPU,
+ * after each exit, before the exit is handled. */
+void vcpu_lapic_after_exit(struct vcpu *v);
+
 /* vcpu_lapic_pending: v would have something to do if it ran now (a
  * posted or pending interrupt, an event, a timer due; only a STARTUP
  * while it waits for one). The CPU that runs v, or the one that just
