@@ -345,20 +345,20 @@ static void svm_decode_exit(struct vcpu *v, struct vcpu_exit *e)
 
 /*
  * svm_reinject: the event whose delivery the exit cut short goes in again
- * at the next entry (APM vol. 2 §15.7.2). If it was the offered V_IRQ,
- * the offer has been taken. QEMU reports an interrupted hardware
- * interrupt as an exception: vectors 32 and up are interrupts.
+ * at the next entry (APM vol. 2 §15.7.2). The offered V_IRQ cut short is
+ * still offered (QEMU leaves V_IRQ set and reports it as an exception):
+ * it is taken again from there, never through EVENTINJ (see
+ * svm_offer_irq).
  */
 static void svm_reinject(struct svm_vcpu *s)
 {
 	struct vmcb_control *c = &s->vmcb->control;
 	uint32_t ev = c->exit_int_info;
-	uint8_t vector = ev & 0xff;
 
-	if ((ev & SVM_EVTINJ_TYPE_MASK) == SVM_EVTINJ_TYPE_EXCP && vector >= 32)
-		ev &= ~(SVM_EVTINJ_TYPE_MASK | SVM_EVTINJ_ERR_VALID);
+	if ((int)(ev & 0xff) == s->offered && (c->vintr & SVM_VINTR_V_IRQ))
+		return;
 	c->event_inj = ev;
-	if ((ev & SVM_EVTINJ_TYPE_MASK) == SVM_EVTINJ_TYPE_INTR && vector == s->offered)
+	if ((ev & SVM_EVTINJ_TYPE_MASK) == SVM_EVTINJ_TYPE_INTR && (int)(ev & 0xff) == s->offered)
 		c->vintr &= ~SVM_VINTR_V_IRQ;
 }
 
