@@ -119,18 +119,18 @@ def initrd():
     for path in (XENOLITH, KERNEL, "/bin/busybox"):
         if not os.path.exists(path):
             pytest.fail(f"{path} is missing (make build; sh rootfs/build-root.sh build/root)")
-    work = build_path("test-hv")
-    os.makedirs(work, exist_ok=True)
     hvcheck = build_nolibc("hvcheck", HVCHECK_C)
     with open("/bin/busybox", "rb") as f:
         busybox = f.read()
+    # Test files may run in parallel (pytest -n): write under a private
+    # name, then rename, so that no QEMU ever reads a half-written file.
     tag = f".{os.getpid()}"
     d, x = stat.S_IFDIR | 0o755, stat.S_IFREG | 0o755
     archive = _newc([("bin", d, b""), ("bin/busybox", x, busybox),
                      ("bin/sh", stat.S_IFLNK | 0o777, b"busybox"),
                      ("hvcheck", x, hvcheck), ("init", x, INIT.encode()),
                      ("dev", d, b""), ("proc", d, b""), ("sys", d, b"")])
-    path = os.path.join(work, "initrd.gz")
+    path = build_path("test-hv", "initrd.gz")
     with gzip.open(path + tag, "wb", compresslevel=1) as f:
         f.write(archive)
     os.replace(path + tag, path)

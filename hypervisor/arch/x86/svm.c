@@ -345,10 +345,10 @@ static void svm_decode_exit(struct vcpu *v, struct vcpu_exit *e)
 
 /*
  * svm_reinject: the event whose delivery the exit cut short goes in again
- * at the next entry (APM vol. 2 §15.7.2). The offered V_IRQ cut short is
- * still offered (QEMU leaves V_IRQ set and reports it as an exception):
- * it is taken again from there, never through EVENTINJ (see
- * svm_offer_irq).
+ * at the next entry (APM vol. 2 §15.7.2). An offered V_IRQ cut short that
+ * is still set (QEMU leaves it so and reports it as an exception) is taken
+ * again from there, never through EVENTINJ (see svm_offer_irq); one the
+ * CPU cleared counts as taken (svm_irq_taken) and goes in through EVENTINJ.
  */
 static void svm_reinject(struct svm_vcpu *s)
 {
@@ -358,8 +358,6 @@ static void svm_reinject(struct svm_vcpu *s)
 	if ((int)(ev & 0xff) == s->offered && (c->vintr & SVM_VINTR_V_IRQ))
 		return;
 	c->event_inj = ev;
-	if ((ev & SVM_EVTINJ_TYPE_MASK) == SVM_EVTINJ_TYPE_INTR && (int)(ev & 0xff) == s->offered)
-		c->vintr &= ~SVM_VINTR_V_IRQ;
 }
 
 /*
@@ -521,7 +519,7 @@ static int svm_irq_taken(struct vcpu *v)
 }
 
 /* svm_irq_window: a V_IRQ with its VINTR intercept: the exit comes when
- * the guest could take it (§15.21.4). */
+ * the guest could take it (§15.21.4), so its vector is never delivered. */
 static void svm_irq_window(struct vcpu *v)
 {
 	struct svm_vcpu *s = svm_of(v);

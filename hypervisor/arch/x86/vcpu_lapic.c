@@ -297,7 +297,7 @@ static void vcpu_lapic_inject(struct vcpu *v)
 
 void vcpu_lapic_after_exit(struct vcpu *v)
 {
-	int vec = v->lapic ? vcpu_ops()->irq_taken(v) : -1;
+	int vec = vcpu_ops()->irq_taken(v);
 
 	if (vec < 0)
 		return;

@@ -56,7 +56,6 @@
 #define SVM_EVTINJ_TYPE_INTR	(0u << 8)
 #define SVM_EVTINJ_TYPE_NMI	(2u << 8)
 #define SVM_EVTINJ_TYPE_EXCP	(3u << 8)
-#define SVM_EVTINJ_TYPE_MASK	(7u << 8)
 
 /* VMCB offset 0x60, the virtual interrupt controls (APM vol. 2 §15.21). */
 #define SVM_VINTR_V_IRQ		(1ull << 8)

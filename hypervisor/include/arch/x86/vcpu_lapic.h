@@ -40,8 +40,8 @@ bool vcpu_lapic_npf(struct vcpu *v, uint64_t gpa, bool write);
 int vcpu_lapic_msr(struct vcpu *v, uint32_t msr, bool write, uint64_t *val);
 
 /* vcpu_lapic_before_entry: take over what was posted, fire a due virtual
- * timer and inject what the guest can take (or open an interrupt
- * window). v's own CPU, before each entry. */
+ * timer, inject a pending NMI (or ask for a window) and offer the most
+ * urgent interrupt. v's own CPU, before each entry. */
 void vcpu_lapic_before_entry(struct vcpu *v);
 
 /* vcpu_lapic_after_exit: the interrupt offered before the entry, if the
