@@ -1,0 +1,231 @@
+/* The Xenolith ABI: hypercalls, their argument structures and the /dev/xenolith ioctls. */
+#ifndef XENOLITH_PUBLIC_XENOLITH_H
+#define XENOLITH_PUBLIC_XENOLITH_H
+
+/*
+ * One header for the hypervisor, dom0's module and the tools (STYLE.md
+ * rule 6). Every field is fixed-width with explicit padding; the layout is
+ * checked by _Static_assert at the end. docs/hypercalls.md describes every
+ * call: arguments, errors and who may call it.
+ *
+ * Calling convention (AMD-V VMMCALL, Intel VT-x VMCALL): RAX = XL_HC_*,
+ * RDI, RSI, RDX = arguments; the result comes back in RAX: 0 or a
+ * positive value on success, -errno (Linux numbers) on failure. No other
+ * register changes. A pointer argument is a guest-physical address in the
+ * caller's memory; a structure must not cross a 4 KiB page.
+ */
+#ifdef __KERNEL__
+#include <linux/types.h>
+#else
+#include <stdint.h>
+#endif
+
+#define XL_ABI_VERSION		0x00010000u	/* major << 16 | minor */
+
+/* Hypercall numbers (RAX). */
+#define XL_HC_NULL		0	/* any domain: returns 0 (benchmarks) */
+#define XL_HC_VERSION		1	/* any domain: returns XL_ABI_VERSION */
+#define XL_HC_DOMCTL		2	/* dom0: RDI = struct xl_domctl */
+#define XL_HC_SYSCTL		3	/* dom0: RDI = struct xl_sysctl */
+
+#define XL_NAME_MAX		32	/* with the NUL: 31 characters */
+#define XL_MAX_VCPUS		32	/* per domU */
+#define XL_BUF_MAX		(1u << 20)	/* bulk buffers: at most 1 MiB */
+#define XL_DOMID_SELF		0x7ff0u
+
+/* Domain states (struct xl_domain_info.state), as `xl list` shows them. */
+#define XL_STATE_RUNNING	0	/* r: a vCPU is on a CPU */
+#define XL_STATE_BLOCKED	1	/* b: every vCPU waits (HLT) or is queued */
+#define XL_STATE_PAUSED		2	/* p */
+#define XL_STATE_SHUTDOWN	3	/* s: it ended itself (see shutdown_reason) */
+#define XL_STATE_CRASHED	4	/* c */
+#define XL_STATE_DYING		5	/* d: being destroyed */
+
+/* Why a domain shut down (Xen's SHUTDOWN_* numbers, plus exit). */
+#define XL_SHUTDOWN_POWEROFF	0	/* ACPI S5, or halted for good */
+#define XL_SHUTDOWN_REBOOT	1	/* a reset path */
+#define XL_SHUTDOWN_SUSPEND	2
+#define XL_SHUTDOWN_CRASH	3	/* triple fault or unemulated access */
+#define XL_SHUTDOWN_EXIT	6	/* a byte written to port 0xf4 */
+
+/* vCPU start modes (struct xl_vcpu_context.mode). */
+#define XL_VCPU_MODE_FLAT32	1	/* 32-bit protected mode, paging off,
+					 * flat 4 GiB CS/DS/ES/SS (Linux boot
+					 * protocol, PVH, multiboot) */
+
+/* struct xl_domctl.cmd */
+#define XL_DOMCTL_CREATE	1
+#define XL_DOMCTL_DESTROY	2
+#define XL_DOMCTL_PAUSE		3
+#define XL_DOMCTL_UNPAUSE	4
+#define XL_DOMCTL_GETINFO	5
+#define XL_DOMCTL_WRITE_MEMORY	6
+#define XL_DOMCTL_SET_VCPU	7
+#define XL_DOMCTL_SHUTDOWN	8
+#define XL_DOMCTL_SET_SCHED	9
+#define XL_DOMCTL_GET_SCHED	10
+#define XL_DOMCTL_VCPU_PIN	11
+#define XL_DOMCTL_VCPU_INFO	12
+#define XL_DOMCTL_CONSOLE_READ	13
+#define XL_DOMCTL_CONSOLE_WRITE	14
+#define XL_DOMCTL_RENAME	15
+#define XL_DOMCTL_RESET		16
+
+/* XL_DOMCTL_GETINFO flags */
+#define XL_GETINFO_NEXT		1u	/* the first domain with id >= domid */
+
+/* XL_DOMCTL_SHUTDOWN kinds */
+#define XL_SHUTDOWN_REQ_POWER_BUTTON	0	/* press the ACPI power button */
+
+struct xl_domain_info {
+	uint32_t domid;
+	uint32_t state;			/* XL_STATE_* */
+	char name[XL_NAME_MAX];
+	uint32_t vcpus;			/* vCPUs it has */
+	uint32_t running_vcpus;		/* of which on a CPU now */
+	uint64_t memory_kib;		/* RAM given to it */
+	uint64_t cpu_time_ns;		/* all its vCPUs, in guest mode */
+	uint64_t uptime_ns;		/* since create */
+	uint32_t shutdown_reason;	/* XL_SHUTDOWN_*, with state SHUTDOWN/CRASHED */
+	uint32_t exit_status;		/* with XL_SHUTDOWN_EXIT: the byte */
+	uint32_t weight, cap;		/* credit scheduler */
+	uint32_t flags;			/* XL_GETINFO_* (in) */
+	uint32_t pad;
+};
+
+struct xl_dc_create {
+	char name[XL_NAME_MAX];		/* in: unique, [A-Za-z0-9_.-], 1..31 */
+	uint32_t vcpus;			/* in: 1..XL_MAX_VCPUS */
+	uint32_t pad;
+	uint64_t memory_kib;		/* in: RAM, a multiple of 4 KiB, >= 4 MiB */
+};
+
+/* Copy len bytes from the caller's buffer into the domain's RAM at gpa. */
+struct xl_dc_memory {
+	uint64_t gpa;			/* in: domain's guest-physical address */
+	uint64_t buf;			/* in: caller's buffer (see below) */
+	uint32_t len;			/* in: 1..XL_BUF_MAX */
+	uint32_t pad;
+};
+
+struct xl_vcpu_context {
+	uint32_t vcpu;			/* in: 0..vcpus-1; others wait for INIT/SIPI */
+	uint32_t mode;			/* in: XL_VCPU_MODE_* */
+	uint64_t rip;
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
+};
+
+struct xl_dc_shutdown {
+	uint32_t kind;			/* in: XL_SHUTDOWN_REQ_* */
+	uint32_t pad;
+};
+
+struct xl_dc_sched {
+	uint32_t weight;		/* 1..65535; 0 on SET keeps it */
+	uint32_t cap;			/* percent of one CPU, 0 = none; on SET
+					 * XL_SCHED_KEEP keeps it */
+};
+#define XL_SCHED_KEEP		0xffffffffu
+
+struct xl_dc_vcpu {
+	uint32_t vcpu;			/* in */
+	uint32_t state;			/* out: XL_STATE_RUNNING/BLOCKED/PAUSED */
+	uint64_t cpumap;		/* in (PIN) / out (INFO): CPUs it may run on */
+	uint64_t cpu_time_ns;		/* out */
+	uint32_t cpu;			/* out: the CPU it runs or ran on */
+	uint32_t online;		/* out: started (not waiting for INIT/SIPI) */
+};
+
+/* Console: bytes the domain wrote to its UART / bytes to type into it. */
+struct xl_dc_console {
+	uint64_t buf;			/* in: caller's buffer */
+	uint32_t len;			/* in: its size; out: bytes moved */
+	uint32_t pad;
+	uint64_t pos;			/* READ in: stream position wanted;
+					 * out: position after the bytes */
+	uint64_t lost;			/* READ out: bytes overwritten before pos */
+};
+
+struct xl_dc_rename {
+	char name[XL_NAME_MAX];
+};
+
+struct xl_domctl {
+	uint32_t cmd;			/* in: XL_DOMCTL_* */
+	uint32_t domid;			/* in; CREATE: out */
+	union {
+		struct xl_dc_create create;
+		struct xl_domain_info info;
+		struct xl_dc_memory memory;
+		struct xl_vcpu_context vcpu_context;
+		struct xl_dc_shutdown shutdown;
+		struct xl_dc_sched sched;
+		struct xl_dc_vcpu vcpu;
+		struct xl_dc_console console;
+		struct xl_dc_rename rename;
+		uint8_t pad[248];
+	} u;
+};
+
+/* struct xl_sysctl.cmd */
+#define XL_SYSCTL_INFO		1
+#define XL_SYSCTL_READLOG	2
+
+struct xl_sys_info {
+	uint32_t nr_cpus;
+	uint32_t cpu_khz;
+	uint64_t total_kib;		/* RAM of the machine */
+	uint64_t free_kib;		/* RAM free for new domains */
+	uint64_t dom0_kib;
+	uint32_t max_vcpus;		/* per domU */
+	uint32_t nr_domains;
+	uint32_t abi_version;
+	uint32_t pad;
+	char version[64];		/* the hypervisor's version string */
+};
+
+struct xl_sys_log {
+	uint64_t buf;			/* in: caller's buffer */
+	uint32_t len;			/* in: its size; out: bytes copied */
+	uint32_t pad;
+	uint64_t pos;			/* in: log position wanted; out: after */
+	uint64_t lost;			/* out: bytes overwritten before pos */
+};
+
+struct xl_sysctl {
+	uint32_t cmd;			/* in: XL_SYSCTL_* */
+	uint32_t pad;
+	union {
+		struct xl_sys_info info;
+		struct xl_sys_log log;
+		uint8_t pad[248];
+	} u;
+};
+
+/*
+ * /dev/xenolith ioctls. The structures are those of the hypercalls, with
+ * one difference: a `buf` field holds the calling process's pointer; the
+ * module copies through a buffer of its own and passes that buffer's
+ * guest-physical address to the hypervisor.
+ */
+#define XL_IOCTL_MAGIC		'X'
+#define XL_IOCTL_DOMCTL		_IOWR(XL_IOCTL_MAGIC, 1, struct xl_domctl)
+#define XL_IOCTL_SYSCTL		_IOWR(XL_IOCTL_MAGIC, 2, struct xl_sysctl)
+#define XL_IOCTL_BENCH		_IOWR(XL_IOCTL_MAGIC, 3, struct xl_bench)
+
+/* XL_IOCTL_BENCH: run count XL_HC_NULL hypercalls (or CPUIDs of leaf 0)
+ * in the module and report the TSC cycles they took. */
+#define XL_BENCH_NULL_HYPERCALL	0
+#define XL_BENCH_CPUID		1
+struct xl_bench {
+	uint32_t what;			/* in: XL_BENCH_* */
+	uint32_t count;			/* in: 1..1000000 */
+	uint64_t cycles;		/* out: total */
+};
+
+_Static_assert(sizeof(struct xl_domain_info) == 96, "xl_domain_info layout");
+_Static_assert(sizeof(struct xl_domctl) == 256, "xl_domctl layout");
+_Static_assert(sizeof(struct xl_sysctl) == 256, "xl_sysctl layout");
+_Static_assert(sizeof(struct xl_vcpu_context) == 80, "xl_vcpu_context layout");
+
+#endif
