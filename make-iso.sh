@@ -15,12 +15,19 @@ case "$version" in
 '' | *[!A-Za-z0-9._+~-]*)
 	die "version '$version' may hold only letters, digits and . _ + ~ - (no spaces or slashes)" ;;
 esac
+# It names build/xenolith-VERSION.iso and build/work-VERSION, and goes into the CD's id,
+# the GRUB menu and the hypervisor's banner: 64 characters keep all of them in bounds.
+[ ${#version} -le 64 ] || die "version: too long (${#version} characters; at most 64)"
 [ -f Builder ] || die "Builder: missing; write the builder's name into it: echo 'Your Name' > Builder"
 builder=$(head -n 1 Builder | sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//')
 [ -n "$builder" ] || die "Builder: empty; write the builder's name into it: echo 'Your Name' > Builder"
-case "$builder" in
-*[\"\\\$\`]*) die "Builder: line 1: the name may not hold \" \\ \$ or \`" ;;
-esac
+# Any printable UTF-8 text goes (quotes, backslashes and all); every reader gets it
+# escaped for its own rules. Control characters and malformed UTF-8 do not; 255 bytes
+# keep the hypervisor's banner within one printk line.
+printf '%s' "$builder" | LC_ALL=C.UTF-8 grep -q '^[[:print:]]*$' ||
+	die "Builder: line 1: the name may hold only printable UTF-8 text (no tabs or other control characters)"
+bytes=$(printf '%s' "$builder" | wc -c)
+[ "$bytes" -le 255 ] || die "Builder: line 1: the name is too long ($bytes bytes; at most 255)"
 if [ -n "${XENOLITH_PASSWORD+set}" ]; then
 	case "$XENOLITH_PASSWORD" in
 	'' | *:*) die "XENOLITH_PASSWORD: must be non-empty and may not hold ':'" ;;
@@ -62,14 +69,7 @@ sh scripts/install-docs.sh docs "$stage/usr/share/doc/xenolith"
 
 date=$(date -u +%Y-%m-%d)
 id="xenolith $version $(date -u +%Y%m%dT%H%M%SZ) $(od -An -N4 -tx4 /dev/urandom | tr -d ' ')"
-rm -f "$stage/etc/xenolith-release" "$stage/etc/issue" "$stage/etc/issue.net"
-cat > "$stage/etc/xenolith-release" <<EOF
-XENOLITH_VERSION="$version"
-XENOLITH_BUILDER="$builder"
-XENOLITH_DATE="$date"
-EOF
-printf 'Xenolith %s (built by %s on %s) \\n \\l\n\n' "$version" "$builder" "$date" > "$stage/etc/issue"
-printf 'Xenolith %s (built by %s on %s)\n' "$version" "$builder" "$date" > "$stage/etc/issue.net"
+sh scripts/release-files.sh "$stage" "$version" "$builder" "$date"
 if [ -n "${XENOLITH_PASSWORD+set}" ]; then
 	printf 'root:%s\nuser:%s\n' "$XENOLITH_PASSWORD" "$XENOLITH_PASSWORD" | chpasswd -R "$PWD/$stage"
 fi

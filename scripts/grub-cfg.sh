@@ -10,12 +10,18 @@ release=${3:-/etc/xenolith-release}
 [ -r "$release" ] || { echo "grub-cfg.sh: error: $release: cannot read the release file" >&2; exit 1; }
 # shellcheck disable=SC1090
 . "$release"
-export XENOLITH_VERSION XENOLITH_TITLE="Xenolith $XENOLITH_VERSION ($XENOLITH_BUILDER)" \
-	XENOLITH_ROOTARGS="$rootargs"
-awk 'function val(name,  v) { v = ENVIRON[name]; gsub(/[\\&]/, "\\\\&", v); return v }
-{
-	gsub(/@VERSION@/, val("XENOLITH_VERSION"));
-	gsub(/@TITLE@/, val("XENOLITH_TITLE"));
-	gsub(/@ROOTARGS@/, val("XENOLITH_ROOTARGS"));
-	print
+# @TITLE@ stands inside GRUB double quotes, where \ " and $ need a backslash
+# (GRUB manual, "Shell-like scripting", Quoting); everything else is literal there.
+title=$(printf 'Xenolith %s (%s)' "$XENOLITH_VERSION" "$XENOLITH_BUILDER" |
+	LC_ALL=C sed 's/[\\"$]/\\&/g')
+export XENOLITH_VERSION XENOLITH_TITLE="$title" XENOLITH_ROOTARGS="$rootargs"
+# One pass of plain text replacement (bytes, under LC_ALL=C): no character of a value
+# is special to awk, and a value holding a @KEY@ is not replaced again.
+LC_ALL=C awk '{
+	out = ""
+	while (match($0, /@(VERSION|TITLE|ROOTARGS)@/)) {
+		out = out substr($0, 1, RSTART - 1) ENVIRON["XENOLITH_" substr($0, RSTART + 1, RLENGTH - 2)]
+		$0 = substr($0, RSTART + RLENGTH)
+	}
+	print out $0
 }' "$template"
