@@ -70,6 +70,10 @@ sh scripts/install-docs.sh docs "$stage/usr/share/doc/xenolith"
 date=$(date -u +%Y-%m-%d)
 id="xenolith $version $(date -u +%Y%m%dT%H%M%SZ) $(od -An -N4 -tx4 /dev/urandom | tr -d ' ')"
 sh scripts/release-files.sh "$stage" "$version" "$builder" "$date"
+# The CD's kernel: the one in its root (rootfs/build-root.sh resolved which, or the unpacked CD had).
+kver=$(ls "$stage/usr/lib/modules")
+[ "$(echo "$kver" | wc -l)" = 1 ] || die "$root/usr/lib/modules: expected one kernel, found: $kver"
+echo "XENOLITH_KERNEL=\"$kver\"" >> "$stage/etc/xenolith-release"
 if [ -n "${XENOLITH_PASSWORD+set}" ]; then
 	printf 'root:%s\nuser:%s\n' "$XENOLITH_PASSWORD" "$XENOLITH_PASSWORD" | chpasswd -R "$PWD/$stage"
 fi

@@ -5,9 +5,27 @@ set -eu
 . scripts/lib.sh
 
 out=${1:?usage: rootfs/build-root.sh OUT}
-kver=$(kernel_version)
-key=$(cat rootfs/packages rootfs/prune rootfs/kernel-version rootfs/build-root.sh \
-	rootfs/customize.sh | sha256sum | cut -d' ' -f1)
+
+# root_key KVER: what the root is made of; the cached root is reused while it is the same.
+root_key() {
+	{ echo "$1"; cat rootfs/packages rootfs/prune rootfs/build-root.sh rootfs/customize.sh; } |
+		sha256sum | cut -d' ' -f1
+}
+
+# The kernel is resolved once per build (scripts/lib.sh kernel_resolve), from this
+# machine's apt lists; they are refreshed before a root is built, so that a fresh root
+# never asks for a kernel the archive has dropped.
+pin=$(kernel_pin)
+kver=$(kernel_resolve "$pin" || true)
+if [ -n "$kver" ] && [ -f "$out/.xenolith-root-key" ] &&
+	[ "$(cat "$out/.xenolith-root-key")" = "$(root_key "$kver")" ]; then
+	log "reusing the cached root $out"
+	exit 0
+fi
+apt-get update -qq >/dev/null 2>&1 || log "apt-get update failed; resolving the kernel from the lists as they are"
+kver=$(kernel_resolve "$pin") ||
+	die "no Debian kernel available: neither linux-image-${pin:-?} (rootfs/kernel-version) nor linux-image-amd64's (check the machine's apt sources)"
+key=$(root_key "$kver")
 if [ -f "$out/.xenolith-root-key" ] && [ "$(cat "$out/.xenolith-root-key")" = "$key" ]; then
 	exit 0
 fi
