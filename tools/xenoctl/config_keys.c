@@ -216,7 +216,7 @@ static int keys_name(struct keys *k)
 			    "0123456789_.-", s[i]))
 			return keys_error(k, e, "name", "invalid character '%c' "
 				"(allowed: A-Z a-z 0-9 _ . -)",
-				s[i] > ' ' && s[i] < 127 ? s[i] : '?');
+				s[i] >= ' ' && s[i] < 127 ? s[i] : '?');
 	memcpy(k->dc->name, s, len + 1);
 	return 0;
 }
