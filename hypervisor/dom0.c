@@ -16,16 +16,16 @@
 #include <arch/x86/ioapic.h>
 #include <arch/x86/irq.h>
 #include <arch/x86/native_boot.h>
-#include <arch/x86/npt.h>
+#include <arch/x86/hvm/svm/npt.h>
 #include <arch/x86/paging.h>
 #include <arch/x86/processor.h>
 #include <arch/x86/time.h>
 #include <arch/x86/uart_share.h>
-#include <arch/x86/vcpu.h>
+#include <arch/x86/hvm/vcpu.h>
 #include <arch/x86/smpboot.h>
-#include <arch/x86/vcpu_lapic.h>
-#include <arch/x86/vcpu_sched.h>
-#include <arch/x86/vlapic.h>
+#include <arch/x86/hvm/vcpu_lapic.h>
+#include <arch/x86/hvm/vcpu_sched.h>
+#include <arch/x86/vdev/vlapic.h>
 
 #define DOM0_4G		0x100000000ull
 #define DOM0_1G		0x40000000ull

@@ -21,7 +21,7 @@
 #include <arch/x86/processor.h>
 #include <arch/x86/smpboot.h>
 #include <arch/x86/time.h>
-#include <arch/x86/vcpu.h>
+#include <arch/x86/hvm/vcpu.h>
 
 #define MAIN_NATIVE_COUNTDOWN 3
 

@@ -7,7 +7,7 @@
 #include <cmocka.h>
 
 #include "errno.h"
-#include "arch/x86/guest_walk.h"
+#include "arch/x86/emul/guest_walk.h"
 
 #define PAGES 64
 static uint8_t mem[PAGES * 4096];

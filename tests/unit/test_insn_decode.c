@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "errno.h"
-#include "arch/x86/insn_decode.h"
+#include "arch/x86/emul/insn_decode.h"
 
 #define NONE INSN_REG_NONE
 #define BYTES(...) .b = { __VA_ARGS__ }, .n = sizeof((uint8_t[]){ __VA_ARGS__ })

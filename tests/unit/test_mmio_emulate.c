@@ -7,8 +7,8 @@
 #include <cmocka.h>
 
 #include "errno.h"
-#include "arch/x86/insn_decode.h"
-#include "arch/x86/mmio_emulate.h"
+#include "arch/x86/emul/insn_decode.h"
+#include "arch/x86/emul/mmio_emulate.h"
 
 #define BASE	0xfee00000ull	/* the fake device's page */
 #define RIP0	0xffffffff81000000ull

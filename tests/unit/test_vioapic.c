@@ -7,8 +7,8 @@
 #include <cmocka.h>
 
 #include "errno.h"
-#include "arch/x86/vioapic.h"
-#include "arch/x86/vlapic.h"
+#include "arch/x86/vdev/vioapic.h"
+#include "arch/x86/vdev/vlapic.h"
 
 #define BASE	0xfec00000ull
 

@@ -7,7 +7,7 @@
 #include <cmocka.h>
 
 #include "errno.h"
-#include "arch/x86/vlapic.h"
+#include "arch/x86/vdev/vlapic.h"
 
 #define BASE	0xfee00000ull
 #define NCPU	4

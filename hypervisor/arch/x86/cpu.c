@@ -1,8 +1,8 @@
 /* CPU feature detection: vendor, AMD-V, nested paging, VT-x. */
 #include "lib.h"
 #include <arch/x86/processor.h>
-#include <arch/x86/svm.h>
-#include <arch/x86/vcpu.h>
+#include <arch/x86/hvm/svm/svm.h>
+#include <arch/x86/hvm/vcpu.h>
 
 /* cpu_detect: read the facts the vendor probes need (AMD APM vol. 3,
  * appendix E: CPUID 1, 0x80000001 ECX bit 2 SVM, 0x8000000A EDX). */

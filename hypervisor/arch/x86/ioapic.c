@@ -8,10 +8,10 @@
 #include "printk.h"
 #include <arch/x86/ioapic.h>
 #include <arch/x86/irq.h>
-#include <arch/x86/mmio_emulate.h>
-#include <arch/x86/vcpu.h>
-#include <arch/x86/vioapic.h>
-#include <arch/x86/vlapic.h>
+#include <arch/x86/emul/mmio_emulate.h>
+#include <arch/x86/hvm/vcpu.h>
+#include <arch/x86/vdev/vioapic.h>
+#include <arch/x86/vdev/vlapic.h>
 
 #define IOAPIC_MAX		8
 #define IOAPIC_MADT_ENTRY	1	/* MADT I/O APIC structure (ACPI §5.2.12.3) */

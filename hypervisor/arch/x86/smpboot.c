@@ -13,7 +13,7 @@
 #include <arch/x86/fpu.h>
 #include <arch/x86/processor.h>
 #include <arch/x86/smpboot.h>
-#include <arch/x86/svm_cpu.h>
+#include <arch/x86/hvm/svm/svm_cpu.h>
 #include <arch/x86/time.h>
 
 #define MSR_GS_BASE		0xC0000101

@@ -3,7 +3,7 @@
 #define XENOLITH_ARCH_X86_UART_SHARE_H
 
 #include "uart16550.h"
-#include <arch/x86/vcpu.h>
+#include <arch/x86/hvm/vcpu.h>
 
 /*
  * uart_share_attach: trap v's accesses to u's eight ports. Writes and the

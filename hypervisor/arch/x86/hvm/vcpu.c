@@ -5,11 +5,11 @@
 #include "errno.h"
 #include "lib.h"
 #include "printk.h"
-#include <arch/x86/mmio_emulate.h>
+#include <arch/x86/emul/mmio_emulate.h>
 #include <arch/x86/processor.h>
-#include <arch/x86/vcpu.h>
-#include <arch/x86/vcpu_lapic.h>
-#include <arch/x86/vcpu_sched.h>
+#include <arch/x86/hvm/vcpu.h>
+#include <arch/x86/hvm/vcpu_lapic.h>
+#include <arch/x86/hvm/vcpu_sched.h>
 
 /* CPUID leaves of ours (docs/hypervisor.md): 0x40000000 returns the highest
  * hypervisor leaf in EAX and "XenolithHVMM" in EBX, ECX, EDX. */

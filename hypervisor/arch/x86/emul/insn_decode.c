@@ -5,7 +5,7 @@
 
 #include "errno.h"
 #include "lib.h"
-#include "arch/x86/insn_decode.h"
+#include "arch/x86/emul/insn_decode.h"
 
 /* A read cursor that refuses to pass the buffer or the 15-byte limit. */
 struct insn_cursor {

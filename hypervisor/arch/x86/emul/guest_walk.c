@@ -5,7 +5,7 @@
 
 #include "errno.h"
 #include "lib.h"
-#include "arch/x86/guest_walk.h"
+#include "arch/x86/emul/guest_walk.h"
 
 /* Page-table entry bits common to every format (SDM vol. 3 §4.3-4.5). */
 #define GW_P		(1ull << 0)

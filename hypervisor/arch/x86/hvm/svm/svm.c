@@ -7,11 +7,11 @@
 #include "lib.h"
 #include "page_alloc.h"
 #include "printk.h"
-#include <arch/x86/mmio_emulate.h>
+#include <arch/x86/emul/mmio_emulate.h>
 #include <arch/x86/processor.h>
 #include <arch/x86/smpboot.h>
-#include <arch/x86/svm.h>
-#include <arch/x86/vcpu.h>
+#include <arch/x86/hvm/svm/svm.h>
+#include <arch/x86/hvm/vcpu.h>
 
 #define SVM_IOPM_ORDER	2	/* 12 KiB used (APM vol. 2 §15.10.1) */
 #define SVM_MSRPM_ORDER	1	/* 8 KiB (§15.11) */

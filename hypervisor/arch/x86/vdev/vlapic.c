@@ -1,5 +1,5 @@
 /* Virtual local APIC: registers, priorities, EOI, timer and IPI routing (SDM vol. 3 ch. 10). */
-#include "arch/x86/vlapic.h"
+#include "arch/x86/vdev/vlapic.h"
 #include "errno.h"
 #include "lib.h"
 

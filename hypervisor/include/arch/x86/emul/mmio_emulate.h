@@ -5,9 +5,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "arch/x86/guest_walk.h"
-#include "arch/x86/insn_decode.h"
-#include "arch/x86/vcpu.h"
+#include "arch/x86/emul/guest_walk.h"
+#include "arch/x86/emul/insn_decode.h"
+#include "arch/x86/hvm/vcpu.h"
 
 /* REP iterations done per call when the caller sets none: enough for a
  * page of bytes, short enough to keep an exit's latency bounded. */

@@ -5,7 +5,7 @@
 #include "errno.h"
 #include "lib.h"
 #include "page_alloc.h"
-#include <arch/x86/npt.h>
+#include <arch/x86/hvm/svm/npt.h>
 
 #define NPT_TABLE	(NPT_P | NPT_RW | NPT_US)
 #define NPT_LEAF	(NPT_P | NPT_RW | NPT_US)

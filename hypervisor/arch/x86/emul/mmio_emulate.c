@@ -4,9 +4,9 @@
 
 #include "errno.h"
 #include "lib.h"
-#include "arch/x86/guest_walk.h"
-#include "arch/x86/insn_decode.h"
-#include "arch/x86/mmio_emulate.h"
+#include "arch/x86/emul/guest_walk.h"
+#include "arch/x86/emul/insn_decode.h"
+#include "arch/x86/emul/mmio_emulate.h"
 
 #define MMIO_PAGE_SIZE	4096u
 

@@ -1,5 +1,5 @@
 /* Virtual IOAPIC: IOREGSEL/IOWIN, redirection entries, edge and level pins (82093AA). */
-#include "arch/x86/vioapic.h"
+#include "arch/x86/vdev/vioapic.h"
 #include "errno.h"
 #include "lib.h"
 

@@ -2,7 +2,7 @@
 #include <stdint.h>
 
 #include <arch/x86/processor.h>
-#include <arch/x86/svm_cpu.h>
+#include <arch/x86/hvm/svm/svm_cpu.h>
 
 void svm_cpu_enable(uint64_t host_save_pa, uint64_t host_vmcb_pa)
 {

@@ -1,5 +1,5 @@
 /* SVM world switch: load guest GPRs, VMLOAD/VMRUN/VMSAVE, store them back. */
-#include <arch/x86/vcpu.h>
+#include <arch/x86/hvm/vcpu.h>
 
 /*
  * void svm_vmrun(struct vcpu_regs *regs, uint64_t vmcb_pa, uint64_t host_pa)

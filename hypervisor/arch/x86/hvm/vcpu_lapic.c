@@ -6,13 +6,13 @@
 #include "lib.h"
 #include "printk.h"
 #include <arch/x86/irq.h>
-#include <arch/x86/mmio_emulate.h>
+#include <arch/x86/emul/mmio_emulate.h>
 #include <arch/x86/processor.h>
 #include <arch/x86/time.h>
-#include <arch/x86/vcpu.h>
-#include <arch/x86/vcpu_lapic.h>
-#include <arch/x86/vcpu_sched.h>
-#include <arch/x86/vlapic.h>
+#include <arch/x86/hvm/vcpu.h>
+#include <arch/x86/hvm/vcpu_lapic.h>
+#include <arch/x86/hvm/vcpu_sched.h>
+#include <arch/x86/vdev/vlapic.h>
 
 #define VCPU_LAPIC_PAGE_MASK	0xfffull
 #define VCPU_LAPIC_CPUID1_TSC_DEADLINE (1u << 24)

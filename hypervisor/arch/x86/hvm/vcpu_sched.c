@@ -14,10 +14,10 @@
 #include <arch/x86/processor.h>
 #include <arch/x86/smpboot.h>
 #include <arch/x86/time.h>
-#include <arch/x86/vcpu.h>
-#include <arch/x86/vcpu_lapic.h>
-#include <arch/x86/vcpu_sched.h>
-#include <arch/x86/vlapic.h>
+#include <arch/x86/hvm/vcpu.h>
+#include <arch/x86/hvm/vcpu_lapic.h>
+#include <arch/x86/hvm/vcpu_sched.h>
+#include <arch/x86/vdev/vlapic.h>
 
 #define VCPU_SCHED_MAX		256
 #define VCPU_SCHED_IDLE_MIN_NS	1000000ull	/* an idle CPU wakes at most every ms */

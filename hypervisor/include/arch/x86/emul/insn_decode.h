@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "arch/x86/vcpu.h"
+#include "arch/x86/hvm/vcpu.h"
 
 /* errno.h has no EOPNOTSUPP yet; Linux's value, so an identical later
  * definition in errno.h is harmless. */
