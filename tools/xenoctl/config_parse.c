@@ -97,6 +97,7 @@ static int parse_atom(struct parse_state *ps, struct config_value *v)
 	return parse_next(ps);
 }
 
+/* The current token is a string or an integer. */
 static int parse_is_atom(const struct parse_state *ps)
 {
 	return ps->tok.kind == CONFIG_TOK_STRING || ps->tok.kind == CONFIG_TOK_INT;
@@ -161,6 +162,8 @@ static int parse_list(struct parse_state *ps, struct config_value *v)
 	}
 }
 
+/* A value (atom or list) from the current token into v; a bare word
+ * gets the message that names what a value may be. */
 static int parse_value(struct parse_state *ps, struct config_value *v)
 {
 	if (ps->tok.kind == CONFIG_TOK_LBRACKET)
