@@ -25,7 +25,8 @@ run:
 	scripts/run-qemu.sh $(ISO)
 
 unit: deps
-	@[ ! -f tests/unit/Makefile ] || $(MAKE) -s -C tests/unit check
+	@for d in tests/unit tests/unit-tools; do \
+		[ ! -f $$d/Makefile ] || $(MAKE) -s -C $$d check || exit 1; done
 
 integration: deps
 	$(MAKE) iso VERSION=check
