@@ -1,0 +1,116 @@
+/* libxenolith.h - the one library over /dev/xenolith: a typed call per domctl and sysctl. */
+#ifndef LIBXENOLITH_H
+#define LIBXENOLITH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include "public/xenolith.h"
+
+/*
+ * Tools never issue raw ioctls (STYLE.md rule 7); they call these. Every
+ * function returns 0 (or a count, where said) or -errno, and on failure
+ * writes one line into the caller's err[errlen] naming the domain, field
+ * or file involved, e.g. "domain 3: pause: no such domain". The library
+ * never prints and never exits (rule 14): the CLI prints err once.
+ *
+ * A handle is one open file of /dev/xenolith; it may be used by one
+ * thread at a time. Domains are named by id here; xl_domain_lookup()
+ * turns a user's "name or id" into an id.
+ */
+
+#define XL_DEVICE		"/dev/xenolith"
+
+struct xl_handle;
+struct domain_config;		/* tools/xenoctl/config.h */
+
+/* Open path (NULL = XL_DEVICE). On failure returns NULL with the reason
+ * in err (no device, no permission, not running under Xenolith). */
+struct xl_handle *xl_open(const char *path, char *err, size_t errlen);
+void xl_close(struct xl_handle *h);
+
+/* Domains. */
+int xl_domain_create(struct xl_handle *h, const char *name, uint32_t vcpus,
+		     uint64_t memory_kib, uint32_t *domid,
+		     char *err, size_t errlen);
+int xl_domain_destroy(struct xl_handle *h, uint32_t domid, char *err, size_t errlen);
+int xl_domain_pause(struct xl_handle *h, uint32_t domid, char *err, size_t errlen);
+int xl_domain_unpause(struct xl_handle *h, uint32_t domid, char *err, size_t errlen);
+/* Press the domain's ACPI power button. */
+int xl_domain_shutdown(struct xl_handle *h, uint32_t domid, char *err, size_t errlen);
+/* Reset the domain: it ends as shutdown(reboot) and its on_reboot applies. */
+int xl_domain_reset(struct xl_handle *h, uint32_t domid, char *err, size_t errlen);
+int xl_domain_rename(struct xl_handle *h, uint32_t domid, const char *name,
+		     char *err, size_t errlen);
+
+/* One domain's info; -ESRCH if there is no domain domid. */
+int xl_domain_getinfo(struct xl_handle *h, uint32_t domid,
+		      struct xl_domain_info *info, char *err, size_t errlen);
+/* Every domain, by increasing id, into a malloc'ed array *out (free()
+ * it); returns how many (>= 0) or -errno. */
+int xl_domain_list(struct xl_handle *h, struct xl_domain_info **out,
+		   char *err, size_t errlen);
+
+/* Turn "name" or "id" into a domain id: a string of digits is an id
+ * (which must exist), anything else a name. -ESRCH with "domain 'x': no
+ * such domain" in err. */
+int xl_domain_lookup(struct xl_handle *h, const char *name_or_id,
+		     uint32_t *domid, char *err, size_t errlen);
+/* The same against a list of n domains (no hypervisor involved). */
+int xl_domain_lookup_in(const struct xl_domain_info *list, size_t n,
+			const char *name_or_id, uint32_t *domid,
+			char *err, size_t errlen);
+
+/* Copy len bytes of data into the domain's RAM at gpa, in pieces of at
+ * most XL_BUF_MAX. */
+int xl_domain_write_memory(struct xl_handle *h, uint32_t domid, uint64_t gpa,
+			   const void *data, size_t len, char *err, size_t errlen);
+/* Set a vCPU's starting state (ctx->vcpu names it). */
+int xl_vcpu_set_context(struct xl_handle *h, uint32_t domid,
+			const struct xl_vcpu_context *ctx, char *err, size_t errlen);
+
+/* Credit scheduler. On set, weight 0 keeps the weight and cap
+ * XL_SCHED_KEEP keeps the cap. */
+int xl_sched_get(struct xl_handle *h, uint32_t domid, uint32_t *weight,
+		 uint32_t *cap, char *err, size_t errlen);
+int xl_sched_set(struct xl_handle *h, uint32_t domid, uint32_t weight,
+		 uint32_t cap, char *err, size_t errlen);
+/* Let vCPU vcpu run only on the CPUs of cpumap (bit n = CPU n). */
+int xl_vcpu_pin(struct xl_handle *h, uint32_t domid, uint32_t vcpu,
+		uint64_t cpumap, char *err, size_t errlen);
+/* vCPU vcpu's state, CPU, time and affinity into out (out->vcpu is set). */
+int xl_vcpu_info(struct xl_handle *h, uint32_t domid, uint32_t vcpu,
+		 struct xl_dc_vcpu *out, char *err, size_t errlen);
+
+/* Console. Read up to len bytes of the domain's output from stream
+ * position *pos; *pos becomes the position after them and *lost (may be
+ * NULL) the bytes overwritten before the wanted position. Returns the
+ * bytes read (0: nothing new). */
+int xl_console_read(struct xl_handle *h, uint32_t domid, void *buf, size_t len,
+		    uint64_t *pos, uint64_t *lost, char *err, size_t errlen);
+/* Type len bytes into the domain's UART; returns the bytes taken. */
+int xl_console_write(struct xl_handle *h, uint32_t domid, const void *buf,
+		     size_t len, char *err, size_t errlen);
+
+/* The machine and the hypervisor. */
+int xl_sys_info(struct xl_handle *h, struct xl_sys_info *info, char *err, size_t errlen);
+/* Read the hypervisor's log from *pos, as xl_console_read(). */
+int xl_read_log(struct xl_handle *h, void *buf, size_t len, uint64_t *pos,
+		uint64_t *lost, char *err, size_t errlen);
+/* Run count XL_BENCH_* operations in the module; *cycles = TSC total. */
+int xl_bench(struct xl_handle *h, uint32_t what, uint32_t count,
+	     uint64_t *cycles, char *err, size_t errlen);
+
+/* Build a domain from a checked configuration and start it: read the
+ * kernel and ramdisk, build the guest image, create the domain, write
+ * the image, set vCPU 0, apply the scheduler settings and affinities,
+ * unpause. On success *domid is the new domain; on any failure whatever
+ * was created is destroyed again (nothing half-made) and err names the
+ * file, field or step. */
+int xl_domain_build_and_start(struct xl_handle *h, const struct domain_config *dc,
+			      uint32_t *domid, char *err, size_t errlen);
+
+/* A state as one letter of `xl list`'s "rbpscd", '-' if unknown. */
+char xl_state_letter(uint32_t state);
+
+#endif
