@@ -1,0 +1,115 @@
+/* cmd_help.c - the verb table and `xenoctl help [VERB]`, a short manual page per verb. */
+#include <stdio.h>
+#include <string.h>
+#include "xenoctl.h"
+
+#define DOM_NOTE "DOM is a domain's name or its numeric id.\n"
+
+const struct cmd_verb cmd_verbs[] = {
+	{ "create", cmd_create, "create CFG [-c] [-w] [key=value ...]",
+	  "build a domain from a configuration file and start it",
+	  "Reads CFG (xl.cfg syntax, see docs/config.md); each key=value replaces\n"
+	  "that key of the file (name=vm2 memory=256). Loads the kernel and ramdisk,\n"
+	  "creates the domain, starts vCPU 0, and leaves a monitor process behind\n"
+	  "that applies on_poweroff, on_reboot and on_crash (log:\n"
+	  "/var/log/xenolith/NAME.log). The configuration, overrides applied, is\n"
+	  "kept as /run/xenolith/NAME.cfg while the domain lives.\n"
+	  "Prints \"Started domain NAME (id N)\". On any error nothing is left over.\n\n"
+	  "  -c   attach to the console once started (as `xenoctl console`)\n"
+	  "  -w   wait until the domain ends, and exit with: the byte it wrote to\n"
+	  "       port 0xf4 (exit), 0 (poweroff, reboot, suspend), 2 (crash);\n"
+	  "       1 if it was destroyed before it ended\n"
+	  "  -f CFG  the same as giving CFG\n" },
+	{ "list", cmd_list, "list [-l] [DOM ...]",
+	  "list domains",
+	  "One line per domain: Name ID Mem VCPUs State Time(s). Mem is in MiB;\n"
+	  "State has six places r b p s c d (running, blocked, paused, shut down,\n"
+	  "crashed, dying), '-' where not so; Time is the CPU seconds used.\n"
+	  "dom0 is Domain-0, id 0.\n\n"
+	  "  -l   a JSON array of objects (domid, name, state, vcpus, running_vcpus,\n"
+	  "       memory_kib, cpu_time_ns, uptime_ns, shutdown_reason, exit_status,\n"
+	  "       weight, cap, config)\n" },
+	{ "console", cmd_console, "console DOM",
+	  "attach to a domain's console",
+	  "Shows what the domain wrote to its serial port from the oldest byte\n"
+	  "still kept, and types what you type into it. The terminal is in raw\n"
+	  "mode: Ctrl-C goes to the domain. Ctrl-] detaches. Ends by itself when\n"
+	  "the domain is destroyed. " DOM_NOTE },
+	{ "pause", cmd_pause, "pause DOM", "stop a domain's vCPUs from running",
+	  "The domain keeps its memory and state until `unpause`. " DOM_NOTE },
+	{ "unpause", cmd_unpause, "unpause DOM", "let a paused domain run again", DOM_NOTE },
+	{ "shutdown", cmd_shutdown, "shutdown [-w] DOM",
+	  "ask a domain to power off (ACPI power button)",
+	  "Presses the domain's power button; the guest shuts itself down, and\n"
+	  "its on_poweroff action applies (destroy by default). A guest without\n"
+	  "ACPI ignores it: use `destroy`. " DOM_NOTE "\n"
+	  "  -w   wait until the domain is gone (or has shut down, if it is kept)\n" },
+	{ "reboot", cmd_reboot, "reboot DOM",
+	  "reset a domain; its on_reboot action applies",
+	  "The domain ends as if it had rebooted itself: with on_reboot=restart\n"
+	  "(the default) its monitor builds it again from the saved configuration\n"
+	  "under the same name (with a new id). " DOM_NOTE },
+	{ "destroy", cmd_destroy, "destroy DOM",
+	  "end a domain at once and free its memory",
+	  "Nothing of the guest is asked. Its monitor exits. " DOM_NOTE },
+	{ "rename", cmd_rename, "rename DOM NEWNAME", "rename a domain",
+	  "NEWNAME: 1 to 31 of A-Z a-z 0-9 _ . -, not all digits, unused. " DOM_NOTE },
+	{ "uptime", cmd_uptime, "uptime [DOM ...]", "how long domains have run",
+	  "Columns Name ID Uptime; uptime as H:MM:SS, after \"N days, \" past a day.\n" },
+	{ "info", cmd_info, "info", "the machine and the hypervisor",
+	  "Lines \"key : value\" (key padded to 20): host, release, machine,\n"
+	  "nr_cpus, cpu_mhz, total_memory, free_memory, dom0_memory (MiB),\n"
+	  "max_vcpus (per domain), nr_domains, xenolith_version, xenolith_abi,\n"
+	  "xenoctl_abi.\n" },
+	{ "dmesg", cmd_dmesg, "dmesg", "print the hypervisor's log",
+	  "Everything still in the hypervisor's log ring, oldest first.\n" },
+	{ "sched-credit", cmd_sched_credit, "sched-credit [-d DOM [-w WEIGHT] [-c CAP]]",
+	  "show or set the credit scheduler's weight and cap",
+	  "Without options: a table Name ID Weight Cap of every domain. With -d:\n"
+	  "that domain's line, or with -w/-c set its weight (1..65535, default\n"
+	  "256; twice the weight gets twice the CPU when CPUs are contended) or\n"
+	  "cap (percent of one CPU, 100 per vCPU at most; 0 = no cap).\n" },
+	{ "vcpu-pin", cmd_vcpu_pin, "vcpu-pin DOM VCPU CPUS",
+	  "set the CPUs a domain's vCPU may run on",
+	  "VCPU is a number or `all`; CPUS a list such as 0-1,3 or ^2 (all but\n"
+	  "CPU 2) or `all`. CPUs the machine does not have are dropped.\n" },
+	{ "vcpu-list", cmd_vcpu_list, "vcpu-list [DOM ...]",
+	  "list the vCPUs of domains",
+	  "Columns Name ID VCPU CPU State Time(s) Affinity. State: r-- running,\n"
+	  "-b- blocked, --p paused, --- not started; CPU is '-' if not started;\n"
+	  "Affinity as vcpu-pin's CPUS (all, or 0-1,3).\n" },
+	{ "autostart", cmd_autostart, "autostart [DIR]",
+	  "start every configuration in /etc/xenolith/auto",
+	  "Creates a domain from each file (or symbolic link) in DIR (default\n"
+	  "/etc/xenolith/auto), in name order, skipping names already running and\n"
+	  "going on after a failure (then exits 1). Run at boot by systemd.\n" },
+	{ "autostop", cmd_autostop, "autostop [-t SECONDS]",
+	  "shut every domain down, at dom0's shutdown",
+	  "Presses every domain's power button, waits up to SECONDS (default 60)\n"
+	  "for them to end, then destroys what is left. While it runs, no\n"
+	  "monitor restarts a domain. Run at shutdown by systemd.\n" },
+	{ "help", cmd_help, "help [VERB]", "this text, or a verb's page", "" },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+int cmd_help(int argc, char **argv)
+{
+	const struct cmd_verb *v;
+
+	if (argc > 2)
+		return cmd_fail("help: one verb at most");
+	if (argc == 2) {
+		v = cmd_find(argv[1]);
+		if (!v)
+			return cmd_fail("help: unknown command '%s'", argv[1]);
+		printf("xenoctl %s - %s\n\nUsage: xenoctl %s\n\n%s", v->name, v->summary,
+		       v->synopsis, v->details);
+		return 0;
+	}
+	printf("Usage: xenoctl VERB [ARGS]   (the Xenolith toolstack, as Xen's xl)\n\n");
+	for (v = cmd_verbs; v->name; v++)
+		printf("  %-14s %s\n", v->name, v->summary);
+	printf("\n`xenoctl help VERB` describes one. Errors go to stderr as one line\n"
+	       "\"xenoctl: ...\" and exit with status 1.\n");
+	return 0;
+}
