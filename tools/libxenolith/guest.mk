@@ -1,7 +1,8 @@
 # tools/libxenolith/guest.mk: the domain builder's sources and its DSDT, for the Makefiles that build libxenolith and its tests.
 #
 # In (set before the include):
-#   BUILD          the build directory (the DSDT goes to $(BUILD)/libxenolith/acpi)
+#   BUILD          the build directory (the DSDT goes to $(BUILD)/libxenolith/acpi,
+#                  or to GUEST_DSDT_DIR if that is set)
 #   GUEST_OBJDIR   where the includer compiles guest_*.c into guest_*.o
 # Out:
 #   GUEST_SRCS     the builder's sources (tools/libxenolith/guest_*.c)
@@ -14,7 +15,7 @@
 GUEST_SAVED_GOAL := $(.DEFAULT_GOAL)
 GUEST_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 GUEST_SRCS := $(wildcard $(GUEST_DIR)/guest_*.c)
-GUEST_DSDT_DIR := $(BUILD)/libxenolith/acpi
+GUEST_DSDT_DIR ?= $(BUILD)/libxenolith/acpi
 GUEST_DSDT := $(GUEST_DSDT_DIR)/guest_dsdt.h
 IASL ?= iasl
 
@@ -30,6 +31,6 @@ $(GUEST_DSDT): $(GUEST_DIR)/acpi/dsdt.asl
 	mv $@.tmp $@
 
 $(GUEST_OBJDIR)/guest_acpi.o: $(GUEST_DSDT)
-$(GUEST_OBJDIR)/guest_acpi.o: CFLAGS += -I$(GUEST_DSDT_DIR)
+$(GUEST_OBJDIR)/guest_acpi.o: override CFLAGS += -I$(GUEST_DSDT_DIR)
 
 .DEFAULT_GOAL := $(GUEST_SAVED_GOAL)

@@ -26,22 +26,22 @@ int guest_fail(struct guest_ctx *c, int errnum, const char *fmt, ...)
 
 const char *guest_size_str(uint64_t bytes, char *buf, size_t len)
 {
-	static const char *const unit[] = { "KiB", "MiB", "GiB", "TiB" };
-	unsigned int u;
+	static const char *const unit[] = { "bytes", "KiB", "MiB", "GiB", "TiB" };
+	unsigned int u = 0;
 
-	if (bytes < 1024 || bytes % 1024) {
+	if (bytes % 1024 == 0 && bytes) {
+		while (u < 4 && bytes % 1024 == 0) {
+			bytes >>= 10;
+			u++;
+		}
+		snprintf(buf, len, "%" PRIu64 " %s", bytes, unit[u]);
+	} else if (bytes < (1u << 20)) {
 		snprintf(buf, len, "%" PRIu64 " bytes", bytes);
-		return buf;
+	} else {
+		for (u = 2; u < 4 && bytes >> (10 * u) >= 1024; u++)
+			;
+		snprintf(buf, len, "%.1f %s", (double)bytes / (1ull << (10 * u)), unit[u]);
 	}
-	bytes >>= 10;
-	for (u = 0; u < 3 && bytes >= 1024 && bytes % 1024 == 0; u++)
-		bytes >>= 10;
-	/* Not a whole number of the next unit: round up into it if large. */
-	if (u < 3 && bytes >= 10240) {
-		bytes = (bytes + 1023) >> 10;
-		u++;
-	}
-	snprintf(buf, len, "%" PRIu64 " %s", bytes, unit[u]);
 	return buf;
 }
 
@@ -133,12 +133,13 @@ int guest_add_initrd(struct guest_ctx *c, uint64_t limit, const char *limit_what
 		if (top < size + GUEST_EXT_RAM_BASE)
 			goto err_nospace;
 		a = (top - size) & ~(uint64_t)(GUEST_PAGE_SIZE - 1);
-		lowest = a;
+		/* Below the lowest range in the way, if any: top only falls. */
+		lowest = UINT64_MAX;
 		for (i = 0; i < c->nr_ranges; i++)
 			if (a < c->ranges[i].end && c->ranges[i].start < a + size &&
 			    c->ranges[i].start < lowest)
 				lowest = c->ranges[i].start;
-		if (lowest == a)
+		if (lowest == UINT64_MAX)
 			break;
 		top = lowest;
 	}
@@ -162,7 +163,7 @@ int guest_add_cmdline(struct guest_ctx *c, const char *prefix, size_t max)
 {
 	const char *cmd = c->p->cmdline ? c->p->cmdline : "";
 	size_t plen = prefix ? strlen(prefix) + (*cmd ? 1 : 0) : 0;
-	size_t len = strnlen(cmd, GUEST_CMDLINE_MAX) + plen;
+	size_t len = strnlen(cmd, GUEST_CMDLINE_MAX + 1) + plen;
 	char *dst;
 	int rc;
 
@@ -170,7 +171,7 @@ int guest_add_cmdline(struct guest_ctx *c, const char *prefix, size_t max)
 		max = GUEST_CMDLINE_MAX - 1;
 	if (len > max)
 		return guest_fail(c, E2BIG, "command line of %s%zu bytes is longer than the %zu the kernel takes",
-				  len >= GUEST_CMDLINE_MAX ? "over " : "", len, max);
+				  len > GUEST_CMDLINE_MAX ? "over " : "", len - (len > GUEST_CMDLINE_MAX), max);
 	dst = guest_add(c, GUEST_CMDLINE_GPA, len + 1, "command line", 0, &rc);
 	if (!dst)
 		return rc;

@@ -256,11 +256,11 @@ int guest_pvh_load(struct guest_ctx *c)
 	if (desc_len != 4 && desc_len != 8)
 		return guest_fail(c, ENOEXEC, "PVH entry note of %u bytes", desc_len);
 	entry = desc_len == 4 ? rd32(desc) : rd64(desc);
-	if (!in_segment(&e, entry))
-		return guest_fail(c, ENOEXEC, "PVH entry 0x%" PRIx64 " is outside the segments loaded", entry);
 	rc = guest_elf_load(c, &e);
 	if (rc)
 		return rc;
+	if (!in_segment(&e, entry))
+		return guest_fail(c, ENOEXEC, "PVH entry 0x%" PRIx64 " is outside the segments loaded", entry);
 	rc = guest_add_cmdline(c, NULL, GUEST_CMDLINE_MAX - 1);
 	if (rc)
 		return rc;

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
-#include "public/xenolith.h"
+#include "../../hypervisor/include/public/xenolith.h"
 
 /*
  * Tools never issue raw ioctls (STYLE.md rule 7); they call these. Every
