@@ -73,6 +73,7 @@ static int restart_too_often(time_t *times)
 static int monitor_run(struct xl_handle *h, struct domain_config *dc, uint32_t domid)
 {
 	time_t restarts[MONITOR_RESTARTS] = { 0 };
+	struct domain_config fresh;
 	struct xl_domain_info info;
 	char err[1024], name[XL_NAME_MAX];
 	int errors = 0, preserved = 0;
@@ -130,8 +131,10 @@ static int monitor_run(struct xl_handle *h, struct domain_config *dc, uint32_t d
 			saved_config_remove(name);
 			return 0;
 		}
-		if (saved_config_load(name, dc, err, sizeof(err)))
+		if (saved_config_load(name, &fresh, err, sizeof(err)))
 			mlog("%s; restarting with the configuration of the last start", err);
+		else
+			*dc = fresh;
 		snprintf(dc->name, sizeof(dc->name), "%s", name);
 		if (xl_domain_build_and_start(h, dc, &domid, err, sizeof(err))) {
 			mlog("restart failed: %s", err);
