@@ -74,6 +74,9 @@ sh scripts/release-files.sh "$stage" "$version" "$builder" "$date"
 kver=$(ls "$stage/usr/lib/modules")
 [ "$(echo "$kver" | wc -l)" = 1 ] || die "$root/usr/lib/modules: expected one kernel, found: $kver"
 echo "XENOLITH_KERNEL=\"$kver\"" >> "$stage/etc/xenolith-release"
+# dom0's module for that kernel; its headers are installed when the root came from packages.
+sh scripts/build-module.sh "$stage" "$kver" "$work" \
+	"$([ "$root" = build/root ] && echo --install-headers || true)"
 if [ -n "${XENOLITH_PASSWORD+set}" ]; then
 	printf 'root:%s\nuser:%s\n' "$XENOLITH_PASSWORD" "$XENOLITH_PASSWORD" | chpasswd -R "$PWD/$stage"
 fi
@@ -86,6 +89,12 @@ cp build/xenolith.gz "$cd_dir/boot/xenolith.gz"
 kernel=$(ls "$stage"/boot/vmlinuz-* 2>/dev/null || true)
 [ "$(echo "$kernel" | wc -w)" = 1 ] || die "$root/boot: expected one vmlinuz-*, found: ${kernel:-none}"
 cp "$kernel" "$cd_dir/boot/vmlinuz"
+# The demo guest (/etc/xenolith/demo.cfg): the same kernel (squashfs stores it once) and a
+# BusyBox initrd. Replaced, never written into: the stage is hard-linked to the root.
+mkdir -p "$stage/usr/lib/xenolith/guest"
+ln -f "$kernel" "$stage/usr/lib/xenolith/guest/vmlinuz"
+rm -f "$stage/usr/lib/xenolith/guest/initrd.gz"
+sh scripts/make-guest-initrd.sh "$stage" "$stage/usr/lib/xenolith/guest/initrd.gz"
 log "packing the initrd"
 sh scripts/make-initrd.sh "$stage" "$id" "$cd_dir/boot/initrd.gz"
 log "packing the root (squashfs, zstd)"
@@ -95,7 +104,7 @@ mksquashfs "$stage" "$cd_dir/xenolith/root.sqfs" -comp zstd -Xcompression-level 
 	> "$cd_dir/xenolith/root.tar.gz"
 echo "$id" > "$cd_dir/xenolith/id"
 # The kit: what unpack-iso.sh needs to make a tree that this script can rebuild.
-kit=$(for p in make-iso.sh unpack-iso.sh Builder scripts rootfs rootpatch irtree boot hypervisor tools docs; do
+kit=$(for p in make-iso.sh unpack-iso.sh Builder scripts rootfs rootpatch irtree boot hypervisor kernel-patches tools docs; do
 	[ -e "$p" ] && echo "$p"; done)
 # shellcheck disable=SC2086
 tar -czf "$cd_dir/xenolith/kit.tar.gz" --exclude=build --exclude='*.o' $kit

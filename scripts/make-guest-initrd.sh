@@ -1,0 +1,43 @@
+#!/bin/sh
+# Pack the demo guest's initrd: static BusyBox and an /init that gives a shell on the serial console.
+# Usage: scripts/make-guest-initrd.sh ROOT OUT   (ROOT: the staged live root, for its busybox-static)
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+root=${1:?usage: make-guest-initrd.sh ROOT OUT}
+out=${2:?usage: make-guest-initrd.sh ROOT OUT}
+[ -x "$root/usr/bin/busybox" ] || die "$root/usr/bin/busybox: missing (package busybox-static)"
+
+stage=$(mktemp -d "${TMPDIR:-/tmp}/guest-initrd.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage/bin" "$stage/dev" "$stage/proc" "$stage/sys" "$stage/tmp" "$stage/root"
+# The kernel opens /dev/console for init before anything is mounted.
+mknod -m 600 "$stage/dev/console" c 5 1
+cp "$root/usr/bin/busybox" "$stage/bin/busybox"
+for applet in $("$stage/bin/busybox" --list); do
+	[ -e "$stage/bin/$applet" ] || ln -s busybox "$stage/bin/$applet"
+done
+mkdir -p "$stage/sbin" "$stage/usr/bin" "$stage/usr/sbin"
+cat > "$stage/init" <<'INIT'
+#!/bin/sh
+# /init of the Xenolith demo guest: a marker line, then a shell on the serial console.
+export PATH=/bin HOME=/root
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mem=$(free -m | awk '/^Mem:/ { print $2 }')
+echo "xenolith-guest: init reached (kernel $(uname -r), $(nproc) CPUs, $mem MiB)"
+# cttyhack opens the console's real tty (ttyS0), so that the shell has job control.
+cd /root
+setsid cttyhack sh -l
+echo "xenolith-guest: the shell exited, powering off"
+poweroff -f
+# init must never return; poweroff -f does not come back.
+while :; do sleep 3600; done
+INIT
+chmod 755 "$stage/init"
+printf 'PS1='\''demo:\\w\\$ '\''\n' > "$stage/root/.profile"
+
+mkdir -p "$(dirname "$out")"
+(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -9 > "$out.tmp"
+mv "$out.tmp" "$out"
