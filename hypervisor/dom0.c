@@ -4,6 +4,7 @@
 
 #include "acpi.h"
 #include "console_setup.h"
+#include "domain.h"
 #include "dom0.h"
 #include "errno.h"
 #include "keyhandler.h"
@@ -35,13 +36,7 @@
 
 extern char _start[], _end[];
 
-static struct vcpu dom0_vcpus[DOM0_MAX_VCPUS];
-static struct vcpu *dom0_vcpu_table[DOM0_MAX_VCPUS];	/* by APIC ID */
-static struct vlapic dom0_lapics[DOM0_MAX_VCPUS];
-static struct vlapic_group dom0_lapic_group;
-static struct sched_dom dom0_sched;
-static unsigned int dom0_nr_vcpus;
-static struct npt dom0_npt;
+static struct domain dom0;		/* domain 0: built here, never destroyed */
 static uint64_t dom0_npt_limit;		/* identity-mapped up to here at boot */
 static struct dom0_plan *dom0_active_plan;
 
@@ -231,7 +226,7 @@ static bool dom0_npf(struct vcpu *v, uint64_t gpa, bool write)
 	if (ioapic_npf(v, gpa, write))
 		return true;
 	if (gpa < dom0_npt_limit || gpa >= (1ull << 48) ||
-	    npt_map_identity(&dom0_npt, base, base + NPT_LARGE_SIZE))
+	    npt_map_identity(&dom0.hvm.npt, base, base + NPT_LARGE_SIZE))
 		return false;
 	vcpu_ops()->flush_npt(v);
 	return true;
@@ -240,21 +235,6 @@ static bool dom0_npf(struct vcpu *v, uint64_t gpa, bool write)
 static int dom0_npt_unmap_cb(uint64_t gpa, void *ctx)
 {
 	return npt_unmap_page(ctx, gpa);
-}
-
-/* dom0's RAM by guest-physical address, for fetching the instruction of
- * an emulated access: through the nested tables (the sink for hidden
- * pages), below 4 GiB where the hypervisor's map is the identity. */
-static int dom0_read_ram(void *opaque, uint64_t gpa, unsigned int size, uint64_t *val)
-{
-	uint64_t hpa = npt_lookup(&dom0_npt, gpa);
-
-	if (hpa == (uint64_t)-1 || hpa + size > DOM0_4G ||
-	    (gpa & (DOM0_PAGE - 1)) + size > DOM0_PAGE)
-		return -EIO;
-	*val = 0;
-	memcpy(val, (const void *)(uintptr_t)hpa, size);
-	return 0;
 }
 
 /* Nested page tables: identity everywhere, the sink over every RAM page
@@ -272,21 +252,21 @@ static int dom0_build_npt(const struct dom0_plan *plan)
 		if (fw->range[i].type == MEMMAP_RAM || fw->range[i].type == MEMMAP_BAD)
 			top = LIB_MAX(top, fw->range[i].end);
 	dom0_npt_limit = (top + DOM0_1G - 1) & ~(DOM0_1G - 1);
-	ret = npt_init(&dom0_npt);
+	ret = npt_init(&dom0.hvm.npt);
 	if (!ret)
-		ret = npt_map_identity(&dom0_npt, 0, dom0_npt_limit);
+		ret = npt_map_identity(&dom0.hvm.npt, 0, dom0_npt_limit);
 	for (i = 0; !ret && i < fw->nr; i++) {
 		const struct memmap_range *r = &fw->range[i];
 
 		if (r->type == MEMMAP_RAM || r->type == MEMMAP_BAD)
-			ret = npt_map_sink(&dom0_npt, r->start & ~(DOM0_PAGE - 1),
+			ret = npt_map_sink(&dom0.hvm.npt, r->start & ~(DOM0_PAGE - 1),
 					   (r->end + DOM0_PAGE - 1) & ~(DOM0_PAGE - 1));
 	}
 	for (i = 0; !ret && i < plan->dom0.nr; i++) {
 		const struct memmap_range *r = &plan->dom0.range[i];
 
 		if (r->type == MEMMAP_RAM)
-			ret = npt_map_identity(&dom0_npt, r->start, r->end);
+			ret = npt_map_identity(&dom0.hvm.npt, r->start, r->end);
 	}
 	return ret;
 }
@@ -295,10 +275,10 @@ static void dom0_key_registers(uint8_t key)
 {
 	unsigned int i;
 
-	if (!dom0_nr_vcpus)
+	if (!dom0.nr_vcpus)
 		printk(PRINTK_INFO, "dom0 has no vCPU yet\n");
-	for (i = 0; i < dom0_nr_vcpus; i++)
-		vcpu_dump(&dom0_vcpus[i]);
+	for (i = 0; i < dom0.nr_vcpus; i++)
+		vcpu_dump(dom0.vcpu[i]);
 }
 
 static const char *dom0_vcpu_state(const struct vcpu *v)
@@ -318,16 +298,16 @@ static void dom0_key_domains(uint8_t key)
 	unsigned int i;
 
 	printk(PRINTK_INFO, "Domains:\n");
-	if (!p || !dom0_nr_vcpus) {
+	if (!p || !dom0.nr_vcpus) {
 		printk(PRINTK_INFO, "  (none)\n");
 		return;
 	}
 	printk(PRINTK_INFO, "  dom0: %llu MiB, %u vCPU%s, nested tables %llu pages, "
 	       "%llu device interrupts taken\n", (unsigned long long)(p->dom0_bytes >> 20),
-	       dom0_nr_vcpus, dom0_nr_vcpus == 1 ? "" : "s",
-	       (unsigned long long)dom0_npt.pages, (unsigned long long)irq_count());
-	for (i = 0; i < dom0_nr_vcpus; i++) {
-		const struct vcpu *v = &dom0_vcpus[i];
+	       dom0.nr_vcpus, dom0.nr_vcpus == 1 ? "" : "s",
+	       (unsigned long long)dom0.hvm.npt.pages, (unsigned long long)irq_count());
+	for (i = 0; i < dom0.nr_vcpus; i++) {
+		const struct vcpu *v = dom0.vcpu[i];
 
 		printk(PRINTK_INFO, "    vcpu%u: %s on cpu%u, RIP %016llx, %llu exits, "
 		       "%llu interrupts injected, %llu HLTs slept\n", i, dom0_vcpu_state(v),
@@ -390,47 +370,36 @@ static unsigned int dom0_count_vcpus(const struct boot_options *opts)
 	return n;
 }
 
-/* One vCPU of dom0 crashed: dom0 as a whole is crashed, as Xen's
- * domain_crash() does; its other vCPUs stop where they are. */
-static void dom0_crashed(struct vcpu *v)
+/* dom0's level-triggered vectors come from the physical IOAPICs: the
+ * physical LAPIC of the CPU that took it (CPU n for vCPU n,
+ * docs/interrupts.md) gets its EOI now, which clears the pin's Remote IRR. */
+static void dom0_eoi_level(struct domain *d, unsigned int vcpu, uint8_t vector)
 {
-	unsigned int i;
-
-	for (i = 0; i < dom0_nr_vcpus; i++)
-		if (&dom0_vcpus[i] != v && !dom0_vcpus[i].crashed)
-			vcpu_sched_stop(&dom0_vcpus[i]);
+	irq_guest_eoi(vcpu, vector);
 }
 
-/* dom0_new_vcpu: vCPU id with its virtual LAPIC (the xAPIC page is left
- * out of the nested tables and emulated, the APIC MSRs trapped), the
- * console UART shared, EFER and the SVM MSRs trapped (docs/interrupts.md). */
-static void dom0_new_vcpu(const struct vcpu_vendor_ops *ops, unsigned int id)
+static const struct hvm_domain_ops dom0_hvm_ops = {
+	.npf = dom0_npf,
+	.eoi_level = dom0_eoi_level,
+	.lint0 = true,
+};
+
+/* dom0_new_vcpus: its vCPUs with their virtual LAPICs (the xAPIC page is
+ * left out of the nested tables and emulated, the APIC MSRs trapped) and
+ * the console UART shared (docs/interrupts.md). */
+static void dom0_new_vcpus(struct dom0_plan *plan)
 {
-	struct vcpu *v = &dom0_vcpus[id];
-	uint32_t msr;
+	unsigned int i;
 	int ret;
 
-	ret = vcpu_create(v, "dom0", id);
+	dom0.hvm.ops = &dom0_hvm_ops;
+	dom0.hvm.ram = &plan->dom0;
+	ret = hvm_domain_init_vcpus(&dom0);
 	if (ret)
-		panic("dom0: cannot create vCPU %u (%d)", id, ret);
-	dom0_vcpu_table[id] = v;
-	ops->set_npt_root(v, dom0_npt.root_pa);
-	ops->intercept_msr(v, MSR_EFER, false, true);
-	for (msr = 0xc0010114; msr <= 0xc0010118; msr++)
-		ops->intercept_msr(v, msr, true, true);
-	v->npf = dom0_npf;
-	v->on_crash = dom0_crashed;
-	v->read_ram = dom0_read_ram;
-	ret = vcpu_lapic_init(v, &dom0_lapics[id], &dom0_lapic_group, dom0_vcpu_table,
-			      VLAPIC_DEFAULT_BASE);
-	if (ret)
-		panic("dom0: cannot create the virtual LAPIC of vCPU %u (%d)", id, ret);
-	ops->intercept_msr(v, VLAPIC_MSR_APIC_BASE, true, true);
-	ops->intercept_msr(v, VLAPIC_MSR_TSC_DEADLINE, true, true);
-	for (msr = VLAPIC_MSR_BASE; msr <= VLAPIC_MSR_LAST; msr++)
-		ops->intercept_msr(v, msr, true, true);
-	if (uart_share_attach(v, console_setup_input_port()) && id == 0)
-		printk(PRINTK_WARNING, "dom0: no console UART to share\n");
+		panic("dom0: cannot create its vCPUs (%d)", ret);
+	for (i = 0; i < dom0.nr_vcpus; i++)
+		if (uart_share_attach(dom0.vcpu[i], console_setup_input_port()) && i == 0)
+			printk(PRINTK_WARNING, "dom0: no console UART to share\n");
 }
 
 /* dom0_schedule: every vCPU joins the scheduler (pinned to the CPU of its
@@ -442,19 +411,19 @@ static void dom0_schedule(const struct boot_options *opts)
 	int ret;
 
 	vcpu_sched_init(opts);
-	ret = sched_dom_add(&dom0_sched, 0, "dom0");
-	for (i = 0; !ret && i < dom0_nr_vcpus; i++) {
+	ret = sched_dom_add(&dom0.sched, 0, dom0.name);
+	for (i = 0; !ret && i < dom0.nr_vcpus; i++) {
 		bool pin = opts->dom0_vcpus_pin && smp_cpu(i);
 
-		ret = vcpu_sched_add(&dom0_sched, &dom0_vcpus[i], pin ? (int)i : -1);
+		ret = vcpu_sched_add(&dom0.sched, dom0.vcpu[i], pin ? (int)i : -1);
 		if (i)
-			dom0_vcpus[i].wait_sipi = true;
+			dom0.vcpu[i]->wait_sipi = true;
 	}
 	if (ret)
 		panic("dom0: cannot schedule its vCPUs (%d)", ret);
-	vcpu_lapic_route_irqs(dom0_vcpu_table, dom0_nr_vcpus);
-	printk(PRINTK_INFO, "dom0: %u vCPU%s on %u CPU%s%s\n", dom0_nr_vcpus,
-	       dom0_nr_vcpus == 1 ? "" : "s", smp_cpu_count(), smp_cpu_count() == 1 ? "" : "s",
+	vcpu_lapic_route_irqs(dom0.vcpu, dom0.nr_vcpus);
+	printk(PRINTK_INFO, "dom0: %u vCPU%s on %u CPU%s%s\n", dom0.nr_vcpus,
+	       dom0.nr_vcpus == 1 ? "" : "s", smp_cpu_count(), smp_cpu_count() == 1 ? "" : "s",
 	       opts->dom0_vcpus_pin ? ", pinned" : "");
 }
 
@@ -472,8 +441,8 @@ static void dom0_idle(unsigned int cpu)
 
 	if (cpu)
 		return;
-	for (i = 0; i < dom0_nr_vcpus; i++)
-		if (!dom0_vcpus[i].crashed && !dom0_vcpus[i].halted)
+	for (i = 0; i < dom0.nr_vcpus; i++)
+		if (!vcpu_stopped(dom0.vcpu[i]))
 			return;
 	uart_share_poll();
 }
@@ -487,65 +456,68 @@ void dom0_start(const struct boot_info *bi, const struct boot_options *opts,
 	char extra[32] = "";
 	struct acpi_rsdp fw_rsdp;
 	uint64_t rsdp = 0, area;
-	unsigned int i;
 	int ret;
 
 	dom0_active_plan = plan;
-	dom0_nr_vcpus = dom0_count_vcpus(opts);
+	lib_strlcpy(dom0.name, "Domain-0", sizeof(dom0.name));
+	dom0.is_dom0 = true;
+	dom0.nr_vcpus = dom0_count_vcpus(opts);
 	keyhandler_register('d', "dump dom0's vCPU registers", dom0_key_registers);
 	keyhandler_register('q', "dump domains and vCPUs", dom0_key_domains);
 
 	ret = dom0_build_npt(plan);
 	if (!ret)
-		ret = npt_unmap_page(&dom0_npt, VLAPIC_DEFAULT_BASE);
+		ret = npt_unmap_page(&dom0.hvm.npt, VLAPIC_DEFAULT_BASE);
 	if (ret)
 		panic("dom0: cannot build nested page tables (%d)", ret);
 	if (!acpi_find_rsdp(bi->have_rsdp ? bi->rsdp : NULL, &fw_rsdp)) {
 		area = plan->acpi_area;
-		ret = acpi_build_dom0(&fw_rsdp, area, dom0_nr_vcpus, &rsdp);
+		ret = acpi_build_dom0(&fw_rsdp, area, dom0.nr_vcpus, &rsdp);
 		if (!ret) {
 			memmap_add(&plan->dom0, area, ACPI_DOM0_AREA_SIZE, MEMMAP_ACPI);
 			memmap_sanitize(&plan->dom0);
-			ret = npt_map_identity(&dom0_npt, area, area + ACPI_DOM0_AREA_SIZE);
+			ret = npt_map_identity(&dom0.hvm.npt, area, area + ACPI_DOM0_AREA_SIZE);
 		}
 		if (ret)
 			panic("dom0: cannot build its ACPI tables (%d)", ret);
 	} else {
 		printk(PRINTK_WARNING, "ACPI: no RSDP found; dom0 boots without ACPI "
 		       "(and with one vCPU)\n");
-		dom0_nr_vcpus = 1;
+		dom0.nr_vcpus = 1;
 	}
 	madt = rsdp ? acpi_find_madt(&fw_rsdp) : NULL;
-	ret = madt ? ioapic_init(madt, dom0_npt_unmap_cb, &dom0_npt) : 0;
+	ret = madt ? ioapic_init(madt, dom0_npt_unmap_cb, &dom0.hvm.npt) : 0;
 	if (ret)
 		panic("dom0: cannot take over the IOAPICs (%d)", ret);
-	ret = acpi_shadow_legacy(dom0_npt_map_cb, &dom0_npt);
+	ret = acpi_shadow_legacy(dom0_npt_map_cb, &dom0.hvm.npt);
 	if (ret < 0)
 		panic("dom0: cannot hide the firmware's MP table (%d)", ret);
 
 	/* More vCPUs than CPUs: device interrupts reach vCPU n through CPU n
 	 * (docs/interrupts.md), so dom0 aims them at those vCPUs only. */
-	if (dom0_nr_vcpus > smp_cpu_count())
+	if (dom0.nr_vcpus > smp_cpu_count())
 		snprintf(extra, sizeof(extra), "irqaffinity=0-%u", smp_cpu_count() - 1);
 	dom0_load(bi, &plan->dom0, rsdp, extra, &res);
 
 	irq_init();
-	for (i = 0; i < dom0_nr_vcpus; i++)
-		dom0_new_vcpu(ops, i);
-	ops->set_flat32(&dom0_vcpus[0], res.entry, res.boot_params);
+	dom0_new_vcpus(plan);
+	dom0.memory_kib = plan->dom0_bytes >> 10;
+	if (domain_insert(&dom0, 0))
+		panic("dom0: cannot enter it into the domain table");
+	ops->set_flat32(dom0.vcpu[0], res.entry, res.boot_params);
 	printk(PRINTK_INFO, "dom0: LAPICs virtualised (xAPIC page at %#llx emulated, APIC ids "
-	       "0-%u, timers on the physical one-shots); device interrupts forwarded\n", (unsigned long long)VLAPIC_DEFAULT_BASE, dom0_nr_vcpus - 1);
+	       "0-%u, timers on the physical one-shots); device interrupts forwarded\n", (unsigned long long)VLAPIC_DEFAULT_BASE, dom0.nr_vcpus - 1);
 	printk(PRINTK_INFO, "dom0: %llu MiB RAM (identity-mapped), %llu MiB hidden "
 	       "(hypervisor and guests), %u vCPU%s (%s)\n",
 	       (unsigned long long)(plan->dom0_bytes >> 20),
-	       (unsigned long long)(plan->hidden_bytes >> 20), dom0_nr_vcpus,
-	       dom0_nr_vcpus == 1 ? "" : "s", ops->name);
+	       (unsigned long long)(plan->hidden_bytes >> 20), dom0.nr_vcpus,
+	       dom0.nr_vcpus == 1 ? "" : "s", ops->name);
 	dom0_schedule(opts);
 	vcpu_sched_set_idle_hook(dom0_idle);
 	printk(PRINTK_INFO, "Starting dom0.\n");
 	printk_flush();
 	console_setup_dom0_started();
-	sched_wake(&dom0_vcpus[0].unit, false);
+	sched_wake(&dom0.vcpu[0]->unit, false);
 	smp_set_ap_work(dom0_ap_work);
 	vcpu_sched_loop(0);
 }

@@ -73,6 +73,13 @@ int fpu_state_init(struct fpu_state *s)
 	return 0;
 }
 
+void fpu_state_free(struct fpu_state *s)
+{
+	if (s->area)
+		page_alloc_free_pages(page_alloc_phys(s->area), fpu_area_order);
+	s->area = NULL;
+}
+
 void fpu_save(struct fpu_state *s)
 {
 	if (fpu_xsave) {

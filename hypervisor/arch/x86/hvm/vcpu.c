@@ -2,7 +2,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "domain.h"
 #include "errno.h"
+#include "hypercall.h"
 #include "lib.h"
 #include "printk.h"
 #include <arch/x86/emul/mmio_emulate.h>
@@ -44,15 +46,26 @@ const struct vcpu_vendor_ops *vcpu_ops(void)
 	return vcpu_vendor;
 }
 
-int vcpu_create(struct vcpu *v, const char *domain_name, unsigned int id)
+int vcpu_create(struct vcpu *v, struct domain *d, unsigned int id)
 {
 	int ret;
 
 	memset(v, 0, sizeof(*v));
-	v->domain_name = domain_name;
+	v->domain = d;
 	v->id = id;
 	ret = fpu_state_init(&v->fpu);
-	return ret ? ret : vcpu_vendor->vcpu_init(v);
+	if (ret)
+		return ret;
+	ret = vcpu_vendor->vcpu_init(v);
+	if (ret)
+		fpu_state_free(&v->fpu);
+	return ret;
+}
+
+void vcpu_destroy(struct vcpu *v)
+{
+	vcpu_vendor->vcpu_free(v);
+	fpu_state_free(&v->fpu);
 }
 
 int vcpu_register_io(struct vcpu *v, uint16_t port, uint16_t count, vcpu_io_fn fn)
@@ -72,7 +85,7 @@ void vcpu_dump(struct vcpu *v)
 	const struct vcpu_regs *r = &v->regs;
 
 	printk(PRINTK_ERR, "%s vcpu%u: RIP %016llx RSP %016llx RFLAGS %08llx (%llu exits)\n",
-	       v->domain_name, v->id, (unsigned long long)r->rip,
+	       domain_label(v->domain), v->id, (unsigned long long)r->rip,
 	       (unsigned long long)r->rsp, (unsigned long long)r->rflags,
 	       (unsigned long long)v->exits);
 	printk(PRINTK_ERR, "  RAX %016llx RBX %016llx RCX %016llx RDX %016llx\n",
@@ -93,14 +106,13 @@ void vcpu_dump(struct vcpu *v)
 void vcpu_crash(struct vcpu *v, const char *why)
 {
 	printk_set_sync(true);
-	printk(PRINTK_ERR, "*** %s crashed: %s\n", v->domain_name, why);
+	printk(PRINTK_ERR, "*** %s crashed: %s\n", domain_label(v->domain), why);
 	vcpu_dump(v);
 	printk(PRINTK_ERR, "*** %s is stopped; the hypervisor keeps running "
-	       "(Ctrl-A three times, then 'h' for debug keys)\n", v->domain_name);
+	       "(Ctrl-A three times, then 'h' for debug keys)\n", domain_label(v->domain));
 	printk_set_sync(false);
 	v->crashed = true;
-	if (v->on_crash)
-		v->on_crash(v);
+	domain_crash(v->domain);
 }
 
 /* CPUID as dom0 sees it: native values, plus the hypervisor bit (leaf 1
@@ -137,6 +149,8 @@ static void vcpu_handle_cpuid(struct vcpu *v)
 		else if (leaf == 0x8000000a)
 			memset(&r, 0, sizeof(r));
 	}
+	if (v->domain->hvm.ops->cpuid)
+		v->domain->hvm.ops->cpuid(v, leaf, sub, &r.eax);
 	v->regs.rax = r.eax;
 	v->regs.rbx = r.ebx;
 	v->regs.rcx = r.ecx;
@@ -160,8 +174,12 @@ static void vcpu_handle_io(struct vcpu *v, const struct vcpu_exit *e)
 			break;
 		}
 	}
-	if (i == v->nr_io && e->io.in)
-		val = mask;	/* nothing there: the bus floats */
+	if (i == v->nr_io) {
+		if (v->domain->hvm.ops->io)
+			v->domain->hvm.ops->io(v, e->io.port, e->io.size, e->io.in, &val);
+		else if (e->io.in)
+			val = mask;	/* nothing there: the bus floats */
+	}
 	if (e->io.in)
 		v->regs.rax = (v->regs.rax & ~(uint64_t)mask) | (val & mask);
 	v->regs.rip = e->next_rip;
@@ -187,7 +205,8 @@ static void vcpu_handle_msr(struct vcpu *v, const struct vcpu_exit *e)
 			val = vcpu_vendor->get_efer(v);
 	} else if (msr >= 0xc0010114 && msr <= 0xc0010118) {
 		val = msr == MSR_VM_CR ? VM_CR_SVMDIS : 0;
-	} else {
+	} else if (!v->domain->hvm.ops->msr ||
+		   v->domain->hvm.ops->msr(v, msr, e->reason == VCPU_EXIT_MSR_WRITE, &val)) {
 		vcpu_vendor->inject_exception(v, 13, true, 0);
 		return;
 	}
@@ -211,8 +230,8 @@ void vcpu_emulate_mmio(struct vcpu *v, uint64_t gpa, bool write, const struct mm
 
 	memset(&g, 0, sizeof(g));
 	vcpu_vendor->get_guest(v, &g);
-	g.read_ram = v->read_ram;
-	g.ram_opaque = v->ram_opaque;
+	g.read_ram = hvm_domain_read_ram;
+	g.ram_opaque = v->domain;
 	ret = mmio_emulate_at_rip(&g, &v->regs, &a, &res);
 	if (ret) {
 		snprintf(why, sizeof(why), "cannot emulate the %s access at %#llx (%s, %d)",
@@ -227,11 +246,25 @@ static void vcpu_handle_npf(struct vcpu *v, const struct vcpu_exit *e)
 
 	if (vcpu_lapic_npf(v, e->gpa, e->write))
 		return;
-	if (v->npf && v->npf(v, e->gpa, e->write))
+	if (v->domain->hvm.ops->npf(v, e->gpa, e->write))
 		return;
 	snprintf(why, sizeof(why), "nested page fault at guest-physical %#llx (%s)",
 		 (unsigned long long)e->gpa, e->write ? "write" : "read");
 	vcpu_crash(v, why);
+}
+
+/* A guest's vCPU halted with interrupts off: once none of its vCPUs can
+ * run again (all halted, or never started), the guest has halted: that
+ * ends it as a poweroff (Linux's `halt`). */
+static void vcpu_halted_for_good(struct vcpu *v)
+{
+	struct domain *d = v->domain;
+	unsigned int i;
+
+	for (i = 0; i < d->nr_vcpus; i++)
+		if (!d->vcpu[i]->halted && !d->vcpu[i]->wait_sipi)
+			return;
+	domain_shutdown(d, XL_SHUTDOWN_POWEROFF, 0);
 }
 
 /*
@@ -248,10 +281,15 @@ static void vcpu_handle_hlt(struct vcpu *v, const struct vcpu_exit *e)
 			vcpu_sched_block(v);
 		return;
 	}
-	printk(PRINTK_WARNING, "*** %s vcpu%u halted with interrupts off at RIP %016llx; "
-	       "it is stopped, the hypervisor keeps running\n", v->domain_name, v->id,
-	       (unsigned long long)v->regs.rip);
 	v->halted = true;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!v->domain->is_dom0) {
+		vcpu_halted_for_good(v);
+		return;
+	}
+	printk(PRINTK_WARNING, "*** %s vcpu%u halted with interrupts off at RIP %016llx; "
+	       "it is stopped, the hypervisor keeps running\n", domain_label(v->domain), v->id,
+	       (unsigned long long)v->regs.rip);
 }
 
 static void vcpu_handle_exit(struct vcpu *v, const struct vcpu_exit *e)
@@ -271,8 +309,9 @@ static void vcpu_handle_exit(struct vcpu *v, const struct vcpu_exit *e)
 		vcpu_handle_msr(v, e);
 		break;
 	case VCPU_EXIT_HYPERCALL:
-		v->regs.rax = (uint64_t)-ENOSYS;
 		v->regs.rip = e->next_rip;
+		v->regs.rax = (uint64_t)hypercall(v->domain, v->regs.rax, v->regs.rdi,
+						  v->regs.rsi, v->regs.rdx);
 		break;
 	case VCPU_EXIT_HLT:
 		vcpu_handle_hlt(v, e);

@@ -2,6 +2,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "domain.h"
 #include "errno.h"
 #include "lib.h"
 #include "printk.h"
@@ -32,12 +33,12 @@ static uint64_t vcpu_lapic_guest_tsc(void *opaque, unsigned int vcpu)
 }
 
 /* send_ipi: an ICR write or a routed IOAPIC message for vCPU target of
- * the group (opaque: the domain's vCPU table, index = APIC ID). */
+ * the group (opaque: the domain; vCPU index = APIC ID). */
 static void vcpu_lapic_send_ipi(void *opaque, unsigned int target, unsigned int mode,
 				uint8_t vector, bool level)
 {
-	struct vcpu *const *vcpus = opaque;
-	struct vcpu *t = vcpus[target];
+	struct domain *d = opaque;
+	struct vcpu *t = target < d->nr_vcpus ? d->vcpu[target] : NULL;
 
 	if (!t)
 		return;
@@ -57,12 +58,13 @@ static void vcpu_lapic_send_ipi(void *opaque, unsigned int target, unsigned int 
 	}
 }
 
-/* eoi_level: the guest retired a level-triggered vector: the physical
- * LAPIC of the CPU that took it (CPU n for vCPU n, docs/interrupts.md)
- * gets its EOI now, which clears the IOAPIC pin's Remote IRR. */
+/* eoi_level: the guest retired a level-triggered vector: its domain's
+ * interrupt controller (dom0: the physical one) learns of it. */
 static void vcpu_lapic_eoi_level(void *opaque, unsigned int vcpu, uint8_t vector)
 {
-	irq_guest_eoi(vcpu, vector);
+	struct domain *d = opaque;
+
+	d->hvm.ops->eoi_level(d, vcpu, vector);
 }
 
 static const struct vlapic_ops vcpu_lapic_ops = {
@@ -126,9 +128,9 @@ void vcpu_lapic_route_irqs(struct vcpu *const *vcpus, unsigned int nr)
 	irq_set_guest(vcpu_lapic_take_irq);
 }
 
-int vcpu_lapic_init(struct vcpu *v, struct vlapic *l, struct vlapic_group *g,
-		    struct vcpu *const *vcpus, uint64_t page)
+int vcpu_lapic_init(struct vcpu *v, struct vlapic *l, uint64_t page)
 {
+	struct vlapic_group *g = &v->domain->hvm.lapic_group;
 	struct vlapic_config cfg = {
 		.bsp = v->id == 0,
 		.bus_ns = 1,
@@ -147,7 +149,7 @@ int vcpu_lapic_init(struct vcpu *v, struct vlapic *l, struct vlapic_group *g,
 		cfg.phys_bits = LIB_MIN(LIB_MAX(r.eax & 0xff, 32u), 52u);
 	}
 	g->ops = &vcpu_lapic_ops;
-	g->opaque = (void *)vcpus;
+	g->opaque = v->domain;
 	ret = vlapic_init(l, g, v->id, &cfg);
 	if (ret)
 		return ret;
@@ -176,7 +178,7 @@ int vcpu_lapic_msr(struct vcpu *v, uint32_t msr, bool write, uint64_t *val)
 	if (!ret && msr == VLAPIC_MSR_APIC_BASE && vlapic_mmio_enabled(v->lapic) &&
 	    vlapic_mmio_base(v->lapic) != v->lapic_page)
 		printk(PRINTK_WARNING, "%s vcpu%u moved its LAPIC to %#llx: not followed\n",
-		       v->domain_name, v->id, (unsigned long long)vlapic_mmio_base(v->lapic));
+		       domain_label(v->domain), v->id, (unsigned long long)vlapic_mmio_base(v->lapic));
 	return ret;
 }
 
@@ -185,7 +187,7 @@ int vcpu_lapic_msr(struct vcpu *v, uint32_t msr, bool write, uint64_t *val)
 static void vcpu_lapic_lint0(struct vcpu *v)
 {
 	uint32_t lvt = vlapic_reg(v->lapic, VLAPIC_LVT_LINT0);
-	bool extint = v->id == 0 && vlapic_mmio_enabled(v->lapic) &&
+	bool extint = v->domain->hvm.ops->lint0 && v->id == 0 && vlapic_mmio_enabled(v->lapic) &&
 		      (lvt & (VCPU_LAPIC_LVT_MASKED | VCPU_LAPIC_LVT_MODE)) == VCPU_LAPIC_LVT_EXTINT;
 
 	if (extint == v->lint0_extint)
@@ -242,7 +244,7 @@ static void vcpu_lapic_take_posted(struct vcpu *v)
 			/* Refused (vLAPIC disabled, waiting for SIPI): a level
 			 * vector's physical EOI must not wait for the guest. */
 			if ((v->wait_sipi || vlapic_accept_irq(v->lapic, vec, lvl)) && lvl)
-				irq_guest_eoi(v->id, vec);
+				v->domain->hvm.ops->eoi_level(v->domain, v->id, vec);
 			bits &= bits - 1;
 		}
 	}
@@ -260,12 +262,23 @@ bool vcpu_lapic_pending(struct vcpu *v)
 	for (i = 0; i < 4; i++)
 		if (__atomic_load_n(&v->posted[i], __ATOMIC_SEQ_CST))
 			return true;
-	return vlapic_next_deadline(v->lapic) <= time_now_ns();
+	return vcpu_lapic_deadline(v) <= time_now_ns();
+}
+
+/* The domain's platform timers (PIT, ...) are vCPU 0's to serve. */
+static uint64_t vcpu_lapic_platform_deadline(const struct vcpu *v)
+{
+	const struct hvm_domain_ops *ops = v->domain->hvm.ops;
+
+	return v->id == 0 && ops->timer_deadline ? ops->timer_deadline(v->domain)
+						 : VLAPIC_NO_DEADLINE;
 }
 
 uint64_t vcpu_lapic_deadline(const struct vcpu *v)
 {
-	return v->wait_sipi ? VLAPIC_NO_DEADLINE : vlapic_next_deadline(v->lapic);
+	if (v->wait_sipi)
+		return VLAPIC_NO_DEADLINE;
+	return LIB_MIN(vlapic_next_deadline(v->lapic), vcpu_lapic_platform_deadline(v));
 }
 
 /*
@@ -318,7 +331,10 @@ void vcpu_lapic_before_entry(struct vcpu *v)
 		return;
 	vcpu_lapic_lint0(v);
 	now = time_now_ns();
+	if (vcpu_lapic_platform_deadline(v) <= now)
+		v->domain->hvm.ops->timer(v->domain);
 	if (vlapic_next_deadline(v->lapic) <= now)
 		vlapic_timer_fire(v->lapic, now);
+	vcpu_lapic_take_posted(v);
 	vcpu_lapic_inject(v);
 }

@@ -14,6 +14,7 @@
 #include <arch/x86/processor.h>
 #include <arch/x86/smpboot.h>
 #include <arch/x86/time.h>
+#include "domain.h"
 #include <arch/x86/hvm/vcpu.h>
 #include <arch/x86/hvm/vcpu_lapic.h>
 #include <arch/x86/hvm/vcpu_sched.h>
@@ -21,6 +22,7 @@
 
 #define VCPU_SCHED_MAX		256
 #define VCPU_SCHED_IDLE_MIN_NS	1000000ull	/* an idle CPU wakes at most every ms */
+#define VCPU_SCHED_REMOVE_NS	2000000000ull	/* a CPU leaves a stopped vCPU by then */
 
 /* One per physical CPU; `current` and `resched` are read by other CPUs. */
 struct vcpu_sched_cpu {
@@ -34,8 +36,9 @@ struct vcpu_sched_cpu {
 };
 
 static struct vcpu_sched_cpu vcpu_sched_cpus[SMP_MAX_CPUS];
-static struct vcpu *vcpu_sched_all[VCPU_SCHED_MAX];
+static struct vcpu *vcpu_sched_all[VCPU_SCHED_MAX];	/* vcpu_sched_all_lock */
 static unsigned int vcpu_sched_nr;
+static int vcpu_sched_all_lock;
 static void (*vcpu_sched_idle_hook)(unsigned int cpu);
 
 static struct vcpu_sched_cpu *vcpu_sched_this(void)
@@ -75,7 +78,7 @@ static void vcpu_sched_kick_running(struct vcpu *v)
 
 void vcpu_sched_notify(struct vcpu *v)
 {
-	if (v->crashed || v->halted)
+	if (vcpu_stopped(v))
 		return;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	sched_wake(&v->unit, true);
@@ -108,7 +111,7 @@ static void vcpu_sched_put(struct vcpu *v)
 		return;
 	sched_sleep(&v->unit);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (!v->crashed && !v->halted && vcpu_lapic_pending(v))
+	if (!vcpu_stopped(v) && vcpu_lapic_pending(v))
 		sched_wake(&v->unit, true);
 }
 
@@ -120,10 +123,11 @@ static void vcpu_sched_wake_due(struct vcpu_sched_cpu *pc, unsigned int cpu, uin
 	uint64_t next = VLAPIC_NO_DEADLINE, due;
 	unsigned int i;
 
+	lib_spin_lock(&vcpu_sched_all_lock);
 	for (i = 0; i < vcpu_sched_nr; i++) {
 		struct vcpu *v = vcpu_sched_all[i];
 
-		if (v->cpu != cpu || v == pc->current || v->crashed || v->halted)
+		if (v->cpu != cpu || v == pc->current || vcpu_stopped(v))
 			continue;
 		due = vcpu_lapic_deadline(v);
 		if (due <= now)
@@ -131,6 +135,7 @@ static void vcpu_sched_wake_due(struct vcpu_sched_cpu *pc, unsigned int cpu, uin
 		else if (due < next)
 			next = due;
 	}
+	lib_spin_unlock(&vcpu_sched_all_lock);
 	pc->sleepers_due = next;
 }
 
@@ -175,7 +180,7 @@ static void vcpu_sched_switch(struct vcpu_sched_cpu *pc, struct vcpu *v, unsigne
 	if (!__atomic_compare_exchange_n(&v->running_on, &nobody, (int)cpu, false,
 					 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 		panic("scheduler: %s vcpu%u given to cpu%u while cpu%d runs it",
-		      v->domain_name, v->id, cpu, nobody);
+		      domain_label(v->domain), v->id, cpu, nobody);
 	if (v->cpu != cpu || pc->last != v) {
 		vcpu_ops()->flush_npt(v);
 		fpu_restore(&v->fpu);
@@ -197,7 +202,7 @@ static void vcpu_sched_run(struct vcpu_sched_cpu *pc, struct vcpu *v, unsigned i
 
 	for (;;) {
 		/* Stopped, here or by a sibling's crash (vcpu_sched_stop). */
-		if (v->crashed || v->halted) {
+		if (vcpu_stopped(v)) {
 			v->blocked = true;
 			return;
 		}
@@ -249,6 +254,7 @@ static void vcpu_sched_key_exits(uint8_t key)
 	uint64_t all_exits = 0, all_cycles = 0;
 	unsigned int i;
 
+	lib_spin_lock(&vcpu_sched_all_lock);
 	for (i = 0; i < vcpu_sched_nr; i++) {
 		exits[i] = __atomic_load_n(&vcpu_sched_all[i]->exits, __ATOMIC_RELAXED);
 		cycles[i] = __atomic_load_n(&vcpu_sched_all[i]->exit_cycles, __ATOMIC_RELAXED);
@@ -260,9 +266,10 @@ static void vcpu_sched_key_exits(uint8_t key)
 	       (unsigned long long)(all_exits ? all_cycles / all_exits : 0));
 	for (i = 0; i < vcpu_sched_nr; i++)
 		printk(PRINTK_INFO, "  %s.v%u: %llu exits, %llu cycles per exit\n",
-		       vcpu_sched_all[i]->domain_name, vcpu_sched_all[i]->id,
+		       domain_label(vcpu_sched_all[i]->domain), vcpu_sched_all[i]->id,
 		       (unsigned long long)exits[i],
 		       (unsigned long long)(exits[i] ? cycles[i] / exits[i] : 0));
+	lib_spin_unlock(&vcpu_sched_all_lock);
 }
 
 void vcpu_sched_init(const struct boot_options *opts)
@@ -288,21 +295,74 @@ int vcpu_sched_add(struct sched_dom *d, struct vcpu *v, int pin_cpu)
 	struct sched_cpumask mask;
 	int ret;
 
-	if (vcpu_sched_nr == VCPU_SCHED_MAX)
-		return -ENOSPC;
-	ret = sched_unit_add(d, &v->unit, v->id, v);
+	lib_spin_lock(&vcpu_sched_all_lock);
+	ret = vcpu_sched_nr == VCPU_SCHED_MAX ? -ENOSPC : 0;
+	if (!ret)
+		vcpu_sched_nr++;
+	lib_spin_unlock(&vcpu_sched_all_lock);
 	if (ret)
 		return ret;
-	if (pin_cpu >= 0) {
+	ret = sched_unit_add(d, &v->unit, v->id, v);
+	if (!ret && pin_cpu >= 0) {
 		sched_cpumask_zero(&mask);
 		sched_cpumask_set(&mask, (unsigned int)pin_cpu);
 		ret = sched_unit_set_affinity(&v->unit, &mask);
 		if (ret)
-			return ret;
+			sched_unit_remove(&v->unit);
 	}
 	v->cpu = v->unit.cpu;
 	v->running_on = -1;
 	v->blocked = true;
-	vcpu_sched_all[vcpu_sched_nr++] = v;
-	return 0;
+	lib_spin_lock(&vcpu_sched_all_lock);
+	vcpu_sched_nr--;
+	if (!ret)
+		vcpu_sched_all[vcpu_sched_nr++] = v;
+	lib_spin_unlock(&vcpu_sched_all_lock);
+	return ret;
+}
+
+int vcpu_sched_remove(struct vcpu *v)
+{
+	uint64_t give_up = time_now_ns() + VCPU_SCHED_REMOVE_NS;
+	unsigned int i;
+	int ret;
+
+	vcpu_sched_stop(v);
+	lib_spin_lock(&vcpu_sched_all_lock);
+	for (i = 0; i < vcpu_sched_nr && vcpu_sched_all[i] != v; i++)
+		;
+	if (i < vcpu_sched_nr)
+		vcpu_sched_all[i] = vcpu_sched_all[--vcpu_sched_nr];
+	lib_spin_unlock(&vcpu_sched_all_lock);
+	while ((ret = sched_unit_remove(&v->unit)) == -EBUSY ||
+	       __atomic_load_n(&v->running_on, __ATOMIC_SEQ_CST) >= 0) {
+		if (time_now_ns() > give_up)
+			return -EBUSY;
+		vcpu_sched_kick_running(v);
+		__asm__ volatile("pause");
+	}
+	for (i = 0; i < SMP_MAX_CPUS; i++)
+		__atomic_compare_exchange_n(&vcpu_sched_cpus[i].last, &v, NULL, false,
+					    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	return ret == -EINVAL ? 0 : ret;
+}
+
+void vcpu_sched_pause(struct vcpu *v, bool pause)
+{
+	__atomic_store_n(&v->paused, pause, __ATOMIC_SEQ_CST);
+	if (pause) {
+		vcpu_sched_kick_running(v);
+	} else if (!vcpu_stopped(v)) {
+		sched_wake(&v->unit, false);
+	}
+}
+
+bool vcpu_sched_running(const struct vcpu *v)
+{
+	return __atomic_load_n(&v->running_on, __ATOMIC_SEQ_CST) >= 0 && !v->blocked;
+}
+
+uint64_t vcpu_sched_cpu_time(const struct vcpu *v)
+{
+	return __atomic_load_n(&v->unit.runtime, __ATOMIC_RELAXED);
 }

@@ -24,6 +24,9 @@ void fpu_cpu_init(void);
  * 0x1f80, no XSAVE component in use). 0 or -ENOMEM. */
 int fpu_state_init(struct fpu_state *s);
 
+/* fpu_state_free: give back what fpu_state_init took (s unused since). */
+void fpu_state_free(struct fpu_state *s);
+
 /* fpu_save / fpu_restore: this CPU's registers to s, s to them. */
 void fpu_save(struct fpu_state *s);
 void fpu_restore(const struct fpu_state *s);

@@ -161,6 +161,53 @@ err_free:
 	return ret;
 }
 
+static void svm_vcpu_free(struct vcpu *v)
+{
+	struct svm_vcpu *s = svm_of(v);
+
+	page_alloc_free_pages(s->msrpm_pa, SVM_MSRPM_ORDER);
+	page_alloc_free_pages(s->iopm_pa, SVM_IOPM_ORDER);
+	page_alloc_free_pages(s->vmcb_pa, 0);
+	heap_free(s);
+	v->vendor = NULL;
+}
+
+/* The MSRs VMRUN/VMLOAD/VMSAVE switch with the VMCB (APM vol. 2 §15.5.1,
+ * §15.25.8 for PAT under nested paging): a guest may own them. */
+static const uint32_t svm_guest_msrs[] = {
+	0x174, 0x175, 0x176,			/* SYSENTER_CS/ESP/EIP */
+	0x277,					/* PAT: the VMCB's G_PAT */
+	0xc0000081, 0xc0000082, 0xc0000083,	/* STAR, LSTAR, CSTAR */
+	0xc0000084,				/* SFMASK */
+	0xc0000100, 0xc0000101, 0xc0000102,	/* FS_BASE, GS_BASE, KERNEL_GS_BASE */
+};
+
+/* Clear msr's read and write intercept bits (§15.11). */
+static void svm_allow_msr(struct svm_vcpu *s, uint32_t msr)
+{
+	uint32_t base, bit;
+
+	if (msr <= 0x1fff)
+		base = 0;
+	else if (msr >= 0xc0000000 && msr <= 0xc0001fff)
+		base = 0x800, msr -= 0xc0000000;
+	else
+		return;
+	bit = msr * 2;
+	s->msrpm[base + bit / 8] &= ~(3u << (bit % 8));
+}
+
+static void svm_isolate(struct vcpu *v)
+{
+	struct svm_vcpu *s = svm_of(v);
+	unsigned int i;
+
+	memset(s->iopm, 0xff, PAGE_ALLOC_PAGE_SIZE << SVM_IOPM_ORDER);
+	memset(s->msrpm, 0xff, PAGE_ALLOC_PAGE_SIZE << SVM_MSRPM_ORDER);
+	for (i = 0; i < LIB_ARRAY_SIZE(svm_guest_msrs); i++)
+		svm_allow_msr(s, svm_guest_msrs[i]);
+}
+
 static void svm_set_seg(struct vmcb_seg *seg, uint16_t sel, uint16_t attrib,
 			uint32_t limit, uint64_t base)
 {
@@ -553,6 +600,8 @@ const struct vcpu_vendor_ops svm_vendor_ops = {
 	.flush_npt = svm_flush_npt,
 	.intercept_io = svm_intercept_io,
 	.intercept_msr = svm_intercept_msr,
+	.isolate = svm_isolate,
+	.vcpu_free = svm_vcpu_free,
 	.run = svm_run,
 	.inject_exception = svm_inject_exception,
 	.get_efer = svm_get_efer,

@@ -72,6 +72,7 @@ struct vcpu_exit {
 struct vcpu;
 struct vlapic;
 struct mmio_guest;
+struct domain;
 
 /* CPU facts the vendor probes need (arch/x86/cpu.c). */
 struct cpu_features {
@@ -139,6 +140,12 @@ struct vcpu_vendor_ops {
 	 * interrupts run through the hypervisor's IDT; with halt, sleep until
 	 * one arrives first. Interrupts are masked again on return. */
 	void (*host_irqs)(bool halt);
+	/* isolate: trap every port and every MSR except the guest-context
+	 * ones the CPU switches itself (a guest that owns no hardware). */
+	void (*isolate)(struct vcpu *v);
+	/* vcpu_free: release what vcpu_init allocated (v stopped, off every
+	 * CPU). */
+	void (*vcpu_free)(struct vcpu *v);
 };
 
 /* Port I/O handler: *val is the value read (in) or written (out). */
@@ -150,24 +157,17 @@ typedef void (*vcpu_io_fn)(struct vcpu *v, uint16_t port, unsigned int size,
 struct vcpu {
 	struct vcpu_regs regs;		/* this vCPU's thread only */
 	unsigned int id;
-	const char *domain_name;	/* for reports: "dom0" */
+	struct domain *domain;		/* constant: the domain it belongs to */
 	void *vendor;			/* vendor state (struct svm_vcpu) */
-	bool crashed;			/* stopped: it crashed */
+	bool crashed;			/* stopped: its domain crashed or ended */
 	bool halted;			/* stopped: HLT with interrupts off */
+	bool paused;			/* stopped: its domain is paused */
 	uint64_t exits;			/* statistics */
 	unsigned int nr_io;
 	struct {
 		uint16_t port, count;
 		vcpu_io_fn fn;
 	} io[VCPU_MAX_IO_HANDLERS];
-	/* nested page fault at a GPA the vLAPIC does not own: return true
-	 * if handled (emulated, or mapped and the NPT flushed). */
-	bool (*npf)(struct vcpu *v, uint64_t gpa, bool write);
-	/* called once v crashed: stop the rest of its domain. May be NULL. */
-	void (*on_crash)(struct vcpu *v);
-	/* the domain's RAM by guest-physical address (instruction fetch). */
-	int (*read_ram)(void *opaque, uint64_t gpa, unsigned int size, uint64_t *val);
-	void *ram_opaque;
 	/* virtual local APIC (vcpu_lapic.c) */
 	struct vlapic *lapic;
 	uint64_t lapic_page;		/* its xAPIC page, absent from the NPT */
@@ -212,8 +212,18 @@ void cpu_detect(struct cpu_features *f);
 const struct vcpu_vendor_ops *vcpu_select_ops(const struct cpu_features *f,
 					      const char **why);
 
-/* vcpu_create: init v for the selected vendor. 0 or -errno. */
-int vcpu_create(struct vcpu *v, const char *domain_name, unsigned int id);
+/* vcpu_create: init v as vCPU id of d for the selected vendor. 0 or -errno. */
+int vcpu_create(struct vcpu *v, struct domain *d, unsigned int id);
+
+/* vcpu_destroy: free what vcpu_create allocated (v off every CPU). */
+void vcpu_destroy(struct vcpu *v);
+
+/* vcpu_stopped: v must not run (crashed, halted for good, or paused). */
+static inline bool vcpu_stopped(const struct vcpu *v)
+{
+	return __atomic_load_n(&v->crashed, __ATOMIC_SEQ_CST) || v->halted ||
+	       __atomic_load_n(&v->paused, __ATOMIC_SEQ_CST);
+}
 
 /* vcpu_register_io: trap ports [port, port+count) to fn. 0 or -ENOSPC. */
 int vcpu_register_io(struct vcpu *v, uint16_t port, uint16_t count, vcpu_io_fn fn);
@@ -238,7 +248,8 @@ struct mmio_ops;
 void vcpu_emulate_mmio(struct vcpu *v, uint64_t gpa, bool write, const struct mmio_ops *ops,
 		       void *opaque, const char *device);
 
-/* vcpu_crash: mark v crashed and print why with a register dump. */
+/* vcpu_crash: v's domain crashed: print why with v's register dump, then
+ * the domain is crashed (domain_crash). v's thread. */
 void vcpu_crash(struct vcpu *v, const char *why);
 
 /* vcpu_dump: the register dump of v (debug key, crash report). */

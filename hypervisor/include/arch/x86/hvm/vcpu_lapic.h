@@ -7,15 +7,14 @@
 
 struct vcpu;
 struct vlapic;
-struct vlapic_group;
 
 /*
- * vcpu_lapic_init: give v the virtual LAPIC l (APIC ID = v->id) in group
- * g, whose IPIs go to vcpus[APIC ID]; its xAPIC page is at page (absent
- * from the nested tables). 0 or -errno (vlapic_init).
+ * vcpu_lapic_init: give v the virtual LAPIC l (APIC ID = v->id) in its
+ * domain's group, whose IPIs go to the domain's vCPU of that APIC ID; its
+ * xAPIC page is at page (absent from the nested tables). 0 or -errno
+ * (vlapic_init).
  */
-int vcpu_lapic_init(struct vcpu *v, struct vlapic *l, struct vlapic_group *g,
-		    struct vcpu *const *vcpus, uint64_t page);
+int vcpu_lapic_init(struct vcpu *v, struct vlapic *l, uint64_t page);
 
 /* vcpu_lapic_route_irqs: physical device vectors taken by CPU n go to
  * vcpus[n] (n < nr), the domain that owns the devices (dom0). Boot CPU. */

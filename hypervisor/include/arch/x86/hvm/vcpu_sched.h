@@ -4,6 +4,8 @@
 
 #include "cmdline.h"
 #include "sched.h"
+#include <stdbool.h>
+#include <stdint.h>
 
 struct vcpu;
 
@@ -43,5 +45,22 @@ void vcpu_sched_stop(struct vcpu *v);
 /* vcpu_sched_block: v, running here, halted with nothing to do: its CPU
  * leaves it and picks again; v sleeps until an event. */
 void vcpu_sched_block(struct vcpu *v);
+
+/*
+ * vcpu_sched_remove: stop v and take it out of the scheduler once no CPU
+ * runs it (kicking the one that does); afterwards nothing here refers to
+ * v. 0, or -EBUSY if a CPU did not let go within 2 s. domctl lock.
+ */
+int vcpu_sched_remove(struct vcpu *v);
+
+/* vcpu_sched_pause: hold v off every CPU (it leaves guest mode at once),
+ * or let it run again. */
+void vcpu_sched_pause(struct vcpu *v, bool pause);
+
+/* vcpu_sched_running: v is in a CPU's hands now (not asleep). */
+bool vcpu_sched_running(const struct vcpu *v);
+
+/* vcpu_sched_cpu_time: ns v has run (up to its last stop). */
+uint64_t vcpu_sched_cpu_time(const struct vcpu *v);
 
 #endif

@@ -1,0 +1,177 @@
+/* What every domain's vCPUs share: guest memory access, vCPUs with their vLAPICs, start state. */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "domain.h"
+#include "errno.h"
+#include "heap.h"
+#include "lib.h"
+#include "page_alloc.h"
+#include <arch/x86/processor.h>
+#include <arch/x86/hvm/hvm_domain.h>
+#include <arch/x86/hvm/vcpu.h>
+#include <arch/x86/hvm/vcpu_lapic.h>
+#include <arch/x86/hvm/vcpu_sched.h>
+
+#define HVM_PAGE		0x1000ull
+#define HVM_DIRECT_LIMIT	0x100000000ull	/* the hypervisor maps RAM below 4 GiB */
+
+/* gpa lies in one of d's RAM ranges. */
+static bool hvm_domain_is_ram(const struct domain *d, uint64_t gpa)
+{
+	const struct memmap *m = d->hvm.ram;
+	unsigned int i;
+
+	for (i = 0; i < m->nr; i++)
+		if (m->range[i].type == MEMMAP_RAM && gpa >= m->range[i].start &&
+		    gpa < m->range[i].end)
+			return true;
+	return false;
+}
+
+void *hvm_domain_map(struct domain *d, uint64_t gpa, size_t len)
+{
+	uint64_t hpa;
+
+	if (!len || len > HVM_PAGE || (gpa & (HVM_PAGE - 1)) + len > HVM_PAGE ||
+	    !hvm_domain_is_ram(d, gpa))
+		return NULL;
+	hpa = npt_lookup(&d->hvm.npt, gpa);
+	if (hpa == (uint64_t)-1 || (hpa & ~(HVM_PAGE - 1)) == d->hvm.npt.sink_pa ||
+	    hpa + len > HVM_DIRECT_LIMIT)
+		return NULL;
+	return page_alloc_virt(hpa);
+}
+
+int hvm_domain_copy_from(struct domain *d, void *buf, uint64_t gpa, size_t len)
+{
+	uint8_t *out = buf;
+
+	while (len) {
+		size_t n = LIB_MIN(len, HVM_PAGE - (gpa & (HVM_PAGE - 1)));
+		const void *p = hvm_domain_map(d, gpa, n);
+
+		if (!p)
+			return -EFAULT;
+		memcpy(out, p, n);
+		out += n;
+		gpa += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int hvm_domain_copy_to(struct domain *d, uint64_t gpa, const void *buf, size_t len)
+{
+	const uint8_t *in = buf;
+
+	while (len) {
+		size_t n = LIB_MIN(len, HVM_PAGE - (gpa & (HVM_PAGE - 1)));
+		void *p = hvm_domain_map(d, gpa, n);
+
+		if (!p)
+			return -EFAULT;
+		memcpy(p, in, n);
+		in += n;
+		gpa += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int hvm_domain_read_ram(void *opaque, uint64_t gpa, unsigned int size, uint64_t *val)
+{
+	const void *p = hvm_domain_map(opaque, gpa, size);
+
+	if (!p || size > sizeof(*val))
+		return -EIO;
+	*val = 0;
+	memcpy(val, p, size);
+	return 0;
+}
+
+/* hvm_domain_new_vcpu: vCPU id of d with its vLAPIC, EFER, the SVM MSRs
+ * and the APIC MSRs trapped (docs/interrupts.md); a domU's traps every
+ * port and MSR besides. */
+static int hvm_domain_new_vcpu(struct domain *d, unsigned int id)
+{
+	const struct vcpu_vendor_ops *ops = vcpu_ops();
+	struct vcpu *v = heap_zalloc(sizeof(*v));
+	uint32_t msr;
+	int ret;
+
+	if (!v)
+		return -ENOMEM;
+	ret = vcpu_create(v, d, id);
+	if (ret) {
+		heap_free(v);
+		return ret;
+	}
+	d->vcpu[id] = v;
+	if (!d->is_dom0)
+		ops->isolate(v);
+	ops->set_npt_root(v, d->hvm.npt.root_pa);
+	ops->intercept_msr(v, MSR_EFER, false, true);
+	for (msr = 0xc0010114; msr <= 0xc0010118; msr++)
+		ops->intercept_msr(v, msr, true, true);
+	ret = vcpu_lapic_init(v, &d->hvm.lapics[id], VLAPIC_DEFAULT_BASE);
+	if (ret)
+		return ret;
+	ops->intercept_msr(v, VLAPIC_MSR_APIC_BASE, true, true);
+	ops->intercept_msr(v, VLAPIC_MSR_TSC_DEADLINE, true, true);
+	for (msr = VLAPIC_MSR_BASE; msr <= VLAPIC_MSR_LAST; msr++)
+		ops->intercept_msr(v, msr, true, true);
+	return 0;
+}
+
+int hvm_domain_init_vcpus(struct domain *d)
+{
+	unsigned int i;
+	int ret = 0;
+
+	if (!d->nr_vcpus || d->nr_vcpus > DOMAIN_MAX_VCPUS)
+		return -EINVAL;
+	d->hvm.lapics = heap_zalloc(d->nr_vcpus * sizeof(*d->hvm.lapics));
+	if (!d->hvm.lapics)
+		return -ENOMEM;
+	for (i = 0; i < d->nr_vcpus && !ret; i++)
+		ret = hvm_domain_new_vcpu(d, i);
+	if (ret)
+		hvm_domain_free_vcpus(d);
+	return ret;
+}
+
+void hvm_domain_free_vcpus(struct domain *d)
+{
+	unsigned int i;
+
+	for (i = 0; i < DOMAIN_MAX_VCPUS; i++) {
+		if (!d->vcpu[i])
+			continue;
+		vcpu_destroy(d->vcpu[i]);
+		heap_free(d->vcpu[i]);
+		d->vcpu[i] = NULL;
+	}
+	heap_free(d->hvm.lapics);
+	d->hvm.lapics = NULL;
+}
+
+int hvm_domain_set_vcpu(struct domain *d, const struct xl_vcpu_context *ctx)
+{
+	struct vcpu *v;
+
+	if (ctx->vcpu >= d->nr_vcpus || ctx->mode != XL_VCPU_MODE_FLAT32 ||
+	    ctx->rip > 0xffffffffull)
+		return -EINVAL;
+	v = d->vcpu[ctx->vcpu];
+	vcpu_ops()->set_flat32(v, (uint32_t)ctx->rip, (uint32_t)ctx->rsi);
+	v->regs.rax = (uint32_t)ctx->rax;
+	v->regs.rbx = (uint32_t)ctx->rbx;
+	v->regs.rcx = (uint32_t)ctx->rcx;
+	v->regs.rdx = (uint32_t)ctx->rdx;
+	v->regs.rdi = (uint32_t)ctx->rdi;
+	v->regs.rbp = (uint32_t)ctx->rbp;
+	v->regs.rsp = (uint32_t)ctx->rsp;
+	v->wait_sipi = false;
+	return 0;
+}
