@@ -200,6 +200,11 @@ int dom0_plan_memory(const struct memmap *fw, const struct boot_info *bi,
 	return 0;
 }
 
+uint64_t dom0_machine_ram(void)
+{
+	return dom0_active_plan ? memmap_total(&dom0_active_plan->fw, MEMMAP_RAM) : 0;
+}
+
 int dom0_check_modules(const struct boot_info *bi, char *err, size_t errlen)
 {
 	if (bi->nr_modules)

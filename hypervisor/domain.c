@@ -179,6 +179,13 @@ void domain_shutdown(struct domain *d, uint32_t reason, uint32_t status)
 		       reason < LIB_ARRAY_SIZE(why) && why[reason] ? why[reason] : "shut down");
 }
 
+void domain_set_dying(struct domain *d)
+{
+	lib_spin_lock(&domain_lock);
+	d->state = DOMAIN_DYING;
+	lib_spin_unlock(&domain_lock);
+}
+
 void domain_crash(struct domain *d)
 {
 	if (domain_end(d, DOMAIN_CRASHED, XL_SHUTDOWN_CRASH, 0))

@@ -261,8 +261,12 @@ const char *memmap_type_name(uint32_t type)
 	return "unknown";
 }
 
-/* Without an amount, dom0 leaves avail/16 free, but at most this much. */
+/* Without an amount, dom0 gets half of what is available, so that guests
+ * have the other half (docs/boot-options.md), but at least DOM0_MEM_FLOOR
+ * where the machine has it; it always leaves the hypervisor avail/16, at
+ * most DOM0_MEM_RESERVE_MAX. */
 #define DOM0_MEM_RESERVE_MAX (128ull << 20)
+#define DOM0_MEM_FLOOR (512ull << 20)
 
 /* dom0_mem_resolve: a dom0_mem= size against avail (negative: avail minus
  * it, 0 if that is nothing). */
@@ -331,7 +335,10 @@ int memmap_dom0_size(const struct cmdline_dom0_mem *spec, uint64_t avail,
 				SZ(spec->amount.bytes), SZ(avail));
 		nr = spec->amount.bytes;
 	} else {
-		nr = avail - LIB_MIN(avail / 16, DOM0_MEM_RESERVE_MAX);
+		nr = avail / 2;
+		if (nr < DOM0_MEM_FLOOR)
+			nr = LIB_MIN(DOM0_MEM_FLOOR,
+				     avail - LIB_MIN(avail / 16, DOM0_MEM_RESERVE_MAX));
 	}
 	if (spec->min.set) {
 		min = dom0_mem_resolve(&spec->min, avail);

@@ -41,6 +41,9 @@ int dom0_plan_memory(const struct memmap *fw, const struct boot_info *bi,
 		     const struct boot_options *opts, struct dom0_plan *plan,
 		     char *err, size_t errlen);
 
+/* dom0_machine_ram: bytes of RAM in the machine's map (after mem=). */
+uint64_t dom0_machine_ram(void);
+
 /*
  * dom0_check_modules: a sentence in err and -ENOENT when the loader gave no
  * kernel module; 0 otherwise.

@@ -20,8 +20,6 @@ enum domain_run_state {
 	DOMAIN_DYING,		/* being destroyed */
 };
 
-struct console_ring;
-
 struct domain {
 	unsigned int id;			/* constant */
 	bool is_dom0;				/* constant */
@@ -37,7 +35,6 @@ struct domain {
 	uint32_t shutdown_reason;		/* XL_SHUTDOWN_*, with SHUTDOWN/CRASHED */
 	uint32_t exit_status;			/* XL_SHUTDOWN_EXIT's byte */
 	struct sched_dom sched;
-	struct console_ring *console;		/* domU: its UART's output, heap */
 	struct hvm_domain hvm;
 };
 
@@ -77,6 +74,9 @@ void domain_shutdown(struct domain *d, uint32_t reason, uint32_t status);
 /* domain_crash: d did what the hypervisor cannot handle: crashed, every
  * vCPU stopped (the caller printed why). Any CPU. */
 void domain_crash(struct domain *d);
+
+/* domain_set_dying: d is being destroyed (its end no longer changes). */
+void domain_set_dying(struct domain *d);
 
 /* domain_pause / domain_unpause: stop d's vCPUs where they are / let them
  * run again. domctl lock. */

@@ -34,7 +34,7 @@ static int xl_bounce_get(struct xl_bounce *b, u32 want)
 	int order;
 
 	for (order = get_order(want); order >= 0; order--) {
-		b->virt = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN |
+		b->virt = (void *)__get_free_pages(GFP_KERNEL | GFP_DMA32 | __GFP_ZERO | __GFP_NOWARN |
 						   (order ? __GFP_NORETRY : 0), order);
 		if (b->virt) {
 			b->order = order;
@@ -145,7 +145,7 @@ long xl_ctl_domctl(struct xl_domctl __user *arg)
 	struct xl_domctl *dc;
 	long ret;
 
-	dc = (struct xl_domctl *)get_zeroed_page(GFP_KERNEL);
+	dc = (struct xl_domctl *)get_zeroed_page(GFP_KERNEL | GFP_DMA32);
 	if (!dc)
 		return -ENOMEM;
 	if (copy_from_user(dc, arg, sizeof(*dc))) {
@@ -179,7 +179,7 @@ long xl_ctl_sysctl(struct xl_sysctl __user *arg)
 	struct xl_sysctl *sc;
 	long ret;
 
-	sc = (struct xl_sysctl *)get_zeroed_page(GFP_KERNEL);
+	sc = (struct xl_sysctl *)get_zeroed_page(GFP_KERNEL | GFP_DMA32);
 	if (!sc)
 		return -ENOMEM;
 	if (copy_from_user(sc, arg, sizeof(*sc))) {

@@ -255,10 +255,14 @@ static void test_dom0_default(void **state)
 	struct cmdline_dom0_mem none = { 0 };
 
 	(void)state;
-	/* 1 GiB free: dom0 leaves 1/16 = 64 MiB. */
-	assert_int_equal(dom0("default 1G", none, GB(1), 0), GB(1) - MB(64));
-	/* 8 GiB free: the reserve is clamped to 128 MiB. */
-	assert_int_equal(dom0("default 8G", none, GB(8), 0), GB(8) - MB(128));
+	/* 1 GiB free: dom0 gets half (512 MiB), the guests the rest. */
+	assert_int_equal(dom0("default 1G", none, GB(1), 0), MB(512));
+	/* 8 GiB free: half. */
+	assert_int_equal(dom0("default 8G", none, GB(8), 0), GB(4));
+	/* 768 MiB free: half is below 512 MiB, dom0 gets 512 MiB. */
+	assert_int_equal(dom0("default 768M", none, MB(768), 0), MB(512));
+	/* 512 MiB free: dom0 leaves the hypervisor 1/16 = 32 MiB. */
+	assert_int_equal(dom0("default 512M", none, MB(512), 0), MB(480));
 	/* Unaligned avail is rounded down to pages first. */
 	assert_int_equal(dom0("default odd", none, MB(16) + 123, 0), MB(15));
 }
@@ -299,9 +303,9 @@ static void test_dom0_min_max(void **state)
 	/* max: lowers a big amount. */
 	s = (struct cmdline_dom0_mem){ .amount = AMT(GB(2)), .max = AMT(GB(1)) };
 	assert_int_equal(dom0("max:1G,2G", s, GB(4), 0), GB(1));
-	/* Negative max: all but 1 GiB. */
-	s = (struct cmdline_dom0_mem){ .max = NEG(GB(1)) };
-	assert_int_equal(dom0("max:-1G", s, GB(4), 0), GB(3));
+	/* Negative max: all but 3 GiB, below the default half. */
+	s = (struct cmdline_dom0_mem){ .max = NEG(GB(3)) };
+	assert_int_equal(dom0("max:-3G", s, GB(4), 0), GB(1));
 	/* Negative min bigger than avail means no minimum. */
 	s = (struct cmdline_dom0_mem){ .amount = AMT(MB(64)), .min = NEG(GB(8)) };
 	assert_int_equal(dom0("min:-8G", s, GB(4), 0), MB(64));

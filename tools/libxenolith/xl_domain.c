@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "xl_private.h"
 
 /* A domctl with no arguments but the domain; what names it in messages. */
@@ -57,6 +58,7 @@ int xl_domain_create(struct xl_handle *h, const char *name, uint32_t vcpus,
 	memcpy(dc.u.create.name, name, strlen(name) + 1);
 	dc.u.create.vcpus = vcpus;
 	dc.u.create.memory_kib = memory_kib;
+	dc.u.create.wallclock_s = (uint64_t)time(NULL);
 	ret = xl_do_domctl(h, &dc);
 	if (ret == -EEXIST) {
 		snprintf(err, errlen, "domain '%s': a domain of that name exists already", name);

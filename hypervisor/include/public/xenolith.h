@@ -98,6 +98,7 @@ struct xl_dc_create {
 	uint32_t vcpus;			/* in: 1..XL_MAX_VCPUS */
 	uint32_t pad;
 	uint64_t memory_kib;		/* in: RAM, a multiple of 4 KiB, >= 4 MiB */
+	uint64_t wallclock_s;		/* in: Unix time for its RTC (0: 1970) */
 };
 
 /* Copy len bytes from the caller's buffer into the domain's RAM at gpa. */

@@ -182,3 +182,45 @@ uint64_t npt_lookup(const struct npt *n, uint64_t gpa)
 	}
 	return (uint64_t)-1;
 }
+
+int npt_map_large(struct npt *n, uint64_t gpa, uint64_t hpa)
+{
+	if ((gpa | hpa) & (NPT_LARGE_SIZE - 1))
+		return -EINVAL;
+	return npt_set_large(n, gpa, (hpa & NPT_ADDR_MASK) | NPT_LEAF | NPT_PS);
+}
+
+/* Free the table at pa of level l (4 = PML4) and every table below it;
+ * leaves other than the sink go to leaf(). */
+static void npt_free_level(struct npt *n, uint64_t pa, int l,
+			   void (*leaf)(uint64_t hpa, unsigned int order, void *ctx), void *ctx)
+{
+	uint64_t *t = npt_table(pa);
+	int i;
+
+	for (i = 0; i < 512; i++) {
+		uint64_t e = t[i], target = e & NPT_ADDR_MASK;
+
+		if (!(e & NPT_P))
+			continue;
+		if (l == 1 || (e & NPT_PS)) {
+			if (target != n->sink_pa && leaf)
+				leaf(target, l == 1 ? 0 : 9, ctx);
+		} else if (target != n->sink_pt_pa) {
+			npt_free_level(n, target, l - 1, leaf, ctx);
+		}
+	}
+	page_alloc_free_pages(pa, 0);
+}
+
+void npt_destroy(struct npt *n, void (*leaf)(uint64_t hpa, unsigned int order, void *ctx),
+		 void *ctx)
+{
+	if (n->root_pa)
+		npt_free_level(n, n->root_pa, 4, leaf, ctx);
+	if (n->sink_pt_pa)
+		page_alloc_free_pages(n->sink_pt_pa, 0);
+	if (n->sink_pa)
+		page_alloc_free_pages(n->sink_pa, 0);
+	memset(n, 0, sizeof(*n));
+}

@@ -43,6 +43,18 @@ int npt_map_page(struct npt *n, uint64_t gpa, uint64_t hpa);
  * exits with a nested page fault (emulated devices). 0 or -ENOMEM. */
 int npt_unmap_page(struct npt *n, uint64_t gpa);
 
+/* npt_map_large: map the 2 MiB page at gpa to hpa (both 2 MiB aligned).
+ * 0, -EINVAL (alignment) or -ENOMEM. */
+int npt_map_large(struct npt *n, uint64_t gpa, uint64_t hpa);
+
+/*
+ * npt_destroy: free every table page and the sink; each mapped page other
+ * than the sink is handed to leaf (order 0: 4 KiB, 9: 2 MiB; may be NULL)
+ * first. For a domain whose vCPUs run nowhere any more.
+ */
+void npt_destroy(struct npt *n, void (*leaf)(uint64_t hpa, unsigned int order, void *ctx),
+		 void *ctx);
+
 /* npt_lookup: host-physical address gpa maps to, or -1 when unmapped. */
 uint64_t npt_lookup(const struct npt *n, uint64_t gpa);
 

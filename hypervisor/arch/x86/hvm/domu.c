@@ -1,0 +1,192 @@
+/* Guest domains (domUs): their RAM, nested tables and vCPUs built, and all of it given back. */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "domain.h"
+#include "errno.h"
+#include "heap.h"
+#include "lib.h"
+#include "page_alloc.h"
+#include "printk.h"
+#include <arch/x86/hvm/domu.h>
+#include <arch/x86/hvm/hvm_domain.h>
+#include <arch/x86/hvm/vcpu.h>
+#include <arch/x86/hvm/vcpu_sched.h>
+
+#define DOMU_PAGE		0x1000ull
+#define DOMU_LARGE		0x200000ull
+#define DOMU_LARGE_ORDER	9
+#define DOMU_MIN_BYTES		(4ull << 20)
+#define DOMU_OVERHEAD_PAGES	128	/* tables, vCPUs, devices: kept free */
+#define DOMU_DIRECT_LIMIT	0x100000000ull	/* the hypervisor maps RAM below 4 GiB */
+
+/* npt_destroy's leaf callback: a RAM page of the domain goes back. */
+static void domu_free_leaf(uint64_t hpa, unsigned int order, void *ctx)
+{
+	page_alloc_free_pages(hpa, order);
+}
+
+/* Zeroed RAM for [gpa, end): 2 MiB pages where the guest address and an
+ * allocation allow, else 4 KiB ones, mapped read/write. */
+static int domu_map_ram(struct npt *n, uint64_t gpa, uint64_t end)
+{
+	uint64_t hpa;
+	int ret;
+
+	while (gpa < end) {
+		bool large = !(gpa & (DOMU_LARGE - 1)) && end - gpa >= DOMU_LARGE &&
+			     !page_alloc_pages(DOMU_LARGE_ORDER, &hpa);
+
+		if (large && (hpa & (DOMU_LARGE - 1) || hpa + DOMU_LARGE > DOMU_DIRECT_LIMIT)) {
+			page_alloc_free_pages(hpa, DOMU_LARGE_ORDER);
+			large = false;
+		}
+		if (large) {
+			memset(page_alloc_virt(hpa), 0, DOMU_LARGE);
+			ret = npt_map_large(n, gpa, hpa);
+			if (ret) {
+				page_alloc_free_pages(hpa, DOMU_LARGE_ORDER);
+				return ret;
+			}
+			gpa += DOMU_LARGE;
+			continue;
+		}
+		ret = page_alloc_pages(0, &hpa);
+		if (ret)
+			return ret;
+		if (hpa + DOMU_PAGE > DOMU_DIRECT_LIMIT) {
+			page_alloc_free_pages(hpa, 0);
+			return -ENOMEM;
+		}
+		memset(page_alloc_virt(hpa), 0, DOMU_PAGE);
+		ret = npt_map_page(n, gpa, hpa);
+		if (ret) {
+			page_alloc_free_pages(hpa, 0);
+			return ret;
+		}
+		gpa += DOMU_PAGE;
+	}
+	return 0;
+}
+
+/* The RAM map: [0, min(mem, 3 GiB)) and the rest from 4 GiB. */
+static int domu_build_ram(struct domu_platform *p, struct npt *n, uint64_t bytes)
+{
+	uint64_t low = LIB_MIN(bytes, DOMU_LOW_RAM_MAX);
+	int ret;
+
+	memmap_init(&p->ram);
+	memmap_add(&p->ram, 0, low, MEMMAP_RAM);
+	if (bytes > low)
+		memmap_add(&p->ram, DOMU_HIGH_RAM_BASE, bytes - low, MEMMAP_RAM);
+	ret = domu_map_ram(n, 0, low);
+	if (!ret && bytes > low)
+		ret = domu_map_ram(n, DOMU_HIGH_RAM_BASE, DOMU_HIGH_RAM_BASE + bytes - low);
+	return ret;
+}
+
+/* Free what domu_create made, in reverse (vCPUs out of the scheduler). */
+static void domu_free(struct domain *d)
+{
+	hvm_domain_free_vcpus(d);
+	npt_destroy(&d->hvm.npt, domu_free_leaf, NULL);
+	heap_free(d->hvm.platform);
+	heap_free(d);
+}
+
+/* The scheduler takes every vCPU, unpinned; on failure none stays. */
+static int domu_schedule(struct domain *d)
+{
+	unsigned int i;
+	int ret;
+
+	ret = sched_dom_add(&d->sched, d->id, d->name);
+	if (ret)
+		return ret;
+	for (i = 0; i < d->nr_vcpus; i++) {
+		ret = vcpu_sched_add(&d->sched, d->vcpu[i], -1);
+		if (ret) {
+			while (i--)
+				vcpu_sched_remove(d->vcpu[i]);
+			sched_dom_remove(&d->sched);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+int domu_create(const char *name, unsigned int vcpus, uint64_t memory_bytes,
+		uint64_t wallclock_s, struct domain **out)
+{
+	struct domu_platform *p;
+	struct domain *d;
+	unsigned int i;
+	int ret;
+
+	if (!domain_name_valid(name) || !vcpus || vcpus > XL_MAX_VCPUS ||
+	    memory_bytes < DOMU_MIN_BYTES || memory_bytes & (DOMU_PAGE - 1))
+		return -EINVAL;
+	if (memory_bytes / DOMU_PAGE + DOMU_OVERHEAD_PAGES > page_alloc_free_count())
+		return -ENOMEM;
+	d = heap_zalloc(sizeof(*d));
+	p = heap_zalloc(sizeof(*p));
+	if (!d || !p) {
+		heap_free(d);
+		heap_free(p);
+		return -ENOMEM;
+	}
+	lib_strlcpy(d->name, name, sizeof(d->name));
+	d->nr_vcpus = vcpus;
+	d->memory_kib = memory_bytes >> 10;
+	d->hvm.ops = &domu_platform_ops;
+	d->hvm.platform = p;
+	d->hvm.ram = &p->ram;
+	ret = npt_init(&d->hvm.npt);
+	if (!ret)
+		ret = domu_build_ram(p, &d->hvm.npt, memory_bytes);
+	if (!ret)
+		ret = domu_platform_init(p, d, wallclock_s);
+	if (!ret)
+		ret = hvm_domain_init_vcpus(d);
+	if (ret)
+		goto err_free;
+	for (i = 0; i < vcpus; i++) {
+		d->vcpu[i]->wait_sipi = true;
+		d->vcpu[i]->paused = true;
+	}
+	d->paused = true;
+	ret = domain_insert(d, -1);
+	if (ret)
+		goto err_free;
+	ret = domu_schedule(d);
+	if (ret)
+		goto err_remove;
+	printk(PRINTK_INFO, "%s (domain %u) created: %llu MiB, %u vCPU%s\n", d->name, d->id,
+	       (unsigned long long)(memory_bytes >> 20), vcpus, vcpus == 1 ? "" : "s");
+	*out = d;
+	return 0;
+
+err_remove:
+	domain_remove(d);
+err_free:
+	domu_free(d);
+	return ret;
+}
+
+int domu_destroy(struct domain *d)
+{
+	unsigned int i;
+	int ret;
+
+	domain_set_dying(d);
+	for (i = 0; i < d->nr_vcpus; i++) {
+		ret = vcpu_sched_remove(d->vcpu[i]);
+		if (ret)
+			return ret;
+	}
+	sched_dom_remove(&d->sched);
+	domain_remove(d);
+	printk(PRINTK_INFO, "%s (domain %u) destroyed\n", d->name, d->id);
+	domu_free(d);
+	return 0;
+}

@@ -1,0 +1,17 @@
+/* Domain and system control hypercalls: dom0's toolstack calls. */
+#ifndef XENOLITH_DOMCTL_H
+#define XENOLITH_DOMCTL_H
+
+#include <stdint.h>
+
+struct domain;
+
+/*
+ * domctl / sysctl: the XL_HC_DOMCTL / XL_HC_SYSCTL call of dom0, whose
+ * struct xl_domctl / xl_sysctl is at arg_gpa in its RAM (read, handled,
+ * written back). 0 or a -errno of docs/hypercalls.md.
+ */
+int64_t domctl(struct domain *caller, uint64_t arg_gpa);
+int64_t sysctl(struct domain *caller, uint64_t arg_gpa);
+
+#endif
