@@ -286,39 +286,11 @@ static void dom0_key_registers(uint8_t key)
 		vcpu_dump(dom0.vcpu[i]);
 }
 
-static const char *dom0_vcpu_state(const struct vcpu *v)
+/* The 'q' dump's line of dom0's own. */
+static void dom0_dump(struct domain *d)
 {
-	if (v->crashed)
-		return "crashed";
-	if (v->halted)
-		return "halted";
-	if (v->wait_sipi)
-		return "waiting for SIPI";
-	return v->blocked ? "idle (HLT)" : "running";
-}
-
-static void dom0_key_domains(uint8_t key)
-{
-	const struct dom0_plan *p = dom0_active_plan;
-	unsigned int i;
-
-	printk(PRINTK_INFO, "Domains:\n");
-	if (!p || !dom0.nr_vcpus) {
-		printk(PRINTK_INFO, "  (none)\n");
-		return;
-	}
-	printk(PRINTK_INFO, "  dom0: %llu MiB, %u vCPU%s, nested tables %llu pages, "
-	       "%llu device interrupts taken\n", (unsigned long long)(p->dom0_bytes >> 20),
-	       dom0.nr_vcpus, dom0.nr_vcpus == 1 ? "" : "s",
-	       (unsigned long long)dom0.hvm.npt.pages, (unsigned long long)irq_count());
-	for (i = 0; i < dom0.nr_vcpus; i++) {
-		const struct vcpu *v = dom0.vcpu[i];
-
-		printk(PRINTK_INFO, "    vcpu%u: %s on cpu%u, RIP %016llx, %llu exits, "
-		       "%llu interrupts injected, %llu HLTs slept\n", i, dom0_vcpu_state(v),
-		       v->cpu, (unsigned long long)v->regs.rip, (unsigned long long)v->exits,
-		       (unsigned long long)v->irqs_injected, (unsigned long long)v->halts);
-	}
+	printk(PRINTK_INFO, "    nested tables %llu pages, %llu device interrupts taken\n",
+	       (unsigned long long)d->hvm.npt.pages, (unsigned long long)irq_count());
 }
 
 /* dom0_load: place the first module (bzImage) and the second (initrd) for
@@ -386,6 +358,7 @@ static void dom0_eoi_level(struct domain *d, unsigned int vcpu, uint8_t vector)
 static const struct hvm_domain_ops dom0_hvm_ops = {
 	.npf = dom0_npf,
 	.eoi_level = dom0_eoi_level,
+	.dump = dom0_dump,
 	.lint0 = true,
 };
 
@@ -468,7 +441,7 @@ void dom0_start(const struct boot_info *bi, const struct boot_options *opts,
 	dom0.is_dom0 = true;
 	dom0.nr_vcpus = dom0_count_vcpus(opts);
 	keyhandler_register('d', "dump dom0's vCPU registers", dom0_key_registers);
-	keyhandler_register('q', "dump domains and vCPUs", dom0_key_domains);
+	keyhandler_register('q', "dump domains and vCPUs", hvm_domain_key_dump);
 
 	ret = dom0_build_npt(plan);
 	if (!ret)

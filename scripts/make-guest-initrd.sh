@@ -17,7 +17,18 @@ cp "$root/usr/bin/busybox" "$stage/bin/busybox"
 for applet in $("$stage/bin/busybox" --list); do
 	[ -e "$stage/bin/$applet" ] || ln -s busybox "$stage/bin/$applet"
 done
-mkdir -p "$stage/sbin" "$stage/usr/bin" "$stage/usr/sbin"
+mkdir -p "$stage/sbin" "$stage/lib" "$stage/usr/bin" "$stage/usr/sbin"
+# The power button (`xenoctl shutdown`): Debian builds its ACPI button and
+# evdev drivers as modules; BusyBox's acpid runs /etc/acpi/PWRF/00000080.
+for m in kernel/drivers/input/evdev.ko kernel/drivers/acpi/button.ko; do
+	ko=$(ls "$root"/usr/lib/modules/*/"$m" 2>/dev/null | head -n 1)
+	[ -n "$ko" ] || die "$root: no $m for the guest's power button"
+	cp "$ko" "$stage/lib/"
+done
+mkdir -p "$stage/etc/acpi/PWRF"
+printf '#!/bin/sh\necho "xenolith-guest: power button pressed, powering off"\nsync\npoweroff -f\n' \
+	> "$stage/etc/acpi/PWRF/00000080"
+chmod 755 "$stage/etc/acpi/PWRF/00000080"
 cat > "$stage/init" <<'INIT'
 #!/bin/sh
 # /init of the Xenolith demo guest: a marker line, then a shell on the serial console.
@@ -27,6 +38,8 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mem=$(free -m | awk '/^Mem:/ { print $2 }')
 echo "xenolith-guest: init reached (kernel $(uname -r), $(nproc) CPUs, $mem MiB)"
+insmod /lib/evdev.ko && insmod /lib/button.ko &&
+	acpid -c /etc/acpi -l /dev/null -p /dev/null
 # cttyhack opens the console's real tty (ttyS0), so that the shell has job control.
 cd /root
 setsid cttyhack sh -l

@@ -5,6 +5,7 @@
 #include "domain.h"
 #include "errno.h"
 #include "lib.h"
+#include "printk.h"
 #include <arch/x86/time.h>
 #include <arch/x86/emul/mmio_emulate.h>
 #include <arch/x86/hvm/domu.h>
@@ -256,7 +257,26 @@ static void domu_timer(struct domain *d)
 	lib_spin_unlock(&p->lock);
 }
 
+/* The 'q' dump's lines of a domU: UART, its IOAPIC pins in use. */
+static void domu_dump(struct domain *d)
+{
+	struct domu_platform *p = domu_of(d);
+	unsigned int pin;
+
+	printk(PRINTK_INFO, "    console %llu bytes; UART IER %02x IIR-source pending THRE %d, "
+	       "IRQ line %d\n", (unsigned long long)p->console.head, p->uart.ier,
+	       p->uart.thre_pending, p->uart.irq);
+	for (pin = 0; pin < DOMU_IOAPIC_PINS; pin++) {
+		uint64_t e = vioapic_entry(&p->ioapic, pin);
+
+		if (!(e & VIOAPIC_RTE_MASK) || p->ioapic.asserted[pin])
+			printk(PRINTK_INFO, "    IOAPIC pin %u: %016llx%s\n", pin,
+			       (unsigned long long)e, p->ioapic.asserted[pin] ? " asserted" : "");
+	}
+}
+
 const struct hvm_domain_ops domu_platform_ops = {
+	.dump = domu_dump,
 	.npf = domu_npf,
 	.io = domu_io,
 	.eoi_level = domu_eoi_level,

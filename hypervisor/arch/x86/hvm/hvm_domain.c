@@ -7,6 +7,7 @@
 #include "heap.h"
 #include "lib.h"
 #include "page_alloc.h"
+#include "printk.h"
 #include <arch/x86/processor.h>
 #include <arch/x86/hvm/hvm_domain.h>
 #include <arch/x86/hvm/vcpu.h>
@@ -174,4 +175,45 @@ int hvm_domain_set_vcpu(struct domain *d, const struct xl_vcpu_context *ctx)
 	v->regs.rsp = (uint32_t)ctx->rsp;
 	v->wait_sipi = false;
 	return 0;
+}
+
+static const char *hvm_domain_vcpu_state(const struct vcpu *v)
+{
+	if (v->crashed)
+		return "stopped";
+	if (v->halted)
+		return "halted";
+	if (v->paused)
+		return "paused";
+	if (v->wait_sipi)
+		return "waiting for SIPI";
+	return v->blocked ? "idle (HLT)" : "running";
+}
+
+void hvm_domain_key_dump(uint8_t key)
+{
+	static const char *const states[] = { "running", "blocked", "paused", "shutdown",
+					      "crashed", "dying" };
+	struct domain *d;
+	unsigned int id, i;
+
+	printk(PRINTK_INFO, "Domains:\n");
+	for (id = 0; (d = domain_next(id)); id = d->id + 1) {
+		printk(PRINTK_INFO, "  %s (domain %u): %s, %llu MiB, %u vCPU%s\n", d->name, d->id,
+		       states[domain_xl_state(d)], (unsigned long long)(d->memory_kib >> 10),
+		       d->nr_vcpus, d->nr_vcpus == 1 ? "" : "s");
+		if (d->hvm.ops->dump)
+			d->hvm.ops->dump(d);
+		for (i = 0; i < d->nr_vcpus; i++) {
+			const struct vcpu *v = d->vcpu[i];
+
+			printk(PRINTK_INFO, "    vcpu%u: %s on cpu%u, RIP %016llx, %llu exits, "
+			       "%llu interrupts injected, %llu HLTs slept, ISR %08x IRR %08x "
+			       "(vectors 0x20-0x3f)\n", i, hvm_domain_vcpu_state(v), v->cpu,
+			       (unsigned long long)v->regs.rip, (unsigned long long)v->exits,
+			       (unsigned long long)v->irqs_injected, (unsigned long long)v->halts,
+			       vlapic_reg(v->lapic, VLAPIC_ISR + 0x10),
+			       vlapic_reg(v->lapic, VLAPIC_IRR + 0x10));
+		}
+	}
 }

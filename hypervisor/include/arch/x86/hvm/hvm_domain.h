@@ -36,6 +36,8 @@ struct hvm_domain_ops {
 	/* cpuid: adjust what the vCPU sees of leaf/sub (after the common
 	 * changes). NULL: nothing more. */
 	void (*cpuid)(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t r[4]);
+	/* dump: a few lines of its kind's state for the 'q' debug key. */
+	void (*dump)(struct domain *d);
 	/* lint0: the physical LINT0 follows vCPU 0's (dom0's PIC). */
 	bool lint0;
 };
@@ -81,5 +83,8 @@ void hvm_domain_free_vcpus(struct domain *d);
 /* hvm_domain_set_vcpu: give vCPU ctx->vcpu its start state (domU, paused).
  * 0, -EINVAL (bad vCPU or mode). */
 int hvm_domain_set_vcpu(struct domain *d, const struct xl_vcpu_context *ctx);
+
+/* hvm_domain_key_dump: debug key 'q': every domain, its vCPUs and state. */
+void hvm_domain_key_dump(uint8_t key);
 
 #endif
