@@ -115,14 +115,27 @@ static int domu_schedule(struct domain *d)
 	return 0;
 }
 
+/* What a domU costs the hypervisor beyond its RAM: pages taken other than
+ * its RAM and the heap's, plus the heap bytes it holds (KiB). */
+static uint64_t domu_overhead_kib(uint64_t free_before, const struct heap_stats *hb,
+				  const struct heap_stats *ha, uint64_t memory_bytes)
+{
+	uint64_t pages = free_before - page_alloc_free_count() - (ha->pages - hb->pages);
+
+	return (pages * DOMU_PAGE - memory_bytes + (ha->bytes_in_use - hb->bytes_in_use)) >> 10;
+}
+
 int domu_create(const char *name, unsigned int vcpus, uint64_t memory_bytes,
 		uint64_t wallclock_s, struct domain **out)
 {
+	uint64_t free_before = page_alloc_free_count();
+	struct heap_stats heap_before, heap_after;
 	struct domu_platform *p;
 	struct domain *d;
 	unsigned int i;
 	int ret;
 
+	heap_get_stats(&heap_before);
 	if (!domain_name_valid(name) || !vcpus || vcpus > XL_MAX_VCPUS ||
 	    memory_bytes < DOMU_MIN_BYTES || memory_bytes & (DOMU_PAGE - 1))
 		return -EINVAL;
@@ -161,8 +174,12 @@ int domu_create(const char *name, unsigned int vcpus, uint64_t memory_bytes,
 	ret = domu_schedule(d);
 	if (ret)
 		goto err_remove;
-	printk(PRINTK_INFO, "%s (domain %u) created: %llu MiB, %u vCPU%s\n", d->name, d->id,
-	       (unsigned long long)(memory_bytes >> 20), vcpus, vcpus == 1 ? "" : "s");
+	heap_get_stats(&heap_after);
+	printk(PRINTK_INFO, "%s (domain %u) created: %llu MiB, %u vCPU%s; hypervisor memory "
+	       "for it %llu KiB\n", d->name, d->id, (unsigned long long)(memory_bytes >> 20),
+	       vcpus, vcpus == 1 ? "" : "s",
+	       (unsigned long long)domu_overhead_kib(free_before, &heap_before, &heap_after,
+						     memory_bytes));
 	*out = d;
 	return 0;
 

@@ -295,29 +295,23 @@ int vcpu_sched_add(struct sched_dom *d, struct vcpu *v, int pin_cpu)
 	struct sched_cpumask mask;
 	int ret;
 
-	lib_spin_lock(&vcpu_sched_all_lock);
-	ret = vcpu_sched_nr == VCPU_SCHED_MAX ? -ENOSPC : 0;
-	if (!ret)
-		vcpu_sched_nr++;
-	lib_spin_unlock(&vcpu_sched_all_lock);
-	if (ret)
-		return ret;
 	ret = sched_unit_add(d, &v->unit, v->id, v);
 	if (!ret && pin_cpu >= 0) {
 		sched_cpumask_zero(&mask);
 		sched_cpumask_set(&mask, (unsigned int)pin_cpu);
 		ret = sched_unit_set_affinity(&v->unit, &mask);
-		if (ret)
-			sched_unit_remove(&v->unit);
 	}
 	v->cpu = v->unit.cpu;
 	v->running_on = -1;
 	v->blocked = true;
 	lib_spin_lock(&vcpu_sched_all_lock);
-	vcpu_sched_nr--;
+	if (!ret && vcpu_sched_nr == VCPU_SCHED_MAX)
+		ret = -ENOSPC;
 	if (!ret)
 		vcpu_sched_all[vcpu_sched_nr++] = v;
 	lib_spin_unlock(&vcpu_sched_all_lock);
+	if (ret && v->unit.dom)
+		sched_unit_remove(&v->unit);
 	return ret;
 }
 
