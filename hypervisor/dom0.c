@@ -15,6 +15,7 @@
 #include "printk.h"
 #include "sched.h"
 #include <arch/x86/ioapic.h>
+#include <arch/x86/hvm/dom0_ioapic.h>
 #include <arch/x86/irq.h>
 #include <arch/x86/native_boot.h>
 #include <arch/x86/hvm/svm/npt.h>
@@ -228,7 +229,7 @@ static bool dom0_npf(struct vcpu *v, uint64_t gpa, bool write)
 {
 	uint64_t base = gpa & ~(NPT_LARGE_SIZE - 1);
 
-	if (ioapic_npf(v, gpa, write))
+	if (dom0_ioapic_npf(v, gpa, write))
 		return true;
 	if (gpa < dom0_npt_limit || gpa >= (1ull << 48) ||
 	    npt_map_identity(&dom0.hvm.npt, base, base + NPT_LARGE_SIZE))
@@ -465,6 +466,8 @@ void dom0_start(const struct boot_info *bi, const struct boot_options *opts,
 	}
 	madt = rsdp ? acpi_find_madt(&fw_rsdp) : NULL;
 	ret = madt ? ioapic_init(madt, dom0_npt_unmap_cb, &dom0.hvm.npt) : 0;
+	if (!ret)
+		ret = dom0_ioapic_init();
 	if (ret)
 		panic("dom0: cannot take over the IOAPICs (%d)", ret);
 	ret = acpi_shadow_legacy(dom0_npt_map_cb, &dom0.hvm.npt);

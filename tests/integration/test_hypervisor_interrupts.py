@@ -82,7 +82,8 @@ def test_debug_key_counts_injected_interrupts(dom0):
     dom0.send("\x01\x01\x01")
     dom0.expect(r"input now goes to Xenolith", 60)
     dom0.send("q")
-    dom0.expect(r"dom0: \d+ MiB, 1 vCPU, nested tables \d+ pages, (\d+) device interrupts taken", 60)
+    dom0.expect(r"Domain-0 \(domain 0\): \w+, \d+ MiB, 1 vCPU\s+\S*\s*nested tables \d+ pages, "
+                r"(\d+) device interrupts taken", 60)
     taken = int(dom0.child.match.group(1))
     dom0.expect(r"vcpu0: \S+ on cpu0, RIP [0-9a-f]{16}, \d+ exits, (\d+) interrupts injected, "
                 r"(\d+) HLTs slept", 60)
