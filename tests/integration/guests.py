@@ -1,0 +1,151 @@
+"""Helpers for the domU tests: boot the CD under QEMU, run xenoctl in dom0, read and
+type into a guest's console without holding dom0's serial line."""
+import json
+import re
+import time
+
+from conftest import MENU_XENOLITH
+from qemu import Machine
+
+DEMO = "/etc/xenolith/demo.cfg"
+MARKER = re.compile(r"xenolith-guest: init reached \(kernel (\S+), (\d+) CPUs, (\d+) MiB\)")
+GUEST_PROMPT = "demo:/root# "
+STATE = re.compile(r"^[r-][b-][p-][s-][c-][d-]$")
+# The hypervisor's own log lines share the serial line with dom0 (a guest's refused
+# MSR reads during its boot, for one): "[cpuN] ...", possibly in the middle of output.
+HV_LINE = re.compile(r"\[cpu\d+\] [^\n]*(\n|$)")
+
+
+def run(m, command, timeout=300):
+    """m.run without the hypervisor's log lines."""
+    status, out = m.run(command, timeout)
+    return status, HV_LINE.sub("", out).strip()
+
+
+def check(m, command, timeout=300):
+    """m.check without the hypervisor's log lines."""
+    status, out = run(m, command, timeout)
+    assert status == 0, f"{m.name}: `{command}` exited {status}:\n{out}"
+    return out
+
+
+def boot_dom0(name, iso):
+    """The CD under the hypervisor, 2 CPUs, 1 GiB, logged in as root."""
+    m = Machine(name, cdrom=iso, smp=2, memory=1024)
+    try:
+        m.grub_select(MENU_XENOLITH)
+        m.login(timeout=900)
+        m.check("test -e /dev/xenolith")
+    except BaseException:
+        m.close()
+        raise
+    return m
+
+
+def free_memory(m):
+    """free_memory of `xenoctl info`, MiB."""
+    out = check(m, "xenoctl info")
+    for line in out.splitlines():
+        key, _, value = line.partition(" : ")
+        if key.strip() == "free_memory":
+            return int(value)
+    raise AssertionError(f"`xenoctl info` has no free_memory line:\n{out}")
+
+
+def table(m):
+    """`xenoctl list` as {name: {id, mem, vcpus, state, time}}, checking the header."""
+    out = check(m, "xenoctl list")
+    lines = out.splitlines()
+    assert lines and lines[0].split() == ["Name", "ID", "Mem", "VCPUs", "State", "Time(s)"], \
+        f"`xenoctl list`: expected the header Name ID Mem VCPUs State Time(s), saw:\n{out}"
+    doms = {}
+    for line in lines[1:]:
+        f = line.split()
+        assert len(f) == 6, f"`xenoctl list`: expected 6 columns, saw {line!r} in:\n{out}"
+        doms[f[0]] = dict(id=int(f[1]), mem=int(f[2]), vcpus=int(f[3]), state=f[4], time=f[5])
+        assert STATE.match(f[4]), f"`xenoctl list`: state {f[4]!r} is not six places of rbpscd-"
+    return doms
+
+
+def domains_json(m):
+    """`xenoctl list -l` parsed: {name: object}."""
+    out = check(m, "xenoctl list -l")
+    try:
+        return {d["name"]: d for d in json.loads(out)}
+    except ValueError as e:
+        raise AssertionError(f"`xenoctl list -l` is not JSON ({e}):\n{out}") from None
+
+
+def domu_names(m):
+    return sorted(n for n in table(m) if n != "Domain-0")
+
+
+def destroy_all(m):
+    """Destroy every domain but dom0 (test cleanup)."""
+    for name in domu_names(m):
+        run(m, f"xenoctl destroy {name}")
+
+
+def create(m, *args, timeout=120):
+    """`xenoctl create DEMO ARGS...`; returns the new domain's id."""
+    cmd = "xenoctl create " + " ".join(args or (DEMO,))
+    out = check(m, cmd, timeout)
+    found = re.search(r"Started domain (\S+) \(id (\d+)\)", out)
+    assert found, f"`{cmd}`: expected 'Started domain NAME (id N)', saw:\n{out}"
+    return int(found.group(2))
+
+
+def console_text(m, name, seconds=2, typed=None):
+    """What domain NAME's console shows (its kept history) within SECONDS, typing
+    the line TYPED first; read into a file, so that the boot log does not go over
+    dom0's serial line. Only the lines of interest come back: the guest's marker
+    lines, its prompts, lines with RESULT and xenoctl's own messages."""
+    if typed is None:
+        cmd = f"timeout {seconds} xenoctl console {name} </dev/null"
+    else:
+        cmd = f"printf '%s\\r' '{typed}' | timeout {seconds} xenoctl console {name}"
+    run(m, f"{cmd} >/tmp/con.out 2>&1")
+    return check(m, "tr -d '\\r' </tmp/con.out | grep -a -e xenolith-guest -e 'demo:' "
+                   "-e RESULT -e 'xenoctl:' | tail -n 20 || true")
+
+
+def type_into(m, name, line):
+    """Type LINE and Enter into domain NAME's console."""
+    console_text(m, name, 2, line)
+
+
+def wait_booted(m, name, timeout=300):
+    """Wait until NAME's console shows the boot marker and the shell's prompt;
+    returns the marker's match."""
+    deadline = time.time() + timeout
+    seen = ""
+    while time.time() < deadline:
+        seen = console_text(m, name)
+        marker = MARKER.search(seen)
+        if marker and GUEST_PROMPT.strip() in seen[marker.end():]:
+            return marker
+        time.sleep(5)
+    raise AssertionError(f"domain {name}: expected the marker 'xenolith-guest: init reached' "
+                         f"and the prompt {GUEST_PROMPT!r} on its console within {timeout} s, "
+                         f"saw:\n{seen}\nlist:\n{run(m, 'xenoctl list')[1]}")
+
+
+def wait_until(m, what, predicate, timeout=120, step=2):
+    """Poll PREDICATE() (which returns (ok, seen)) until ok; fail naming WHAT and the last seen."""
+    deadline = time.time() + timeout
+    while True:
+        ok, seen = predicate()
+        if ok:
+            return seen
+        if time.time() > deadline:
+            raise AssertionError(f"expected {what} within {timeout} s, saw:\n{seen}")
+        time.sleep(step)
+
+
+def snapshot(m):
+    """What a failed command must leave as it was: the domains (name, id, memory,
+    vCPUs), free memory, saved configurations and monitors."""
+    doms = sorted((n, d["id"], d["mem"], d["vcpus"]) for n, d in table(m).items())
+    return dict(domains=doms, free_memory=free_memory(m),
+                run_dir=check(m, "ls /run/xenolith 2>/dev/null | grep -v '^medium$' || true"),
+                monitors=check(m, "pgrep -c -f '^xenoctl create' || true"))

@@ -1,0 +1,99 @@
+"""xenoctl refuses bad input with exit status 1 and one clear line, and leaves
+nothing half-made: the domain list, free memory, saved configurations and
+monitors are as they were. One machine (-smp 2, 1 GiB) for the whole file.
+"""
+import re
+
+import pytest
+
+from guests import DEMO, boot_dom0, check, create, destroy_all, run, snapshot, table
+
+BAD_SYNTAX = """name = "bad"
+kernel = "/usr/lib/xenolith/guest/vmlinuz"
+memory = 128 %
+"""
+
+UNKNOWN_FORMAT = """name = "fmt"
+kernel = "/etc/hostname"
+memory = 128
+"""
+
+
+@pytest.fixture(scope="module")
+def m(iso):
+    machine = boot_dom0("guest-errors", iso)
+    yield machine
+    machine.close()
+
+
+@pytest.fixture(autouse=True)
+def clean(m):
+    destroy_all(m)
+    yield
+    destroy_all(m)
+
+
+def write_file(m, path, text):
+    """Write TEXT into dom0's PATH through a here-document, and check it arrived whole."""
+    check(m, f"cat > {path} <<'EOF'\n{text.rstrip()}\nEOF\ntrue")
+    seen = check(m, f"cat {path}")
+    assert seen == text.rstrip(), f"{path}: damaged on the serial line:\n{seen}"
+
+
+def refused(m, command, *expected):
+    """Run COMMAND: it must exit 1 with one line 'xenoctl: ...' matching every regex
+    of EXPECTED, and change nothing."""
+    before = snapshot(m)
+    status, out = run(m, f"{command} 2>&1")
+    lines = out.splitlines()
+    assert status == 1, f"`{command}`: expected exit status 1, saw {status}:\n{out}"
+    assert len(lines) == 1 and lines[0].startswith("xenoctl: "), \
+        f"`{command}`: expected one line 'xenoctl: ...', saw:\n{out}"
+    for pattern in expected:
+        assert re.search(pattern, lines[0]), \
+            f"`{command}`: expected /{pattern}/ in the message, saw {lines[0]!r}"
+    after = snapshot(m)
+    assert after == before, f"`{command}` left something behind: before {before}, after {after}"
+    return lines[0]
+
+
+def test_syntax_error_names_file_line_and_column(m):
+    write_file(m, "/tmp/bad.cfg", BAD_SYNTAX)
+    refused(m, "xenoctl create /tmp/bad.cfg", r"/tmp/bad\.cfg:3:\d+: ", r"'%'")
+
+
+def test_memory_beyond_free_memory(m):
+    refused(m, f"xenoctl create {DEMO} memory=100000",
+            r"not enough free memory", r"100000")
+
+
+def test_kernel_of_no_known_format(m):
+    write_file(m, "/tmp/fmt.cfg", UNKNOWN_FORMAT)
+    refused(m, "xenoctl create /tmp/fmt.cfg", r"/etc/hostname")
+
+
+def test_missing_kernel_file(m):
+    refused(m, f"xenoctl create {DEMO} kernel=/nonexistent/vmlinuz",
+            r"/nonexistent/vmlinuz", r"No such file or directory")
+
+
+def test_duplicate_name(m):
+    domid = create(m)
+    line = refused(m, f"xenoctl create {DEMO}", r"\bdemo\b")
+    doms = table(m)
+    assert doms["demo"]["id"] == domid, \
+        f"expected the first demo (id {domid}) untouched after {line!r}, saw {doms}"
+
+
+@pytest.mark.parametrize("vcpus", [0, 33])
+def test_vcpus_out_of_range(m, vcpus):
+    refused(m, f"xenoctl create {DEMO} vcpus={vcpus}",
+            r"vcpus", rf"\b{vcpus} is out of range \(1-32\)")
+
+
+@pytest.mark.parametrize("verb", ["pause nosuch", "unpause nosuch", "destroy nosuch",
+                                  "console nosuch </dev/null", "rename nosuch other",
+                                  "shutdown nosuch", "reboot nosuch", "destroy 4000"])
+def test_verb_on_a_domain_that_does_not_exist(m, verb):
+    name = verb.split()[1]
+    refused(m, f"xenoctl {verb}", rf"'{name}'|\b{name}\b", r"no such domain")
