@@ -210,7 +210,7 @@ def test_debug_keys(dom0):
     dom0.send("d")
     dom0.expect(r"dom0 vcpu0: RIP [0-9a-f]{16}", 60)
     dom0.send("q")
-    dom0.expect(r"dom0: \d+ MiB, 2 vCPUs, ", 60)
+    dom0.expect(r"Domain-0 \(domain 0\): \w+, \d+ MiB, 2 vCPUs", 60)
     dom0.expect(r"vcpu1: (running|idle \(HLT\)) on cpu\d", 60)
     dom0.send("\x01\x01\x01")
     dom0.expect(r"goes to dom0", 60)

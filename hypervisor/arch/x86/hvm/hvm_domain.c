@@ -180,7 +180,7 @@ int hvm_domain_set_vcpu(struct domain *d, const struct xl_vcpu_context *ctx)
 static const char *hvm_domain_vcpu_state(const struct vcpu *v)
 {
 	if (v->crashed)
-		return "stopped";
+		return v->domain->state == DOMAIN_CRASHED ? "crashed" : "stopped";
 	if (v->halted)
 		return "halted";
 	if (v->paused)

@@ -11,7 +11,6 @@
 #include <arch/x86/processor.h>
 #include <arch/x86/hvm/vcpu.h>
 #include <arch/x86/hvm/vcpu_lapic.h>
-#include <arch/x86/hvm/vcpu_sched.h>
 
 /* CPUID leaves of ours (docs/hypervisor.md): 0x40000000 returns the highest
  * hypervisor leaf in EAX and "XenolithHVMM" in EBX, ECX, EDX. */
@@ -253,6 +252,14 @@ static void vcpu_handle_npf(struct vcpu *v, const struct vcpu_exit *e)
 	vcpu_crash(v, why);
 }
 
+/* vcpu_block: v, running here, has nothing to do until an interrupt: its
+ * CPU puts it to sleep once done with it (vcpu_sched.c) and picks again. */
+static void vcpu_block(struct vcpu *v)
+{
+	v->blocked = true;
+	v->must_yield = true;
+}
+
 /* A guest's vCPU halted with interrupts off: once none of its vCPUs can
  * run again (all halted, or never started), the guest has halted: that
  * ends it as a poweroff (Linux's `halt`). */
@@ -278,7 +285,7 @@ static void vcpu_handle_hlt(struct vcpu *v, const struct vcpu_exit *e)
 	if (v->regs.rflags & X86_RFLAGS_IF) {
 		v->halts++;
 		if (!vcpu_lapic_pending(v))
-			vcpu_sched_block(v);
+			vcpu_block(v);
 		return;
 	}
 	v->halted = true;
@@ -353,7 +360,7 @@ void vcpu_enter(struct vcpu *v)
 
 	vcpu_lapic_before_entry(v);
 	if (v->wait_sipi) {
-		vcpu_sched_block(v);
+		vcpu_block(v);
 		return;
 	}
 	v->exit_cycles += rdtsc() - t;

@@ -12,7 +12,6 @@
 #include <arch/x86/time.h>
 #include <arch/x86/hvm/vcpu.h>
 #include <arch/x86/hvm/vcpu_lapic.h>
-#include <arch/x86/hvm/vcpu_sched.h>
 #include <arch/x86/vdev/vlapic.h>
 
 #define VCPU_LAPIC_PAGE_MASK	0xfffull
@@ -20,6 +19,15 @@
 #define VCPU_LAPIC_LVT_MASKED	(1u << 16)
 #define VCPU_LAPIC_LVT_MODE	(7u << 8)
 #define VCPU_LAPIC_LVT_EXTINT	(7u << 8)
+
+/* The scheduler's wake-up for a vCPU something was posted to (set once by
+ * vcpu_sched_init: the scheduler sits above this file). */
+static void (*vcpu_lapic_notify)(struct vcpu *v);
+
+void vcpu_lapic_set_notify(void (*notify)(struct vcpu *v))
+{
+	vcpu_lapic_notify = notify;
+}
 
 static uint64_t vcpu_lapic_now(void *opaque)
 {
@@ -86,7 +94,7 @@ void vcpu_lapic_post(struct vcpu *v, uint8_t vector, bool level)
 	if (level)
 		__atomic_or_fetch(&v->posted_level[vector / 64], bit, __ATOMIC_SEQ_CST);
 	__atomic_or_fetch(&v->posted[vector / 64], bit, __ATOMIC_SEQ_CST);
-	vcpu_sched_notify(v);
+	vcpu_lapic_notify(v);
 }
 
 void vcpu_lapic_post_event(struct vcpu *v, uint32_t event, uint8_t sipi_vector)
@@ -94,7 +102,7 @@ void vcpu_lapic_post_event(struct vcpu *v, uint32_t event, uint8_t sipi_vector)
 	if (event == VCPU_EV_SIPI)
 		__atomic_store_n(&v->sipi_vector, sipi_vector, __ATOMIC_SEQ_CST);
 	__atomic_or_fetch(&v->events, event, __ATOMIC_SEQ_CST);
-	vcpu_sched_notify(v);
+	vcpu_lapic_notify(v);
 }
 
 /* A device vector from the physical LAPIC of CPU cpu (irq.c), interrupts
@@ -114,7 +122,7 @@ static int vcpu_lapic_take_irq(unsigned int cpu, uint8_t vector, bool extint, bo
 	if (extint) {
 		__atomic_or_fetch(&v->extint_pending[vector / 64], 1ull << (vector % 64),
 				  __ATOMIC_SEQ_CST);
-		vcpu_sched_notify(v);
+		vcpu_lapic_notify(v);
 		return 0;
 	}
 	vcpu_lapic_post(v, vector, level);

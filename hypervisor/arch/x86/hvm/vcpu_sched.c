@@ -91,12 +91,6 @@ void vcpu_sched_stop(struct vcpu *v)
 	vcpu_sched_kick_running(v);
 }
 
-void vcpu_sched_block(struct vcpu *v)
-{
-	v->blocked = true;
-	v->must_yield = true;
-}
-
 /*
  * vcpu_sched_put: this CPU is done with v (its registers saved): if v
  * sleeps, tell the scheduler now, not earlier: once asleep it may be
@@ -278,6 +272,7 @@ void vcpu_sched_init(const struct boot_options *opts)
 
 	sched_init(opts, time_now_ns());
 	sched_set_kick_hook(vcpu_sched_kick);
+	vcpu_lapic_set_notify(vcpu_sched_notify);
 	for (n = 0; n < SMP_MAX_CPUS; n++)
 		if (smp_cpu(n))
 			sched_cpu_up(n);

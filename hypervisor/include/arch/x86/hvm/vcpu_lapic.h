@@ -59,4 +59,8 @@ bool vcpu_lapic_pending(struct vcpu *v);
  * time_now_ns), VLAPIC_NO_DEADLINE if never. */
 uint64_t vcpu_lapic_deadline(const struct vcpu *v);
 
+/* vcpu_lapic_set_notify: how a vCPU something was posted to is woken
+ * (the scheduler's vcpu_sched_notify). Boot CPU, before any post. */
+void vcpu_lapic_set_notify(void (*notify)(struct vcpu *v));
+
 #endif

@@ -42,9 +42,6 @@ void vcpu_sched_notify(struct vcpu *v);
  * make it exit, after which its CPU never runs it again. Any CPU. */
 void vcpu_sched_stop(struct vcpu *v);
 
-/* vcpu_sched_block: v, running here, halted with nothing to do: its CPU
- * leaves it and picks again; v sleeps until an event. */
-void vcpu_sched_block(struct vcpu *v);
 
 /*
  * vcpu_sched_remove: stop v and take it out of the scheduler once no CPU
