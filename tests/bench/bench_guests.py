@@ -56,7 +56,7 @@ def boot_time(m, *overrides):
         if found:
             got[key] = float(found.group(1))
     if status != 0 or "marker" not in got:
-        return f"`xenolith-bench boot-time` exited {status}: {out!r}"
+        return f"`xenolith-bench boot-time` exited {status}: {out[-1500:]!r}"
     return got
 
 

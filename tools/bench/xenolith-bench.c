@@ -25,6 +25,7 @@
 #define MARKER_MAX	256
 #define POLL_NS		1000000L	/* the console is read every 1 ms */
 #define CONSOLE_CHUNK	65536
+#define TAIL_MAX	2048		/* console bytes kept: the marker may span reads */
 
 static char err[1024];
 
@@ -86,13 +87,15 @@ static int load_config(const char *path, char **over, int nover, struct domain_c
 
 /*
  * Wait for the marker on domain domid's console, reading it every 1 ms;
- * *first and *marker get the times (from t0) of the first byte and of the
- * marker's end. Returns 0, -ETIMEDOUT, or -errno from the library (err).
+ * *first and *marker get the times (from t0) of the first read that had
+ * output and of the read that completed the marker. Returns 0, -errno from
+ * the library (err), or -ETIMEDOUT after printing the console's last
+ * bytes on stderr.
  */
 static int watch_console(struct xl_handle *h, uint32_t domid, const char *mark,
 			 double t0, double timeout, double *first, double *marker)
 {
-	static char buf[MARKER_MAX + CONSOLE_CHUNK + 1];
+	static char buf[TAIL_MAX + CONSOLE_CHUNK + 1];
 	struct timespec poll = { 0, POLL_NS };
 	size_t mlen = strlen(mark), kept = 0;
 	uint64_t pos = 0;
@@ -115,13 +118,14 @@ static int watch_console(struct xl_handle *h, uint32_t domid, const char *mark,
 				*marker = t;
 				return 0;
 			}
-			/* Keep the tail that could begin the marker. */
-			if (kept >= mlen) {
-				memmove(buf, buf + kept - (mlen - 1), mlen - 1);
-				kept = mlen - 1;
+			if (kept > TAIL_MAX) {
+				memmove(buf, buf + kept - TAIL_MAX, TAIL_MAX);
+				kept = TAIL_MAX;
 			}
 		}
 		if (now() - t0 > timeout) {
+			fprintf(stderr, "xenolith-bench: domain %u: the console's last %zu "
+				"bytes:\n%.*s\n", domid, kept, (int)kept, buf);
 			snprintf(err, sizeof(err), "domain %u: no '%s' on its console within "
 				 "%.0f s", domid, mark, timeout);
 			return -ETIMEDOUT;
@@ -129,6 +133,21 @@ static int watch_console(struct xl_handle *h, uint32_t domid, const char *mark,
 		if (!n)
 			nanosleep(&poll, NULL);
 	}
+}
+
+/* After a timeout: the domain's state and guest CPU time, on stderr. */
+static void report_state(struct xl_handle *h, uint32_t domid)
+{
+	struct xl_domain_info info;
+	char e[256];
+
+	if (xl_domain_getinfo(h, domid, &info, e, sizeof(e)))
+		fprintf(stderr, "xenolith-bench: %s\n", e);
+	else
+		fprintf(stderr, "xenolith-bench: domain %u: state %c, %u of %u vCPUs on a CPU, "
+			"%.1f s of guest CPU time in %.1f s\n", domid,
+			xl_state_letter(info.state), info.running_vcpus, info.vcpus,
+			info.cpu_time_ns / 1e9, info.uptime_ns / 1e9);
 }
 
 /*
@@ -185,8 +204,10 @@ static int cmd_boot_time(int argc, char **argv)
 	if (!ret)
 		printf("create to marker: %.3f s\n", marker);
 	fflush(stdout);
-	if (ret)
+	if (ret) {
 		fprintf(stderr, "xenolith-bench: %s\n", err);
+		report_state(h, domid);
+	}
 	if (xl_domain_destroy(h, domid, err, sizeof(err))) {
 		fprintf(stderr, "xenolith-bench: %s\n", err);
 		ret = -EIO;
