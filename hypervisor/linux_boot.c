@@ -6,8 +6,6 @@
 #include "lib.h"
 #include "linux_boot.h"
 
-#define LINUX_HDRS		0x53726448u	/* "HdrS" */
-#define LINUX_LOADED_HIGH	0x01
 #define LINUX_ZERO_PAGE		0x8000u
 #define LINUX_CMDLINE		0x9000u
 #define LINUX_CMDLINE_MAX	0x1000u

@@ -5,47 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct acpi_rsdp {
-	char signature[8];		/* 0x00: "RSD PTR " */
-	uint8_t checksum;		/* 0x08: first 20 bytes */
-	char oem_id[6];			/* 0x09 */
-	uint8_t revision;		/* 0x0f: 0 = ACPI 1.0, 2 = 2.0+ */
-	uint32_t rsdt;			/* 0x10 */
-	uint32_t length;		/* 0x14 */
-	uint64_t xsdt;			/* 0x18 */
-	uint8_t ext_checksum;		/* 0x20: all 36 bytes */
-	uint8_t reserved[3];		/* 0x21 */
-} __attribute__((packed));
-_Static_assert(sizeof(struct acpi_rsdp) == 36, "RSDP size");
-
-struct acpi_header {
-	char signature[4];		/* 0x00 */
-	uint32_t length;		/* 0x04 */
-	uint8_t revision;		/* 0x08 */
-	uint8_t checksum;		/* 0x09 */
-	char oem_id[6];			/* 0x0a */
-	char oem_table_id[8];		/* 0x10 */
-	uint32_t oem_revision;		/* 0x18 */
-	uint32_t creator_id;		/* 0x1c */
-	uint32_t creator_revision;	/* 0x20 */
-} __attribute__((packed));
-_Static_assert(sizeof(struct acpi_header) == 36, "ACPI header size");
-
-struct acpi_madt {
-	struct acpi_header hdr;		/* 0x00: "APIC" */
-	uint32_t lapic_addr;		/* 0x24 */
-	uint32_t flags;			/* 0x28 */
-} __attribute__((packed));
-_Static_assert(sizeof(struct acpi_madt) == 44, "MADT size");
-
-struct acpi_madt_lapic {
-	uint8_t type;			/* 0x0: 0 */
-	uint8_t length;			/* 0x1: 8 */
-	uint8_t processor_uid;		/* 0x2 */
-	uint8_t apic_id;		/* 0x3 */
-	uint32_t flags;			/* 0x4: bit 0 enabled */
-} __attribute__((packed));
-_Static_assert(sizeof(struct acpi_madt_lapic) == 8, "MADT LAPIC entry size");
+#include "acpi_tables.h"
 
 /* Bytes acpi_build_dom0() needs at most. */
 #define ACPI_DOM0_AREA_SIZE 0x2000
