@@ -7,6 +7,9 @@
  * the RTC's data port (its clock), its own image and stack, the LAPIC's
  * ICR and IA32_APIC_BASE; writes to the LAPIC and IOAPIC pages get the
  * fixed delivery mode (no INIT, NMI, SMI or ExtINT to itself).
+ * To look past a known problem: skip_msr=N (decimal) on the command line
+ * spares one more MSR from writes; aligned=1 keeps memory accesses from
+ * crossing a page.
  * Ends with "hostile: done" and exit status 0, or 1 if a hypercall
  * returned something other than its documented result (or changed an
  * argument register), 3 on an exception outside a probe.
@@ -54,6 +57,8 @@ volatile uint32_t fault_resume;
 static volatile uint32_t probe_faulted;
 static uint32_t rng;
 static uint32_t ram_top;
+static uint32_t skip_msr;	/* command line: an MSR not to write, 0 for none */
+static uint32_t aligned;	/* command line: memory accesses aligned to their width */
 
 /*
  * One 16-byte stub per exception vector (those with an error code push
@@ -300,7 +305,7 @@ static void probe_msr(void)
 				 : "+a"(lo), "+d"(hi) : "c"(msr) : "memory");
 		return;
 	}
-	if (msr == MSR_APIC_BASE || msr == MSR_X2APIC_ICR)
+	if (msr == MSR_APIC_BASE || msr == MSR_X2APIC_ICR || (skip_msr && msr == skip_msr))
 		return;
 	if (rnd() & 1)
 		hi = rnd() & 1 ? 0 : hi & 0xffff;
@@ -337,6 +342,8 @@ static void probe_mem(void)
 
 	if (apic)
 		a &= ~3u;
+	else if (aligned)
+		a &= ~(width - 1);
 	if (a > 0xffffffffu - width + 1)
 		a -= width;
 	if (rnd() & 1) {
@@ -382,6 +389,8 @@ void kmain(uint32_t magic, const struct mb_info *mbi)
 		guest_exit(3);
 	}
 	ram_top = 0x100000 + mbi->mem_upper * 1024;
+	skip_msr = cmdline_uint(mbi, "skip_msr=", 0);
+	aligned = cmdline_uint(mbi, "aligned=", 0);
 	rng = (uint32_t)tsc ^ (uint32_t)(tsc >> 32) ^ 0x9e3779b9u;
 	if (!rng)
 		rng = 1;

@@ -29,6 +29,9 @@ CFLAGS = ["-m32", "-ffreestanding", "-fno-pic", "-fno-stack-protector", "-nostdl
           "-Wl,-z,noexecstack", "-Wl,--no-warn-rwx-segments", "-Wl,-s"]
 DIR = "/tmp/gk"
 HOSTILE_SECONDS = 60
+# More of the hostile guest's command line (skip_msr=N, aligned=1: see hostile.c),
+# to look past a known problem.
+HOSTILE_EXTRA = os.environ.get("XENOLITH_HOSTILE_EXTRA", "")
 DEMO_PROMPT = "demo:/root# "
 
 # One configuration per kernel; tests override keys on the command line.
@@ -38,7 +41,8 @@ CONFIGS = {
                'on_crash = "preserve"'],
     "spin": ['name = "spin"', f'kernel = "{DIR}/spin"', "memory = 16"],
     "hostile": ['name = "hostile"', f'kernel = "{DIR}/hostile"', "memory = 32",
-                f'extra = "seconds={HOSTILE_SECONDS}"', 'on_poweroff = "preserve"'],
+                f'extra = "seconds={HOSTILE_SECONDS} {HOSTILE_EXTRA}"', 'on_poweroff = "preserve"',
+                'on_crash = "preserve"'],
 }
 
 
@@ -73,16 +77,18 @@ def m(iso):
 
 
 def wait_for(m, command, seconds, what):
-    """Run the shell condition COMMAND in dom0 every second until it holds."""
-    status, out = m.run(f"for i in $(seq {seconds}); do {command} && break; sleep 1; done; {command}",
-                        timeout=seconds * 3 + 60)
+    """Run the shell condition COMMAND in dom0 every second or so until it holds,
+    for at most SECONDS."""
+    status, out = m.run(f"end=$((SECONDS + {seconds})); until {command}; do "
+                        f"[ $SECONDS -lt $end ] || break; sleep 1; done; {command}",
+                        timeout=seconds * 2 + 120)
     assert status == 0, f"waited {seconds} s for {what}; last output:\n{out}"
     return out
 
 
 def console_tail(m, dom, pattern, lines=5):
     """The last LINES lines of DOM's console that match PATTERN (grep -E), read for 4 s."""
-    return m.check(f"timeout 4 xenoctl console {dom} </dev/null 2>&1 | tr -d '\\r' "
+    return m.check(f"(timeout 4 xenoctl console {dom} </dev/null 2>&1; true) | tr -d '\\r' "
                    f"| grep -E '{pattern}' | tail -n {lines} || true", timeout=60)
 
 
@@ -97,8 +103,13 @@ def demo(m):
     """The CD's demo Linux guest, started if it is not running, at its shell prompt."""
     if m.run("xenoctl list demo >/dev/null 2>&1")[0] != 0:
         m.check("xenoctl create /etc/xenolith/demo.cfg")
-    wait_for(m, f"timeout 4 xenoctl console demo </dev/null 2>/dev/null | grep -q '{DEMO_PROMPT}'",
-             400, "the demo guest's shell prompt")
+    # In a subshell: the interactive shell would print "Terminated" for every timeout.
+    prompt = f"(timeout 4 xenoctl console demo </dev/null 2>/dev/null; true) | grep -q '{DEMO_PROMPT}'"
+    if m.run(f"end=$((SECONDS + 600)); until {prompt}; do "
+             f"[ $SECONDS -lt $end ] || break; sleep 1; done; {prompt}", timeout=1500)[0]:
+        tail = console_tail(m, "demo", ".", 15)
+        pytest.fail(f"the demo guest shows no '{DEMO_PROMPT}' after 600 s; its console ends:\n"
+                    f"{tail}\n{m.check('xenoctl list')}")
     return "demo"
 
 
@@ -155,7 +166,11 @@ def test_hostile_guest_leaves_dom0_and_demo_alone(m, demo):
     took = time.monotonic() - start
     report = console_tail(m, "hostile", "^hostile: ", 6)
     print(f"hostile guest: create -w exited {status} after {took:.0f} s\n{out}\n{report}")
-    assert "hostile: done" in report, f"the hostile guest did not finish; its console:\n{report}"
+    if "hostile: done" not in report:
+        crash = m.check("xenoctl dmesg | grep -A 16 'hostile crashed' | tail -n 17")
+        m.run("xenoctl destroy hostile")
+        pytest.fail(f"the hostile guest did not finish (create -w exited {status} after "
+                    f"{took:.0f} s); its console:\n{report}\nxenoctl dmesg:\n{crash}")
     assert status == 0 and "hostile: PASS" in report, \
         f"the hostile guest ended with status {status} (0 expected); its console:\n{report}"
     assert took >= HOSTILE_SECONDS, f"the hostile guest ran only {took:.0f} s"
@@ -180,18 +195,20 @@ def test_weights_share_a_pinned_cpu_2_to_1(m):
     m.check(f"xenoctl create {DIR}/spin.cfg name=light cpus=1 cpu_weight=256")
     try:
         m.check("sleep 5")
-        t0, _ = cpu_seconds(m, ("heavy", "light"))
+        t0, u0 = cpu_seconds(m, ("heavy", "light"))
         m.check("sleep 35", timeout=200)
-        t1, _ = cpu_seconds(m, ("heavy", "light"))
+        t1, u1 = cpu_seconds(m, ("heavy", "light"))
         print(m.check("xenoctl list; xenoctl sched-credit; xenoctl vcpu-list heavy light"))
     finally:
         m.run("xenoctl destroy heavy; xenoctl destroy light")
     heavy, light = t1["heavy"] - t0["heavy"], t1["light"] - t0["light"]
-    print(f"weight 512: {heavy:.1f} s, weight 256: {light:.1f} s of CPU in 35 s")
+    wall = u1["heavy"] - u0["heavy"]
+    print(f"weight 512: {heavy:.1f} s, weight 256: {light:.1f} s of CPU in {wall:.1f} s")
     assert light > 0, f"the weight-256 guest got no CPU time ({t0} -> {t1})"
     ratio = heavy / light
     assert 1.6 <= ratio <= 2.5, \
-        f"weights 512:256 on one CPU: expected about 2:1, saw {heavy:.1f} s : {light:.1f} s = {ratio:.2f}"
+        f"weights 512:256 on one CPU: expected about 2:1, saw {heavy:.1f} s : {light:.1f} s = " \
+        f"{ratio:.2f} in {wall:.1f} s"
 
 
 def test_cap_25_limits_a_spinning_guest(m):
