@@ -4,6 +4,8 @@ import json
 import re
 import time
 
+import pytest
+
 from conftest import MENU_XENOLITH
 from qemu import Machine
 
@@ -40,6 +42,26 @@ def boot_dom0(name, iso):
         m.close()
         raise
     return m
+
+
+def dom0_fixtures(name):
+    """The fixtures of a test file whose tests share one dom0: m, the machine
+    (boot_dom0(NAME)) booted once for the file, and clean, autouse, which leaves
+    dom0 alone before and after every test. Use: m, clean = dom0_fixtures(NAME)."""
+    @pytest.fixture(scope="module")
+    def m(iso):
+        machine = boot_dom0(name, iso)
+        yield machine
+        machine.close()
+
+    @pytest.fixture(autouse=True)
+    def clean(m):
+        """Every test starts with dom0 alone and leaves it alone."""
+        destroy_all(m)
+        yield
+        destroy_all(m)
+
+    return m, clean
 
 
 def free_memory(m):

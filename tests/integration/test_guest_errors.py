@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from guests import DEMO, boot_dom0, check, create, destroy_all, run, snapshot, table
+from guests import DEMO, check, create, dom0_fixtures, run, snapshot, table
 
 BAD_SYNTAX = """name = "bad"
 kernel = "/usr/lib/xenolith/guest/vmlinuz"
@@ -18,19 +18,7 @@ kernel = "/etc/hostname"
 memory = 128
 """
 
-
-@pytest.fixture(scope="module")
-def m(iso):
-    machine = boot_dom0("guest-errors", iso)
-    yield machine
-    machine.close()
-
-
-@pytest.fixture(autouse=True)
-def clean(m):
-    destroy_all(m)
-    yield
-    destroy_all(m)
+m, clean = dom0_fixtures("guest-errors")
 
 
 def write_file(m, path, text):

@@ -10,27 +10,12 @@ the domains it made. Bad input is in test_guest_errors.py.
 import re
 import time
 
-import pytest
-
-from guests import (DEMO, GUEST_PROMPT, boot_dom0, check, console_text, create, destroy_all,
+from guests import (DEMO, GUEST_PROMPT, check, console_text, create, dom0_fixtures,
                     domains_json, domu_names, free_memory, run, table, type_into, wait_booted,
                     wait_until)
 from qemu import PROMPT
 
-
-@pytest.fixture(scope="module")
-def m(iso):
-    machine = boot_dom0("guests", iso)
-    yield machine
-    machine.close()
-
-
-@pytest.fixture(autouse=True)
-def clean(m):
-    """Every test starts with dom0 alone and leaves it alone."""
-    destroy_all(m)
-    yield
-    destroy_all(m)
+m, clean = dom0_fixtures("guests")
 
 
 def gone(m, name):
