@@ -86,6 +86,29 @@ int xl_fail(int ret, char *err, size_t errlen, const char *fmt, ...)
 	return ret;
 }
 
+int xl_ring_copied(uint32_t got, size_t len, uint64_t new_pos, uint64_t new_lost,
+		   uint64_t *pos, uint64_t *lost, char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (got > len) {
+		if (!err || !errlen)
+			return -EIO;
+		va_start(ap, fmt);
+		n = vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+		if (n >= 0 && (size_t)n < errlen)
+			snprintf(err + n, errlen - n, ": %u bytes returned for a buffer of %zu",
+				 got, len);
+		return -EIO;
+	}
+	*pos = new_pos;
+	if (lost)
+		*lost = new_lost;
+	return (int)got;
+}
+
 char xl_state_letter(uint32_t state)
 {
 	static const char letters[] = "rbpscd";

@@ -29,15 +29,8 @@ int xl_read_log(struct xl_handle *h, void *buf, size_t len, uint64_t *pos,
 	ret = xl_do_sysctl(h, &sc);
 	if (ret < 0)
 		return xl_fail(ret, err, errlen, "read the hypervisor log");
-	if (sc.u.log.len > len) {
-		snprintf(err, errlen, "read the hypervisor log: %u bytes returned "
-			 "for a buffer of %zu", sc.u.log.len, len);
-		return -EIO;
-	}
-	*pos = sc.u.log.pos;
-	if (lost)
-		*lost = sc.u.log.lost;
-	return (int)sc.u.log.len;
+	return xl_ring_copied(sc.u.log.len, len, sc.u.log.pos, sc.u.log.lost, pos, lost,
+			      err, errlen, "read the hypervisor log");
 }
 
 int xl_bench(struct xl_handle *h, uint32_t what, uint32_t count,
