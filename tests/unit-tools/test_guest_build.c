@@ -198,6 +198,37 @@ static void test_bzimage(void **state)
 	free(k);
 }
 
+/* A Linux guest is told its TSC rate first on its command line, unless the
+ * line sets it or the rate is unknown; a multiboot kernel never is. */
+static void test_tsc_rate_on_command_line(void **state)
+{
+	size_t len;
+	uint8_t *k = make_bzimage(&len);
+	struct guest_params p = params(k, len);
+	struct guest_image img;
+	char err[256];
+	(void)state;
+
+	p.tsc_khz = 2100000;
+	assert_int_equal(guest_build(&p, &img, err, sizeof(err)), 0);
+	assert_string_equal(chunk_at(&img, GUEST_CMDLINE_GPA)->data,
+			    "tsc_early_khz=2100000 console=ttyS0 quiet");
+	guest_image_free(&img);
+	p.cmdline = "tsc_early_khz=5 console=ttyS0";
+	assert_int_equal(guest_build(&p, &img, err, sizeof(err)), 0);
+	assert_string_equal(chunk_at(&img, GUEST_CMDLINE_GPA)->data, p.cmdline);
+	guest_image_free(&img);
+	p.cmdline = "";
+	assert_int_equal(guest_build(&p, &img, err, sizeof(err)), 0);
+	assert_string_equal(chunk_at(&img, GUEST_CMDLINE_GPA)->data, "tsc_early_khz=2100000");
+	guest_image_free(&img);
+	p.tsc_khz = 0;
+	assert_int_equal(guest_build(&p, &img, err, sizeof(err)), 0);
+	assert_string_equal(chunk_at(&img, GUEST_CMDLINE_GPA)->data, "");
+	guest_image_free(&img);
+	free(k);
+}
+
 static void test_bzimage_variants(void **state)
 {
 	size_t len;
@@ -734,6 +765,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bzimage),
+		cmocka_unit_test(test_tsc_rate_on_command_line),
 		cmocka_unit_test(test_bzimage_variants),
 		cmocka_unit_test(test_bzimage_errors),
 		cmocka_unit_test(test_elf_pvh),

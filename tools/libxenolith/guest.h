@@ -83,6 +83,9 @@ struct guest_params {
 	uint64_t memory_bytes;                                           /* multiple of 4 KiB, >= 16 MiB */
 	unsigned int vcpus;                                              /* 1..XL_MAX_VCPUS */
 	const char *ramdisk_name;	/* for messages; NULL: "initrd" */
+	uint32_t tsc_khz;		/* a Linux guest is told its TSC rate
+					 * (tsc_early_khz=, unless the command line
+					 * has it): 0 = not */
 };
 
 struct guest_chunk { uint64_t gpa; void *data; size_t len; };          /* owned by the image */
@@ -174,6 +177,12 @@ int guest_add_initrd(struct guest_ctx *c, uint64_t limit, const char *limit_what
 /* guest_add_cmdline: the command line (prefix and a space before it, if
  * prefix) at GUEST_CMDLINE_GPA, at most max bytes without its NUL. */
 int guest_add_cmdline(struct guest_ctx *c, const char *prefix, size_t max);
+
+/* guest_add_linux_cmdline: the same for a Linux kernel, led by
+ * tsc_early_khz= when p->tsc_khz is set: under load, a guest's PIT
+ * calibration (every read an exit) can fail and leave it without a clock
+ * (docs/guest-platform.md). */
+int guest_add_linux_cmdline(struct guest_ctx *c, size_t max);
 
 /* Each loader: 0 with img->boot and img->format set, or -errno with a message. */
 int guest_bzimage_load(struct guest_ctx *c);

@@ -182,6 +182,16 @@ int guest_add_cmdline(struct guest_ctx *c, const char *prefix, size_t max)
 	return 0;
 }
 
+int guest_add_linux_cmdline(struct guest_ctx *c, size_t max)
+{
+	char rate[40];
+
+	if (!c->p->tsc_khz || (c->p->cmdline && strstr(c->p->cmdline, "tsc_early_khz=")))
+		return guest_add_cmdline(c, NULL, max);
+	snprintf(rate, sizeof(rate), "tsc_early_khz=%u", c->p->tsc_khz);
+	return guest_add_cmdline(c, rate, max);
+}
+
 /* Check the parameters that do not come from a file. */
 static int check_params(struct guest_ctx *c)
 {

@@ -129,7 +129,7 @@ int guest_bzimage_load(struct guest_ctx *c)
 	bp->acpi_rsdp_addr = GUEST_ACPI_BASE;
 	fill_e820(c, bp);
 
-	rc = guest_add_cmdline(c, NULL, h.cmdline_size);
+	rc = guest_add_linux_cmdline(c, h.cmdline_size);
 	if (rc)
 		return rc;
 

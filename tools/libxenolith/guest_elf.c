@@ -261,7 +261,7 @@ int guest_pvh_load(struct guest_ctx *c)
 		return rc;
 	if (!in_segment(&e, entry))
 		return guest_fail(c, ENOEXEC, "PVH entry 0x%" PRIx64 " is outside the segments loaded", entry);
-	rc = guest_add_cmdline(c, NULL, GUEST_CMDLINE_MAX - 1);
+	rc = guest_add_linux_cmdline(c, GUEST_CMDLINE_MAX - 1);
 	if (rc)
 		return rc;
 	rc = guest_add_initrd(c, GUEST_LOW_RAM_MAX, "3 GiB", &initrd);

@@ -98,6 +98,7 @@ int xl_domain_build_and_start(struct xl_handle *h, const struct domain_config *d
 {
 	struct guest_params p = { 0 };
 	struct guest_image img = { 0 };
+	struct xl_sys_info info;
 	void *kernel = NULL, *ramdisk = NULL;
 	size_t kernel_len = 0, ramdisk_len = 0;
 	char sub[512];
@@ -121,6 +122,12 @@ int xl_domain_build_and_start(struct xl_handle *h, const struct domain_config *d
 	p.cmdline = dc->cmdline;
 	p.memory_bytes = dc->memory_mib << 20;
 	p.vcpus = dc->vcpus;
+	ret = xl_sys_info(h, &info, sub, sizeof(sub));
+	if (ret) {
+		snprintf(err, errlen, "domain '%s': %s", dc->name, sub);
+		goto out;
+	}
+	p.tsc_khz = info.cpu_khz;
 	ret = guest_build(&p, &img, sub, sizeof(sub));
 	if (ret) {
 		snprintf(err, errlen, "domain '%s': %s", dc->name, sub);
