@@ -149,7 +149,9 @@ def wait_booted(m, name, timeout=300):
         time.sleep(5)
     raise AssertionError(f"domain {name}: expected the marker 'xenolith-guest: init reached' "
                          f"and the prompt {GUEST_PROMPT!r} on its console within {timeout} s, "
-                         f"saw:\n{seen}\nlist:\n{run(m, 'xenoctl list')[1]}")
+                         f"saw:\n{seen}\nlist:\n{run(m, 'xenoctl list')[1]}\n"
+                         f"vcpu-list:\n{run(m, f'xenoctl vcpu-list {name}')[1]}\n"
+                         f"hypervisor log:\n{m.run('xenoctl dmesg | tail -n 15')[1]}")
 
 
 def wait_until(m, what, predicate, timeout=120, step=2):
