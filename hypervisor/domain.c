@@ -13,6 +13,7 @@
 static struct domain *domain_table[DOMAIN_MAX];	/* index: any, by id below */
 static int domain_table_lock;
 static int domain_lock;				/* every domain's state */
+static unsigned int domain_last_id;		/* table lock: ids go up, as Xen's */
 
 bool domain_name_valid(const char *name)
 {
@@ -43,10 +44,12 @@ static int domain_slot(unsigned int id)
 
 int domain_insert(struct domain *d, int want_id)
 {
-	unsigned int i, id = want_id < 0 ? 1 : (unsigned int)want_id;
+	unsigned int i, id = (unsigned int)want_id;
 	int free_slot = -1, ret = 0;
 
 	lib_spin_lock(&domain_table_lock);
+	if (want_id < 0)
+		id = domain_last_id % DOMAIN_ID_LAST + 1;
 	for (i = 0; i < DOMAIN_MAX; i++) {
 		if (!domain_table[i]) {
 			if (free_slot < 0)
@@ -58,10 +61,12 @@ int domain_insert(struct domain *d, int want_id)
 	if (!ret && free_slot < 0)
 		ret = -ENOSPC;
 	while (!ret && want_id < 0 && domain_slot(id) >= 0)
-		id++;
+		id = id % DOMAIN_ID_LAST + 1;
 	if (!ret && domain_slot(id) >= 0)
 		ret = -EEXIST;
 	if (!ret) {
+		if (want_id < 0)
+			domain_last_id = id;
 		d->id = id;
 		d->created_ns = time_now_ns();
 		domain_table[free_slot] = d;

@@ -11,6 +11,7 @@
 
 #define DOMAIN_MAX		64	/* domains at once, dom0 included */
 #define DOMAIN_MAX_VCPUS	VLAPIC_MAX_VCPUS
+#define DOMAIN_ID_LAST		(XL_DOMID_SELF - 1)	/* guests' ids: 1 up to this */
 
 /* How a domain stands (besides paused); XL_STATE_* is derived from it. */
 enum domain_run_state {
@@ -41,7 +42,8 @@ struct domain {
 /*
  * domain_insert: enter d (zeroed by the caller but for name, is_dom0,
  * nr_vcpus) into the table under id (0 for dom0) or, with want_id < 0,
- * the lowest free id from 1. Sets id and created_ns. 0, -EEXIST (the name
+ * the next id after the last one given (a restarted guest gets a new id,
+ * as in Xen), wrapping to 1 after DOMAIN_ID_LAST. Sets id and created_ns. 0, -EEXIST (the name
  * or id is taken), -ENOSPC (table full).
  */
 int domain_insert(struct domain *d, int want_id);
