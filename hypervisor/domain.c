@@ -177,10 +177,10 @@ void domain_shutdown(struct domain *d, uint32_t reason, uint32_t status)
 		return;
 	domain_stop_vcpus(d);
 	if (reason == XL_SHUTDOWN_EXIT)
-		printk(PRINTK_INFO, "%s (domain %u) exited with status %u\n", d->name, d->id,
+		printk(PRINTK_INFO | PRINTK_LOG_ONLY, "%s (domain %u) exited with status %u\n", d->name, d->id,
 		       status);
 	else
-		printk(PRINTK_INFO, "%s (domain %u) %s\n", d->name, d->id,
+		printk(PRINTK_INFO | PRINTK_LOG_ONLY, "%s (domain %u) %s\n", d->name, d->id,
 		       reason < LIB_ARRAY_SIZE(why) && why[reason] ? why[reason] : "shut down");
 }
 

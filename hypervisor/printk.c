@@ -167,6 +167,7 @@ void vprintk(unsigned int level, const char *fmt, va_list ap)
 {
 	char line[PRINTK_LINE_MAX];
 	int n = vsnprintf(line, sizeof(line), fmt, ap);
+	uint64_t start, end;
 	size_t len;
 
 	if (n < 0)
@@ -181,8 +182,17 @@ void vprintk(unsigned int level, const char *fmt, va_list ap)
 		lib_spin_unlock(&printk_ring_lock);
 		return;
 	}
+	start = printk_ring.head;
 	printk_emit(line, len);
+	end = printk_ring.head;
 	lib_spin_unlock(&printk_ring_lock);
+	/* Log-only text is stepped over when the consoles are up to it (if
+	 * another CPU is writing them just now, it goes out after all). */
+	if ((level & PRINTK_LOG_ONLY) && lib_spin_trylock(&printk_console_lock)) {
+		if (printk_console_pos == start)
+			printk_console_pos = end;
+		lib_spin_unlock(&printk_console_lock);
+	}
 	printk_drain(printk_sync);
 }
 

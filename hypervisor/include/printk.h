@@ -16,6 +16,9 @@
 #define PRINTK_DEBUG   3
 /* OR into the level for messages about a guest: guest_loglvl applies. */
 #define PRINTK_GUEST   0x10
+/* OR into the level for text that goes to the log ring (xenoctl dmesg)
+ * but not onto the consoles: the serial line is dom0's while it runs. */
+#define PRINTK_LOG_ONLY 0x20
 
 /* Size of the log ring dom0 reads (xenoctl dmesg); the oldest text is
  * dropped first. */

@@ -175,7 +175,7 @@ int domu_create(const char *name, unsigned int vcpus, uint64_t memory_bytes,
 	if (ret)
 		goto err_remove;
 	heap_get_stats(&heap_after);
-	printk(PRINTK_INFO, "%s (domain %u) created: %llu MiB, %u vCPU%s; hypervisor memory "
+	printk(PRINTK_INFO | PRINTK_LOG_ONLY, "%s (domain %u) created: %llu MiB, %u vCPU%s; hypervisor memory "
 	       "for it %llu KiB\n", d->name, d->id, (unsigned long long)(memory_bytes >> 20),
 	       vcpus, vcpus == 1 ? "" : "s",
 	       (unsigned long long)domu_overhead_kib(free_before, &heap_before, &heap_after,
@@ -203,7 +203,7 @@ int domu_destroy(struct domain *d)
 	}
 	sched_dom_remove(&d->sched);
 	domain_remove(d);
-	printk(PRINTK_INFO, "%s (domain %u) destroyed\n", d->name, d->id);
+	printk(PRINTK_INFO | PRINTK_LOG_ONLY, "%s (domain %u) destroyed\n", d->name, d->id);
 	domu_free(d);
 	return 0;
 }

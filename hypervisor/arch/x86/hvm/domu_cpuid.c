@@ -88,7 +88,7 @@ int domu_msr(struct vcpu *v, uint32_t msr, bool write, uint64_t *val)
 		break;
 	}
 	if (__atomic_fetch_add(&p->msr_reports, 1, __ATOMIC_RELAXED) < DOMU_MSR_REPORTS)
-		printk(PRINTK_INFO, "%s vcpu%u: %s of MSR %#x refused (#GP)\n",
+		printk(PRINTK_INFO | PRINTK_LOG_ONLY, "%s vcpu%u: %s of MSR %#x refused (#GP)\n",
 		       domain_label(v->domain), v->id, write ? "write" : "read", msr);
 	return -1;
 }

@@ -18,6 +18,10 @@
 #define VCPU_CPUID_MAX		0x40000001u
 #define VCPU_CPUID_SIGNATURE	"XenolithHVMM"
 #define VCPU_CPUID1_X2APIC	(1u << 21)
+/* EFER bits a guest may write (AMD APM vol. 2 §3.1.7): SCE, LME, LMA,
+ * NXE, LMSLE, FFXSR, TCE; SVME is hidden, the rest reserved (#GP). */
+#define VCPU_EFER_WRITABLE	((1ull << 0) | (1ull << 8) | (1ull << 10) | (1ull << 11) | \
+				 (1ull << 13) | (1ull << 14) | (1ull << 15))
 
 static const struct vcpu_vendor_ops *vcpu_vendor;
 
@@ -79,35 +83,45 @@ int vcpu_register_io(struct vcpu *v, uint16_t port, uint16_t count, vcpu_io_fn f
 	return 0;
 }
 
-void vcpu_dump(struct vcpu *v)
+/* vcpu_dump_at: the register dump at printk level. */
+static void vcpu_dump_at(struct vcpu *v, unsigned int level)
 {
 	const struct vcpu_regs *r = &v->regs;
 
-	printk(PRINTK_ERR, "%s vcpu%u: RIP %016llx RSP %016llx RFLAGS %08llx (%llu exits)\n",
+	printk(level, "%s vcpu%u: RIP %016llx RSP %016llx RFLAGS %08llx (%llu exits)\n",
 	       domain_label(v->domain), v->id, (unsigned long long)r->rip,
 	       (unsigned long long)r->rsp, (unsigned long long)r->rflags,
 	       (unsigned long long)v->exits);
-	printk(PRINTK_ERR, "  RAX %016llx RBX %016llx RCX %016llx RDX %016llx\n",
+	printk(level, "  RAX %016llx RBX %016llx RCX %016llx RDX %016llx\n",
 	       (unsigned long long)r->rax, (unsigned long long)r->rbx,
 	       (unsigned long long)r->rcx, (unsigned long long)r->rdx);
-	printk(PRINTK_ERR, "  RSI %016llx RDI %016llx RBP %016llx\n",
+	printk(level, "  RSI %016llx RDI %016llx RBP %016llx\n",
 	       (unsigned long long)r->rsi, (unsigned long long)r->rdi,
 	       (unsigned long long)r->rbp);
-	printk(PRINTK_ERR, "  R8  %016llx R9  %016llx R10 %016llx R11 %016llx\n",
+	printk(level, "  R8  %016llx R9  %016llx R10 %016llx R11 %016llx\n",
 	       (unsigned long long)r->r8, (unsigned long long)r->r9,
 	       (unsigned long long)r->r10, (unsigned long long)r->r11);
-	printk(PRINTK_ERR, "  R12 %016llx R13 %016llx R14 %016llx R15 %016llx\n",
+	printk(level, "  R12 %016llx R13 %016llx R14 %016llx R15 %016llx\n",
 	       (unsigned long long)r->r12, (unsigned long long)r->r13,
 	       (unsigned long long)r->r14, (unsigned long long)r->r15);
-	vcpu_vendor->dump(v);
+	vcpu_vendor->dump(v, level);
+}
+
+void vcpu_dump(struct vcpu *v)
+{
+	vcpu_dump_at(v, PRINTK_ERR);
 }
 
 void vcpu_crash(struct vcpu *v, const char *why)
 {
-	printk_set_sync(true);
-	printk(PRINTK_ERR, "*** %s crashed: %s\n", domain_label(v->domain), why);
-	vcpu_dump(v);
-	printk(PRINTK_ERR, "*** %s is stopped; the hypervisor keeps running "
+	/* A guest's report goes to the log (xenoctl dmesg): dom0 owns the
+	 * serial line. dom0's own goes to the consoles at once. */
+	unsigned int level = PRINTK_ERR | (v->domain->is_dom0 ? 0 : PRINTK_LOG_ONLY);
+
+	printk_set_sync(v->domain->is_dom0);
+	printk(level, "*** %s crashed: %s\n", domain_label(v->domain), why);
+	vcpu_dump_at(v, level);
+	printk(level, "*** %s is stopped; the hypervisor keeps running "
 	       "(Ctrl-A three times, then 'h' for debug keys)\n", domain_label(v->domain));
 	printk_set_sync(false);
 	v->crashed = true;
@@ -198,6 +212,10 @@ static void vcpu_handle_msr(struct vcpu *v, const struct vcpu_exit *e)
 	} else if (ret == 0) {
 		/* the vLAPIC's */
 	} else if (msr == MSR_EFER) {
+		if (e->reason == VCPU_EXIT_MSR_WRITE && (val & ~VCPU_EFER_WRITABLE)) {
+			vcpu_vendor->inject_exception(v, 13, true, 0);
+			return;
+		}
 		if (e->reason == VCPU_EXIT_MSR_WRITE)
 			vcpu_vendor->set_efer(v, val);
 		else

@@ -461,31 +461,31 @@ static void svm_set_efer(struct vcpu *v, uint64_t efer)
 	svm_of(v)->vmcb->save.efer = efer | EFER_SVME;
 }
 
-static void svm_dump_seg(const char *name, const struct vmcb_seg *s)
+static void svm_dump_seg(unsigned int level, const char *name, const struct vmcb_seg *s)
 {
-	printk(PRINTK_ERR, "  %-4s sel %04x attr %03x limit %08x base %016llx\n",
+	printk(level, "  %-4s sel %04x attr %03x limit %08x base %016llx\n",
 	       name, s->selector, s->attrib, s->limit, (unsigned long long)s->base);
 }
 
-static void svm_dump(struct vcpu *v)
+static void svm_dump(struct vcpu *v, unsigned int level)
 {
 	const struct vmcb *vmcb = svm_of(v)->vmcb;
 	const struct vmcb_save *s = &vmcb->save;
 	const struct vmcb_control *c = &vmcb->control;
 
-	printk(PRINTK_ERR, "  CR0 %016llx CR2 %016llx CR3 %016llx CR4 %016llx\n",
+	printk(level, "  CR0 %016llx CR2 %016llx CR3 %016llx CR4 %016llx\n",
 	       (unsigned long long)s->cr0, (unsigned long long)s->cr2,
 	       (unsigned long long)s->cr3, (unsigned long long)s->cr4);
-	printk(PRINTK_ERR, "  EFER %016llx CPL %u exit %#llx info1 %#llx info2 %#llx intinfo %#llx\n",
+	printk(level, "  EFER %016llx CPL %u exit %#llx info1 %#llx info2 %#llx intinfo %#llx\n",
 	       (unsigned long long)s->efer, s->cpl,
 	       (unsigned long long)c->exit_code, (unsigned long long)c->exit_info1,
 	       (unsigned long long)c->exit_info2, (unsigned long long)c->exit_int_info);
-	svm_dump_seg("CS", &s->cs);
-	svm_dump_seg("SS", &s->ss);
-	svm_dump_seg("DS", &s->ds);
-	svm_dump_seg("GDTR", &s->gdtr);
-	svm_dump_seg("IDTR", &s->idtr);
-	svm_dump_seg("TR", &s->tr);
+	svm_dump_seg(level, "CS", &s->cs);
+	svm_dump_seg(level, "SS", &s->ss);
+	svm_dump_seg(level, "DS", &s->ds);
+	svm_dump_seg(level, "GDTR", &s->gdtr);
+	svm_dump_seg(level, "IDTR", &s->idtr);
+	svm_dump_seg(level, "TR", &s->tr);
 }
 
 /* CS attribute bits L (53) and D/B (54) as the VMCB packs them (§15.5.1). */

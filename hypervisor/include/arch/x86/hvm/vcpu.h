@@ -113,8 +113,9 @@ struct vcpu_vendor_ops {
 	/* get_efer/set_efer: the guest's EFER as it sees it. */
 	uint64_t (*get_efer)(struct vcpu *v);
 	void (*set_efer)(struct vcpu *v, uint64_t efer);
-	/* dump: print control registers, segments and vendor state. */
-	void (*dump)(struct vcpu *v);
+	/* dump: print control registers, segments and vendor state at
+	 * printk level. */
+	void (*dump)(struct vcpu *v, unsigned int level);
 	/* get_guest: the paging controls, CS and CPL an instruction fetch
 	 * needs (g->read_ram is the caller's). */
 	void (*get_guest)(struct vcpu *v, struct mmio_guest *g);
