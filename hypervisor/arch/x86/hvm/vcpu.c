@@ -19,9 +19,11 @@
 #define VCPU_CPUID_SIGNATURE	"XenolithHVMM"
 #define VCPU_CPUID1_X2APIC	(1u << 21)
 /* EFER bits a guest may write (AMD APM vol. 2 §3.1.7): SCE, LME, LMA,
- * NXE, LMSLE, FFXSR, TCE; SVME is hidden, the rest reserved (#GP). */
+ * NXE, SVME (a guest that reads EFER unintercepted sees it set, and
+ * writes it back; it stays set whatever is written), LMSLE, FFXSR, TCE;
+ * the rest are reserved (#GP). */
 #define VCPU_EFER_WRITABLE	((1ull << 0) | (1ull << 8) | (1ull << 10) | (1ull << 11) | \
-				 (1ull << 13) | (1ull << 14) | (1ull << 15))
+				 (1ull << 12) | (1ull << 13) | (1ull << 14) | (1ull << 15))
 
 static const struct vcpu_vendor_ops *vcpu_vendor;
 
