@@ -390,7 +390,7 @@ static void dom0_schedule(const struct boot_options *opts)
 	int ret;
 
 	vcpu_sched_init(opts);
-	ret = sched_dom_add(&dom0.sched, 0, dom0.name);
+	ret = sched_dom_add(&dom0.sched, 0, domain_label(&dom0));
 	for (i = 0; !ret && i < dom0.nr_vcpus; i++) {
 		bool pin = opts->dom0_vcpus_pin && smp_cpu(i);
 
