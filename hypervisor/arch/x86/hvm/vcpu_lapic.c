@@ -339,10 +339,12 @@ void vcpu_lapic_before_entry(struct vcpu *v)
 		return;
 	vcpu_lapic_lint0(v);
 	now = time_now_ns();
-	if (vcpu_lapic_platform_deadline(v) <= now)
+	/* The platform's timers post their interrupts: take those too. */
+	if (vcpu_lapic_platform_deadline(v) <= now) {
 		v->domain->hvm.ops->timer(v->domain);
+		vcpu_lapic_take_posted(v);
+	}
 	if (vlapic_next_deadline(v->lapic) <= now)
 		vlapic_timer_fire(v->lapic, now);
-	vcpu_lapic_take_posted(v);
 	vcpu_lapic_inject(v);
 }
