@@ -445,6 +445,7 @@ int sched_unit_set_affinity(struct sched_unit *u, const struct sched_cpumask *ma
 		any = sched_cpumask_test(mask, c) && sched_cpu_online(c);
 	if (!any)
 		return -EINVAL;
+	lib_spin_lock(&sched_lock);	/* accounting reads affinity under it */
 	cpu = sched_unit_lock(u);
 	u->affinity = *mask;
 	if (!sched_allowed(u, cpu)) {
@@ -460,9 +461,19 @@ int sched_unit_set_affinity(struct sched_unit *u, const struct sched_cpumask *ma
 		sched_kick_for(u, cpu);		/* an idle CPU may take it now */
 	}
 	sched_rq_unlock(cpu);
+	lib_spin_unlock(&sched_lock);
 	if (moving)
 		sched_migrate_finish(u);
 	return 0;
+}
+
+unsigned int sched_unit_nr_cpus(const struct sched_unit *u)
+{
+	unsigned int n = 0;
+
+	for (unsigned int c = 0; c < SCHED_MAX_CPUS; c++)
+		n += sched_cpumask_test(&u->affinity, c) && sched_cpu_online(c);
+	return n;
 }
 
 void sched_unit_get_affinity(struct sched_unit *u, struct sched_cpumask *mask)
@@ -562,6 +573,38 @@ static struct sched_unit *sched_steal(unsigned int cpu, int rank)
 	return NULL;
 }
 
+/* After accounting unparked units: idle CPUs with queued work look again. */
+static void sched_kick_idle_with_work(void)
+{
+	for (unsigned int c = 0; c < SCHED_MAX_CPUS; c++) {
+		struct sched_rq *rq = &sched_rqs[c];
+
+		if (__atomic_load_n(&rq->online, __ATOMIC_ACQUIRE) &&
+		    !__atomic_load_n(&rq->curr, __ATOMIC_RELAXED) &&
+		    __atomic_load_n(&rq->nr_queued, __ATOMIC_RELAXED))
+			sched_kick(c);
+	}
+}
+
+/* Run the periodic accounting if due; one CPU does it, others skip. */
+static void sched_account(uint64_t now)
+{
+	uint64_t due = __atomic_load_n(&sched_next_acct, __ATOMIC_ACQUIRE);
+
+	if (now < due || !lib_spin_trylock(&sched_lock))
+		return;
+	due = sched_next_acct;
+	if (now >= due) {
+		sched_ops->account(sched_doms, sched_online);
+		due += sched_ops->period_ns;
+		if (due <= now)
+			due = now + sched_ops->period_ns;
+		__atomic_store_n(&sched_next_acct, due, __ATOMIC_RELEASE);
+		sched_kick_idle_with_work();
+	}
+	lib_spin_unlock(&sched_lock);
+}
+
 /* Put the CPU's outgoing unit back; returns true if it must migrate. */
 static bool sched_put_prev(struct sched_rq *rq, unsigned int cpu,
 			   struct sched_unit *prev, uint64_t now)
@@ -597,6 +640,7 @@ struct sched_unit *sched_pick_next(unsigned int cpu, uint64_t now,
 		*slice_ns = sched_ops->tick_ns;
 		return NULL;
 	}
+	sched_account(now);	/* an idle CPU's timer may be the only one */
 	lib_spin_lock(&rq->lock);
 	prev = rq->curr;
 	if (prev)
@@ -634,38 +678,6 @@ struct sched_unit *sched_pick_next(unsigned int cpu, uint64_t now,
 		sched_migrate_finish(prev);
 	*slice_ns = slice;
 	return next;
-}
-
-/* After accounting unparked units: idle CPUs with queued work look again. */
-static void sched_kick_idle_with_work(void)
-{
-	for (unsigned int c = 0; c < SCHED_MAX_CPUS; c++) {
-		struct sched_rq *rq = &sched_rqs[c];
-
-		if (__atomic_load_n(&rq->online, __ATOMIC_ACQUIRE) &&
-		    !__atomic_load_n(&rq->curr, __ATOMIC_RELAXED) &&
-		    __atomic_load_n(&rq->nr_queued, __ATOMIC_RELAXED))
-			sched_kick(c);
-	}
-}
-
-/* Run the periodic accounting if due; one CPU does it, others skip. */
-static void sched_account(uint64_t now)
-{
-	uint64_t due = __atomic_load_n(&sched_next_acct, __ATOMIC_ACQUIRE);
-
-	if (now < due || !lib_spin_trylock(&sched_lock))
-		return;
-	due = sched_next_acct;
-	if (now >= due) {
-		sched_ops->account(sched_doms, sched_online);
-		due += sched_ops->period_ns;
-		if (due <= now)
-			due = now + sched_ops->period_ns;
-		__atomic_store_n(&sched_next_acct, due, __ATOMIC_RELEASE);
-		sched_kick_idle_with_work();
-	}
-	lib_spin_unlock(&sched_lock);
 }
 
 bool sched_tick(unsigned int cpu, uint64_t now)

@@ -44,9 +44,12 @@ struct csched_unit {
 	int64_t credit;		/* atomic: burnt under the unit lock,
 				 * granted under the global lock */
 	uint64_t last_burn;	/* unit lock: burnt up to this time */
+	/* Scratch of csched_account, global lock. */
+	int64_t part;		/* this period's grant */
 	uint32_t flags;		/* atomic: CSCHED_FLAG_* */
 	bool boost;		/* unit lock */
 	bool counted;		/* global lock: active in this accounting */
+	bool grouped;		/* global lock: its pinned group is settled */
 };
 
 struct csched_dom {
@@ -257,23 +260,117 @@ static void csched_share(struct sched_dom *doms, uint64_t total)
 	}
 }
 
-/* Add each active unit's part of its domain's grant; (un)park. */
+/* Split each domain's grant evenly among its active units. */
+static void csched_split(struct sched_dom *doms)
+{
+	for (struct sched_dom *d = doms; d; d = d->next) {
+		struct csched_dom *cd = csched_dom(d);
+		int64_t part = cd->active ?
+			(int64_t)((cd->grant + cd->active - 1) / cd->active) : 0;
+
+		for (struct sched_unit *u = d->units; u; u = u->dom_next) {
+			csched_unit(u)->part = csched_unit(u)->counted ? part : 0;
+			csched_unit(u)->grouped = false;
+		}
+	}
+}
+
+/* u is active and pinned exactly as `first` (and not yet settled). */
+static bool csched_in_group(const struct sched_unit *u,
+			    const struct sched_unit *first, bool unsettled)
+{
+	const struct csched_unit *cu = csched_unit(u);
+
+	return cu->counted && !(unsettled && cu->grouped) &&
+	       sched_cpumask_equal(&u->affinity, &first->affinity);
+}
+
+/* Sum of the parts, or of the weights, of first's group. */
+static uint64_t csched_group_sum(struct sched_dom *doms,
+				 const struct sched_unit *first, bool unsettled,
+				 bool weights)
+{
+	uint64_t sum = 0;
+
+	for (struct sched_dom *d = doms; d; d = d->next)
+		for (struct sched_unit *u = d->units; u; u = u->dom_next)
+			if (csched_in_group(u, first, unsettled))
+				sum += weights ? csched_dom(d)->weight :
+						 (uint64_t)csched_unit(u)->part;
+	return sum;
+}
+
+/*
+ * Units pinned to the same CPUs can together use no more than those CPUs
+ * (capacity ns). When their parts add up to more, share the capacity
+ * among them by weight instead, as csched_share does, a unit never
+ * getting more than its part. Marks the group settled. What is left over is not granted; the
+ * work-conserving picker lends it out.
+ */
+static void csched_fit_group(struct sched_dom *doms,
+			     const struct sched_unit *first, uint64_t capacity)
+{
+	bool whole = csched_group_sum(doms, first, false, false) > capacity;
+
+	while (whole) {
+		uint64_t wsum = csched_group_sum(doms, first, true, true);
+
+		whole = false;
+		for (struct sched_dom *d = doms; d && wsum; d = d->next)
+			for (struct sched_unit *u = d->units; u; u = u->dom_next) {
+				struct csched_unit *cu = csched_unit(u);
+
+				if (!csched_in_group(u, first, true) ||
+				    capacity * csched_dom(d)->weight / wsum <
+				    (uint64_t)cu->part)
+					continue;
+				capacity -= LIB_MIN(capacity, (uint64_t)cu->part);
+				cu->grouped = whole = true;
+			}
+		if (whole || !wsum)
+			continue;
+		for (struct sched_dom *d = doms; d; d = d->next)
+			for (struct sched_unit *u = d->units; u; u = u->dom_next)
+				if (csched_in_group(u, first, true))
+					csched_unit(u)->part = (int64_t)(capacity *
+						csched_dom(d)->weight / wsum);
+	}
+	/* Mark the whole group done for csched_fit_pinned. */
+	for (struct sched_dom *d = doms; d; d = d->next)
+		for (struct sched_unit *u = d->units; u; u = u->dom_next)
+			if (csched_in_group(u, first, false))
+				csched_unit(u)->grouped = true;
+}
+
+/* Fit every group of units pinned to fewer than all CPUs to its CPUs. */
+static void csched_fit_pinned(struct sched_dom *doms, unsigned int nr_cpus,
+			      uint64_t span)
+{
+	for (struct sched_dom *d = doms; d; d = d->next)
+		for (struct sched_unit *u = d->units; u; u = u->dom_next) {
+			unsigned int cpus;
+
+			if (!csched_unit(u)->counted || csched_unit(u)->grouped)
+				continue;
+			cpus = sched_unit_nr_cpus(u);
+			if (cpus < nr_cpus)
+				csched_fit_group(doms, u, cpus * span);
+		}
+}
+
+/* Add each active unit's part to its credit; (un)park. */
 static void csched_grant(struct sched_dom *doms)
 {
 	for (struct sched_dom *d = doms; d; d = d->next) {
 		struct csched_dom *cd = csched_dom(d);
-		int64_t part;
 
-		if (!cd->active)
-			continue;
-		part = (int64_t)((cd->grant + cd->active - 1) / cd->active);
 		for (struct sched_unit *u = d->units; u; u = u->dom_next) {
 			struct csched_unit *cu = csched_unit(u);
 			int64_t credit;
 
 			if (!cu->counted)
 				continue;
-			credit = __atomic_add_fetch(&cu->credit, part, __ATOMIC_RELAXED);
+			credit = __atomic_add_fetch(&cu->credit, cu->part, __ATOMIC_RELAXED);
 			if (credit > CSCHED_CREDIT_MAX)
 				__atomic_store_n(&cu->credit, CSCHED_CREDIT_MAX,
 						 __ATOMIC_RELAXED);
@@ -295,6 +392,8 @@ static void csched_account(struct sched_dom *doms, unsigned int nr_cpus)
 
 	csched_count(doms, total);
 	csched_share(doms, total);
+	csched_split(doms);
+	csched_fit_pinned(doms, nr_cpus, CSCHED_PERIOD_NS);
 	csched_grant(doms);
 }
 

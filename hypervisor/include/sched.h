@@ -52,6 +52,15 @@ static inline bool sched_cpumask_test(const struct sched_cpumask *m,
 	return cpu < SCHED_MAX_CPUS && (m->bits[cpu / 64] >> (cpu % 64)) & 1;
 }
 
+static inline bool sched_cpumask_equal(const struct sched_cpumask *a,
+				       const struct sched_cpumask *b)
+{
+	for (unsigned int i = 0; i < SCHED_MAX_CPUS / 64; i++)
+		if (a->bits[i] != b->bits[i])
+			return false;
+	return true;
+}
+
 /* Where a unit is in its life (sched.c moves it; see each entry point). */
 enum sched_state {
 	SCHED_UNIT_OFFLINE = 0,	/* not added, or removed */
@@ -81,7 +90,8 @@ struct sched_unit {
 	unsigned int cpu;
 	enum sched_state state;
 	bool yield;			/* give way once at the next pick */
-	struct sched_cpumask affinity;	/* as set by vcpu-pin */
+	/* As set by vcpu-pin; written under the global and the unit lock. */
+	struct sched_cpumask affinity;
 	struct sched_unit *rq_prev, *rq_next;
 	uint64_t run_start;		/* when it last started running (ns) */
 	uint64_t runtime;		/* ns run since added (statistics) */
@@ -214,6 +224,8 @@ int sched_unit_remove(struct sched_unit *u);
  */
 int sched_unit_set_affinity(struct sched_unit *u, const struct sched_cpumask *mask);
 void sched_unit_get_affinity(struct sched_unit *u, struct sched_cpumask *mask);
+/* sched_unit_nr_cpus: online CPUs u may run on (for policies; global lock). */
+unsigned int sched_unit_nr_cpus(const struct sched_unit *u);
 
 /*
  * sched_wake: u becomes runnable (its vCPU left HLT, was unpaused, or was
@@ -238,8 +250,9 @@ void sched_sleep(struct sched_unit *u);
 void sched_unit_yield(struct sched_unit *u);
 
 /*
- * sched_pick_next: on CPU cpu at time now, put the current unit back (if
- * still runnable) and choose the next one, stealing from other CPUs'
+ * sched_pick_next: on CPU cpu at time now, run the periodic accounting
+ * when it is due (an idle CPU calls only this when its timer fires), put
+ * the current unit back (if still runnable) and choose the next one, stealing from other CPUs'
  * queues when this CPU has nothing good to run. Returns the unit to run,
  * its slice being *slice_ns, or NULL: the CPU idles (halts) until an
  * interrupt or a kick. Either way, arm the timer for sched_next_event(cpu)

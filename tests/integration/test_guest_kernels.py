@@ -195,9 +195,6 @@ def cpu_seconds(m, names):
         {n: info[n]["uptime_ns"] / 1e9 for n in names}
 
 
-@pytest.mark.xfail(strict=True, reason="known: credit is shared out as if every CPU were "
-                   "open to every vCPU, so weights between vCPUs pinned to one CPU come out "
-                   "about 1.2-1.4:1, not 2:1 (issue 8's closing note)")
 def test_weights_share_a_pinned_cpu_2_to_1(m):
     m.run("xenoctl destroy demo")
     m.check(f"xenoctl create {DIR}/spin.cfg name=heavy cpus=1 cpu_weight=512")
@@ -220,8 +217,6 @@ def test_weights_share_a_pinned_cpu_2_to_1(m):
         f"{ratio:.2f} in {wall:.1f} s"
 
 
-@pytest.mark.xfail(strict=True, reason="known: a cap of 25 holds a spinning guest near "
-                   "12-13 %, half its cap (issue 8's closing note)")
 def test_cap_25_limits_a_spinning_guest(m):
     m.run("xenoctl destroy demo")
     m.check(f"xenoctl create {DIR}/spin.cfg name=capped cpu_cap=25")

@@ -233,8 +233,11 @@ static void run(uint64_t duration)
 		}
 		now = t;
 		io_events();
+		/* As vcpu_sched.c does: a running CPU ticks, an idle one
+		 * picks again when its timer fires. */
 		for (unsigned int c = 0; c < ncpus; c++)
-			if (sched_next_event(c) <= now && sched_tick(c, now))
+			if (sched_next_event(c) <= now &&
+			    (!cur[c] || sched_tick(c, now)))
 				kicked[c] = true;
 		handle_kicks();
 		check_cpus();
@@ -488,6 +491,50 @@ static void test_pinning_four_cpus(void **state)
 	/* Unpinned units fill what is left: no CPU idles. */
 	for (unsigned int c = 0; c < 4; c++)
 		assert_int_equal(idle_ns[c], 0);
+}
+
+/* dom0's two vCPUs, busy a little (1 ms in 20) on both CPUs. */
+static void light_dom0(void)
+{
+	domain(0, 2, 0, 0);
+	io_bound(0, 0, 1 * MS, 19 * MS, true);
+	io_bound(0, 1, 1 * MS, 19 * MS, true);
+}
+
+/* Weights hold between vCPUs pinned to one CPU while another CPU is
+ * free: the pinned ones share their CPU, not the machine. */
+static void test_weights_on_a_pinned_cpu(void **state)
+{
+	static const unsigned int c1[] = { 1 };
+
+	(void)state;
+	start(2);
+	light_dom0();
+	domain(1, 1, 512, 0);
+	domain(2, 1, 256, 0);
+	pin(1, 0, c1, 1);
+	pin(2, 0, c1, 1);
+	run(1 * SEC);
+	reset_counts();
+	run(10 * SEC);
+	assert_int_equal(pin_violations + double_runs, 0);
+	/* dom0 takes a little of CPU 1 too: compare the two with each other. */
+	assert_share("weight 512 of what the pinned pair ran",
+		     share(dom_ran(1), dom_ran(1) + dom_ran(2)), 6667, 300);
+	assert_true(dom_ran(1) + dom_ran(2) > 9 * SEC);
+}
+
+/* A cap holds on a two-CPU machine beside a lightly busy dom0. */
+static void test_cap_beside_dom0(void **state)
+{
+	(void)state;
+	start(2);
+	light_dom0();
+	domain(1, 1, 0, 25);
+	run(1 * SEC);
+	reset_counts();
+	run(10 * SEC);
+	assert_share("cap 25 beside dom0, % of one CPU", share(dom_ran(1), 10 * SEC), 2500, 200);
 }
 
 static void test_boost_runs_first(void **state)
@@ -921,6 +968,8 @@ int main(void)
 		cmocka_unit_test(test_cap_two_vcpus),
 		cmocka_unit_test(test_pinning_two_cpus),
 		cmocka_unit_test(test_pinning_four_cpus),
+		cmocka_unit_test(test_weights_on_a_pinned_cpu),
+		cmocka_unit_test(test_cap_beside_dom0),
 		cmocka_unit_test(test_boost_runs_first),
 		cmocka_unit_test(test_boost_ahead_of_queue),
 		cmocka_unit_test(test_blocked_gets_nothing),
