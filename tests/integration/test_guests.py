@@ -30,8 +30,9 @@ def gone(m, name):
 
 def test_two_guests_boot_list_console_destroy(m):
     free_before = free_memory(m)
+    # The demo boots the ELF vmlinux (PVH entry); vm2 the same kernel's bzImage.
     id1 = create(m)
-    id2 = create(m, DEMO, "name=vm2", "vcpus=2")
+    id2 = create(m, DEMO, "name=vm2", "vcpus=2", "kernel=/usr/lib/xenolith/guest/vmlinuz")
     assert id1 != id2 and id1 > 0 and id2 > 0, f"expected two new non-zero ids, saw {id1}, {id2}"
 
     # Both boot, each seeing its own vCPUs and memory.

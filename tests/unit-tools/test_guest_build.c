@@ -192,16 +192,28 @@ static void test_bzimage(void **state)
 
 	cl = chunk_at(&img, GUEST_CMDLINE_GPA);
 	assert_non_null(cl);
-	assert_string_equal(cl->data, "console=ttyS0 quiet");
+	assert_string_equal(cl->data, "pci=noearly console=ttyS0 quiet");
 	guest_image_free(&img);
 	assert_int_equal(img.nr_chunks, 0);
 	free(k);
 }
 
-/* A Linux guest is told its TSC rate first on its command line, unless the
- * line sets it or the rate is unknown; a multiboot kernel never is. */
+/* A Linux guest is told its TSC rate and to leave the absent PCI bus alone
+ * first on its command line, unless the line sets these or the rate is
+ * unknown; a multiboot kernel never is. */
 static void test_tsc_rate_on_command_line(void **state)
 {
+	static const struct { uint32_t khz; const char *line, *want; } cases[] = {
+		{ 2100000, "console=ttyS0 quiet",
+		  "tsc_early_khz=2100000 pci=noearly console=ttyS0 quiet" },
+		{ 2100000, "tsc_early_khz=5 console=ttyS0",
+		  "pci=noearly tsc_early_khz=5 console=ttyS0" },
+		{ 2100000, "", "tsc_early_khz=2100000 pci=noearly" },
+		{ 0, "", "pci=noearly" },
+		{ 0, "console=ttyS0 pci=off", "console=ttyS0 pci=off" },
+		{ 0, "xpci=1 notsc_early_khz=1", "pci=noearly xpci=1 notsc_early_khz=1" },
+		{ 7, "pci=off", "tsc_early_khz=7 pci=off" },
+	};
 	size_t len;
 	uint8_t *k = make_bzimage(&len);
 	struct guest_params p = params(k, len);
@@ -209,23 +221,13 @@ static void test_tsc_rate_on_command_line(void **state)
 	char err[256];
 	(void)state;
 
-	p.tsc_khz = 2100000;
-	assert_int_equal(guest_build(&p, &img, err, sizeof(err)), 0);
-	assert_string_equal(chunk_at(&img, GUEST_CMDLINE_GPA)->data,
-			    "tsc_early_khz=2100000 console=ttyS0 quiet");
-	guest_image_free(&img);
-	p.cmdline = "tsc_early_khz=5 console=ttyS0";
-	assert_int_equal(guest_build(&p, &img, err, sizeof(err)), 0);
-	assert_string_equal(chunk_at(&img, GUEST_CMDLINE_GPA)->data, p.cmdline);
-	guest_image_free(&img);
-	p.cmdline = "";
-	assert_int_equal(guest_build(&p, &img, err, sizeof(err)), 0);
-	assert_string_equal(chunk_at(&img, GUEST_CMDLINE_GPA)->data, "tsc_early_khz=2100000");
-	guest_image_free(&img);
-	p.tsc_khz = 0;
-	assert_int_equal(guest_build(&p, &img, err, sizeof(err)), 0);
-	assert_string_equal(chunk_at(&img, GUEST_CMDLINE_GPA)->data, "");
-	guest_image_free(&img);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		p.tsc_khz = cases[i].khz;
+		p.cmdline = cases[i].line;
+		assert_int_equal(guest_build(&p, &img, err, sizeof(err)), 0);
+		assert_string_equal(chunk_at(&img, GUEST_CMDLINE_GPA)->data, cases[i].want);
+		guest_image_free(&img);
+	}
 	free(k);
 }
 
@@ -275,7 +277,7 @@ static void test_bzimage_variants(void **state)
 	assert_int_equal(get64(zp + 0x2d0 + 4 * 20), GUEST_HIGH_RAM_BASE);
 	assert_int_equal(get64(zp + 0x2d0 + 4 * 20 + 8), 1024 * MiB);
 	assert_int_equal(get32(zp + 0x218), 0);
-	assert_string_equal(chunk_at(&img, GUEST_CMDLINE_GPA)->data, "");
+	assert_string_equal(chunk_at(&img, GUEST_CMDLINE_GPA)->data, "pci=noearly");
 	guest_image_free(&img);
 	free(k);
 }
@@ -329,7 +331,8 @@ static void test_bzimage_errors(void **state)
 
 	memset(longcmd, 'a', sizeof(longcmd) - 1);
 	p.cmdline = longcmd;
-	expect_error(&p, "command line of 2999 bytes is longer than the 2047");
+	expect_error(&p, "command line of 2999 bytes (with 'pci=noearly' added) is longer "
+		     "than the 2047");
 	p.cmdline = "";
 
 	/* Parameters. */
@@ -451,7 +454,8 @@ static void test_elf_pvh(void **state)
 	assert_int_equal(get64(mm + 4 * 24), GUEST_HIGH_RAM_BASE);
 	assert_int_equal(get64(mm + 4 * 24 + 8), 1024 * MiB);
 	assert_int_equal(get32(mm + 4 * 24 + 16), GUEST_E820_RAM);
-	assert_string_equal(chunk_at(&img, GUEST_CMDLINE_GPA)->data, "console=ttyS0 quiet");
+	assert_string_equal(chunk_at(&img, GUEST_CMDLINE_GPA)->data,
+			    "pci=noearly console=ttyS0 quiet");
 	guest_image_free(&img);
 	free(e);
 }
@@ -490,10 +494,13 @@ static void test_elf_errors(void **state)
 	put16(e + 18, 62);
 	memset(longcmd, 'x', sizeof(longcmd) - 1);
 	p.cmdline = longcmd;
-	expect_error(&p, "command line of over 65536 bytes is longer than the 65535");
+	expect_error(&p, "command line of over 65536 bytes (with 'pci=noearly' added) is "
+		     "longer than the 65535");
 	longcmd[GUEST_CMDLINE_MAX] = 0;
-	expect_error(&p, "command line of 65536 bytes is longer than the 65535");
+	expect_error(&p, "command line of 65536 bytes (with 'pci=noearly' added) is longer "
+		     "than the 65535");
 	longcmd[GUEST_CMDLINE_MAX - 1] = 0;
+	memcpy(longcmd, "pci=off ", 8);		/* nothing added: the line fits exactly */
 	struct guest_image img;
 	char err[256];
 	assert_int_equal(guest_build(&p, &img, err, sizeof(err)), 0);

@@ -1,6 +1,7 @@
 /* xenolith-bench.c - figures measured inside dom0: a guest's boot time, and the cost of exits. */
 #define _GNU_SOURCE		/* memmem */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
  * nothing is timed through the slow serial line:
  *
  *   xenolith-bench boot-time CFG [key=value ...] [--timeout S] [--marker TEXT]
+ *                            [--trace]   (each console line after its time)
  *   xenolith-bench hypercall N
  *   xenolith-bench cpuid N
  *
@@ -85,15 +87,32 @@ static int load_config(const char *path, char **over, int nover, struct domain_c
 	return ret;
 }
 
+/* Copy n console bytes to stdout, each new line led by the time t (s). */
+static void trace_lines(const char *bytes, size_t n, double t)
+{
+	static bool line_start = true;
+
+	for (size_t i = 0; i < n; i++) {
+		if (bytes[i] == '\r')
+			continue;
+		if (line_start)
+			printf("%8.3f  ", t);
+		putchar(bytes[i]);
+		line_start = bytes[i] == '\n';
+	}
+}
+
 /*
  * Wait for the marker on domain domid's console, reading it every 1 ms;
  * *first and *marker get the times (from t0) of the first read that had
- * output and of the read that completed the marker. Returns 0, -errno from
+ * output and of the read that completed the marker. With trace, every
+ * console line is copied to stdout after the time its first byte came. Returns 0, -errno from
  * the library (err), or -ETIMEDOUT after printing the console's last
  * bytes on stderr.
  */
 static int watch_console(struct xl_handle *h, uint32_t domid, const char *mark,
-			 double t0, double timeout, double *first, double *marker)
+			 double t0, double timeout, bool trace, double *first,
+			 double *marker)
 {
 	static char buf[TAIL_MAX + CONSOLE_CHUNK + 1];
 	struct timespec poll = { 0, POLL_NS };
@@ -112,6 +131,8 @@ static int watch_console(struct xl_handle *h, uint32_t domid, const char *mark,
 
 			if (*first < 0)
 				*first = t;
+			if (trace)
+				trace_lines(buf + kept, (size_t)n, t);
 			kept += n;
 			buf[kept] = '\0';
 			if (memmem(buf, kept, mark, mlen)) {
@@ -160,6 +181,7 @@ static int cmd_boot_time(int argc, char **argv)
 {
 	const char *cfg = NULL, *mark = MARKER_DEFAULT;
 	double timeout = 300, t0, started, first = -1, marker = -1;
+	bool trace = false;
 	char *over[64];
 	int nover = 0, i, ret;
 	struct domain_config dc;
@@ -171,6 +193,8 @@ static int cmd_boot_time(int argc, char **argv)
 			timeout = atof(argv[++i]);
 		else if (!strcmp(argv[i], "--marker") && i + 1 < argc)
 			mark = argv[++i];
+		else if (!strcmp(argv[i], "--trace"))
+			trace = true;
 		else if (!cfg)
 			cfg = argv[i];
 		else if (strchr(argv[i], '=') && nover < 64)
@@ -180,7 +204,7 @@ static int cmd_boot_time(int argc, char **argv)
 	}
 	if (!cfg)
 		return fail("%s", "usage: xenolith-bench boot-time CFG [key=value ...] "
-			    "[--timeout S] [--marker TEXT]");
+			    "[--timeout S] [--marker TEXT] [--trace]");
 	if (!mark[0] || strlen(mark) > MARKER_MAX)
 		return fail("--marker: 1 to %s bytes", "256");
 	h = xl_open(NULL, err, sizeof(err));
@@ -195,7 +219,9 @@ static int cmd_boot_time(int argc, char **argv)
 		return fail("%s", err);
 	}
 	started = now() - t0;
-	ret = watch_console(h, domid, mark, t0, timeout, &first, &marker);
+	ret = watch_console(h, domid, mark, t0, timeout, trace, &first, &marker);
+	if (trace)
+		putchar('\n');
 	printf("domain: %s (id %u), %u vCPU%s, %llu MiB\n", dc.name, domid, dc.vcpus,
 	       dc.vcpus == 1 ? "" : "s", (unsigned long long)dc.memory_mib);
 	printf("create to started: %.3f s\n", started);
@@ -257,7 +283,7 @@ int main(int argc, char **argv)
 	if (argc >= 2 && !strcmp(argv[1], "cpuid"))
 		return cmd_exits(XL_BENCH_CPUID, "cpuid", argc - 1, argv + 1);
 	fprintf(stderr, "usage: xenolith-bench boot-time CFG [key=value ...] "
-		"[--timeout S] [--marker TEXT]\n"
+		"[--timeout S] [--marker TEXT] [--trace]\n"
 		"       xenolith-bench hypercall N\n"
 		"       xenolith-bench cpuid N\n");
 	return 1;

@@ -179,9 +179,11 @@ int guest_add_initrd(struct guest_ctx *c, uint64_t limit, const char *limit_what
 int guest_add_cmdline(struct guest_ctx *c, const char *prefix, size_t max);
 
 /* guest_add_linux_cmdline: the same for a Linux kernel, led by
- * tsc_early_khz= when p->tsc_khz is set: under load, a guest's PIT
- * calibration (every read an exit) can fail and leave it without a clock
- * (docs/guest-platform.md). */
+ * tsc_early_khz= when p->tsc_khz is set (under load, a guest's PIT
+ * calibration, every read an exit, can fail and leave it without a
+ * clock) and by GUEST_LINUX_NO_EARLY_PCI, each unless the line sets that
+ * parameter itself (docs/guest-platform.md). */
+#define GUEST_LINUX_NO_EARLY_PCI "pci=noearly"	/* no scans of an absent PCI bus */
 int guest_add_linux_cmdline(struct guest_ctx *c, size_t max);
 
 /* Each loader: 0 with img->boot and img->format set, or -errno with a message. */

@@ -163,15 +163,17 @@ int guest_add_cmdline(struct guest_ctx *c, const char *prefix, size_t max)
 {
 	const char *cmd = c->p->cmdline ? c->p->cmdline : "";
 	size_t plen = prefix ? strlen(prefix) + (*cmd ? 1 : 0) : 0;
-	size_t len = strnlen(cmd, GUEST_CMDLINE_MAX + 1) + plen;
+	size_t own = strnlen(cmd, GUEST_CMDLINE_MAX + 1), len = own + plen;
 	char *dst;
 	int rc;
 
 	if (max > GUEST_CMDLINE_MAX - 1)
 		max = GUEST_CMDLINE_MAX - 1;
 	if (len > max)
-		return guest_fail(c, E2BIG, "command line of %s%zu bytes is longer than the %zu the kernel takes",
-				  len > GUEST_CMDLINE_MAX ? "over " : "", len - (len > GUEST_CMDLINE_MAX), max);
+		return guest_fail(c, E2BIG, "command line of %s%zu bytes%s%s%s is longer than the %zu "
+				  "the kernel takes", own > GUEST_CMDLINE_MAX ? "over " : "",
+				  own - (own > GUEST_CMDLINE_MAX), plen ? " (with '" : "",
+				  plen ? prefix : "", plen ? "' added)" : "", max);
 	dst = guest_add(c, GUEST_CMDLINE_GPA, len + 1, "command line", 0, &rc);
 	if (!dst)
 		return rc;
@@ -182,14 +184,28 @@ int guest_add_cmdline(struct guest_ctx *c, const char *prefix, size_t max)
 	return 0;
 }
 
+/* Whether the command line sets parameter `name` (given with its '='). */
+static int has_param(const char *cmdline, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (const char *at = cmdline; at && (at = strstr(at, name)); at += len)
+		if (at == cmdline || at[-1] == ' ')
+			return 1;
+	return 0;
+}
+
 int guest_add_linux_cmdline(struct guest_ctx *c, size_t max)
 {
-	char rate[40];
+	char prefix[64] = "";
+	const char *cmd = c->p->cmdline;
 
-	if (!c->p->tsc_khz || (c->p->cmdline && strstr(c->p->cmdline, "tsc_early_khz=")))
-		return guest_add_cmdline(c, NULL, max);
-	snprintf(rate, sizeof(rate), "tsc_early_khz=%u", c->p->tsc_khz);
-	return guest_add_cmdline(c, rate, max);
+	if (c->p->tsc_khz && !has_param(cmd, "tsc_early_khz="))
+		snprintf(prefix, sizeof(prefix), "tsc_early_khz=%u", c->p->tsc_khz);
+	if (!has_param(cmd, "pci="))
+		snprintf(prefix + strlen(prefix), sizeof(prefix) - strlen(prefix), "%s%s",
+			 prefix[0] ? " " : "", GUEST_LINUX_NO_EARLY_PCI);
+	return guest_add_cmdline(c, prefix[0] ? prefix : NULL, max);
 }
 
 /* Check the parameters that do not come from a file. */

@@ -1,5 +1,6 @@
 /* xl_build.c - a domain from its configuration: build the image, create, load, start. */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,48 @@ static int read_file(const char *path, const char *kind, void **data, size_t *le
 	return 0;
 }
 
+/* Whether [p, p + len) holds only zero bytes. */
+static bool all_zero(const uint8_t *p, size_t len)
+{
+	return !len || (!p[0] && !memcmp(p, p + 1, len - 1));
+}
+
+/*
+ * Write a chunk into the domain's RAM, leaving out its whole pages of
+ * zeros: a new domain's RAM reads as zero and chunks never overlap
+ * (guest.h), and a kernel's zero-filled sections are half of an ELF
+ * vmlinux.
+ */
+static int write_chunk(struct xl_handle *h, uint32_t domid, const struct guest_chunk *c,
+		       char *err, size_t errlen)
+{
+	const uint8_t *data = c->data;
+	size_t run = 0, at = 0;
+
+	while (at < c->len) {
+		size_t page = GUEST_PAGE_SIZE - (size_t)((c->gpa + at) % GUEST_PAGE_SIZE);
+		size_t n = page < c->len - at ? page : c->len - at;
+		int ret;
+
+		if (!all_zero(data + at, n)) {
+			at += n;
+			continue;
+		}
+		if (at > run) {
+			ret = xl_domain_write_memory(h, domid, c->gpa + run, data + run,
+						     at - run, err, errlen);
+			if (ret)
+				return ret;
+		}
+		at += n;
+		run = at;
+	}
+	if (at > run)
+		return xl_domain_write_memory(h, domid, c->gpa + run, data + run, at - run,
+					      err, errlen);
+	return 0;
+}
+
 /* Load the built image into domain domid and apply the configuration's
  * scheduler settings and affinities; the domain stays paused. */
 static int load(struct xl_handle *h, uint32_t domid, const struct domain_config *dc,
@@ -69,9 +112,7 @@ static int load(struct xl_handle *h, uint32_t domid, const struct domain_config 
 	int ret;
 
 	for (i = 0; i < img->nr_chunks; i++) {
-		const struct guest_chunk *c = &img->chunks[i];
-
-		ret = xl_domain_write_memory(h, domid, c->gpa, c->data, c->len, err, errlen);
+		ret = write_chunk(h, domid, &img->chunks[i], err, errlen);
 		if (ret)
 			return ret;
 	}
