@@ -206,11 +206,13 @@ def test_module_loads_under_the_hypervisor(iso):
 
         # The demo guest: config, the CD's own kernel, and the BusyBox initrd with its marker.
         cfg = m.check("cat /etc/xenolith/demo.cfg")
-        for line in ('name = "demo"', f'kernel = "{GUEST}/vmlinuz"',
+        for line in ('name = "demo"', f'kernel = "{GUEST}/vmlinux"',
                      f'ramdisk = "{GUEST}/initrd.gz"', "memory = 128", "vcpus = 1",
                      'on_poweroff = "destroy"'):
             assert line in cfg, f"/etc/xenolith/demo.cfg lacks {line!r}:\n{cfg}"
         m.check(f"cmp {GUEST}/vmlinuz /run/xenolith/medium/boot/vmlinuz")
+        magic = m.check(f"head -c 4 {GUEST}/vmlinux | tail -c 3")
+        assert magic == "ELF", f"{GUEST}/vmlinux is not an ELF file (starts {magic!r})"
         init = m.check(f"zcat {GUEST}/initrd.gz | busybox cpio -i --to-stdout init 2>/dev/null")
         assert "xenolith-guest: init reached" in init and "cttyhack" in init, \
             f"the guest initrd's /init is not the demo's:\n{init}"
