@@ -234,6 +234,9 @@ uint32_t domain_xl_state(const struct domain *d)
 	for (i = 0; i < d->nr_vcpus; i++)
 		if (vcpu_sched_running(d->vcpu[i]))
 			return XL_STATE_RUNNING;
+	for (i = 0; i < d->nr_vcpus; i++)
+		if (vcpu_sched_runnable(d->vcpu[i]))
+			return XL_STATE_RUNNABLE;
 	return XL_STATE_BLOCKED;
 }
 

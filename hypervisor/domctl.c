@@ -151,8 +151,7 @@ static int domctl_vcpu_info(struct domain *d, struct xl_dc_vcpu *vc)
 	for (cpu = 0; cpu < 64; cpu++)
 		if (sched_cpumask_test(&mask, cpu))
 			vc->cpumap |= 1ull << cpu;
-	vc->state = d->paused ? XL_STATE_PAUSED :
-		    vcpu_sched_running(v) ? XL_STATE_RUNNING : XL_STATE_BLOCKED;
+	vc->state = d->paused ? XL_STATE_PAUSED : vcpu_sched_xl_state(v);
 	vc->cpu = v->cpu;
 	vc->cpu_time_ns = vcpu_sched_cpu_time(v);
 	vc->online = !v->wait_sipi;

@@ -729,7 +729,7 @@ struct sched_unit *sched_current(unsigned int cpu)
 	return __atomic_load_n(&sched_rqs[cpu].curr, __ATOMIC_ACQUIRE);
 }
 
-enum sched_state sched_unit_state(struct sched_unit *u)
+enum sched_state sched_unit_state(const struct sched_unit *u)
 {
 	return __atomic_load_n(&u->state, __ATOMIC_ACQUIRE);
 }

@@ -278,7 +278,7 @@ uint64_t sched_next_event(unsigned int cpu);
 struct sched_unit *sched_current(unsigned int cpu);
 
 /* sched_unit_state: u's state (a snapshot). */
-enum sched_state sched_unit_state(struct sched_unit *u);
+enum sched_state sched_unit_state(const struct sched_unit *u);
 
 /* sched_dump: printk the run queues, domains and units (debug key 'r'). */
 void sched_dump(void);

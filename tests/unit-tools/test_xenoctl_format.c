@@ -32,7 +32,7 @@ static void test_state_letters(void **state)
 		assert_string_equal(s, want[i]);
 	}
 	{
-		struct xl_domain_info d = dom(1, "vm", 99);
+		struct xl_domain_info d = dom(1, "vm", XL_STATE_RUNNABLE);
 
 		format_state(&d, s);
 		assert_string_equal(s, "------");
@@ -126,6 +126,8 @@ static void test_vcpu_state(void **state)
 	assert_string_equal(format_vcpu_state(&v), "-b-");
 	v.state = XL_STATE_PAUSED;
 	assert_string_equal(format_vcpu_state(&v), "--p");
+	v.state = XL_STATE_RUNNABLE;
+	assert_string_equal(format_vcpu_state(&v), "---");
 	v.online = 0;
 	assert_string_equal(format_vcpu_state(&v), "---");
 }

@@ -86,6 +86,8 @@ const char *format_vcpu_state(const struct xl_dc_vcpu *v)
 		return "-b-";
 	case XL_STATE_PAUSED:
 		return "--p";
+	case XL_STATE_RUNNABLE:
+		return "---";
 	default:
 		return "---";
 	}

@@ -35,11 +35,12 @@
 
 /* Domain states (struct xl_domain_info.state), as `xl list` shows them. */
 #define XL_STATE_RUNNING	0	/* r: a vCPU is on a CPU */
-#define XL_STATE_BLOCKED	1	/* b: every vCPU waits (HLT) or is queued */
+#define XL_STATE_BLOCKED	1	/* b: every vCPU waits (HLT, or for INIT/SIPI) */
 #define XL_STATE_PAUSED		2	/* p */
 #define XL_STATE_SHUTDOWN	3	/* s: it ended itself (see shutdown_reason) */
 #define XL_STATE_CRASHED	4	/* c */
 #define XL_STATE_DYING		5	/* d: being destroyed */
+#define XL_STATE_RUNNABLE	6	/* -: none on a CPU, one waits for a CPU */
 
 /* Why a domain shut down (Xen's SHUTDOWN_* numbers, plus exit). */
 #define XL_SHUTDOWN_POWEROFF	0	/* ACPI S5, or halted for good */
@@ -130,7 +131,7 @@ struct xl_dc_sched {
 
 struct xl_dc_vcpu {
 	uint32_t vcpu;			/* in */
-	uint32_t state;			/* out: XL_STATE_RUNNING/BLOCKED/PAUSED */
+	uint32_t state;			/* out: XL_STATE_RUNNING/BLOCKED/PAUSED/RUNNABLE */
 	uint64_t cpumap;		/* in (PIN) / out (INFO): CPUs it may run on */
 	uint64_t cpu_time_ns;		/* out */
 	uint32_t cpu;			/* out: the CPU it runs or ran on */

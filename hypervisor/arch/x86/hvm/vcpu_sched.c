@@ -351,6 +351,20 @@ bool vcpu_sched_running(const struct vcpu *v)
 	return __atomic_load_n(&v->running_on, __ATOMIC_SEQ_CST) >= 0 && !v->blocked;
 }
 
+bool vcpu_sched_runnable(const struct vcpu *v)
+{
+	enum sched_state st = sched_unit_state(&v->unit);
+
+	return !vcpu_stopped(v) && st != SCHED_UNIT_BLOCKED && st != SCHED_UNIT_OFFLINE;
+}
+
+uint32_t vcpu_sched_xl_state(const struct vcpu *v)
+{
+	if (vcpu_sched_running(v))
+		return XL_STATE_RUNNING;
+	return vcpu_sched_runnable(v) ? XL_STATE_RUNNABLE : XL_STATE_BLOCKED;
+}
+
 uint64_t vcpu_sched_cpu_time(const struct vcpu *v)
 {
 	return __atomic_load_n(&v->unit.runtime, __ATOMIC_RELAXED);

@@ -56,6 +56,10 @@ void vcpu_sched_pause(struct vcpu *v, bool pause);
 
 /* vcpu_sched_running: v is in a CPU's hands now (not asleep). */
 bool vcpu_sched_running(const struct vcpu *v);
+/* vcpu_sched_runnable: v wants a CPU (running, queued or moving between CPUs). */
+bool vcpu_sched_runnable(const struct vcpu *v);
+/* vcpu_sched_xl_state: XL_STATE_RUNNING, RUNNABLE or BLOCKED, as xl shows a vCPU. */
+uint32_t vcpu_sched_xl_state(const struct vcpu *v);
 
 /* vcpu_sched_cpu_time: ns v has run (up to its last stop). */
 uint64_t vcpu_sched_cpu_time(const struct vcpu *v);
