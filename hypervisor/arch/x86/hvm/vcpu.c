@@ -88,24 +88,10 @@ int vcpu_register_io(struct vcpu *v, uint16_t port, uint16_t count, vcpu_io_fn f
 /* vcpu_dump_at: the register dump at printk level. */
 static void vcpu_dump_at(struct vcpu *v, unsigned int level)
 {
-	const struct vcpu_regs *r = &v->regs;
-
-	printk(level, "%s vcpu%u: RIP %016llx RSP %016llx RFLAGS %08llx (%llu exits)\n",
-	       domain_label(v->domain), v->id, (unsigned long long)r->rip,
-	       (unsigned long long)r->rsp, (unsigned long long)r->rflags,
-	       (unsigned long long)v->exits);
-	printk(level, "  RAX %016llx RBX %016llx RCX %016llx RDX %016llx\n",
-	       (unsigned long long)r->rax, (unsigned long long)r->rbx,
-	       (unsigned long long)r->rcx, (unsigned long long)r->rdx);
-	printk(level, "  RSI %016llx RDI %016llx RBP %016llx\n",
-	       (unsigned long long)r->rsi, (unsigned long long)r->rdi,
-	       (unsigned long long)r->rbp);
-	printk(level, "  R8  %016llx R9  %016llx R10 %016llx R11 %016llx\n",
-	       (unsigned long long)r->r8, (unsigned long long)r->r9,
-	       (unsigned long long)r->r10, (unsigned long long)r->r11);
-	printk(level, "  R12 %016llx R13 %016llx R14 %016llx R15 %016llx\n",
-	       (unsigned long long)r->r12, (unsigned long long)r->r13,
-	       (unsigned long long)r->r14, (unsigned long long)r->r15);
+	printk(level, "%s vcpu%u: RIP %016llx RFLAGS %08llx (%llu exits)\n",
+	       domain_label(v->domain), v->id, (unsigned long long)v->regs.rip,
+	       (unsigned long long)v->regs.rflags, (unsigned long long)v->exits);
+	regs_dump(level, "  ", &v->regs);
 	vcpu_vendor->dump(v, level);
 }
 

@@ -31,7 +31,7 @@ static uint64_t svm_host_save_pa;	/* VM_HSAVE_PA area */
 static uint64_t svm_host_vmcb_pa;	/* host FS/GS/TR/... for VMLOAD */
 static bool svm_has_nrips;
 
-void svm_vmrun(struct vcpu_regs *regs, uint64_t vmcb_pa, uint64_t host_pa);
+void svm_vmrun(struct cpu_regs *regs, uint64_t vmcb_pa, uint64_t host_pa);
 
 static inline void svm_clgi(void)
 {

@@ -2,39 +2,13 @@
 #ifndef XENOLITH_ARCH_X86_VCPU_H
 #define XENOLITH_ARCH_X86_VCPU_H
 
-/* Offsets of struct vcpu_regs for the entry stubs (checked below). */
-#define VCPU_REGS_RAX	0x00
-#define VCPU_REGS_RBX	0x08
-#define VCPU_REGS_RCX	0x10
-#define VCPU_REGS_RDX	0x18
-#define VCPU_REGS_RSI	0x20
-#define VCPU_REGS_RDI	0x28
-#define VCPU_REGS_RBP	0x30
-#define VCPU_REGS_R8	0x38
-#define VCPU_REGS_R9	0x40
-#define VCPU_REGS_R10	0x48
-#define VCPU_REGS_R11	0x50
-#define VCPU_REGS_R12	0x58
-#define VCPU_REGS_R13	0x60
-#define VCPU_REGS_R14	0x68
-#define VCPU_REGS_R15	0x70
-
-#ifndef __ASSEMBLY__
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "sched.h"
 #include "arch/x86/fpu.h"
-
-struct vcpu_regs {
-	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;	/* 0x00 */
-	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;	/* 0x38 */
-	uint64_t rsp, rip, rflags;			/* 0x78: synced by vendor */
-};
-_Static_assert(offsetof(struct vcpu_regs, rbp) == VCPU_REGS_RBP, "regs layout");
-_Static_assert(offsetof(struct vcpu_regs, r15) == VCPU_REGS_R15, "regs layout");
-_Static_assert(sizeof(struct vcpu_regs) == 0x90, "regs size");
+#include "arch/x86/regs.h"
 
 enum vcpu_exit_reason {
 	VCPU_EXIT_NONE,
@@ -156,7 +130,7 @@ typedef void (*vcpu_io_fn)(struct vcpu *v, uint16_t port, unsigned int size,
 #define VCPU_MAX_IO_HANDLERS 8
 
 struct vcpu {
-	struct vcpu_regs regs;		/* this vCPU's thread only */
+	struct cpu_regs regs;		/* this vCPU's thread only */
 	unsigned int id;
 	struct domain *domain;		/* constant: the domain it belongs to */
 	void *vendor;			/* vendor state (struct svm_vcpu) */
@@ -256,5 +230,4 @@ void vcpu_crash(struct vcpu *v, const char *why);
 /* vcpu_dump: the register dump of v (debug key, crash report). */
 void vcpu_dump(struct vcpu *v);
 
-#endif
 #endif
