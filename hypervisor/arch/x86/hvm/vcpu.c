@@ -31,14 +31,21 @@ static const struct vcpu_vendor_ops *const vcpu_candidates[] = {
 	&svm_vendor_ops,
 };
 
-const struct vcpu_vendor_ops *vcpu_select_ops(const struct cpu_features *f,
-					      const char **why)
+const struct vcpu_vendor_ops *vcpu_select_ops(const struct cpu_features *f, char *facts,
+					      size_t size, const char **why)
 {
+	char found[64];
+	size_t len;
 	unsigned int i;
 
 	*why = "this CPU has no hardware virtualisation we support (AMD-V with nested paging)";
+	facts[0] = '\0';
 	for (i = 0; i < LIB_ARRAY_SIZE(vcpu_candidates); i++) {
-		if (vcpu_candidates[i]->probe(f, why)) {
+		bool usable = vcpu_candidates[i]->probe(f, found, sizeof(found), why);
+
+		len = strlen(facts);
+		snprintf(facts + len, size - len, "%s%s", len ? ", " : "", found);
+		if (usable) {
 			vcpu_vendor = vcpu_candidates[i];
 			return vcpu_vendor;
 		}

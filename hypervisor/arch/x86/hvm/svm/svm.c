@@ -11,6 +11,7 @@
 #include <arch/x86/processor.h>
 #include <arch/x86/smpboot.h>
 #include <arch/x86/hvm/svm/svm.h>
+#include <arch/x86/hvm/svm/svm_cpu.h>
 #include <arch/x86/hvm/vcpu.h>
 
 #define SVM_IOPM_ORDER	2	/* 12 KiB used (APM vol. 2 §15.10.1) */
@@ -29,7 +30,6 @@ struct svm_vcpu {
 
 static uint64_t svm_host_save_pa;	/* VM_HSAVE_PA area */
 static uint64_t svm_host_vmcb_pa;	/* host FS/GS/TR/... for VMLOAD */
-static bool svm_has_nrips;
 
 void svm_vmrun(struct cpu_regs *regs, uint64_t vmcb_pa, uint64_t host_pa);
 
@@ -54,24 +54,6 @@ static uint64_t svm_host_vmcb(void)
 static struct svm_vcpu *svm_of(struct vcpu *v)
 {
 	return v->vendor;
-}
-
-static bool svm_probe(const struct cpu_features *f, const char **why)
-{
-	if (!f->svm) {
-		*why = "this CPU has no AMD-V (SVM)";
-		return false;
-	}
-	if (f->svm_disabled) {
-		*why = "AMD-V (SVM) is disabled by the firmware (VM_CR.SVMDIS)";
-		return false;
-	}
-	if (!f->npt) {
-		*why = "this CPU's AMD-V has no nested paging (NPT)";
-		return false;
-	}
-	svm_has_nrips = f->nrips;
-	return true;
 }
 
 static int svm_alloc_zeroed(unsigned int order, uint64_t *pa, void **va)
@@ -314,7 +296,7 @@ static void svm_intercept_msr(struct vcpu *v, uint32_t msr, bool read, bool writ
 
 static uint64_t svm_rip_after(struct vcpu *v, unsigned int len)
 {
-	if (svm_has_nrips && svm_of(v)->vmcb->control.next_rip)
+	if (svm_cpu_nrips() && svm_of(v)->vmcb->control.next_rip)
 		return svm_of(v)->vmcb->control.next_rip;
 	return v->regs.rip + len;
 }
@@ -592,7 +574,7 @@ static void svm_host_irqs(bool halt)
 
 const struct vcpu_vendor_ops svm_vendor_ops = {
 	.name = "svm",
-	.probe = svm_probe,
+	.probe = svm_cpu_probe,
 	.hw_enable = svm_hw_enable,
 	.vcpu_init = svm_vcpu_init,
 	.set_flat32 = svm_set_flat32,

@@ -48,14 +48,7 @@ struct vlapic;
 struct mmio_guest;
 struct domain;
 
-/* CPU facts the vendor probes need (arch/x86/cpu.c). */
-struct cpu_features {
-	char vendor[13];
-	uint32_t max_leaf, max_ext_leaf;
-	uint8_t apic_id;
-	bool svm, svm_disabled, npt, nrips;
-	bool vmx;
-};
+struct cpu_features;
 
 /*
  * The vendor seam (STYLE.md rule 4): one table per vendor, chosen once from
@@ -63,8 +56,10 @@ struct cpu_features {
  */
 struct vcpu_vendor_ops {
 	const char *name;
-	/* probe: usable on this CPU? If not, *why names what is missing. */
-	bool (*probe)(const struct cpu_features *f, const char **why);
+	/* probe: usable on this CPU? Writes what it found of its features
+	 * into facts (one phrase for the boot log); if not usable, *why names
+	 * what is missing. Boot CPU. */
+	bool (*probe)(const struct cpu_features *f, char *facts, size_t size, const char **why);
 	/* hw_enable: turn virtualisation on for this CPU. 0 or -errno. */
 	int (*hw_enable)(void);
 	/* vcpu_init: allocate and fill the control structures. 0 or -errno. */
@@ -177,15 +172,13 @@ struct vcpu {
 
 extern const struct vcpu_vendor_ops svm_vendor_ops;
 
-/* cpu_detect: fill *f from CPUID/MSRs of this CPU. */
-void cpu_detect(struct cpu_features *f);
-
 /*
  * vcpu_select_ops: the vendor ops usable on this CPU, or NULL with *why
- * saying what is missing (one sentence). Boot CPU.
+ * saying what is missing (one sentence). facts gets what each vendor probed
+ * found, for the boot log. Boot CPU.
  */
-const struct vcpu_vendor_ops *vcpu_select_ops(const struct cpu_features *f,
-					      const char **why);
+const struct vcpu_vendor_ops *vcpu_select_ops(const struct cpu_features *f, char *facts,
+					      size_t size, const char **why);
 
 /* vcpu_create: init v as vCPU id of d for the selected vendor. 0 or -errno. */
 int vcpu_create(struct vcpu *v, struct domain *d, unsigned int id);

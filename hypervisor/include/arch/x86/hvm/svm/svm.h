@@ -67,6 +67,7 @@
 /* VMCB offset 0x68: the guest is in an interrupt shadow (MOV SS, STI). */
 #define SVM_INT_SHADOW		(1ull << 0)
 
+#define SVM_CPUID_SVM		(1u << 2)	/* CPUID 0x80000001 ECX */
 #define SVM_CPUID_NP		(1u << 0)	/* CPUID 0x8000000A EDX */
 #define SVM_CPUID_NRIPS		(1u << 3)
 
