@@ -180,9 +180,10 @@ void start_xenolith(uint32_t magic, uint32_t info)
 		panic("no usable local APIC on the boot CPU (%d)", ret);
 	smp_init_bsp();
 	fpu_cpu_init();
-	ret = ops->hw_enable();
+	ret = ops->cpu_init(0);
 	if (ret)
 		panic("cannot enable %s on this CPU (%d)", ops->name, ret);
+	ops->cpu_enable(0);
 	printk(PRINTK_INFO, "Virtualisation: %s with nested paging\n", ops->name);
 	smp_boot(&main_boot_info, &main_opts);
 

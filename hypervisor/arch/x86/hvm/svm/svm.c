@@ -9,7 +9,6 @@
 #include "printk.h"
 #include <arch/x86/emul/mmio_emulate.h>
 #include <arch/x86/processor.h>
-#include <arch/x86/smpboot.h>
 #include <arch/x86/hvm/svm/svm.h>
 #include <arch/x86/hvm/svm/svm_cpu.h>
 #include <arch/x86/hvm/vcpu.h>
@@ -28,9 +27,6 @@ struct svm_vcpu {
 	int offered;		/* the vector in V_IRQ (svm_offer_irq), or -1 */
 };
 
-static uint64_t svm_host_save_pa;	/* VM_HSAVE_PA area */
-static uint64_t svm_host_vmcb_pa;	/* host FS/GS/TR/... for VMLOAD */
-
 void svm_vmrun(struct cpu_regs *regs, uint64_t vmcb_pa, uint64_t host_pa);
 
 static inline void svm_clgi(void)
@@ -38,52 +34,9 @@ static inline void svm_clgi(void)
 	__asm__ volatile("clgi" ::: "memory");
 }
 
-static inline void svm_vmsave(uint64_t pa)
-{
-	__asm__ volatile("vmsave %%rax" : : "a"(pa) : "memory");
-}
-
-/* This CPU's host state area for VMLOAD after an exit (APs: smpboot.c). */
-static uint64_t svm_host_vmcb(void)
-{
-	unsigned int cpu = smp_this_cpu();
-
-	return cpu ? smp_cpu(cpu)->host_vmcb_pa : svm_host_vmcb_pa;
-}
-
 static struct svm_vcpu *svm_of(struct vcpu *v)
 {
 	return v->vendor;
-}
-
-static int svm_alloc_zeroed(unsigned int order, uint64_t *pa, void **va)
-{
-	int ret = page_alloc_pages(order, pa);
-
-	if (ret)
-		return ret;
-	*va = page_alloc_virt(*pa);
-	memset(*va, 0, PAGE_ALLOC_PAGE_SIZE << order);
-	return 0;
-}
-
-/* svm_hw_enable: EFER.SVME and the host save area (APM vol. 2 §15.4). */
-static int svm_hw_enable(void)
-{
-	void *va;
-	int ret;
-
-	ret = svm_alloc_zeroed(0, &svm_host_save_pa, &va);
-	if (ret)
-		return ret;
-	ret = svm_alloc_zeroed(0, &svm_host_vmcb_pa, &va);
-	if (ret)
-		return ret;
-	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
-	wrmsr(MSR_VM_HSAVE_PA, svm_host_save_pa);
-	svm_clgi();
-	svm_vmsave(svm_host_vmcb_pa);
-	return 0;
 }
 
 /* svm_vcpu_init: VMCB, I/O and MSR permission maps (nothing intercepted
@@ -92,24 +45,19 @@ static int svm_vcpu_init(struct vcpu *v)
 {
 	struct svm_vcpu *s = heap_zalloc(sizeof(*s));
 	struct vmcb_control *c;
-	void *va;
-	int ret;
 
 	if (!s)
 		return -ENOMEM;
 	s->offered = -1;
-	ret = svm_alloc_zeroed(0, &s->vmcb_pa, &va);
-	if (ret)
+	s->vmcb = page_alloc_zeroed(0, &s->vmcb_pa);
+	if (!s->vmcb)
 		goto err_free;
-	s->vmcb = va;
-	ret = svm_alloc_zeroed(SVM_IOPM_ORDER, &s->iopm_pa, &va);
-	if (ret)
+	s->iopm = page_alloc_zeroed(SVM_IOPM_ORDER, &s->iopm_pa);
+	if (!s->iopm)
 		goto err_vmcb;
-	s->iopm = va;
-	ret = svm_alloc_zeroed(SVM_MSRPM_ORDER, &s->msrpm_pa, &va);
-	if (ret)
+	s->msrpm = page_alloc_zeroed(SVM_MSRPM_ORDER, &s->msrpm_pa);
+	if (!s->msrpm)
 		goto err_iopm;
-	s->msrpm = va;
 
 	c = &s->vmcb->control;
 	c->intercept_misc1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_CPUID | SVM_INTERCEPT_IOIO |
@@ -140,7 +88,7 @@ err_vmcb:
 	page_alloc_free_pages(s->vmcb_pa, 0);
 err_free:
 	heap_free(s);
-	return ret;
+	return -ENOMEM;
 }
 
 static void svm_vcpu_free(struct vcpu *v)
@@ -409,7 +357,7 @@ static void svm_run(struct vcpu *v, struct vcpu_exit *exit)
 	vmcb->save.rflags = v->regs.rflags;
 	svm_clgi();
 	__asm__ volatile("sti" ::: "memory");
-	svm_vmrun(&v->regs, s->vmcb_pa, svm_host_vmcb());
+	svm_vmrun(&v->regs, s->vmcb_pa, svm_cpu_host_state());
 	__asm__ volatile("cli" ::: "memory");
 	v->regs.rax = vmcb->save.rax;
 	v->regs.rsp = vmcb->save.rsp;
@@ -575,7 +523,8 @@ static void svm_host_irqs(bool halt)
 const struct vcpu_vendor_ops svm_vendor_ops = {
 	.name = "svm",
 	.probe = svm_cpu_probe,
-	.hw_enable = svm_hw_enable,
+	.cpu_init = svm_cpu_init,
+	.cpu_enable = svm_cpu_enable,
 	.vcpu_init = svm_vcpu_init,
 	.set_flat32 = svm_set_flat32,
 	.set_npt_root = svm_set_npt_root,

@@ -60,8 +60,12 @@ struct vcpu_vendor_ops {
 	 * into facts (one phrase for the boot log); if not usable, *why names
 	 * what is missing. Boot CPU. */
 	bool (*probe)(const struct cpu_features *f, char *facts, size_t size, const char **why);
-	/* hw_enable: turn virtualisation on for this CPU. 0 or -errno. */
-	int (*hw_enable)(void);
+	/* cpu_init: allocate physical CPU cpu's vendor state. Boot CPU,
+	 * before that CPU's cpu_enable. 0 or -errno. */
+	int (*cpu_init)(unsigned int cpu);
+	/* cpu_enable: turn virtualisation on for the calling CPU, number cpu,
+	 * once its GDT, TSS and GS base are final. */
+	void (*cpu_enable)(unsigned int cpu);
 	/* vcpu_init: allocate and fill the control structures. 0 or -errno. */
 	int (*vcpu_init)(struct vcpu *v);
 	/* set_flat32: 32-bit flat protected mode, paging off (Linux boot protocol). */
