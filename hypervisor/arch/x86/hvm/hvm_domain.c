@@ -91,9 +91,9 @@ int hvm_domain_read_ram(void *opaque, uint64_t gpa, unsigned int size, uint64_t 
 	return 0;
 }
 
-/* hvm_domain_new_vcpu: vCPU id of d with its vLAPIC, EFER, the SVM MSRs
- * and the APIC MSRs trapped (docs/interrupts.md); a domU's traps every
- * port and MSR besides. */
+/* hvm_domain_new_vcpu: vCPU id of d with its vLAPIC and the APIC MSRs
+ * trapped (docs/interrupts.md), besides what the vendor traps itself; a
+ * domU's traps every port and MSR. */
 static int hvm_domain_new_vcpu(struct domain *d, unsigned int id)
 {
 	const struct vcpu_vendor_ops *ops = vcpu_ops();
@@ -112,9 +112,6 @@ static int hvm_domain_new_vcpu(struct domain *d, unsigned int id)
 	if (!d->is_dom0)
 		ops->isolate(v);
 	ops->set_npt_root(v, d->hvm.npt.root_pa);
-	ops->intercept_msr(v, MSR_EFER, false, true);
-	for (msr = 0xc0010114; msr <= 0xc0010118; msr++)
-		ops->intercept_msr(v, msr, true, true);
 	ret = vcpu_lapic_init(v, &d->hvm.lapics[id], VLAPIC_DEFAULT_BASE);
 	if (ret)
 		return ret;

@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A guest's registers (struct vcpu, written by svm_entry.S and the vendor
+/* A guest's registers (struct vcpu, written by the vendor's entry stub and
  * code) or the hypervisor's at an exception (traps.S). */
 struct cpu_regs {
 	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;	/* 0x00 */

@@ -39,12 +39,35 @@ static struct svm_vcpu *svm_of(struct vcpu *v)
 	return v->vendor;
 }
 
-/* svm_vcpu_init: VMCB, I/O and MSR permission maps (nothing intercepted
- * there yet) and the intercepts every guest has. 0 or -ENOMEM. */
+/* MSR permission map: three 2 KiB vectors, 2 bits per MSR (§15.11). */
+static void svm_intercept_msr(struct vcpu *v, uint32_t msr, bool read, bool write)
+{
+	uint8_t *pm = svm_of(v)->msrpm;
+	uint32_t base, bit;
+
+	if (msr <= 0x1fff)
+		base = 0;
+	else if (msr >= 0xc0000000 && msr <= 0xc0001fff)
+		base = 0x800, msr -= 0xc0000000;
+	else if (msr >= 0xc0010000 && msr <= 0xc0011fff)
+		base = 0x1000, msr -= 0xc0010000;
+	else
+		return;	/* outside the map: always intercepted */
+	bit = msr * 2;
+	if (read)
+		pm[base + bit / 8] |= 1u << (bit % 8);
+	if (write)
+		pm[base + (bit + 1) / 8] |= 1u << ((bit + 1) % 8);
+}
+
+/* svm_vcpu_init: VMCB, I/O and MSR permission maps and the intercepts
+ * every guest has: among MSRs, EFER writes and the SVM MSRs (svm_msr).
+ * 0 or -ENOMEM. */
 static int svm_vcpu_init(struct vcpu *v)
 {
 	struct svm_vcpu *s = heap_zalloc(sizeof(*s));
 	struct vmcb_control *c;
+	uint32_t msr;
 
 	if (!s)
 		return -ENOMEM;
@@ -80,6 +103,9 @@ static int svm_vcpu_init(struct vcpu *v)
 	c->vintr = SVM_VINTR_MASKING;
 	c->np_enable = 1;
 	v->vendor = s;
+	svm_intercept_msr(v, MSR_EFER, false, true);
+	for (msr = MSR_VM_CR; msr <= MSR_SVM_KEY; msr++)
+		svm_intercept_msr(v, msr, true, true);
 	return 0;
 
 err_iopm:
@@ -221,27 +247,6 @@ static void svm_intercept_io(struct vcpu *v, uint16_t port, unsigned int count)
 		iopm[p / 8] |= 1u << (p % 8);
 }
 
-/* MSR permission map: three 2 KiB vectors, 2 bits per MSR (§15.11). */
-static void svm_intercept_msr(struct vcpu *v, uint32_t msr, bool read, bool write)
-{
-	uint8_t *pm = svm_of(v)->msrpm;
-	uint32_t base, bit;
-
-	if (msr <= 0x1fff)
-		base = 0;
-	else if (msr >= 0xc0000000 && msr <= 0xc0001fff)
-		base = 0x800, msr -= 0xc0000000;
-	else if (msr >= 0xc0010000 && msr <= 0xc0011fff)
-		base = 0x1000, msr -= 0xc0010000;
-	else
-		return;	/* outside the map: always intercepted */
-	bit = msr * 2;
-	if (read)
-		pm[base + bit / 8] |= 1u << (bit % 8);
-	if (write)
-		pm[base + (bit + 1) / 8] |= 1u << ((bit + 1) % 8);
-}
-
 static uint64_t svm_rip_after(struct vcpu *v, unsigned int len)
 {
 	if (svm_cpu_nrips() && svm_of(v)->vmcb->control.next_rip)
@@ -380,15 +385,48 @@ static void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
 	svm_of(v)->vmcb->control.event_inj = ev;
 }
 
-static uint64_t svm_get_efer(struct vcpu *v)
+/*
+ * EFER bits a guest may write (AMD APM vol. 2 §3.1.7): SCE, LME, LMA,
+ * NXE, SVME (a guest that reads EFER unintercepted sees it set, and
+ * writes it back; it stays set whatever is written, or VMRUN fails:
+ * §15.5.1), LMSLE, FFXSR, TCE; the rest are reserved (#GP).
+ */
+#define SVM_EFER_WRITABLE	(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME | \
+				 (1ull << 13) | (1ull << 14) | (1ull << 15))
+
+/*
+ * svm_msr: the ops' msr: EFER as the guest sees it (SVME kept set, not
+ * shown), and the SVM MSRs, which read as "SVM disabled" (VM_CR.SVMDIS)
+ * or 0 and ignore writes.
+ */
+static int svm_msr(struct vcpu *v, uint32_t msr, bool write, uint64_t *val)
 {
-	return svm_of(v)->vmcb->save.efer & ~(uint64_t)EFER_SVME;
+	struct vmcb_save *s = &svm_of(v)->vmcb->save;
+
+	if (msr == MSR_EFER) {
+		if (!write) {
+			*val = s->efer & ~(uint64_t)EFER_SVME;
+			return 0;
+		}
+		if (*val & ~SVM_EFER_WRITABLE)
+			return -EINVAL;
+		s->efer = *val | EFER_SVME;
+		return 0;
+	}
+	if (msr >= MSR_VM_CR && msr <= MSR_SVM_KEY) {
+		*val = msr == MSR_VM_CR ? VM_CR_SVMDIS : 0;
+		return 0;
+	}
+	return 1;
 }
 
-/* The guest's EFER.SVME must stay set or VMRUN fails (§15.5.1). */
-static void svm_set_efer(struct vcpu *v, uint64_t efer)
+/* svm_cpuid_hide: no SVM for guests (0x80000001 ECX bit 2, leaf 0x8000000A). */
+static void svm_cpuid_hide(uint32_t leaf, struct cpuid_regs *r)
 {
-	svm_of(v)->vmcb->save.efer = efer | EFER_SVME;
+	if (leaf == 0x80000001)
+		r->ecx &= ~SVM_CPUID_SVM;
+	else if (leaf == 0x8000000a)
+		memset(r, 0, sizeof(*r));
 }
 
 static void svm_dump_seg(unsigned int level, const char *name, const struct vmcb_seg *s)
@@ -535,8 +573,8 @@ const struct vcpu_vendor_ops svm_vendor_ops = {
 	.vcpu_free = svm_vcpu_free,
 	.run = svm_run,
 	.inject_exception = svm_inject_exception,
-	.get_efer = svm_get_efer,
-	.set_efer = svm_set_efer,
+	.cpuid_hide = svm_cpuid_hide,
+	.msr = svm_msr,
 	.dump = svm_dump,
 	.get_guest = svm_get_guest,
 	.irq_allowed = svm_irq_allowed,

@@ -70,9 +70,9 @@ int hvm_domain_read_ram(void *opaque, uint64_t gpa, unsigned int size, uint64_t 
 
 /*
  * hvm_domain_init_vcpus: d->nr_vcpus vCPUs with their vLAPICs (page at
- * VLAPIC_DEFAULT_BASE, absent from the nested tables), the tables'
- * root, EFER and the SVM MSRs trapped. On failure everything made is
- * freed. 0 or -errno. d->hvm.ops and npt ready.
+ * VLAPIC_DEFAULT_BASE, absent from the nested tables) and the tables'
+ * root. On failure everything made is freed. 0 or -errno. d->hvm.ops
+ * and npt ready.
  */
 int hvm_domain_init_vcpus(struct domain *d);
 

@@ -49,6 +49,7 @@ struct mmio_guest;
 struct domain;
 
 struct cpu_features;
+struct cpuid_regs;
 
 /*
  * The vendor seam (STYLE.md rule 4): one table per vendor, chosen once from
@@ -83,9 +84,14 @@ struct vcpu_vendor_ops {
 	/* inject_exception: deliver vector at the next entry. */
 	void (*inject_exception)(struct vcpu *v, uint8_t vector, bool has_error,
 				 uint32_t error);
-	/* get_efer/set_efer: the guest's EFER as it sees it. */
-	uint64_t (*get_efer)(struct vcpu *v);
-	void (*set_efer)(struct vcpu *v, uint64_t efer);
+	/* cpuid_hide: take the vendor's virtualisation out of leaf as a
+	 * guest sees it (r: the CPU's values); guests get no nested one. */
+	void (*cpuid_hide)(uint32_t leaf, struct cpuid_regs *r);
+	/* msr: RDMSR/WRMSR of an MSR the vendor keeps for itself (its
+	 * virtualisation MSRs, and those it must hold fixed bits of), which
+	 * vcpu_init traps: 0 done (*val read or written), -errno for #GP,
+	 * 1 not the vendor's. */
+	int (*msr)(struct vcpu *v, uint32_t msr, bool write, uint64_t *val);
 	/* dump: print control registers, segments and vendor state at
 	 * printk level. */
 	void (*dump)(struct vcpu *v, unsigned int level);
@@ -132,7 +138,7 @@ struct vcpu {
 	struct cpu_regs regs;		/* this vCPU's thread only */
 	unsigned int id;
 	struct domain *domain;		/* constant: the domain it belongs to */
-	void *vendor;			/* vendor state (struct svm_vcpu) */
+	void *vendor;			/* the vendor code's per-vCPU state */
 	bool crashed;			/* stopped: its domain crashed or ended */
 	bool halted;			/* stopped: HLT with interrupts off */
 	bool paused;			/* stopped: its domain is paused */
