@@ -176,7 +176,7 @@ static void vcpu_sched_switch(struct vcpu_sched_cpu *pc, struct vcpu *v, unsigne
 		panic("scheduler: %s vcpu%u given to cpu%u while cpu%d runs it",
 		      domain_label(v->domain), v->id, cpu, nobody);
 	if (v->cpu != cpu || pc->last != v) {
-		vcpu_ops()->flush_npt(v);
+		vcpu_ops()->flush_p2m(v);
 		fpu_restore(&v->fpu);
 	}
 	pc->last = v;

@@ -9,6 +9,7 @@
 #include "printk.h"
 #include <arch/x86/emul/mmio_emulate.h>
 #include <arch/x86/processor.h>
+#include <arch/x86/hvm/svm/npt.h>
 #include <arch/x86/hvm/svm/svm.h>
 #include <arch/x86/hvm/svm/svm_cpu.h>
 #include <arch/x86/hvm/vcpu.h>
@@ -226,13 +227,13 @@ static void svm_set_sipi(struct vcpu *v, uint8_t vector)
 	svm_of(v)->vmcb->control.tlb_control = 1;
 }
 
-static void svm_set_npt_root(struct vcpu *v, uint64_t root_pa)
+static void svm_set_p2m_root(struct vcpu *v, uint64_t root_pa)
 {
 	svm_of(v)->vmcb->control.n_cr3 = root_pa;
 	svm_of(v)->vmcb->control.tlb_control = 1;
 }
 
-static void svm_flush_npt(struct vcpu *v)
+static void svm_flush_p2m(struct vcpu *v)
 {
 	/* No flush-by-ASID under QEMU: flush everything (TLB_CONTROL 1). */
 	svm_of(v)->vmcb->control.tlb_control = 1;
@@ -565,8 +566,9 @@ const struct vcpu_vendor_ops svm_vendor_ops = {
 	.cpu_enable = svm_cpu_enable,
 	.vcpu_init = svm_vcpu_init,
 	.set_flat32 = svm_set_flat32,
-	.set_npt_root = svm_set_npt_root,
-	.flush_npt = svm_flush_npt,
+	.p2m = &npt_format,
+	.set_p2m_root = svm_set_p2m_root,
+	.flush_p2m = svm_flush_p2m,
 	.intercept_io = svm_intercept_io,
 	.intercept_msr = svm_intercept_msr,
 	.isolate = svm_isolate,

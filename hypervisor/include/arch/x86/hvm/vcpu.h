@@ -50,6 +50,7 @@ struct domain;
 
 struct cpu_features;
 struct cpuid_regs;
+struct p2m_format;
 
 /*
  * The vendor seam (STYLE.md rule 4): one table per vendor, chosen once from
@@ -71,10 +72,12 @@ struct vcpu_vendor_ops {
 	int (*vcpu_init)(struct vcpu *v);
 	/* set_flat32: 32-bit flat protected mode, paging off (Linux boot protocol). */
 	void (*set_flat32)(struct vcpu *v, uint32_t eip, uint32_t esi);
-	/* set_npt_root: the nested page tables' root (physical). */
-	void (*set_npt_root)(struct vcpu *v, uint64_t root_pa);
-	/* flush_npt: the nested tables changed; flush before the next entry. */
-	void (*flush_npt)(struct vcpu *v);
+	/* p2m: the nested page tables' entry format (p2m.h). */
+	const struct p2m_format *p2m;
+	/* set_p2m_root: the nested page tables' root (physical). */
+	void (*set_p2m_root)(struct vcpu *v, uint64_t root_pa);
+	/* flush_p2m: the nested tables changed; flush before the next entry. */
+	void (*flush_p2m)(struct vcpu *v);
 	/* intercept_io: trap guest accesses to ports [port, port+count). */
 	void (*intercept_io)(struct vcpu *v, uint16_t port, unsigned int count);
 	/* intercept_msr: trap reads and/or writes of msr. */
@@ -150,7 +153,7 @@ struct vcpu {
 	} io[VCPU_MAX_IO_HANDLERS];
 	/* virtual local APIC (vcpu_lapic.c) */
 	struct vlapic *lapic;
-	uint64_t lapic_page;		/* its xAPIC page, absent from the NPT */
+	uint64_t lapic_page;		/* its xAPIC page, absent from the nested tables */
 	bool lint0_extint;		/* physical LINT0 follows the vLAPIC's */
 	uint64_t extint_pending[4];	/* the PIC's vectors to inject (bitmap) */
 	uint64_t irqs_injected;		/* statistics */
