@@ -1,6 +1,32 @@
 /* SVM world switch: load guest GPRs, VMLOAD/VMRUN/VMSAVE, store them back. */
 #include <arch/x86/regs.h>
 
+/* GPRS load|store: RBX, RCX, RDX, RSI, RBP and R8-R15 from or to the
+ * struct cpu_regs at %rdi (RAX carries the VMCB, RDI the pointer: apart). */
+	.macro GPR dir, reg, off
+	.ifc \dir, load
+	mov	\off(%rdi), %\reg
+	.else
+	mov	%\reg, \off(%rdi)
+	.endif
+	.endm
+
+	.macro GPRS dir
+	GPR	\dir, rbx, CPU_REGS_RBX
+	GPR	\dir, rcx, CPU_REGS_RCX
+	GPR	\dir, rdx, CPU_REGS_RDX
+	GPR	\dir, rsi, CPU_REGS_RSI
+	GPR	\dir, rbp, CPU_REGS_RBP
+	GPR	\dir, r8, CPU_REGS_R8
+	GPR	\dir, r9, CPU_REGS_R9
+	GPR	\dir, r10, CPU_REGS_R10
+	GPR	\dir, r11, CPU_REGS_R11
+	GPR	\dir, r12, CPU_REGS_R12
+	GPR	\dir, r13, CPU_REGS_R13
+	GPR	\dir, r14, CPU_REGS_R14
+	GPR	\dir, r15, CPU_REGS_R15
+	.endm
+
 /*
  * void svm_vmrun(struct cpu_regs *regs, uint64_t vmcb_pa, uint64_t host_pa)
  * GIF is clear on entry (svm.c). VMRUN restores the host's RSP, RIP and RAX
@@ -20,19 +46,7 @@ svm_vmrun:
 	push	%rdx			/* host save page */
 	mov	%rsi, %rax		/* guest VMCB */
 
-	mov	CPU_REGS_RBX(%rdi), %rbx
-	mov	CPU_REGS_RCX(%rdi), %rcx
-	mov	CPU_REGS_RDX(%rdi), %rdx
-	mov	CPU_REGS_RSI(%rdi), %rsi
-	mov	CPU_REGS_RBP(%rdi), %rbp
-	mov	CPU_REGS_R8(%rdi), %r8
-	mov	CPU_REGS_R9(%rdi), %r9
-	mov	CPU_REGS_R10(%rdi), %r10
-	mov	CPU_REGS_R11(%rdi), %r11
-	mov	CPU_REGS_R12(%rdi), %r12
-	mov	CPU_REGS_R13(%rdi), %r13
-	mov	CPU_REGS_R14(%rdi), %r14
-	mov	CPU_REGS_R15(%rdi), %r15
+	GPRS	load
 	mov	CPU_REGS_RDI(%rdi), %rdi
 
 	vmload	%rax
@@ -41,19 +55,7 @@ svm_vmrun:
 
 	push	%rdi			/* guest RDI */
 	mov	16(%rsp), %rdi		/* regs */
-	mov	%rbx, CPU_REGS_RBX(%rdi)
-	mov	%rcx, CPU_REGS_RCX(%rdi)
-	mov	%rdx, CPU_REGS_RDX(%rdi)
-	mov	%rsi, CPU_REGS_RSI(%rdi)
-	mov	%rbp, CPU_REGS_RBP(%rdi)
-	mov	%r8, CPU_REGS_R8(%rdi)
-	mov	%r9, CPU_REGS_R9(%rdi)
-	mov	%r10, CPU_REGS_R10(%rdi)
-	mov	%r11, CPU_REGS_R11(%rdi)
-	mov	%r12, CPU_REGS_R12(%rdi)
-	mov	%r13, CPU_REGS_R13(%rdi)
-	mov	%r14, CPU_REGS_R14(%rdi)
-	mov	%r15, CPU_REGS_R15(%rdi)
+	GPRS	store
 	pop	%rax
 	mov	%rax, CPU_REGS_RDI(%rdi)
 
