@@ -53,8 +53,10 @@ struct cpuid_regs;
 struct p2m_format;
 
 /*
- * The vendor seam (STYLE.md rule 4): one table per vendor, chosen once from
- * CPUID by vcpu_select_ops(). Common code calls only these.
+ * The vendor seam (STYLE.md rule 4): one table per vendor, chosen once at
+ * boot by vcpu_select_ops() from the vendors' probes. Common code calls
+ * only these: for the physical CPUs, the vCPUs' control structures, the
+ * nested tables' format and what guests see of the extension.
  */
 struct vcpu_vendor_ops {
 	const char *name;
