@@ -18,7 +18,7 @@
 #include <arch/x86/hvm/dom0_ioapic.h>
 #include <arch/x86/irq.h>
 #include <arch/x86/native_boot.h>
-#include <arch/x86/hvm/svm/npt.h>
+#include <arch/x86/hvm/p2m.h>
 #include <arch/x86/paging.h>
 #include <arch/x86/processor.h>
 #include <arch/x86/time.h>
@@ -38,7 +38,7 @@
 extern char _start[], _end[];
 
 static struct domain dom0;		/* domain 0: built here, never destroyed */
-static uint64_t dom0_npt_limit;		/* identity-mapped up to here at boot */
+static uint64_t dom0_p2m_limit;		/* identity-mapped up to here at boot */
 static struct dom0_plan *dom0_active_plan;
 
 static uint64_t dom0_image_start(void)
@@ -216,9 +216,9 @@ int dom0_check_modules(const struct boot_info *bi, char *err, size_t errlen)
 	return -ENOENT;
 }
 
-static int dom0_npt_map_cb(uint64_t gpa, uint64_t hpa, void *ctx)
+static int dom0_p2m_map_cb(uint64_t gpa, uint64_t hpa, void *ctx)
 {
-	return npt_map_page(ctx, gpa, hpa);
+	return p2m_map_page(ctx, gpa, hpa);
 }
 
 /* dom0's nested page faults the vLAPIC did not take: an IOAPIC window
@@ -227,25 +227,25 @@ static int dom0_npt_map_cb(uint64_t gpa, uint64_t hpa, void *ctx)
  * never up there). */
 static bool dom0_npf(struct vcpu *v, uint64_t gpa, bool write)
 {
-	uint64_t base = gpa & ~(NPT_LARGE_SIZE - 1);
+	uint64_t base = gpa & ~(P2M_LARGE_SIZE - 1);
 
 	if (dom0_ioapic_npf(v, gpa, write))
 		return true;
-	if (gpa < dom0_npt_limit || gpa >= (1ull << 48) ||
-	    npt_map_identity(&dom0.hvm.npt, base, base + NPT_LARGE_SIZE))
+	if (gpa < dom0_p2m_limit || gpa >= (1ull << 48) ||
+	    p2m_map_identity(&dom0.hvm.p2m, base, base + P2M_LARGE_SIZE))
 		return false;
-	vcpu_ops()->flush_npt(v);
+	vcpu_ops()->flush_p2m(v);
 	return true;
 }
 
-static int dom0_npt_unmap_cb(uint64_t gpa, void *ctx)
+static int dom0_p2m_unmap_cb(uint64_t gpa, void *ctx)
 {
-	return npt_unmap_page(ctx, gpa);
+	return p2m_unmap_page(ctx, gpa);
 }
 
 /* Nested page tables: identity everywhere, the sink over every RAM page
  * dom0 does not own, then dom0's RAM and ACPI area identity again. */
-static int dom0_build_npt(const struct dom0_plan *plan)
+static int dom0_build_p2m(const struct dom0_plan *plan)
 {
 	const struct memmap *fw = &plan->fw;
 	uint64_t top = DOM0_4G;
@@ -257,22 +257,22 @@ static int dom0_build_npt(const struct dom0_plan *plan)
 	for (i = 0; i < fw->nr; i++)
 		if (fw->range[i].type == MEMMAP_RAM || fw->range[i].type == MEMMAP_BAD)
 			top = LIB_MAX(top, fw->range[i].end);
-	dom0_npt_limit = (top + DOM0_1G - 1) & ~(DOM0_1G - 1);
-	ret = npt_init(&dom0.hvm.npt);
+	dom0_p2m_limit = (top + DOM0_1G - 1) & ~(DOM0_1G - 1);
+	ret = p2m_init(&dom0.hvm.p2m, vcpu_ops()->p2m);
 	if (!ret)
-		ret = npt_map_identity(&dom0.hvm.npt, 0, dom0_npt_limit);
+		ret = p2m_map_identity(&dom0.hvm.p2m, 0, dom0_p2m_limit);
 	for (i = 0; !ret && i < fw->nr; i++) {
 		const struct memmap_range *r = &fw->range[i];
 
 		if (r->type == MEMMAP_RAM || r->type == MEMMAP_BAD)
-			ret = npt_map_sink(&dom0.hvm.npt, r->start & ~(DOM0_PAGE - 1),
+			ret = p2m_map_sink(&dom0.hvm.p2m, r->start & ~(DOM0_PAGE - 1),
 					   (r->end + DOM0_PAGE - 1) & ~(DOM0_PAGE - 1));
 	}
 	for (i = 0; !ret && i < plan->dom0.nr; i++) {
 		const struct memmap_range *r = &plan->dom0.range[i];
 
 		if (r->type == MEMMAP_RAM)
-			ret = npt_map_identity(&dom0.hvm.npt, r->start, r->end);
+			ret = p2m_map_identity(&dom0.hvm.p2m, r->start, r->end);
 	}
 	return ret;
 }
@@ -291,7 +291,7 @@ static void dom0_key_registers(uint8_t key)
 static void dom0_dump(struct domain *d)
 {
 	printk(PRINTK_INFO, "    nested tables %llu pages, %llu device interrupts taken\n",
-	       (unsigned long long)d->hvm.npt.pages, (unsigned long long)irq_count());
+	       (unsigned long long)d->hvm.p2m.pages, (unsigned long long)irq_count());
 }
 
 /* dom0_load: place the first module (bzImage) and the second (initrd) for
@@ -444,9 +444,9 @@ void dom0_start(const struct boot_info *bi, const struct boot_options *opts,
 	keyhandler_register('d', "dump dom0's vCPU registers", dom0_key_registers);
 	keyhandler_register('q', "dump domains and vCPUs", hvm_domain_key_dump);
 
-	ret = dom0_build_npt(plan);
+	ret = dom0_build_p2m(plan);
 	if (!ret)
-		ret = npt_unmap_page(&dom0.hvm.npt, VLAPIC_DEFAULT_BASE);
+		ret = p2m_unmap_page(&dom0.hvm.p2m, VLAPIC_DEFAULT_BASE);
 	if (ret)
 		panic("dom0: cannot build nested page tables (%d)", ret);
 	if (!acpi_find_rsdp(bi->have_rsdp ? bi->rsdp : NULL, &fw_rsdp)) {
@@ -455,7 +455,7 @@ void dom0_start(const struct boot_info *bi, const struct boot_options *opts,
 		if (!ret) {
 			memmap_add(&plan->dom0, area, ACPI_DOM0_AREA_SIZE, MEMMAP_ACPI);
 			memmap_sanitize(&plan->dom0);
-			ret = npt_map_identity(&dom0.hvm.npt, area, area + ACPI_DOM0_AREA_SIZE);
+			ret = p2m_map_identity(&dom0.hvm.p2m, area, area + ACPI_DOM0_AREA_SIZE);
 		}
 		if (ret)
 			panic("dom0: cannot build its ACPI tables (%d)", ret);
@@ -465,12 +465,12 @@ void dom0_start(const struct boot_info *bi, const struct boot_options *opts,
 		dom0.nr_vcpus = 1;
 	}
 	madt = rsdp ? acpi_find_madt(&fw_rsdp) : NULL;
-	ret = madt ? ioapic_init(madt, dom0_npt_unmap_cb, &dom0.hvm.npt) : 0;
+	ret = madt ? ioapic_init(madt, dom0_p2m_unmap_cb, &dom0.hvm.p2m) : 0;
 	if (!ret)
 		ret = dom0_ioapic_init();
 	if (ret)
 		panic("dom0: cannot take over the IOAPICs (%d)", ret);
-	ret = acpi_shadow_legacy(dom0_npt_map_cb, &dom0.hvm.npt);
+	ret = acpi_shadow_legacy(dom0_p2m_map_cb, &dom0.hvm.p2m);
 	if (ret < 0)
 		panic("dom0: cannot hide the firmware's MP table (%d)", ret);
 

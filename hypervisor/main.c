@@ -15,6 +15,7 @@
 #include "printk.h"
 #include "version.h"
 #include <arch/x86/apic.h>
+#include <arch/x86/cpu.h>
 #include <arch/x86/desc.h>
 #include <arch/x86/fpu.h>
 #include <arch/x86/paging.h>
@@ -134,6 +135,7 @@ void start_xenolith(uint32_t magic, uint32_t info)
 	const struct vcpu_vendor_ops *ops;
 	struct cpu_features cpu;
 	const char *why;
+	char facts[160];
 	char err[320];
 	int ret;
 
@@ -168,10 +170,9 @@ void start_xenolith(uint32_t magic, uint32_t info)
 		panic("%s", err);
 
 	cpu_detect(&cpu);
-	printk(PRINTK_INFO, "CPU: %s, APIC id %u, TSC %llu MHz, SVM %s, NPT %s, NRIP save %s\n",
-	       cpu.vendor, cpu.apic_id, (unsigned long long)(time_tsc_khz() / 1000),
-	       cpu.svm ? "yes" : "no", cpu.npt ? "yes" : "no", cpu.nrips ? "yes" : "no");
-	ops = vcpu_select_ops(&cpu, &why);
+	ops = vcpu_select_ops(&cpu, facts, sizeof(facts), &why);
+	printk(PRINTK_INFO, "CPU: %s, APIC id %u, TSC %llu MHz, %s\n", cpu.vendor, cpu.apic_id,
+	       (unsigned long long)(time_tsc_khz() / 1000), facts);
 	if (!ops)
 		main_native_fallback(why);
 	ret = apic_init_bsp();
@@ -179,9 +180,10 @@ void start_xenolith(uint32_t magic, uint32_t info)
 		panic("no usable local APIC on the boot CPU (%d)", ret);
 	smp_init_bsp();
 	fpu_cpu_init();
-	ret = ops->hw_enable();
+	ret = ops->cpu_init(0);
 	if (ret)
 		panic("cannot enable %s on this CPU (%d)", ops->name, ret);
+	ops->cpu_enable(0);
 	printk(PRINTK_INFO, "Virtualisation: %s with nested paging\n", ops->name);
 	smp_boot(&main_boot_info, &main_opts);
 

@@ -213,6 +213,17 @@ int page_alloc_pages(unsigned int order, uint64_t *paddr)
 	return 0;
 }
 
+void *page_alloc_zeroed(unsigned int order, uint64_t *paddr)
+{
+	void *va;
+
+	if (page_alloc_pages(order, paddr))
+		return NULL;
+	va = page_alloc_virt(*paddr);
+	memset(va, 0, PAGE_ALLOC_PAGE_SIZE << order);
+	return va;
+}
+
 /*
  * pa_overlaps_free: whether any page of [pfn, pfn + 2^order) is free:
  * either a free block starts inside it, or a free block of a larger order

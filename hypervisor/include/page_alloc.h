@@ -32,6 +32,12 @@ int page_alloc_init(const struct memmap *map, uintptr_t direct_map);
 int page_alloc_pages(unsigned int order, uint64_t *paddr);
 
 /*
+ * page_alloc_zeroed: page_alloc_pages(), the block cleared; returns its
+ * mapping (page_alloc_virt), or NULL when memory is short. Any CPU.
+ */
+void *page_alloc_zeroed(unsigned int order, uint64_t *paddr);
+
+/*
  * page_alloc_free_pages: give back a block from page_alloc_pages() with
  * the same order; buddies are merged. Returns 0, or -EINVAL when paddr is
  * not a block the allocator could have handed out at that order or is

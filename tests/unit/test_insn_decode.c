@@ -485,7 +485,7 @@ static void test_bad_mode(void **state)
 /* Effective addresses, including wrap-around at the address size. */
 static void test_effective_address(void **state)
 {
-	struct vcpu_regs r;
+	struct cpu_regs r;
 	struct insn in;
 
 	(void)state;
@@ -528,10 +528,10 @@ static void test_effective_address(void **state)
 	assert_int_equal(insn_decode_ea(&in, &r), 0xfee00020);
 }
 
-/* insn_decode_gpr follows the encoding order, not struct vcpu_regs'. */
+/* insn_decode_gpr follows the encoding order, not struct cpu_regs'. */
 static void test_gpr_order(void **state)
 {
-	struct vcpu_regs r;
+	struct cpu_regs r;
 
 	(void)state;
 	assert_ptr_equal(insn_decode_gpr(&r, INSN_RAX), &r.rax);

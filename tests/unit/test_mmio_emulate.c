@@ -83,7 +83,7 @@ static int ram_write(void *opaque, unsigned int seg, uint64_t ea, unsigned int s
 static const struct mmio_ops ops = { dev_read, dev_write, ram_read, ram_write };
 static const struct mmio_ops ops_no_ram = { dev_read, dev_write, NULL, NULL };
 
-static struct vcpu_regs r;
+static struct cpu_regs r;
 static struct insn in;
 
 static int setup(void **state)

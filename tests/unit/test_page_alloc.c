@@ -76,6 +76,22 @@ static void test_alloc_free_single(void **state)
 	assert_int_equal(page_alloc_free_count(), ram_pages() - 1);
 }
 
+/* page_alloc_zeroed clears the whole block (the RAM starts as 0xcc) and
+ * returns its mapping; a request that cannot be met gives NULL. */
+static void test_zeroed(void **state)
+{
+	const uint8_t *p;
+	uint64_t pa, i;
+
+	(void)state;
+	p = page_alloc_zeroed(2, &pa);
+	assert_non_null(p);
+	assert_ptr_equal(p, page_alloc_virt(pa));
+	for (i = 0; i < 4 * PAGE; i++)
+		assert_int_equal(p[i], 0);
+	assert_null(page_alloc_zeroed(40, &pa));
+}
+
 static void test_alignment_of_orders(void **state)
 {
 	uint64_t pa[PAGE_ALLOC_MAX_ORDER];
@@ -191,6 +207,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_init_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alloc_free_single, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_zeroed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alignment_of_orders, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exhaustion_no_overlap_coalescing,
 						setup, teardown),

@@ -13,8 +13,8 @@
 #include <arch/x86/fpu.h>
 #include <arch/x86/processor.h>
 #include <arch/x86/smpboot.h>
-#include <arch/x86/hvm/svm/svm_cpu.h>
 #include <arch/x86/time.h>
+#include <arch/x86/hvm/vcpu.h>
 
 #define MSR_GS_BASE		0xC0000101
 #define SMP_AP_TIMEOUT_MS	1000
@@ -166,7 +166,7 @@ static void __attribute__((noreturn)) smp_ap_start(struct smp_cpu *c)
 	apic_init_cpu();
 	fpu_cpu_init();
 	smp_timer_test(c);
-	svm_cpu_enable(c->host_save_pa, c->host_vmcb_pa);
+	vcpu_ops()->cpu_enable(c->id);
 	printk(PRINTK_INFO, "up (APIC id %u)\n", c->apic_id);
 	__atomic_store_n(&c->online, true, __ATOMIC_RELEASE);
 	__atomic_add_fetch(&smp_online, 1, __ATOMIC_RELEASE);
@@ -180,18 +180,6 @@ static void __attribute__((noreturn)) smp_ap_start(struct smp_cpu *c)
 	}
 }
 
-/* smp_alloc: 2^order zeroed pages, mapped; NULL when memory is short. */
-static void *smp_alloc(unsigned int order, uint64_t *pa)
-{
-	void *va;
-
-	if (page_alloc_pages(order, pa))
-		return NULL;
-	va = page_alloc_virt(*pa);
-	memset(va, 0, 0x1000ull << order);
-	return va;
-}
-
 static unsigned int smp_order(uint64_t bytes)
 {
 	unsigned int order = 0;
@@ -201,20 +189,19 @@ static unsigned int smp_order(uint64_t bytes)
 	return order;
 }
 
-/* smp_new_cpu: per-CPU data, stack, GDT/TSS and SVM areas for AP n. */
+/* smp_new_cpu: per-CPU data, stack, GDT/TSS and the vendor's state for AP n. */
 static struct smp_cpu *smp_new_cpu(unsigned int n, uint32_t apic)
 {
 	struct smp_cpu *c;
 	uint64_t pa;
 	uint8_t *stack;
 
-	c = smp_alloc(smp_order(sizeof(*c)), &pa);
+	c = page_alloc_zeroed(smp_order(sizeof(*c)), &pa);
 	if (!c)
 		return NULL;
-	c->gdt = smp_alloc(smp_order(sizeof(*c->gdt)), &pa);
-	stack = smp_alloc(SMP_STACK_ORDER, &pa);
-	if (!c->gdt || !stack || !smp_alloc(0, &c->host_save_pa) ||
-	    !smp_alloc(0, &c->host_vmcb_pa))
+	c->gdt = page_alloc_zeroed(smp_order(sizeof(*c->gdt)), &pa);
+	stack = page_alloc_zeroed(SMP_STACK_ORDER, &pa);
+	if (!c->gdt || !stack || vcpu_ops()->cpu_init(n))
 		return NULL;	/* boot-time shortage: the pages stay allocated */
 	c->id = n;
 	c->apic_id = apic;

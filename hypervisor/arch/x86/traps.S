@@ -51,23 +51,31 @@ trap_stubs:
 	TRAP_ERR 30
 	TRAP_NOERR 31
 
-/* Frame layout must match struct trap_frame in include/arch/x86/traps.h. */
+/*
+ * Frame layout must match struct trap_frame in include/arch/x86/traps.h: a
+ * struct cpu_regs (RFLAGS, RIP and RSP copied from the CPU's frame, then
+ * the general registers, RAX last), the vector, the error code and the
+ * CPU's frame.
+ */
 trap_common:
-	push	%rax
-	push	%rbx
-	push	%rcx
-	push	%rdx
-	push	%rsi
-	push	%rdi
-	push	%rbp
-	push	%r8
-	push	%r9
-	push	%r10
-	push	%r11
-	push	%r12
-	push	%r13
-	push	%r14
+	pushq	32(%rsp)		/* RFLAGS */
+	pushq	24(%rsp)		/* RIP */
+	pushq	56(%rsp)		/* RSP */
 	push	%r15
+	push	%r14
+	push	%r13
+	push	%r12
+	push	%r11
+	push	%r10
+	push	%r9
+	push	%r8
+	push	%rbp
+	push	%rdi
+	push	%rsi
+	push	%rdx
+	push	%rcx
+	push	%rbx
+	push	%rax
 	mov	%rsp, %rdi
 	and	$-16, %rsp
 	call	trap_handle

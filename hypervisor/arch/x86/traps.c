@@ -4,6 +4,7 @@
 #include "panic.h"
 #include "printk.h"
 #include <arch/x86/processor.h>
+#include <arch/x86/regs.h>
 #include <arch/x86/symbols.h>
 #include <arch/x86/traps.h>
 
@@ -65,22 +66,11 @@ void trap_handle(struct trap_frame *f)
 	printk(PRINTK_ERR, "RIP %04llx:%016llx RFLAGS %016llx CR2 %016llx\n",
 	       (unsigned long long)f->cs, (unsigned long long)f->rip,
 	       (unsigned long long)f->rflags, (unsigned long long)read_cr2());
-	printk(PRINTK_ERR, "RAX %016llx RBX %016llx RCX %016llx RDX %016llx\n",
-	       (unsigned long long)f->rax, (unsigned long long)f->rbx,
-	       (unsigned long long)f->rcx, (unsigned long long)f->rdx);
-	printk(PRINTK_ERR, "RSI %016llx RDI %016llx RBP %016llx RSP %016llx\n",
-	       (unsigned long long)f->rsi, (unsigned long long)f->rdi,
-	       (unsigned long long)f->rbp, (unsigned long long)f->rsp);
-	printk(PRINTK_ERR, "R8  %016llx R9  %016llx R10 %016llx R11 %016llx\n",
-	       (unsigned long long)f->r8, (unsigned long long)f->r9,
-	       (unsigned long long)f->r10, (unsigned long long)f->r11);
-	printk(PRINTK_ERR, "R12 %016llx R13 %016llx R14 %016llx R15 %016llx\n",
-	       (unsigned long long)f->r12, (unsigned long long)f->r13,
-	       (unsigned long long)f->r14, (unsigned long long)f->r15);
+	regs_dump(PRINTK_ERR, "", &f->regs);
 	printk(PRINTK_ERR, "CR0 %016llx CR3 %016llx CR4 %016llx\n",
 	       (unsigned long long)read_cr0(), (unsigned long long)read_cr3(),
 	       (unsigned long long)read_cr4());
 	trap_print_addr("Faulting code: ", f->rip);
-	trap_stack_trace(f->rbp);
+	trap_stack_trace(f->regs.rbp);
 	panic_reboot();
 }

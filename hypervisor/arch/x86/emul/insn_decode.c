@@ -442,29 +442,29 @@ int insn_decode(struct insn *in, const uint8_t *buf, size_t size,
 	return 0;
 }
 
-/* Offsets of the GPRs in struct vcpu_regs, in encoding order. */
+/* Offsets of the GPRs in struct cpu_regs, in encoding order. */
 static const uint8_t insn_gpr_offset[16] = {
-	offsetof(struct vcpu_regs, rax), offsetof(struct vcpu_regs, rcx),
-	offsetof(struct vcpu_regs, rdx), offsetof(struct vcpu_regs, rbx),
-	offsetof(struct vcpu_regs, rsp), offsetof(struct vcpu_regs, rbp),
-	offsetof(struct vcpu_regs, rsi), offsetof(struct vcpu_regs, rdi),
-	offsetof(struct vcpu_regs, r8), offsetof(struct vcpu_regs, r9),
-	offsetof(struct vcpu_regs, r10), offsetof(struct vcpu_regs, r11),
-	offsetof(struct vcpu_regs, r12), offsetof(struct vcpu_regs, r13),
-	offsetof(struct vcpu_regs, r14), offsetof(struct vcpu_regs, r15),
+	offsetof(struct cpu_regs, rax), offsetof(struct cpu_regs, rcx),
+	offsetof(struct cpu_regs, rdx), offsetof(struct cpu_regs, rbx),
+	offsetof(struct cpu_regs, rsp), offsetof(struct cpu_regs, rbp),
+	offsetof(struct cpu_regs, rsi), offsetof(struct cpu_regs, rdi),
+	offsetof(struct cpu_regs, r8), offsetof(struct cpu_regs, r9),
+	offsetof(struct cpu_regs, r10), offsetof(struct cpu_regs, r11),
+	offsetof(struct cpu_regs, r12), offsetof(struct cpu_regs, r13),
+	offsetof(struct cpu_regs, r14), offsetof(struct cpu_regs, r15),
 };
 
-uint64_t *insn_decode_gpr(struct vcpu_regs *r, unsigned int n)
+uint64_t *insn_decode_gpr(struct cpu_regs *r, unsigned int n)
 {
 	return (uint64_t *)((char *)r + insn_gpr_offset[n & 15]);
 }
 
-static uint64_t insn_gpr_value(const struct vcpu_regs *r, int n)
+static uint64_t insn_gpr_value(const struct cpu_regs *r, int n)
 {
 	return *(const uint64_t *)((const char *)r + insn_gpr_offset[n & 15]);
 }
 
-uint64_t insn_decode_ea(const struct insn *in, const struct vcpu_regs *r)
+uint64_t insn_decode_ea(const struct insn *in, const struct cpu_regs *r)
 {
 	const struct insn_mem *m = &in->mem;
 	uint64_t ea = m->disp;

@@ -23,7 +23,7 @@ static uint64_t mmio_sext(uint64_t v, unsigned int size)
 }
 
 /* mmio_reg_get: the low size bytes of register reg (or AH..BH). */
-static uint64_t mmio_reg_get(struct vcpu_regs *r, int reg, bool high8,
+static uint64_t mmio_reg_get(struct cpu_regs *r, int reg, bool high8,
 			     unsigned int size)
 {
 	uint64_t v = *insn_decode_gpr(r, (unsigned int)reg);
@@ -37,7 +37,7 @@ static uint64_t mmio_reg_get(struct vcpu_regs *r, int reg, bool high8,
  * mmio_reg_set: write size bytes to register reg. A 32-bit write clears
  * bits 63:32; 8- and 16-bit writes leave the rest (SDM vol. 1 §3.4.1.1).
  */
-static void mmio_reg_set(struct vcpu_regs *r, int reg, bool high8,
+static void mmio_reg_set(struct cpu_regs *r, int reg, bool high8,
 			 unsigned int size, uint64_t val)
 {
 	uint64_t *p = insn_decode_gpr(r, (unsigned int)reg);
@@ -116,7 +116,7 @@ static uint64_t mmio_alu(enum insn_op op, unsigned int size, uint64_t a,
 }
 
 /* mmio_alu_insn: ALU forms; memory is the left operand when mem_is_dst. */
-static int mmio_alu_insn(const struct insn *in, struct vcpu_regs *r,
+static int mmio_alu_insn(const struct insn *in, struct cpu_regs *r,
 			 const struct mmio_access *a)
 {
 	unsigned int size = in->op_size;
@@ -140,7 +140,7 @@ static int mmio_alu_insn(const struct insn *in, struct vcpu_regs *r,
 }
 
 /* mmio_simple: every form with one memory operand at a->gpa. */
-static int mmio_simple(const struct insn *in, struct vcpu_regs *r,
+static int mmio_simple(const struct insn *in, struct cpu_regs *r,
 		       const struct mmio_access *a)
 {
 	unsigned int size = in->op_size;
@@ -184,7 +184,7 @@ static int mmio_simple(const struct insn *in, struct vcpu_regs *r,
 
 /* mmio_step_reg: reg += delta at the address size (16-bit merges, 32-bit
  * zero-extends, as the string instructions update rSI/rDI/rCX). */
-static void mmio_step_reg(struct vcpu_regs *r, int reg, unsigned int addr_size,
+static void mmio_step_reg(struct cpu_regs *r, int reg, unsigned int addr_size,
 			  uint64_t delta)
 {
 	uint64_t v = *insn_decode_gpr(r, (unsigned int)reg) + delta;
@@ -193,7 +193,7 @@ static void mmio_step_reg(struct vcpu_regs *r, int reg, unsigned int addr_size,
 }
 
 /* mmio_string_one: one STOS/MOVS element with the device side at gpa. */
-static int mmio_string_one(const struct insn *in, struct vcpu_regs *r,
+static int mmio_string_one(const struct insn *in, struct cpu_regs *r,
 			   const struct mmio_access *a, uint64_t gpa)
 {
 	const struct mmio_ops *ops = a->ops;
@@ -221,7 +221,7 @@ static int mmio_string_one(const struct insn *in, struct vcpu_regs *r,
  * stops at that page's edge or after max_reps (SDM vol. 2 REP: the
  * instruction may be interrupted between iterations and resumed).
  */
-static int mmio_string(const struct insn *in, struct vcpu_regs *r,
+static int mmio_string(const struct insn *in, struct cpu_regs *r,
 		       const struct mmio_access *a)
 {
 	bool rep = in->prefixes & (INSN_PFX_REP | INSN_PFX_REPNE);
@@ -256,7 +256,7 @@ static int mmio_string(const struct insn *in, struct vcpu_regs *r,
 	return 0;
 }
 
-int mmio_emulate(const struct insn *in, struct vcpu_regs *r,
+int mmio_emulate(const struct insn *in, struct cpu_regs *r,
 		 const struct mmio_access *a)
 {
 	unsigned int off = a->gpa & (MMIO_PAGE_SIZE - 1);
@@ -275,7 +275,7 @@ int mmio_emulate(const struct insn *in, struct vcpu_regs *r,
 	return 0;
 }
 
-int mmio_emulate_at_rip(const struct mmio_guest *g, struct vcpu_regs *r,
+int mmio_emulate_at_rip(const struct mmio_guest *g, struct cpu_regs *r,
 			const struct mmio_access *a, struct mmio_result *res)
 {
 	unsigned int access = GUEST_WALK_FETCH | (g->cpl == 3 ? GUEST_WALK_USER : 0);

@@ -20,7 +20,7 @@
 #define DOMU_OVERHEAD_PAGES	128	/* tables, vCPUs, devices: kept free */
 #define DOMU_DIRECT_LIMIT	0x100000000ull	/* the hypervisor maps RAM below 4 GiB */
 
-/* npt_destroy's leaf callback: a RAM page of the domain goes back. */
+/* p2m_destroy's leaf callback: a RAM page of the domain goes back. */
 static void domu_free_leaf(uint64_t hpa, unsigned int order, void *ctx)
 {
 	page_alloc_free_pages(hpa, order);
@@ -28,7 +28,7 @@ static void domu_free_leaf(uint64_t hpa, unsigned int order, void *ctx)
 
 /* Zeroed RAM for [gpa, end): 2 MiB pages where the guest address and an
  * allocation allow, else 4 KiB ones, mapped read/write. */
-static int domu_map_ram(struct npt *n, uint64_t gpa, uint64_t end)
+static int domu_map_ram(struct p2m *m, uint64_t gpa, uint64_t end)
 {
 	uint64_t hpa;
 	int ret;
@@ -43,7 +43,7 @@ static int domu_map_ram(struct npt *n, uint64_t gpa, uint64_t end)
 		}
 		if (large) {
 			memset(page_alloc_virt(hpa), 0, DOMU_LARGE);
-			ret = npt_map_large(n, gpa, hpa);
+			ret = p2m_map_large(m, gpa, hpa);
 			if (ret) {
 				page_alloc_free_pages(hpa, DOMU_LARGE_ORDER);
 				return ret;
@@ -59,7 +59,7 @@ static int domu_map_ram(struct npt *n, uint64_t gpa, uint64_t end)
 			return -ENOMEM;
 		}
 		memset(page_alloc_virt(hpa), 0, DOMU_PAGE);
-		ret = npt_map_page(n, gpa, hpa);
+		ret = p2m_map_page(m, gpa, hpa);
 		if (ret) {
 			page_alloc_free_pages(hpa, 0);
 			return ret;
@@ -70,7 +70,7 @@ static int domu_map_ram(struct npt *n, uint64_t gpa, uint64_t end)
 }
 
 /* The RAM map: [0, min(mem, 3 GiB)) and the rest from 4 GiB. */
-static int domu_build_ram(struct domu_platform *p, struct npt *n, uint64_t bytes)
+static int domu_build_ram(struct domu_platform *p, struct p2m *m, uint64_t bytes)
 {
 	uint64_t low = LIB_MIN(bytes, DOMU_LOW_RAM_MAX);
 	int ret;
@@ -79,9 +79,9 @@ static int domu_build_ram(struct domu_platform *p, struct npt *n, uint64_t bytes
 	memmap_add(&p->ram, 0, low, MEMMAP_RAM);
 	if (bytes > low)
 		memmap_add(&p->ram, DOMU_HIGH_RAM_BASE, bytes - low, MEMMAP_RAM);
-	ret = domu_map_ram(n, 0, low);
+	ret = domu_map_ram(m, 0, low);
 	if (!ret && bytes > low)
-		ret = domu_map_ram(n, DOMU_HIGH_RAM_BASE, DOMU_HIGH_RAM_BASE + bytes - low);
+		ret = domu_map_ram(m, DOMU_HIGH_RAM_BASE, DOMU_HIGH_RAM_BASE + bytes - low);
 	return ret;
 }
 
@@ -89,7 +89,7 @@ static int domu_build_ram(struct domu_platform *p, struct npt *n, uint64_t bytes
 static void domu_free(struct domain *d)
 {
 	hvm_domain_free_vcpus(d);
-	npt_destroy(&d->hvm.npt, domu_free_leaf, NULL);
+	p2m_destroy(&d->hvm.p2m, domu_free_leaf, NULL);
 	heap_free(d->hvm.platform);
 	heap_free(d);
 }
@@ -154,9 +154,9 @@ int domu_create(const char *name, unsigned int vcpus, uint64_t memory_bytes,
 	d->hvm.ops = &domu_platform_ops;
 	d->hvm.platform = p;
 	d->hvm.ram = &p->ram;
-	ret = npt_init(&d->hvm.npt);
+	ret = p2m_init(&d->hvm.p2m, vcpu_ops()->p2m);
 	if (!ret)
-		ret = domu_build_ram(p, &d->hvm.npt, memory_bytes);
+		ret = domu_build_ram(p, &d->hvm.p2m, memory_bytes);
 	if (!ret)
 		ret = domu_platform_init(p, d, wallclock_s);
 	if (!ret)

@@ -37,8 +37,8 @@ void *hvm_domain_map(struct domain *d, uint64_t gpa, size_t len)
 	if (!len || len > HVM_PAGE || (gpa & (HVM_PAGE - 1)) + len > HVM_PAGE ||
 	    !hvm_domain_is_ram(d, gpa))
 		return NULL;
-	hpa = npt_lookup(&d->hvm.npt, gpa);
-	if (hpa == (uint64_t)-1 || (hpa & ~(HVM_PAGE - 1)) == d->hvm.npt.sink_pa ||
+	hpa = p2m_lookup(&d->hvm.p2m, gpa);
+	if (hpa == (uint64_t)-1 || (hpa & ~(HVM_PAGE - 1)) == d->hvm.p2m.sink_pa ||
 	    hpa + len > HVM_DIRECT_LIMIT)
 		return NULL;
 	return page_alloc_virt(hpa);
@@ -91,9 +91,9 @@ int hvm_domain_read_ram(void *opaque, uint64_t gpa, unsigned int size, uint64_t 
 	return 0;
 }
 
-/* hvm_domain_new_vcpu: vCPU id of d with its vLAPIC, EFER, the SVM MSRs
- * and the APIC MSRs trapped (docs/interrupts.md); a domU's traps every
- * port and MSR besides. */
+/* hvm_domain_new_vcpu: vCPU id of d with its vLAPIC and the APIC MSRs
+ * trapped (docs/interrupts.md), besides what the vendor traps itself; a
+ * domU's traps every port and MSR. */
 static int hvm_domain_new_vcpu(struct domain *d, unsigned int id)
 {
 	const struct vcpu_vendor_ops *ops = vcpu_ops();
@@ -111,10 +111,7 @@ static int hvm_domain_new_vcpu(struct domain *d, unsigned int id)
 	d->vcpu[id] = v;
 	if (!d->is_dom0)
 		ops->isolate(v);
-	ops->set_npt_root(v, d->hvm.npt.root_pa);
-	ops->intercept_msr(v, MSR_EFER, false, true);
-	for (msr = 0xc0010114; msr <= 0xc0010118; msr++)
-		ops->intercept_msr(v, msr, true, true);
+	ops->set_p2m_root(v, d->hvm.p2m.root_pa);
 	ret = vcpu_lapic_init(v, &d->hvm.lapics[id], VLAPIC_DEFAULT_BASE);
 	if (ret)
 		return ret;

@@ -18,12 +18,6 @@
 #define VCPU_CPUID_MAX		0x40000001u
 #define VCPU_CPUID_SIGNATURE	"XenolithHVMM"
 #define VCPU_CPUID1_X2APIC	(1u << 21)
-/* EFER bits a guest may write (AMD APM vol. 2 §3.1.7): SCE, LME, LMA,
- * NXE, SVME (a guest that reads EFER unintercepted sees it set, and
- * writes it back; it stays set whatever is written), LMSLE, FFXSR, TCE;
- * the rest are reserved (#GP). */
-#define VCPU_EFER_WRITABLE	((1ull << 0) | (1ull << 8) | (1ull << 10) | (1ull << 11) | \
-				 (1ull << 12) | (1ull << 13) | (1ull << 14) | (1ull << 15))
 
 static const struct vcpu_vendor_ops *vcpu_vendor;
 
@@ -31,14 +25,21 @@ static const struct vcpu_vendor_ops *const vcpu_candidates[] = {
 	&svm_vendor_ops,
 };
 
-const struct vcpu_vendor_ops *vcpu_select_ops(const struct cpu_features *f,
-					      const char **why)
+const struct vcpu_vendor_ops *vcpu_select_ops(const struct cpu_features *f, char *facts,
+					      size_t size, const char **why)
 {
+	char found[64];
+	size_t len;
 	unsigned int i;
 
 	*why = "this CPU has no hardware virtualisation we support (AMD-V with nested paging)";
+	facts[0] = '\0';
 	for (i = 0; i < LIB_ARRAY_SIZE(vcpu_candidates); i++) {
-		if (vcpu_candidates[i]->probe(f, why)) {
+		bool usable = vcpu_candidates[i]->probe(f, found, sizeof(found), why);
+
+		len = strlen(facts);
+		snprintf(facts + len, size - len, "%s%s", len ? ", " : "", found);
+		if (usable) {
 			vcpu_vendor = vcpu_candidates[i];
 			return vcpu_vendor;
 		}
@@ -88,24 +89,10 @@ int vcpu_register_io(struct vcpu *v, uint16_t port, uint16_t count, vcpu_io_fn f
 /* vcpu_dump_at: the register dump at printk level. */
 static void vcpu_dump_at(struct vcpu *v, unsigned int level)
 {
-	const struct vcpu_regs *r = &v->regs;
-
-	printk(level, "%s vcpu%u: RIP %016llx RSP %016llx RFLAGS %08llx (%llu exits)\n",
-	       domain_label(v->domain), v->id, (unsigned long long)r->rip,
-	       (unsigned long long)r->rsp, (unsigned long long)r->rflags,
-	       (unsigned long long)v->exits);
-	printk(level, "  RAX %016llx RBX %016llx RCX %016llx RDX %016llx\n",
-	       (unsigned long long)r->rax, (unsigned long long)r->rbx,
-	       (unsigned long long)r->rcx, (unsigned long long)r->rdx);
-	printk(level, "  RSI %016llx RDI %016llx RBP %016llx\n",
-	       (unsigned long long)r->rsi, (unsigned long long)r->rdi,
-	       (unsigned long long)r->rbp);
-	printk(level, "  R8  %016llx R9  %016llx R10 %016llx R11 %016llx\n",
-	       (unsigned long long)r->r8, (unsigned long long)r->r9,
-	       (unsigned long long)r->r10, (unsigned long long)r->r11);
-	printk(level, "  R12 %016llx R13 %016llx R14 %016llx R15 %016llx\n",
-	       (unsigned long long)r->r12, (unsigned long long)r->r13,
-	       (unsigned long long)r->r14, (unsigned long long)r->r15);
+	printk(level, "%s vcpu%u: RIP %016llx RFLAGS %08llx (%llu exits)\n",
+	       domain_label(v->domain), v->id, (unsigned long long)v->regs.rip,
+	       (unsigned long long)v->regs.rflags, (unsigned long long)v->exits);
+	regs_dump(level, "  ", &v->regs);
 	vcpu_vendor->dump(v, level);
 }
 
@@ -132,7 +119,7 @@ void vcpu_crash(struct vcpu *v, const char *why)
 
 /* CPUID as dom0 sees it: native values, plus the hypervisor bit (leaf 1
  * ECX bit 31), our leaves at 0x40000000 (hiding the emulator's own), and
- * SVM hidden (0x80000001 ECX bit 2, leaf 0x8000000A): no nested guests. */
+ * the vendor's virtualisation hidden (ops->cpuid_hide): no nested guests. */
 static void vcpu_handle_cpuid(struct vcpu *v)
 {
 	uint32_t leaf = v->regs.rax, sub = v->regs.rcx;
@@ -159,10 +146,7 @@ static void vcpu_handle_cpuid(struct vcpu *v)
 		} else if (leaf == 0xb && v->lapic) {
 			r.edx = v->id;
 		}
-		else if (leaf == 0x80000001)
-			r.ecx &= ~(1u << 2);
-		else if (leaf == 0x8000000a)
-			memset(&r, 0, sizeof(r));
+		vcpu_vendor->cpuid_hide(leaf, &r);
 	}
 	if (v->domain->hvm.ops->cpuid)
 		v->domain->hvm.ops->cpuid(v, leaf, sub, &r.eax);
@@ -200,36 +184,24 @@ static void vcpu_handle_io(struct vcpu *v, const struct vcpu_exit *e)
 	v->regs.rip = e->next_rip;
 }
 
-/* MSRs we trap: EFER writes (keep SVME), and the virtualisation MSRs,
- * which read as "SVM disabled" and ignore writes. Others raise #GP. */
+/* MSRs we trap: the vLAPIC's, the vendor's own (ops->msr), then the
+ * domain's kind's. Others raise #GP. */
 static void vcpu_handle_msr(struct vcpu *v, const struct vcpu_exit *e)
 {
 	uint32_t msr = v->regs.rcx;
 	uint64_t val = (v->regs.rdx << 32) | (uint32_t)v->regs.rax;
-	int ret = vcpu_lapic_msr(v, msr, e->reason == VCPU_EXIT_MSR_WRITE, &val);
+	bool write = e->reason == VCPU_EXIT_MSR_WRITE;
+	int ret = vcpu_lapic_msr(v, msr, write, &val);
 
-	if (ret < 0) {
-		vcpu_vendor->inject_exception(v, 13, true, 0);
-		return;
-	} else if (ret == 0) {
-		/* the vLAPIC's */
-	} else if (msr == MSR_EFER) {
-		if (e->reason == VCPU_EXIT_MSR_WRITE && (val & ~VCPU_EFER_WRITABLE)) {
-			vcpu_vendor->inject_exception(v, 13, true, 0);
-			return;
-		}
-		if (e->reason == VCPU_EXIT_MSR_WRITE)
-			vcpu_vendor->set_efer(v, val);
-		else
-			val = vcpu_vendor->get_efer(v);
-	} else if (msr >= 0xc0010114 && msr <= 0xc0010118) {
-		val = msr == MSR_VM_CR ? VM_CR_SVMDIS : 0;
-	} else if (!v->domain->hvm.ops->msr ||
-		   v->domain->hvm.ops->msr(v, msr, e->reason == VCPU_EXIT_MSR_WRITE, &val)) {
+	if (ret > 0)
+		ret = vcpu_vendor->msr(v, msr, write, &val);
+	if (ret > 0)
+		ret = v->domain->hvm.ops->msr ? v->domain->hvm.ops->msr(v, msr, write, &val) : -1;
+	if (ret) {
 		vcpu_vendor->inject_exception(v, 13, true, 0);
 		return;
 	}
-	if (e->reason == VCPU_EXIT_MSR_READ) {
+	if (!write) {
 		v->regs.rax = (uint32_t)val;
 		v->regs.rdx = val >> 32;
 	}

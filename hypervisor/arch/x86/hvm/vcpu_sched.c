@@ -170,13 +170,13 @@ static void vcpu_sched_switch(struct vcpu_sched_cpu *pc, struct vcpu *v, unsigne
 	int nobody = -1;
 
 	/* The scheduler hands a vCPU to one CPU at a time: anything else
-	 * would run one VMCB on two CPUs. */
+	 * would run one VMCB (or VMCS) on two CPUs. */
 	if (!__atomic_compare_exchange_n(&v->running_on, &nobody, (int)cpu, false,
 					 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 		panic("scheduler: %s vcpu%u given to cpu%u while cpu%d runs it",
 		      domain_label(v->domain), v->id, cpu, nobody);
 	if (v->cpu != cpu || pc->last != v) {
-		vcpu_ops()->flush_npt(v);
+		vcpu_ops()->flush_p2m(v);
 		fpu_restore(&v->fpu);
 	}
 	pc->last = v;

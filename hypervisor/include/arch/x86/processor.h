@@ -5,14 +5,10 @@
 #include <stdint.h>
 
 #define MSR_EFER		0xC0000080
-#define MSR_VM_CR		0xC0010114
-#define MSR_VM_HSAVE_PA		0xC0010117
 #define EFER_SCE		(1u << 0)
 #define EFER_LME		(1u << 8)
 #define EFER_LMA		(1u << 10)
 #define EFER_NXE		(1u << 11)
-#define EFER_SVME		(1u << 12)
-#define VM_CR_SVMDIS		(1u << 4)
 
 #define X86_CR0_PE		(1u << 0)
 #define X86_CR0_ET		(1u << 4)

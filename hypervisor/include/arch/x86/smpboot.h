@@ -39,7 +39,7 @@ _Static_assert(SMP_PARAMS_OFFSET + sizeof(struct smp_tramp_params) <= 0x1000,
 
 /*
  * One physical CPU. Created by the boot CPU in smp_boot(), never freed.
- * self/id/apic_id/stack/gdt/host_*: written before the CPU starts, then
+ * self/id/apic_id/stack/gdt: written before the CPU starts, then
  * read-only. online: set once by the CPU itself. The scheduler may hang
  * its own per-CPU state on sched (its lock rules).
  */
@@ -51,8 +51,6 @@ struct smp_cpu {
 	volatile bool abandoned;	/* did not answer in time: stay away */
 	uint64_t stack_top;
 	struct gdt_cpu *gdt;		/* APs; the boot CPU uses gdt.c's */
-	uint64_t host_save_pa;		/* SVM VM_HSAVE_PA area (APs) */
-	uint64_t host_vmcb_pa;		/* host state for VMLOAD/VMSAVE (APs) */
 	volatile uint64_t wakeups;	/* kick IPIs taken (the CPU itself) */
 	uint64_t timer_test_us;		/* 1 ms one-shot at start-up took this */
 	void *sched;
@@ -60,7 +58,7 @@ struct smp_cpu {
 
 /*
  * smp_init_bsp: per-CPU data of the boot CPU (number 0): GS base, the
- * printk [cpuN] hook. Boot CPU, once, before the vendor's hw_enable()
+ * printk [cpuN] hook. Boot CPU, once, before the vendor's cpu_enable()
  * (its host VMSAVE must capture the GS base).
  */
 void smp_init_bsp(void);
@@ -74,11 +72,12 @@ int smp_reserve_trampoline(struct memmap *dom0_e820);
 /*
  * smp_boot: start the APs the firmware's MADT lists as enabled, honouring
  * nosmp and maxcpus= (total CPUs, the boot CPU included), one at a time
- * with INIT-SIPI-SIPI; each sets up its GDT/TSS/IDT, LAPIC and AMD-V and
+ * with INIT-SIPI-SIPI; each sets up its GDT/TSS/IDT, LAPIC and the
+ * vendor's virtualisation (vcpu_ops()->cpu_init, ->cpu_enable) and
  * parks (interrupts on). An AP that does not answer within
  * SMP_AP_TIMEOUT_MS is named in a warning, sent INIT again and left out.
  * Prints a summary. Boot CPU, once, after apic_init_bsp() and the boot
- * CPU's hw_enable(); before dom0 starts.
+ * CPU's cpu_enable(); before dom0 starts.
  */
 void smp_boot(const struct boot_info *bi, const struct boot_options *opts);
 

@@ -9,8 +9,9 @@
 #include "printk.h"
 #include <arch/x86/emul/mmio_emulate.h>
 #include <arch/x86/processor.h>
-#include <arch/x86/smpboot.h>
+#include <arch/x86/hvm/svm/npt.h>
 #include <arch/x86/hvm/svm/svm.h>
+#include <arch/x86/hvm/svm/svm_cpu.h>
 #include <arch/x86/hvm/vcpu.h>
 
 #define SVM_IOPM_ORDER	2	/* 12 KiB used (APM vol. 2 §15.10.1) */
@@ -27,28 +28,11 @@ struct svm_vcpu {
 	int offered;		/* the vector in V_IRQ (svm_offer_irq), or -1 */
 };
 
-static uint64_t svm_host_save_pa;	/* VM_HSAVE_PA area */
-static uint64_t svm_host_vmcb_pa;	/* host FS/GS/TR/... for VMLOAD */
-static bool svm_has_nrips;
-
-void svm_vmrun(struct vcpu_regs *regs, uint64_t vmcb_pa, uint64_t host_pa);
+void svm_vmrun(struct cpu_regs *regs, uint64_t vmcb_pa, uint64_t host_pa);
 
 static inline void svm_clgi(void)
 {
 	__asm__ volatile("clgi" ::: "memory");
-}
-
-static inline void svm_vmsave(uint64_t pa)
-{
-	__asm__ volatile("vmsave %%rax" : : "a"(pa) : "memory");
-}
-
-/* This CPU's host state area for VMLOAD after an exit (APs: smpboot.c). */
-static uint64_t svm_host_vmcb(void)
-{
-	unsigned int cpu = smp_this_cpu();
-
-	return cpu ? smp_cpu(cpu)->host_vmcb_pa : svm_host_vmcb_pa;
 }
 
 static struct svm_vcpu *svm_of(struct vcpu *v)
@@ -56,78 +40,48 @@ static struct svm_vcpu *svm_of(struct vcpu *v)
 	return v->vendor;
 }
 
-static bool svm_probe(const struct cpu_features *f, const char **why)
+/* MSR permission map: three 2 KiB vectors, 2 bits per MSR (§15.11). */
+static void svm_intercept_msr(struct vcpu *v, uint32_t msr, bool read, bool write)
 {
-	if (!f->svm) {
-		*why = "this CPU has no AMD-V (SVM)";
-		return false;
-	}
-	if (f->svm_disabled) {
-		*why = "AMD-V (SVM) is disabled by the firmware (VM_CR.SVMDIS)";
-		return false;
-	}
-	if (!f->npt) {
-		*why = "this CPU's AMD-V has no nested paging (NPT)";
-		return false;
-	}
-	svm_has_nrips = f->nrips;
-	return true;
+	uint8_t *pm = svm_of(v)->msrpm;
+	uint32_t base, bit;
+
+	if (msr <= 0x1fff)
+		base = 0;
+	else if (msr >= 0xc0000000 && msr <= 0xc0001fff)
+		base = 0x800, msr -= 0xc0000000;
+	else if (msr >= 0xc0010000 && msr <= 0xc0011fff)
+		base = 0x1000, msr -= 0xc0010000;
+	else
+		return;	/* outside the map: always intercepted */
+	bit = msr * 2;
+	if (read)
+		pm[base + bit / 8] |= 1u << (bit % 8);
+	if (write)
+		pm[base + (bit + 1) / 8] |= 1u << ((bit + 1) % 8);
 }
 
-static int svm_alloc_zeroed(unsigned int order, uint64_t *pa, void **va)
-{
-	int ret = page_alloc_pages(order, pa);
-
-	if (ret)
-		return ret;
-	*va = page_alloc_virt(*pa);
-	memset(*va, 0, PAGE_ALLOC_PAGE_SIZE << order);
-	return 0;
-}
-
-/* svm_hw_enable: EFER.SVME and the host save area (APM vol. 2 §15.4). */
-static int svm_hw_enable(void)
-{
-	void *va;
-	int ret;
-
-	ret = svm_alloc_zeroed(0, &svm_host_save_pa, &va);
-	if (ret)
-		return ret;
-	ret = svm_alloc_zeroed(0, &svm_host_vmcb_pa, &va);
-	if (ret)
-		return ret;
-	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
-	wrmsr(MSR_VM_HSAVE_PA, svm_host_save_pa);
-	svm_clgi();
-	svm_vmsave(svm_host_vmcb_pa);
-	return 0;
-}
-
-/* svm_vcpu_init: VMCB, I/O and MSR permission maps (nothing intercepted
- * there yet) and the intercepts every guest has. 0 or -ENOMEM. */
+/* svm_vcpu_init: VMCB, I/O and MSR permission maps and the intercepts
+ * every guest has: among MSRs, EFER writes and the SVM MSRs (svm_msr).
+ * 0 or -ENOMEM. */
 static int svm_vcpu_init(struct vcpu *v)
 {
 	struct svm_vcpu *s = heap_zalloc(sizeof(*s));
 	struct vmcb_control *c;
-	void *va;
-	int ret;
+	uint32_t msr;
 
 	if (!s)
 		return -ENOMEM;
 	s->offered = -1;
-	ret = svm_alloc_zeroed(0, &s->vmcb_pa, &va);
-	if (ret)
+	s->vmcb = page_alloc_zeroed(0, &s->vmcb_pa);
+	if (!s->vmcb)
 		goto err_free;
-	s->vmcb = va;
-	ret = svm_alloc_zeroed(SVM_IOPM_ORDER, &s->iopm_pa, &va);
-	if (ret)
+	s->iopm = page_alloc_zeroed(SVM_IOPM_ORDER, &s->iopm_pa);
+	if (!s->iopm)
 		goto err_vmcb;
-	s->iopm = va;
-	ret = svm_alloc_zeroed(SVM_MSRPM_ORDER, &s->msrpm_pa, &va);
-	if (ret)
+	s->msrpm = page_alloc_zeroed(SVM_MSRPM_ORDER, &s->msrpm_pa);
+	if (!s->msrpm)
 		goto err_iopm;
-	s->msrpm = va;
 
 	c = &s->vmcb->control;
 	c->intercept_misc1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_CPUID | SVM_INTERCEPT_IOIO |
@@ -150,6 +104,9 @@ static int svm_vcpu_init(struct vcpu *v)
 	c->vintr = SVM_VINTR_MASKING;
 	c->np_enable = 1;
 	v->vendor = s;
+	svm_intercept_msr(v, MSR_EFER, false, true);
+	for (msr = MSR_VM_CR; msr <= MSR_SVM_KEY; msr++)
+		svm_intercept_msr(v, msr, true, true);
 	return 0;
 
 err_iopm:
@@ -158,7 +115,7 @@ err_vmcb:
 	page_alloc_free_pages(s->vmcb_pa, 0);
 err_free:
 	heap_free(s);
-	return ret;
+	return -ENOMEM;
 }
 
 static void svm_vcpu_free(struct vcpu *v)
@@ -270,13 +227,13 @@ static void svm_set_sipi(struct vcpu *v, uint8_t vector)
 	svm_of(v)->vmcb->control.tlb_control = 1;
 }
 
-static void svm_set_npt_root(struct vcpu *v, uint64_t root_pa)
+static void svm_set_p2m_root(struct vcpu *v, uint64_t root_pa)
 {
 	svm_of(v)->vmcb->control.n_cr3 = root_pa;
 	svm_of(v)->vmcb->control.tlb_control = 1;
 }
 
-static void svm_flush_npt(struct vcpu *v)
+static void svm_flush_p2m(struct vcpu *v)
 {
 	/* No flush-by-ASID under QEMU: flush everything (TLB_CONTROL 1). */
 	svm_of(v)->vmcb->control.tlb_control = 1;
@@ -291,30 +248,9 @@ static void svm_intercept_io(struct vcpu *v, uint16_t port, unsigned int count)
 		iopm[p / 8] |= 1u << (p % 8);
 }
 
-/* MSR permission map: three 2 KiB vectors, 2 bits per MSR (§15.11). */
-static void svm_intercept_msr(struct vcpu *v, uint32_t msr, bool read, bool write)
-{
-	uint8_t *pm = svm_of(v)->msrpm;
-	uint32_t base, bit;
-
-	if (msr <= 0x1fff)
-		base = 0;
-	else if (msr >= 0xc0000000 && msr <= 0xc0001fff)
-		base = 0x800, msr -= 0xc0000000;
-	else if (msr >= 0xc0010000 && msr <= 0xc0011fff)
-		base = 0x1000, msr -= 0xc0010000;
-	else
-		return;	/* outside the map: always intercepted */
-	bit = msr * 2;
-	if (read)
-		pm[base + bit / 8] |= 1u << (bit % 8);
-	if (write)
-		pm[base + (bit + 1) / 8] |= 1u << ((bit + 1) % 8);
-}
-
 static uint64_t svm_rip_after(struct vcpu *v, unsigned int len)
 {
-	if (svm_has_nrips && svm_of(v)->vmcb->control.next_rip)
+	if (svm_cpu_nrips() && svm_of(v)->vmcb->control.next_rip)
 		return svm_of(v)->vmcb->control.next_rip;
 	return v->regs.rip + len;
 }
@@ -427,7 +363,7 @@ static void svm_run(struct vcpu *v, struct vcpu_exit *exit)
 	vmcb->save.rflags = v->regs.rflags;
 	svm_clgi();
 	__asm__ volatile("sti" ::: "memory");
-	svm_vmrun(&v->regs, s->vmcb_pa, svm_host_vmcb());
+	svm_vmrun(&v->regs, s->vmcb_pa, svm_cpu_host_state());
 	__asm__ volatile("cli" ::: "memory");
 	v->regs.rax = vmcb->save.rax;
 	v->regs.rsp = vmcb->save.rsp;
@@ -450,15 +386,48 @@ static void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
 	svm_of(v)->vmcb->control.event_inj = ev;
 }
 
-static uint64_t svm_get_efer(struct vcpu *v)
+/*
+ * EFER bits a guest may write (AMD APM vol. 2 §3.1.7): SCE, LME, LMA,
+ * NXE, SVME (a guest that reads EFER unintercepted sees it set, and
+ * writes it back; it stays set whatever is written, or VMRUN fails:
+ * §15.5.1), LMSLE, FFXSR, TCE; the rest are reserved (#GP).
+ */
+#define SVM_EFER_WRITABLE	(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME | \
+				 (1ull << 13) | (1ull << 14) | (1ull << 15))
+
+/*
+ * svm_msr: the ops' msr: EFER as the guest sees it (SVME kept set, not
+ * shown), and the SVM MSRs, which read as "SVM disabled" (VM_CR.SVMDIS)
+ * or 0 and ignore writes.
+ */
+static int svm_msr(struct vcpu *v, uint32_t msr, bool write, uint64_t *val)
 {
-	return svm_of(v)->vmcb->save.efer & ~(uint64_t)EFER_SVME;
+	struct vmcb_save *s = &svm_of(v)->vmcb->save;
+
+	if (msr == MSR_EFER) {
+		if (!write) {
+			*val = s->efer & ~(uint64_t)EFER_SVME;
+			return 0;
+		}
+		if (*val & ~SVM_EFER_WRITABLE)
+			return -EINVAL;
+		s->efer = *val | EFER_SVME;
+		return 0;
+	}
+	if (msr >= MSR_VM_CR && msr <= MSR_SVM_KEY) {
+		*val = msr == MSR_VM_CR ? VM_CR_SVMDIS : 0;
+		return 0;
+	}
+	return 1;
 }
 
-/* The guest's EFER.SVME must stay set or VMRUN fails (§15.5.1). */
-static void svm_set_efer(struct vcpu *v, uint64_t efer)
+/* svm_cpuid_hide: no SVM for guests (0x80000001 ECX bit 2, leaf 0x8000000A). */
+static void svm_cpuid_hide(uint32_t leaf, struct cpuid_regs *r)
 {
-	svm_of(v)->vmcb->save.efer = efer | EFER_SVME;
+	if (leaf == 0x80000001)
+		r->ecx &= ~SVM_CPUID_SVM;
+	else if (leaf == 0x8000000a)
+		memset(r, 0, sizeof(*r));
 }
 
 static void svm_dump_seg(unsigned int level, const char *name, const struct vmcb_seg *s)
@@ -592,20 +561,22 @@ static void svm_host_irqs(bool halt)
 
 const struct vcpu_vendor_ops svm_vendor_ops = {
 	.name = "svm",
-	.probe = svm_probe,
-	.hw_enable = svm_hw_enable,
+	.probe = svm_cpu_probe,
+	.cpu_init = svm_cpu_init,
+	.cpu_enable = svm_cpu_enable,
 	.vcpu_init = svm_vcpu_init,
 	.set_flat32 = svm_set_flat32,
-	.set_npt_root = svm_set_npt_root,
-	.flush_npt = svm_flush_npt,
+	.p2m = &npt_format,
+	.set_p2m_root = svm_set_p2m_root,
+	.flush_p2m = svm_flush_p2m,
 	.intercept_io = svm_intercept_io,
 	.intercept_msr = svm_intercept_msr,
 	.isolate = svm_isolate,
 	.vcpu_free = svm_vcpu_free,
 	.run = svm_run,
 	.inject_exception = svm_inject_exception,
-	.get_efer = svm_get_efer,
-	.set_efer = svm_set_efer,
+	.cpuid_hide = svm_cpuid_hide,
+	.msr = svm_msr,
 	.dump = svm_dump,
 	.get_guest = svm_get_guest,
 	.irq_allowed = svm_irq_allowed,

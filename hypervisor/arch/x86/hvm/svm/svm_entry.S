@@ -1,8 +1,34 @@
 /* SVM world switch: load guest GPRs, VMLOAD/VMRUN/VMSAVE, store them back. */
-#include <arch/x86/hvm/vcpu.h>
+#include <arch/x86/regs.h>
+
+/* GPRS load|store: RBX, RCX, RDX, RSI, RBP and R8-R15 from or to the
+ * struct cpu_regs at %rdi (RAX carries the VMCB, RDI the pointer: apart). */
+	.macro GPR dir, reg, off
+	.ifc \dir, load
+	mov	\off(%rdi), %\reg
+	.else
+	mov	%\reg, \off(%rdi)
+	.endif
+	.endm
+
+	.macro GPRS dir
+	GPR	\dir, rbx, CPU_REGS_RBX
+	GPR	\dir, rcx, CPU_REGS_RCX
+	GPR	\dir, rdx, CPU_REGS_RDX
+	GPR	\dir, rsi, CPU_REGS_RSI
+	GPR	\dir, rbp, CPU_REGS_RBP
+	GPR	\dir, r8, CPU_REGS_R8
+	GPR	\dir, r9, CPU_REGS_R9
+	GPR	\dir, r10, CPU_REGS_R10
+	GPR	\dir, r11, CPU_REGS_R11
+	GPR	\dir, r12, CPU_REGS_R12
+	GPR	\dir, r13, CPU_REGS_R13
+	GPR	\dir, r14, CPU_REGS_R14
+	GPR	\dir, r15, CPU_REGS_R15
+	.endm
 
 /*
- * void svm_vmrun(struct vcpu_regs *regs, uint64_t vmcb_pa, uint64_t host_pa)
+ * void svm_vmrun(struct cpu_regs *regs, uint64_t vmcb_pa, uint64_t host_pa)
  * GIF is clear on entry (svm.c). VMRUN restores the host's RSP, RIP and RAX
  * on #VMEXIT (AMD APM vol. 2 §15.5); FS, GS, TR, LDTR and the syscall MSRs
  * are switched with VMLOAD/VMSAVE (§15.5.2).
@@ -20,20 +46,8 @@ svm_vmrun:
 	push	%rdx			/* host save page */
 	mov	%rsi, %rax		/* guest VMCB */
 
-	mov	VCPU_REGS_RBX(%rdi), %rbx
-	mov	VCPU_REGS_RCX(%rdi), %rcx
-	mov	VCPU_REGS_RDX(%rdi), %rdx
-	mov	VCPU_REGS_RSI(%rdi), %rsi
-	mov	VCPU_REGS_RBP(%rdi), %rbp
-	mov	VCPU_REGS_R8(%rdi), %r8
-	mov	VCPU_REGS_R9(%rdi), %r9
-	mov	VCPU_REGS_R10(%rdi), %r10
-	mov	VCPU_REGS_R11(%rdi), %r11
-	mov	VCPU_REGS_R12(%rdi), %r12
-	mov	VCPU_REGS_R13(%rdi), %r13
-	mov	VCPU_REGS_R14(%rdi), %r14
-	mov	VCPU_REGS_R15(%rdi), %r15
-	mov	VCPU_REGS_RDI(%rdi), %rdi
+	GPRS	load
+	mov	CPU_REGS_RDI(%rdi), %rdi
 
 	vmload	%rax
 	vmrun	%rax
@@ -41,21 +55,9 @@ svm_vmrun:
 
 	push	%rdi			/* guest RDI */
 	mov	16(%rsp), %rdi		/* regs */
-	mov	%rbx, VCPU_REGS_RBX(%rdi)
-	mov	%rcx, VCPU_REGS_RCX(%rdi)
-	mov	%rdx, VCPU_REGS_RDX(%rdi)
-	mov	%rsi, VCPU_REGS_RSI(%rdi)
-	mov	%rbp, VCPU_REGS_RBP(%rdi)
-	mov	%r8, VCPU_REGS_R8(%rdi)
-	mov	%r9, VCPU_REGS_R9(%rdi)
-	mov	%r10, VCPU_REGS_R10(%rdi)
-	mov	%r11, VCPU_REGS_R11(%rdi)
-	mov	%r12, VCPU_REGS_R12(%rdi)
-	mov	%r13, VCPU_REGS_R13(%rdi)
-	mov	%r14, VCPU_REGS_R14(%rdi)
-	mov	%r15, VCPU_REGS_R15(%rdi)
+	GPRS	store
 	pop	%rax
-	mov	%rax, VCPU_REGS_RDI(%rdi)
+	mov	%rax, CPU_REGS_RDI(%rdi)
 
 	pop	%rax			/* host save page */
 	vmload	%rax

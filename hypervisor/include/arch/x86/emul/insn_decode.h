@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "arch/x86/hvm/vcpu.h"
+#include "arch/x86/regs.h"
 
 /* errno.h has no EOPNOTSUPP yet; Linux's value, so an identical later
  * definition in errno.h is harmless. */
@@ -130,7 +130,7 @@ int insn_decode(struct insn *in, const uint8_t *buf, size_t size,
  * its segment, before the segment base is added) for the registers in r.
  * RIP-relative operands use r->rip + in->len. Call only when in->has_mem.
  */
-uint64_t insn_decode_ea(const struct insn *in, const struct vcpu_regs *r);
+uint64_t insn_decode_ea(const struct insn *in, const struct cpu_regs *r);
 
 /*
  * insn_decode_mode: the decoding mode of the guest's code segment. Real
@@ -143,7 +143,7 @@ enum insn_mode insn_decode_mode(uint64_t cr0, uint64_t efer, uint64_t rflags,
 				bool cs_l, bool cs_d);
 
 /* insn_decode_gpr: pointer to GPR n (enum insn_gpr) of r; n is 0..15. */
-uint64_t *insn_decode_gpr(struct vcpu_regs *r, unsigned int n);
+uint64_t *insn_decode_gpr(struct cpu_regs *r, unsigned int n);
 
 /* insn_decode_op_name: "mov", "add", ... for reports. */
 const char *insn_decode_op_name(enum insn_op op);

@@ -7,7 +7,7 @@
 
 #include "arch/x86/emul/guest_walk.h"
 #include "arch/x86/emul/insn_decode.h"
-#include "arch/x86/hvm/vcpu.h"
+#include "arch/x86/regs.h"
 
 /* REP iterations done per call when the caller sets none: enough for a
  * page of bytes, short enough to keep an exit's latency bounded. */
@@ -74,7 +74,7 @@ struct mmio_access {
  * Not atomic against other vCPUs: the device model serialises (LOCK is
  * honoured only in that sense). The calling vCPU's thread only.
  */
-int mmio_emulate(const struct insn *in, struct vcpu_regs *r,
+int mmio_emulate(const struct insn *in, struct cpu_regs *r,
 		 const struct mmio_access *a);
 
 /* The guest state fetching an instruction needs, read by the vendor code
@@ -107,7 +107,7 @@ struct mmio_result {
  * or emulation failed, res->why says which): the caller crashes the guest.
  * No segment-limit checks. The calling vCPU's thread only.
  */
-int mmio_emulate_at_rip(const struct mmio_guest *g, struct vcpu_regs *r,
+int mmio_emulate_at_rip(const struct mmio_guest *g, struct cpu_regs *r,
 			const struct mmio_access *a, struct mmio_result *res);
 
 #endif

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "memmap.h"
-#include <arch/x86/hvm/svm/npt.h>
+#include <arch/x86/hvm/p2m.h>
 #include <arch/x86/vdev/vlapic.h>
 
 struct domain;
@@ -44,7 +44,7 @@ struct hvm_domain_ops {
 
 struct hvm_domain {
 	const struct hvm_domain_ops *ops;	/* constant */
-	struct npt npt;				/* builder, then the domctl lock */
+	struct p2m p2m;				/* builder, then the domctl lock */
 	const struct memmap *ram;		/* its RAM (guest-physical), constant */
 	struct vlapic_group lapic_group;
 	struct vlapic *lapics;			/* one per vCPU, heap */
@@ -70,9 +70,9 @@ int hvm_domain_read_ram(void *opaque, uint64_t gpa, unsigned int size, uint64_t 
 
 /*
  * hvm_domain_init_vcpus: d->nr_vcpus vCPUs with their vLAPICs (page at
- * VLAPIC_DEFAULT_BASE, absent from the nested tables), the tables'
- * root, EFER and the SVM MSRs trapped. On failure everything made is
- * freed. 0 or -errno. d->hvm.ops and npt ready.
+ * VLAPIC_DEFAULT_BASE, absent from the nested tables) and the tables'
+ * root. On failure everything made is freed. 0 or -errno. d->hvm.ops
+ * and p2m ready.
  */
 int hvm_domain_init_vcpus(struct domain *d);
 

@@ -2,39 +2,13 @@
 #ifndef XENOLITH_ARCH_X86_VCPU_H
 #define XENOLITH_ARCH_X86_VCPU_H
 
-/* Offsets of struct vcpu_regs for the entry stubs (checked below). */
-#define VCPU_REGS_RAX	0x00
-#define VCPU_REGS_RBX	0x08
-#define VCPU_REGS_RCX	0x10
-#define VCPU_REGS_RDX	0x18
-#define VCPU_REGS_RSI	0x20
-#define VCPU_REGS_RDI	0x28
-#define VCPU_REGS_RBP	0x30
-#define VCPU_REGS_R8	0x38
-#define VCPU_REGS_R9	0x40
-#define VCPU_REGS_R10	0x48
-#define VCPU_REGS_R11	0x50
-#define VCPU_REGS_R12	0x58
-#define VCPU_REGS_R13	0x60
-#define VCPU_REGS_R14	0x68
-#define VCPU_REGS_R15	0x70
-
-#ifndef __ASSEMBLY__
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "sched.h"
 #include "arch/x86/fpu.h"
-
-struct vcpu_regs {
-	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;	/* 0x00 */
-	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;	/* 0x38 */
-	uint64_t rsp, rip, rflags;			/* 0x78: synced by vendor */
-};
-_Static_assert(offsetof(struct vcpu_regs, rbp) == VCPU_REGS_RBP, "regs layout");
-_Static_assert(offsetof(struct vcpu_regs, r15) == VCPU_REGS_R15, "regs layout");
-_Static_assert(sizeof(struct vcpu_regs) == 0x90, "regs size");
+#include "arch/x86/regs.h"
 
 enum vcpu_exit_reason {
 	VCPU_EXIT_NONE,
@@ -74,33 +48,38 @@ struct vlapic;
 struct mmio_guest;
 struct domain;
 
-/* CPU facts the vendor probes need (arch/x86/cpu.c). */
-struct cpu_features {
-	char vendor[13];
-	uint32_t max_leaf, max_ext_leaf;
-	uint8_t apic_id;
-	bool svm, svm_disabled, npt, nrips;
-	bool vmx;
-};
+struct cpu_features;
+struct cpuid_regs;
+struct p2m_format;
 
 /*
- * The vendor seam (STYLE.md rule 4): one table per vendor, chosen once from
- * CPUID by vcpu_select_ops(). Common code calls only these.
+ * The vendor seam (STYLE.md rule 4): one table per vendor, chosen once at
+ * boot by vcpu_select_ops() from the vendors' probes. Common code calls
+ * only these: for the physical CPUs, the vCPUs' control structures, the
+ * nested tables' format and what guests see of the extension.
  */
 struct vcpu_vendor_ops {
 	const char *name;
-	/* probe: usable on this CPU? If not, *why names what is missing. */
-	bool (*probe)(const struct cpu_features *f, const char **why);
-	/* hw_enable: turn virtualisation on for this CPU. 0 or -errno. */
-	int (*hw_enable)(void);
+	/* probe: usable on this CPU? Writes what it found of its features
+	 * into facts (one phrase for the boot log); if not usable, *why names
+	 * what is missing. Boot CPU. */
+	bool (*probe)(const struct cpu_features *f, char *facts, size_t size, const char **why);
+	/* cpu_init: allocate physical CPU cpu's vendor state. Boot CPU,
+	 * before that CPU's cpu_enable. 0 or -errno. */
+	int (*cpu_init)(unsigned int cpu);
+	/* cpu_enable: turn virtualisation on for the calling CPU, number cpu,
+	 * once its GDT, TSS and GS base are final. */
+	void (*cpu_enable)(unsigned int cpu);
 	/* vcpu_init: allocate and fill the control structures. 0 or -errno. */
 	int (*vcpu_init)(struct vcpu *v);
 	/* set_flat32: 32-bit flat protected mode, paging off (Linux boot protocol). */
 	void (*set_flat32)(struct vcpu *v, uint32_t eip, uint32_t esi);
-	/* set_npt_root: the nested page tables' root (physical). */
-	void (*set_npt_root)(struct vcpu *v, uint64_t root_pa);
-	/* flush_npt: the nested tables changed; flush before the next entry. */
-	void (*flush_npt)(struct vcpu *v);
+	/* p2m: the nested page tables' entry format (p2m.h). */
+	const struct p2m_format *p2m;
+	/* set_p2m_root: the nested page tables' root (physical). */
+	void (*set_p2m_root)(struct vcpu *v, uint64_t root_pa);
+	/* flush_p2m: the nested tables changed; flush before the next entry. */
+	void (*flush_p2m)(struct vcpu *v);
 	/* intercept_io: trap guest accesses to ports [port, port+count). */
 	void (*intercept_io)(struct vcpu *v, uint16_t port, unsigned int count);
 	/* intercept_msr: trap reads and/or writes of msr. */
@@ -110,9 +89,14 @@ struct vcpu_vendor_ops {
 	/* inject_exception: deliver vector at the next entry. */
 	void (*inject_exception)(struct vcpu *v, uint8_t vector, bool has_error,
 				 uint32_t error);
-	/* get_efer/set_efer: the guest's EFER as it sees it. */
-	uint64_t (*get_efer)(struct vcpu *v);
-	void (*set_efer)(struct vcpu *v, uint64_t efer);
+	/* cpuid_hide: take the vendor's virtualisation out of leaf as a
+	 * guest sees it (r: the CPU's values); guests get no nested one. */
+	void (*cpuid_hide)(uint32_t leaf, struct cpuid_regs *r);
+	/* msr: RDMSR/WRMSR of an MSR the vendor keeps for itself (its
+	 * virtualisation MSRs, and those it must hold fixed bits of), which
+	 * vcpu_init traps: 0 done (*val read or written), -errno for #GP,
+	 * 1 not the vendor's. */
+	int (*msr)(struct vcpu *v, uint32_t msr, bool write, uint64_t *val);
 	/* dump: print control registers, segments and vendor state at
 	 * printk level. */
 	void (*dump)(struct vcpu *v, unsigned int level);
@@ -156,10 +140,10 @@ typedef void (*vcpu_io_fn)(struct vcpu *v, uint16_t port, unsigned int size,
 #define VCPU_MAX_IO_HANDLERS 8
 
 struct vcpu {
-	struct vcpu_regs regs;		/* this vCPU's thread only */
+	struct cpu_regs regs;		/* this vCPU's thread only */
 	unsigned int id;
 	struct domain *domain;		/* constant: the domain it belongs to */
-	void *vendor;			/* vendor state (struct svm_vcpu) */
+	void *vendor;			/* the vendor code's per-vCPU state */
 	bool crashed;			/* stopped: its domain crashed or ended */
 	bool halted;			/* stopped: HLT with interrupts off */
 	bool paused;			/* stopped: its domain is paused */
@@ -171,7 +155,7 @@ struct vcpu {
 	} io[VCPU_MAX_IO_HANDLERS];
 	/* virtual local APIC (vcpu_lapic.c) */
 	struct vlapic *lapic;
-	uint64_t lapic_page;		/* its xAPIC page, absent from the NPT */
+	uint64_t lapic_page;		/* its xAPIC page, absent from the nested tables */
 	bool lint0_extint;		/* physical LINT0 follows the vLAPIC's */
 	uint64_t extint_pending[4];	/* the PIC's vectors to inject (bitmap) */
 	uint64_t irqs_injected;		/* statistics */
@@ -203,15 +187,13 @@ struct vcpu {
 
 extern const struct vcpu_vendor_ops svm_vendor_ops;
 
-/* cpu_detect: fill *f from CPUID/MSRs of this CPU. */
-void cpu_detect(struct cpu_features *f);
-
 /*
  * vcpu_select_ops: the vendor ops usable on this CPU, or NULL with *why
- * saying what is missing (one sentence). Boot CPU.
+ * saying what is missing (one sentence). facts gets what each vendor probed
+ * found, for the boot log. Boot CPU.
  */
-const struct vcpu_vendor_ops *vcpu_select_ops(const struct cpu_features *f,
-					      const char **why);
+const struct vcpu_vendor_ops *vcpu_select_ops(const struct cpu_features *f, char *facts,
+					      size_t size, const char **why);
 
 /* vcpu_create: init v as vCPU id of d for the selected vendor. 0 or -errno. */
 int vcpu_create(struct vcpu *v, struct domain *d, unsigned int id);
@@ -256,5 +238,4 @@ void vcpu_crash(struct vcpu *v, const char *why);
 /* vcpu_dump: the register dump of v (debug key, crash report). */
 void vcpu_dump(struct vcpu *v);
 
-#endif
 #endif

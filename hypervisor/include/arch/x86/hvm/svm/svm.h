@@ -67,6 +67,14 @@
 /* VMCB offset 0x68: the guest is in an interrupt shadow (MOV SS, STI). */
 #define SVM_INT_SHADOW		(1ull << 0)
 
+/* The SVM MSRs, VM_CR to SVM_KEY, and their bits (APM vol. 2 §15.30). */
+#define MSR_VM_CR		0xC0010114
+#define MSR_VM_HSAVE_PA		0xC0010117
+#define MSR_SVM_KEY		0xC0010118
+#define VM_CR_SVMDIS		(1u << 4)
+#define EFER_SVME		(1u << 12)
+
+#define SVM_CPUID_SVM		(1u << 2)	/* CPUID 0x80000001 ECX */
 #define SVM_CPUID_NP		(1u << 0)	/* CPUID 0x8000000A EDX */
 #define SVM_CPUID_NRIPS		(1u << 3)
 

@@ -1,0 +1,216 @@
+/* Nested page tables, in the vendor's entry format: identity maps, hidden ranges, single-page remaps. */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "errno.h"
+#include "lib.h"
+#include "page_alloc.h"
+#include "arch/x86/hvm/p2m.h"
+
+static uint64_t *p2m_table(uint64_t pa)
+{
+	return page_alloc_virt(pa & P2M_ADDR_MASK);
+}
+
+static int p2m_alloc_table(struct p2m *p, uint64_t *pa)
+{
+	if (!page_alloc_zeroed(0, pa))
+		return -ENOMEM;
+	p->pages++;
+	return 0;
+}
+
+int p2m_init(struct p2m *p, const struct p2m_format *fmt)
+{
+	uint64_t *pt;
+	int ret, i;
+
+	memset(p, 0, sizeof(*p));
+	p->fmt = fmt;
+	ret = p2m_alloc_table(p, &p->root_pa);
+	if (ret)
+		return ret;
+	ret = page_alloc_pages(0, &p->sink_pa);
+	if (ret)
+		return ret;
+	memset(page_alloc_virt(p->sink_pa), 0xff, P2M_PAGE_SIZE);
+	ret = p2m_alloc_table(p, &p->sink_pt_pa);
+	if (ret)
+		return ret;
+	pt = p2m_table(p->sink_pt_pa);
+	for (i = 0; i < 512; i++)
+		pt[i] = p->sink_pa | p->fmt->leaf;
+	return 0;
+}
+
+/*
+ * p2m_walk: the entry for gpa at level (1 = 4 KiB PTE, 2 = 2 MiB PDE),
+ * creating tables on the way. A 2 MiB page or the shared sink table met
+ * above the wanted level is split into a private table first.
+ */
+static int p2m_walk(struct p2m *p, uint64_t gpa, int level, uint64_t **entry)
+{
+	uint64_t pa = p->root_pa;
+	int l;
+
+	for (l = 4; l > level; l--) {
+		uint64_t *t = p2m_table(pa);
+		uint64_t *e = &t[(gpa >> (12 + 9 * (l - 1))) & 511];
+		uint64_t new_pa;
+		int ret, i;
+
+		if (!(*e & p->fmt->present)) {
+			ret = p2m_alloc_table(p, &new_pa);
+			if (ret)
+				return ret;
+			*e = new_pa | p->fmt->table;
+		} else if (*e & p->fmt->large) {
+			uint64_t base = *e & P2M_ADDR_MASK & ~(P2M_LARGE_SIZE - 1);
+			uint64_t *nt;
+
+			ret = p2m_alloc_table(p, &new_pa);
+			if (ret)
+				return ret;
+			nt = p2m_table(new_pa);
+			for (i = 0; i < 512; i++)
+				nt[i] = (base + i * P2M_PAGE_SIZE) | p->fmt->leaf;
+			*e = new_pa | p->fmt->table;
+		} else if ((*e & P2M_ADDR_MASK) == p->sink_pt_pa) {
+			ret = p2m_alloc_table(p, &new_pa);
+			if (ret)
+				return ret;
+			memcpy(p2m_table(new_pa), p2m_table(p->sink_pt_pa), P2M_PAGE_SIZE);
+			*e = new_pa | p->fmt->table;
+		}
+		pa = *e & P2M_ADDR_MASK;
+	}
+	*entry = &p2m_table(pa)[(gpa >> (12 + 9 * (level - 1))) & 511];
+	return 0;
+}
+
+/* A PD entry already pointing at a private 4 KiB table keeps it: replace
+ * it only when mapping a whole 2 MiB range (the old table is leaked; rare
+ * and at boot only). */
+static int p2m_set_large(struct p2m *p, uint64_t gpa, uint64_t value)
+{
+	uint64_t *e;
+	int ret = p2m_walk(p, gpa, 2, &e);
+
+	if (ret)
+		return ret;
+	*e = value;
+	return 0;
+}
+
+int p2m_map_page(struct p2m *p, uint64_t gpa, uint64_t hpa)
+{
+	uint64_t *e;
+	int ret = p2m_walk(p, gpa, 1, &e);
+
+	if (ret)
+		return ret;
+	*e = (hpa & P2M_ADDR_MASK) | p->fmt->leaf;
+	return 0;
+}
+
+int p2m_unmap_page(struct p2m *p, uint64_t gpa)
+{
+	uint64_t *e;
+	int ret = p2m_walk(p, gpa, 1, &e);
+
+	if (ret)
+		return ret;
+	*e = 0;
+	return 0;
+}
+
+/* p2m_map_range: [start, end) to itself, or to the sink, with 2 MiB
+ * entries where alignment allows (the sink's: its shared table). */
+static int p2m_map_range(struct p2m *p, uint64_t start, uint64_t end, bool sink)
+{
+	int ret;
+
+	while (start < end) {
+		if (!(start & (P2M_LARGE_SIZE - 1)) && end - start >= P2M_LARGE_SIZE) {
+			ret = p2m_set_large(p, start, sink ? p->sink_pt_pa | p->fmt->table :
+							    start | p->fmt->leaf | p->fmt->large);
+			start += P2M_LARGE_SIZE;
+		} else {
+			ret = p2m_map_page(p, start, sink ? p->sink_pa : start);
+			start += P2M_PAGE_SIZE;
+		}
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int p2m_map_identity(struct p2m *p, uint64_t start, uint64_t end)
+{
+	return p2m_map_range(p, start, end, false);
+}
+
+int p2m_map_sink(struct p2m *p, uint64_t start, uint64_t end)
+{
+	return p2m_map_range(p, start, end, true);
+}
+
+uint64_t p2m_lookup(const struct p2m *p, uint64_t gpa)
+{
+	uint64_t pa = p->root_pa;
+	int l;
+
+	for (l = 4; l >= 1; l--) {
+		uint64_t e = p2m_table(pa)[(gpa >> (12 + 9 * (l - 1))) & 511];
+		uint64_t span = 1ull << (12 + 9 * (l - 1));
+
+		if (!(e & p->fmt->present))
+			return (uint64_t)-1;
+		if (l == 1 || (e & p->fmt->large))
+			return (e & P2M_ADDR_MASK & ~(span - 1)) | (gpa & (span - 1));
+		pa = e & P2M_ADDR_MASK;
+	}
+	return (uint64_t)-1;
+}
+
+int p2m_map_large(struct p2m *p, uint64_t gpa, uint64_t hpa)
+{
+	if ((gpa | hpa) & (P2M_LARGE_SIZE - 1))
+		return -EINVAL;
+	return p2m_set_large(p, gpa, (hpa & P2M_ADDR_MASK) | p->fmt->leaf | p->fmt->large);
+}
+
+/* Free the table at pa of level l (4 = PML4) and every table below it;
+ * leaves other than the sink go to leaf(). */
+static void p2m_free_level(struct p2m *p, uint64_t pa, int l,
+			   void (*leaf)(uint64_t hpa, unsigned int order, void *ctx), void *ctx)
+{
+	uint64_t *t = p2m_table(pa);
+	int i;
+
+	for (i = 0; i < 512; i++) {
+		uint64_t e = t[i], target = e & P2M_ADDR_MASK;
+
+		if (!(e & p->fmt->present))
+			continue;
+		if (l == 1 || (e & p->fmt->large)) {
+			if (target != p->sink_pa && leaf)
+				leaf(target, l == 1 ? 0 : 9, ctx);
+		} else if (target != p->sink_pt_pa) {
+			p2m_free_level(p, target, l - 1, leaf, ctx);
+		}
+	}
+	page_alloc_free_pages(pa, 0);
+}
+
+void p2m_destroy(struct p2m *p, void (*leaf)(uint64_t hpa, unsigned int order, void *ctx),
+		 void *ctx)
+{
+	if (p->root_pa)
+		p2m_free_level(p, p->root_pa, 4, leaf, ctx);
+	if (p->sink_pt_pa)
+		page_alloc_free_pages(p->sink_pt_pa, 0);
+	if (p->sink_pa)
+		page_alloc_free_pages(p->sink_pa, 0);
+	memset(p, 0, sizeof(*p));
+}
