@@ -32,7 +32,7 @@ static volatile int uart_share_lock;	/* dom0's vCPUs run on several CPUs */
 static void uart_share_push(uint8_t c)
 {
 	if (uart_share_count == UART_SHARE_FIFO)
-		return;	/* dom0 is not reading: drop, as an overrun would */
+		return;	/* dom0 stopped and the FIFO full: drop, as an overrun would */
 	uart_share_fifo[(uart_share_head + uart_share_count++) % UART_SHARE_FIFO] = c;
 }
 
@@ -48,15 +48,21 @@ static uint8_t uart_share_pop(void)
 	return c;
 }
 
-/* Pull everything the UART holds through console_rx(). */
-static void uart_share_drain(void)
+/*
+ * Pull what the UART holds through console_rx(). For a running dom0 only
+ * while the FIFO has room: the rest waits in the UART, so a long line
+ * typed (or pasted) while dom0 is busy is delayed, never cut. With dom0
+ * stopped (for_idle) everything is read, for the debug keys.
+ */
+static void uart_share_drain(bool for_idle)
 {
 	uint8_t out[CONSOLE_RX_MAX];
 	int guard = 64;
 
 	if (inb(uart_share_base + UART_LCR) & UART_LCR_DLAB)
 		return;
-	while (guard-- && (inb(uart_share_base + UART_LSR) & UART_LSR_DR)) {
+	while (guard-- && (for_idle || uart_share_count + CONSOLE_RX_MAX <= UART_SHARE_FIFO) &&
+	       (inb(uart_share_base + UART_LSR) & UART_LSR_DR)) {
 		uint8_t c = inb(uart_share_base + UART_RBR);
 		size_t n = console_rx(c, out), i;
 
@@ -70,7 +76,7 @@ void uart_share_poll(void)
 	if (!uart_share_base)
 		return;
 	lib_spin_lock(&uart_share_lock);
-	uart_share_drain();
+	uart_share_drain(true);
 	lib_spin_unlock(&uart_share_lock);
 }
 
@@ -101,14 +107,14 @@ static void uart_share_access(struct vcpu *v, uint16_t port, unsigned int size,
 		return;
 	}
 	if (reg == UART_RBR && !dlab) {
-		uart_share_drain();
+		uart_share_drain(false);
 		*val = uart_share_pop();
 	} else if (reg == UART_LSR) {
-		uart_share_drain();
+		uart_share_drain(false);
 		lsr = inb(port) & ~UART_LSR_DR;
 		*val = lsr | (uart_share_count ? UART_LSR_DR : 0);
 	} else if (reg == UART_IIR) {
-		uart_share_drain();
+		uart_share_drain(false);
 		iir = inb(port);
 		if (uart_share_count && (inb(uart_share_base + UART_IER) & 1))
 			iir = (iir & 0xc0) | UART_IIR_RX;
