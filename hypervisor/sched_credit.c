@@ -304,8 +304,8 @@ static uint64_t csched_group_sum(struct sched_dom *doms,
  * Units pinned to the same CPUs can together use no more than those CPUs
  * (capacity ns). When their parts add up to more, share the capacity
  * among them by weight instead, as csched_share does, a unit never
- * getting more than its part. Marks the group settled. What is left over is not granted; the
- * work-conserving picker lends it out.
+ * getting more than its part. Marks the group settled. What is left over
+ * is not granted; the work-conserving picker lends it out.
  */
 static void csched_fit_group(struct sched_dom *doms,
 			     const struct sched_unit *first, uint64_t capacity)
