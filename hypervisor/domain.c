@@ -217,6 +217,7 @@ void domain_unpause(struct domain *d)
 
 uint32_t domain_xl_state(const struct domain *d)
 {
+	uint32_t state = XL_STATE_BLOCKED;
 	unsigned int i;
 
 	switch (__atomic_load_n(&d->state, __ATOMIC_SEQ_CST)) {
@@ -231,13 +232,16 @@ uint32_t domain_xl_state(const struct domain *d)
 	}
 	if (d->paused)
 		return XL_STATE_PAUSED;
-	for (i = 0; i < d->nr_vcpus; i++)
-		if (vcpu_sched_running(d->vcpu[i]))
-			return XL_STATE_RUNNING;
-	for (i = 0; i < d->nr_vcpus; i++)
-		if (vcpu_sched_runnable(d->vcpu[i]))
-			return XL_STATE_RUNNABLE;
-	return XL_STATE_BLOCKED;
+	/* Running if a vCPU runs, else runnable if one waits for a CPU. */
+	for (i = 0; i < d->nr_vcpus; i++) {
+		uint32_t s = vcpu_sched_xl_state(d->vcpu[i]);
+
+		if (s == XL_STATE_RUNNING)
+			return s;
+		if (s == XL_STATE_RUNNABLE)
+			state = s;
+	}
+	return state;
 }
 
 uint64_t domain_cpu_time_ns(const struct domain *d)
