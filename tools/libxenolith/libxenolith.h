@@ -101,6 +101,60 @@ int xl_read_log(struct xl_handle *h, void *buf, size_t len, uint64_t *pos,
 int xl_bench(struct xl_handle *h, uint32_t what, uint32_t count,
 	     uint64_t *cycles, char *err, size_t errlen);
 
+/*
+ * For a device model (docs/device-model.md). A domU's RAM mapped into this
+ * process: range[i] covers guest-physical [gpa, gpa + len) at host. The
+ * mapping stays valid until xl_guest_ram_unmap(), even if the domain is
+ * destroyed meanwhile (its pages then read as zeros and writes go nowhere).
+ */
+#define XL_GUEST_RAM_RANGES	2	/* below 3 GiB, and from 4 GiB */
+struct xl_guest_ram_range {
+	uint64_t gpa;
+	uint64_t len;
+	uint8_t *host;
+};
+struct xl_guest_ram {
+	unsigned int nr;
+	struct xl_guest_ram_range range[XL_GUEST_RAM_RANGES];
+	int fd;				/* private: the mapping's file */
+};
+int xl_guest_ram_map(struct xl_handle *h, uint32_t domid, struct xl_guest_ram *ram,
+		     char *err, size_t errlen);
+void xl_guest_ram_unmap(struct xl_guest_ram *ram);
+
+/*
+ * The I/O-request server of domain domid: at most one per domain. Accesses
+ * to the ranges it maps come to it as struct xl_ioreq in a shared page.
+ * When the server is closed (or its process dies) while the domain still
+ * runs, the domain is marked crashed. xl_ioreq_server_fd() is readable
+ * (poll POLLIN) while a request waits and reports POLLHUP once the domain
+ * is gone.
+ */
+struct xl_ioreq_server;
+int xl_ioreq_server_create(struct xl_handle *h, uint32_t domid,
+			   struct xl_ioreq_server **out, char *err, size_t errlen);
+void xl_ioreq_server_destroy(struct xl_ioreq_server *s);
+int xl_ioreq_server_fd(const struct xl_ioreq_server *s);
+/* Send the domain's accesses to [start, start + len) of space type
+ * (XL_IOREQ_PIO or XL_IOREQ_MMIO) to this server; unmap takes them back
+ * (a BAR that moves). Ranges may not overlap the hypervisor's own devices
+ * or another range (-EEXIST). */
+int xl_ioreq_map_range(struct xl_ioreq_server *s, uint32_t type, uint64_t start,
+		       uint64_t len, char *err, size_t errlen);
+int xl_ioreq_unmap_range(struct xl_ioreq_server *s, uint32_t type, uint64_t start,
+			 uint64_t len, char *err, size_t errlen);
+/* The next request in state READY, or NULL (none waits). It points into
+ * the shared page; answer it with xl_ioreq_complete(). */
+struct xl_ioreq *xl_ioreq_next(struct xl_ioreq_server *s);
+/* Mark req DONE (a READ's value already in req->data) and resume its vCPU. */
+int xl_ioreq_complete(struct xl_ioreq_server *s, struct xl_ioreq *req,
+		      char *err, size_t errlen);
+/* Deliver a message-signalled interrupt to the domain (MSI/MSI-X address
+ * and data as the guest programmed them: fixed or lowest-priority delivery,
+ * physical or logical destination). */
+int xl_irq_msi(struct xl_handle *h, uint32_t domid, uint64_t addr, uint32_t data,
+	       char *err, size_t errlen);
+
 /* Build a domain from a checked configuration and start it: read the
  * kernel and ramdisk, build the guest image, create the domain, write
  * the image, set vCPU 0, apply the scheduler settings and affinities,

@@ -169,6 +169,34 @@ struct xl_domctl {
 	} u;
 };
 
+/*
+ * I/O requests (docs/device-model.md). A domU's access to a range its
+ * device model registered stops the vCPU and fills that vCPU's slot of
+ * the ioreq page shared with the device model (slot n = vCPU n); the
+ * device model handles it, sets state DONE (a read's value in data) and
+ * tells the hypervisor, which finishes the instruction and resumes the
+ * vCPU. String and REP accesses arrive one element at a time.
+ */
+#define XL_IOREQ_PIO		0	/* addr is an I/O port */
+#define XL_IOREQ_MMIO		1	/* addr is a guest-physical address */
+#define XL_IOREQ_READ		0
+#define XL_IOREQ_WRITE		1
+#define XL_IOREQ_NONE		0	/* slot empty */
+#define XL_IOREQ_READY		1	/* filled by the hypervisor, for the device model */
+#define XL_IOREQ_DONE		2	/* handled by the device model */
+
+struct xl_ioreq {
+	uint64_t addr;
+	uint64_t data;			/* WRITE: the value; READ: the device model's answer */
+	uint32_t size;			/* 1, 2, 4 or 8 bytes */
+	uint8_t type;			/* XL_IOREQ_PIO / XL_IOREQ_MMIO */
+	uint8_t dir;			/* XL_IOREQ_READ / XL_IOREQ_WRITE */
+	uint8_t state;			/* XL_IOREQ_NONE / READY / DONE */
+	uint8_t pad;
+	uint32_t vcpu;			/* the vCPU waiting for it */
+	uint32_t pad2;
+};
+
 /* struct xl_sysctl.cmd */
 #define XL_SYSCTL_INFO		1
 #define XL_SYSCTL_READLOG	2
@@ -229,5 +257,6 @@ _Static_assert(sizeof(struct xl_domain_info) == 96, "xl_domain_info layout");
 _Static_assert(sizeof(struct xl_domctl) == 256, "xl_domctl layout");
 _Static_assert(sizeof(struct xl_sysctl) == 256, "xl_sysctl layout");
 _Static_assert(sizeof(struct xl_vcpu_context) == 80, "xl_vcpu_context layout");
+_Static_assert(sizeof(struct xl_ioreq) == 32, "xl_ioreq layout");
 
 #endif
