@@ -88,7 +88,10 @@ struct guest_params {
 					 * has it): 0 = not */
 };
 
-struct guest_chunk { uint64_t gpa; void *data; size_t len; };          /* owned by the image */
+/* A piece of the image: len bytes for gpa. data is the image's own, or,
+ * when borrowed, points into the caller's kernel or ramdisk buffer, which
+ * must then outlive the image. */
+struct guest_chunk { uint64_t gpa; void *data; size_t len; int borrowed; };
 
 struct guest_image {
 	struct guest_chunk *chunks; unsigned int nr_chunks;
@@ -165,9 +168,14 @@ const char *guest_size_str(uint64_t bytes, char *buf, size_t len);
  * that becomes a chunk at gpa. Both fail with a message if the range is
  * not RAM (guest_add with acpi set: not the ACPI area) or overlaps a
  * range taken before. guest_add returns NULL with *rc = -errno.
+ * guest_add_borrowed: take [gpa, gpa + len) and load it with the first
+ * data_len bytes of data (a piece of p->kernel or p->ramdisk, not
+ * copied); the rest stays zero, as a new domain's RAM reads.
  */
 int guest_reserve(struct guest_ctx *c, uint64_t start, uint64_t end, const char *what);
 void *guest_add(struct guest_ctx *c, uint64_t gpa, uint64_t len, const char *what, int acpi, int *rc);
+int guest_add_borrowed(struct guest_ctx *c, uint64_t gpa, uint64_t len, const void *data,
+		       size_t data_len, const char *what);
 
 /* guest_add_initrd: place the ramdisk as high as possible below limit
  * (page-aligned, in RAM, clear of every range taken); *gpa = 0 if there

@@ -89,31 +89,53 @@ int guest_reserve(struct guest_ctx *c, uint64_t start, uint64_t end, const char 
 	return take(c, start, end, what, 0);
 }
 
-void *guest_add(struct guest_ctx *c, uint64_t gpa, uint64_t len, const char *what, int acpi, int *rc)
+/* Append a chunk to the image; -ENOMEM with a message naming what. */
+static int add_chunk(struct guest_ctx *c, struct guest_chunk chunk, const char *what)
 {
 	struct guest_image *img = c->img;
 	struct guest_chunk *chunks;
+
+	if (img->nr_chunks == c->chunk_cap) {
+		unsigned int cap = c->chunk_cap ? 2 * c->chunk_cap : 8;
+
+		chunks = realloc(img->chunks, cap * sizeof(*chunks));
+		if (!chunks)
+			return guest_fail(c, ENOMEM, "out of memory for the %s", what);
+		c->chunk_cap = cap;
+		img->chunks = chunks;
+	}
+	img->chunks[img->nr_chunks++] = chunk;
+	return 0;
+}
+
+void *guest_add(struct guest_ctx *c, uint64_t gpa, uint64_t len, const char *what, int acpi, int *rc)
+{
 	void *data;
 
 	*rc = take(c, gpa, gpa + len, what, acpi);
 	if (*rc)
 		return NULL;
-	if (img->nr_chunks == c->chunk_cap) {
-		c->chunk_cap = c->chunk_cap ? 2 * c->chunk_cap : 8;
-		chunks = realloc(img->chunks, c->chunk_cap * sizeof(*chunks));
-		if (!chunks)
-			goto err_nomem;
-		img->chunks = chunks;
-	}
 	data = calloc(1, len);
-	if (!data)
-		goto err_nomem;
-	img->chunks[img->nr_chunks++] = (struct guest_chunk){ gpa, data, len };
+	if (!data) {
+		*rc = guest_fail(c, ENOMEM, "out of memory for the %s", what);
+		return NULL;
+	}
+	*rc = add_chunk(c, (struct guest_chunk){ gpa, data, len, 0 }, what);
+	if (*rc) {
+		free(data);
+		return NULL;
+	}
 	return data;
+}
 
-err_nomem:
-	*rc = guest_fail(c, ENOMEM, "out of memory for the %s", what);
-	return NULL;
+int guest_add_borrowed(struct guest_ctx *c, uint64_t gpa, uint64_t len, const void *data,
+		       size_t data_len, const char *what)
+{
+	int rc = take(c, gpa, gpa + len, what, 0);
+
+	if (rc || !data_len)
+		return rc;
+	return add_chunk(c, (struct guest_chunk){ gpa, (void *)data, data_len, 1 }, what);
 }
 
 int guest_add_initrd(struct guest_ctx *c, uint64_t limit, const char *limit_what, uint64_t *gpa)
@@ -123,7 +145,6 @@ int guest_add_initrd(struct guest_ctx *c, uint64_t limit, const char *limit_what
 	const char *name;
 	char s[32], m[32];
 	unsigned int i;
-	void *data;
 	int rc;
 
 	*gpa = 0;
@@ -143,10 +164,9 @@ int guest_add_initrd(struct guest_ctx *c, uint64_t limit, const char *limit_what
 			break;
 		top = lowest;
 	}
-	data = guest_add(c, a, size, "initrd", 0, &rc);
-	if (!data)
+	rc = guest_add_borrowed(c, a, size, c->p->ramdisk, size, "initrd");
+	if (rc)
 		return rc;
-	memcpy(data, c->p->ramdisk, size);
 	*gpa = a;
 	return 0;
 
@@ -310,7 +330,8 @@ void guest_image_free(struct guest_image *img)
 	unsigned int i;
 
 	for (i = 0; i < img->nr_chunks; i++)
-		free(img->chunks[i].data);
+		if (!img->chunks[i].borrowed)
+			free(img->chunks[i].data);
 	free(img->chunks);
 	img->chunks = NULL;
 	img->nr_chunks = 0;

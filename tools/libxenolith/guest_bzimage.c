@@ -87,7 +87,6 @@ int guest_bzimage_load(struct guest_ctx *c)
 	struct linux_boot_params *bp;
 	uint64_t setup_len, pm_len, load = 0, need_end = 0, initrd, limit, entry;
 	char lim[64];
-	void *kern;
 	int rc;
 
 	rc = read_header(c, &h, &hdr_end);
@@ -106,10 +105,9 @@ int guest_bzimage_load(struct guest_ctx *c)
 	if (entry < load || entry >= load + pm_len)
 		return guest_fail(c, ENOEXEC, "code32_start 0x%" PRIx64 " is outside the kernel", entry);
 
-	kern = guest_add(c, load, pm_len, "kernel", 0, &rc);
-	if (!kern)
+	rc = guest_add_borrowed(c, load, pm_len, k + setup_len, pm_len, "kernel");
+	if (rc)
 		return rc;
-	memcpy(kern, k + setup_len, pm_len);
 	if (need_end > load + pm_len) {
 		rc = guest_reserve(c, load + pm_len, need_end, "kernel's init_size");
 		if (rc)

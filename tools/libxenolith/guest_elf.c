@@ -131,7 +131,6 @@ int guest_elf_load(struct guest_ctx *c, const struct guest_elf *e)
 {
 	struct guest_elf_phdr ph;
 	unsigned int i, loaded = 0;
-	uint8_t *dst;
 	int rc;
 
 	for (i = 0; i < e->phnum; i++) {
@@ -140,10 +139,10 @@ int guest_elf_load(struct guest_ctx *c, const struct guest_elf *e)
 			continue;
 		if (!in_file(ph.offset, ph.filesz, e->len) || ph.filesz > ph.memsz)
 			return guest_fail(c, ENOEXEC, "ELF segment %u lies outside the file", i);
-		dst = guest_add(c, ph.paddr, ph.memsz, "kernel", 0, &rc);
-		if (!dst)
+		rc = guest_add_borrowed(c, ph.paddr, ph.memsz, e->data + ph.offset,
+					ph.filesz, "kernel");
+		if (rc)
 			return rc;
-		memcpy(dst, e->data + ph.offset, ph.filesz);
 		loaded++;
 	}
 	if (!loaded)

@@ -174,11 +174,7 @@ int xl_domain_build_and_start(struct xl_handle *h, const struct domain_config *d
 		snprintf(err, errlen, "domain '%s': %s", dc->name, sub);
 		goto out;
 	}
-	/* The files are copied into the image: free them before the big writes. */
-	free(kernel);
-	free(ramdisk);
-	kernel = ramdisk = NULL;
-
+	/* The image borrows from kernel and ramdisk: they are freed after the load. */
 	ret = xl_domain_create(h, dc->name, dc->vcpus, dc->memory_mib << 10, &id, err, errlen);
 	if (ret)
 		goto out;
