@@ -198,21 +198,23 @@ static void test_bzimage(void **state)
 	free(k);
 }
 
-/* A Linux guest is told its TSC rate and to leave the absent PCI bus alone
- * first on its command line, unless the line sets these or the rate is
- * unknown; a multiboot kernel never is. */
+/* A Linux guest is told its TSC rate, that the TSC is reliable and to skip
+ * the early PCI quirks first on its command line, unless the line sets
+ * these or the rate is unknown; a multiboot kernel never is. */
 static void test_tsc_rate_on_command_line(void **state)
 {
 	static const struct { uint32_t khz; const char *line, *want; } cases[] = {
 		{ 2100000, "console=ttyS0 quiet",
-		  "tsc_early_khz=2100000 pci=noearly console=ttyS0 quiet" },
+		  "tsc_early_khz=2100000 tsc=reliable pci=noearly console=ttyS0 quiet" },
 		{ 2100000, "tsc_early_khz=5 console=ttyS0",
-		  "pci=noearly tsc_early_khz=5 console=ttyS0" },
-		{ 2100000, "", "tsc_early_khz=2100000 pci=noearly" },
+		  "tsc=reliable pci=noearly tsc_early_khz=5 console=ttyS0" },
+		{ 2100000, "tsc=unstable pci=off",
+		  "tsc_early_khz=2100000 tsc=unstable pci=off" },
+		{ 2100000, "", "tsc_early_khz=2100000 tsc=reliable pci=noearly" },
 		{ 0, "", "pci=noearly" },
 		{ 0, "console=ttyS0 pci=off", "console=ttyS0 pci=off" },
 		{ 0, "xpci=1 notsc_early_khz=1", "pci=noearly xpci=1 notsc_early_khz=1" },
-		{ 7, "pci=off", "tsc_early_khz=7 pci=off" },
+		{ 7, "pci=off", "tsc_early_khz=7 tsc=reliable pci=off" },
 	};
 	size_t len;
 	uint8_t *k = make_bzimage(&len);

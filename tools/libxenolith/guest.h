@@ -187,11 +187,14 @@ int guest_add_initrd(struct guest_ctx *c, uint64_t limit, const char *limit_what
 int guest_add_cmdline(struct guest_ctx *c, const char *prefix, size_t max);
 
 /* guest_add_linux_cmdline: the same for a Linux kernel, led by
- * tsc_early_khz= when p->tsc_khz is set (under load, a guest's PIT
- * calibration, every read an exit, can fail and leave it without a
- * clock) and by GUEST_LINUX_NO_EARLY_PCI, each unless the line sets that
+ * tsc_early_khz= and GUEST_LINUX_TSC_RELIABLE when p->tsc_khz is set
+ * (under load, a guest's PIT calibration, every read an exit, can fail
+ * and leave it without a clock; its tick-counted watchdog, late under
+ * load, would otherwise swap the TSC for the ACPI PM timer, every read an
+ * exit) and by GUEST_LINUX_NO_EARLY_PCI, each unless the line sets that
  * parameter itself (docs/guest-platform.md). */
-#define GUEST_LINUX_NO_EARLY_PCI "pci=noearly"	/* no scans of an absent PCI bus */
+#define GUEST_LINUX_TSC_RELIABLE "tsc=reliable"	/* the TSC runs at a constant rate */
+#define GUEST_LINUX_NO_EARLY_PCI "pci=noearly"	/* no early PCI quirk scans */
 int guest_add_linux_cmdline(struct guest_ctx *c, size_t max);
 
 /* Each loader: 0 with img->boot and img->format set, or -errno with a message. */

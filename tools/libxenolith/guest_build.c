@@ -215,16 +215,27 @@ static int has_param(const char *cmdline, const char *name)
 	return 0;
 }
 
+/* Append " param" (no space first on an empty prefix) unless cmdline sets name. */
+static void add_param(char *prefix, size_t size, const char *cmdline, const char *name,
+		      const char *param)
+{
+	size_t used = strlen(prefix);
+
+	if (!has_param(cmdline, name))
+		snprintf(prefix + used, size - used, "%s%s", used ? " " : "", param);
+}
+
 int guest_add_linux_cmdline(struct guest_ctx *c, size_t max)
 {
-	char prefix[64] = "";
+	char prefix[96] = "", khz[32];
 	const char *cmd = c->p->cmdline;
 
-	if (c->p->tsc_khz && !has_param(cmd, "tsc_early_khz="))
-		snprintf(prefix, sizeof(prefix), "tsc_early_khz=%u", c->p->tsc_khz);
-	if (!has_param(cmd, "pci="))
-		snprintf(prefix + strlen(prefix), sizeof(prefix) - strlen(prefix), "%s%s",
-			 prefix[0] ? " " : "", GUEST_LINUX_NO_EARLY_PCI);
+	if (c->p->tsc_khz) {
+		snprintf(khz, sizeof(khz), "tsc_early_khz=%u", c->p->tsc_khz);
+		add_param(prefix, sizeof(prefix), cmd, "tsc_early_khz=", khz);
+		add_param(prefix, sizeof(prefix), cmd, "tsc=", GUEST_LINUX_TSC_RELIABLE);
+	}
+	add_param(prefix, sizeof(prefix), cmd, "pci=", GUEST_LINUX_NO_EARLY_PCI);
 	return guest_add_cmdline(c, prefix[0] ? prefix : NULL, max);
 }
 
