@@ -25,7 +25,21 @@ for m in kernel/drivers/input/evdev.ko kernel/drivers/acpi/button.ko; do
 	[ -n "$ko" ] || die "$root: no $m for the guest's power button"
 	cp "$ko" "$stage/lib/"
 done
-mkdir -p "$stage/etc/acpi/PWRF"
+# A root on a virtio disk (`root=` on the command line): Debian builds
+# virtio-pci, virtio-blk and ext4 as modules; they are loaded in the order
+# modprobe's dependencies give (docs/guests.md, "A root file system on a disk").
+kver=$(ls "$root/usr/lib/modules" | head -n 1)
+mkdir -p "$stage/lib/disk"
+for m in virtio_pci virtio_blk ext4; do
+	/sbin/modprobe -d "$root" -S "$kver" --show-depends "$m" || die "$root: no module $m"
+done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }' > "$stage/lib/disk.list"
+[ -s "$stage/lib/disk.list" ] || die "$root: modprobe names no modules for virtio_blk and ext4"
+while read -r ko; do
+	cp "$ko" "$stage/lib/disk/"
+	echo "${ko##*/}"
+done < "$stage/lib/disk.list" > "$stage/lib/disk/order"
+rm "$stage/lib/disk.list"
+mkdir -p "$stage/etc/acpi/PWRF" "$stage/newroot"
 printf '#!/bin/sh\necho "xenolith-guest: power button pressed, powering off"\nsync\npoweroff -f\n' \
 	> "$stage/etc/acpi/PWRF/00000080"
 chmod 755 "$stage/etc/acpi/PWRF/00000080"
@@ -38,6 +52,41 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mem=$(free -m | awk '/^Mem:/ { print $2 }')
 echo "xenolith-guest: init reached (kernel $(uname -r), $(nproc) CPUs, $mem MiB)"
+# root=DEV (a device, UUID= or LABEL=): mount it and hand over to its init.
+root= rootfstype= mode=ro init=/sbin/init
+for arg in $(cat /proc/cmdline); do
+	case $arg in
+	root=*) root=${arg#root=} ;;
+	rootfstype=*) rootfstype=${arg#rootfstype=} ;;
+	init=*) init=${arg#init=} ;;
+	rw) mode=rw ;;
+	ro) mode=ro ;;
+	esac
+done
+if [ -n "$root" ]; then
+	failed=
+	for ko in $(cat /lib/disk/order); do
+		insmod "/lib/disk/$ko" 2>/dev/null || failed="$failed ${ko%.ko}"
+	done
+	dev=
+	for i in $(seq 100); do
+		case $root in
+		UUID=*|LABEL=*) dev=$(findfs "$root" 2>/dev/null) ;;
+		*) [ -b "$root" ] && dev=$root ;;
+		esac
+		[ -n "$dev" ] && break
+		sleep 0.1
+	done
+	if [ -z "$dev" ]; then
+		echo "xenolith-guest: root=$root: no such block device after 10 s (modules not loaded:${failed:- none}); a shell instead"
+	elif mount -o "$mode" ${rootfstype:+-t "$rootfstype"} "$dev" /newroot; then
+		umount /proc /sys
+		mount --move /dev /newroot/dev 2>/dev/null || umount /dev
+		exec switch_root /newroot "$init"
+	else
+		echo "xenolith-guest: root=$root: cannot mount $dev; a shell instead"
+	fi
+fi
 insmod /lib/evdev.ko && insmod /lib/button.ko &&
 	acpid -c /etc/acpi -l /dev/null -p /dev/null
 # cttyhack opens the console's real tty (ttyS0), so that the shell has job control.
