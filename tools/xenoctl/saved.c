@@ -81,10 +81,14 @@ int saved_config_print(FILE *f, const struct config_file *cf, const struct domai
 	fprintf(f, "# Saved by xenoctl create from %s (overrides applied).\n", cf->filename);
 	fputs("name = ", f);
 	print_string(f, dc->name);
-	fputs("\nkernel = ", f);
-	print_string(f, dc->kernel);
 	fputc('\n', f);
-	if (dc->ramdisk[0]) {
+	/* pygrub reads the kernel from the disk again at each build */
+	if (dc->boot == CONFIG_BOOT_KERNEL) {
+		fputs("kernel = ", f);
+		print_string(f, dc->kernel);
+		fputc('\n', f);
+	}
+	if (dc->boot == CONFIG_BOOT_KERNEL && dc->ramdisk[0]) {
 		fputs("ramdisk = ", f);
 		print_string(f, dc->ramdisk);
 		fputc('\n', f);

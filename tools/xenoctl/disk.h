@@ -1,0 +1,88 @@
+/* disk.h - a domain's virtual disks: the `disk` specs of a configuration, their checks, and who holds which disk. */
+#ifndef XENOCTL_DISK_H
+#define XENOCTL_DISK_H
+
+#include <stddef.h>
+
+/*
+ * docs/disks.md is the user's side of this. The order of work:
+ * disk_spec_parse() reads one spec (plain text, no file system);
+ * disk_list_finish() checks a domain's list (duplicates) and names
+ * each disk in the guest; disk_check() looks at the targets (exist,
+ * format); disk_claims_check()/claim()/release() keep two domains
+ * (or a domain and dom0) from writing the same disk.
+ */
+
+#define DISK_MAX		16	/* disks of one domain */
+#define DISK_PATH_MAX		1024	/* bytes of a target path, with NUL */
+#define DISK_VDEV_MAX		16	/* bytes of a vdev name, with NUL */
+#define DISK_NAME_MAX		64	/* characters of a pool disk's name */
+#define DISK_LETTERS		26	/* vdev letters a..z */
+
+enum disk_format {
+	DISK_FORMAT_RAW,
+	DISK_FORMAT_QCOW2,
+};
+
+enum disk_access {
+	DISK_ACCESS_RO,		/* r, ro */
+	DISK_ACCESS_RW,		/* w, rw: this domain alone writes it */
+	DISK_ACCESS_RW_SHARED,	/* w!: written, sharing allowed */
+};
+
+/* Where the target comes from, as the spec's prefix says. */
+enum disk_kind {
+	DISK_KIND_ANY,		/* no prefix: a file or a block device */
+	DISK_KIND_FILE,		/* file:, tap:aio:, tap:qcow2:, ...: a file */
+	DISK_KIND_PHY,		/* phy:: a block device */
+	DISK_KIND_POOL,		/* vd:NAME: a disk of the storage pool */
+};
+
+/* One disk of a domain. Lives in struct domain_config. */
+struct disk_spec {
+	char target[DISK_PATH_MAX];	/* path; vd:NAME: set by disk_check() */
+	char pool_name[DISK_NAME_MAX + 1];	/* vd:NAME's NAME, else "" */
+	enum disk_kind kind;
+	enum disk_format format;	/* raw unless the spec says qcow2 */
+	int format_given;		/* the spec named the format */
+	char vdev[DISK_VDEV_MAX];	/* as written: "xvda", "hdb", "sdc" */
+	unsigned int vdev_index;	/* the vdev's letter: a = 0 */
+	char guest_dev[8];		/* the guest's name: "vda", "vdb", ... */
+	enum disk_access access;
+	unsigned int line;		/* in the config file; 0 = command line */
+	unsigned int entry;		/* index in the disk list */
+};
+
+/* Parse one spec ("file:/img,xvda,w", "/dev/vg/lv,raw,xvda,rw",
+ * "vdev=xvdb, access=ro, target=/x", "vd:web,xvda,w") into d, which
+ * keeps its line and entry. Returns 0, or -EINVAL with the reason,
+ * without file or entry ("access 'rx': expected r, w or w!"), in why. */
+int disk_spec_parse(const char *spec, struct disk_spec *d, char *why,
+		    size_t len);
+
+/* A vdev name (xvdX, hdX, sdX, vdX, optionally "ioemu:" before) to its
+ * letter's index. 0, or -EINVAL with the reason in why. */
+int disk_vdev_index(const char *vdev, unsigned int *index, char *why,
+		    size_t len);
+
+/* Check a domain's n disks (in list order) as a whole: no vdev letter
+ * twice; sort them by vdev letter and name them vda, vdb, ... in that
+ * order, as the guest will. 0, or -EINVAL with the index of the bad
+ * disk in *bad and the reason in why. */
+int disk_list_finish(struct disk_spec *disks, unsigned int n, unsigned int *bad,
+		     char *why, size_t len);
+
+/* Look at each target on this host: vd:NAME found in the pool, the path
+ * exists and is a file or block device as the prefix says, its contents
+ * match the format (qcow2 magic QFI\xfb and a sound header, or raw that
+ * is no qcow2). 0, or -EINVAL/-errno with "FILE:LINE: disk[N]: ..."
+ * (filename names the configuration) in err. */
+int disk_check(struct disk_spec *disks, unsigned int n, const char *filename,
+	       char *err, size_t errlen);
+
+/* The spec's access as written in a config: "r", "w" or "w!". */
+const char *disk_access_name(enum disk_access a);
+/* "raw" or "qcow2". */
+const char *disk_format_name(enum disk_format f);
+
+#endif
