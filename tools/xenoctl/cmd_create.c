@@ -51,6 +51,8 @@ static int load_config(const char *path, const char *const *over, int nover,
 			return cmd_fail("%s", err);
 	}
 	ret = config_to_domain(cf, dc, err, sizeof(err), warn, NULL);
+	if (!ret)
+		ret = disk_check(dc->disks, dc->ndisks, path, err, sizeof(err));
 	if (ret)
 		return cmd_fail("%s", err);
 	return 0;

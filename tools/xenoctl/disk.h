@@ -3,6 +3,7 @@
 #define XENOCTL_DISK_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * docs/disks.md is the user's side of this. The order of work:
@@ -79,6 +80,15 @@ int disk_list_finish(struct disk_spec *disks, unsigned int n, unsigned int *bad,
  * (filename names the configuration) in err. */
 int disk_check(struct disk_spec *disks, unsigned int n, const char *filename,
 	       char *err, size_t errlen);
+
+/* Whether buf (n bytes from the image's start) begins with QFI\xfb. */
+int disk_qcow2_is(const unsigned char *buf, size_t n);
+/* Check the qcow2 header in buf (n bytes, at least 104 read if the file
+ * has them) of a file_size-byte image: version 2/3, sane clusters and
+ * tables, no encryption, no backing file, not dirty or corrupt. 0 with
+ * the guest-visible size in *virtual_size, or -EINVAL with why. */
+int disk_qcow2_header(const unsigned char *buf, size_t n, uint64_t file_size,
+		      uint64_t *virtual_size, char *why, size_t len);
 
 /* The spec's access as written in a config: "r", "w" or "w!". */
 const char *disk_access_name(enum disk_access a);
