@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /*
  * docs/disks.md is the user's side of this. The order of work:
@@ -89,6 +90,56 @@ int disk_qcow2_is(const unsigned char *buf, size_t n);
  * the guest-visible size in *virtual_size, or -EINVAL with why. */
 int disk_qcow2_header(const unsigned char *buf, size_t n, uint64_t file_size,
 		      uint64_t *virtual_size, char *why, size_t len);
+
+/* A disk's identity on this host: a block device's number, or a file's
+ * device and inode (whatever path names it). */
+struct disk_id {
+	int block;		/* 1: dev is the device itself */
+	dev_t dev;
+	ino_t ino;		/* files only */
+};
+
+/* The identity of the file or block device at path. 0 or -errno. */
+int disk_id_of(const char *path, struct disk_id *id);
+
+/* Whether dom0 has disk id mounted (mountinfo as /proc/self/mountinfo,
+ * sysfs as /sys): the device itself, a partition of it, or a loop device
+ * backed by the file. Returns 1 with the mode (RW if any mount is rw)
+ * and a mount point, 0 if not mounted, -errno if mountinfo is unreadable. */
+int disk_mounts_find(const char *mountinfo, const char *sysfs,
+		     const struct disk_id *id, enum disk_access *access,
+		     char *where, size_t len);
+
+/* Where the claims live and what dom0 has mounted; tests change them. */
+struct disk_claims_env {
+	const char *run_dir;	/* claims in RUN/disks (saved_run_dir()) */
+	const char *mountinfo;	/* "/proc/self/mountinfo" */
+	const char *sysfs;	/* "/sys" */
+};
+
+/* Whether a disk held with access held may also be attached with want:
+ * two attachments clash when either is plain w, unless want is w!. */
+int disk_claims_conflict(enum disk_access held, enum disk_access want);
+
+/* Check that domain may attach its n disks (checked by disk_check, so
+ * targets are resolved): none clashes with another domain's claim, a
+ * dom0 mount or an earlier disk of its own. 0, or -EBUSY with "disk[N]:
+ * 'TARGET' is attached writable to domain X" (or "mounted in dom0 on
+ * /mnt") in err. */
+int disk_claims_check(const struct disk_claims_env *env, const char *domain,
+		      const struct disk_spec *disks, unsigned int n,
+		      char *err, size_t errlen);
+/* Check, then record that domain holds its disks (under a lock, so two
+ * creates cannot both win). 0 or -errno with err. */
+int disk_claims_claim(const struct disk_claims_env *env, const char *domain,
+		      const struct disk_spec *disks, unsigned int n,
+		      char *err, size_t errlen);
+/* Forget every claim of domain (it ended). */
+void disk_claims_release(const struct disk_claims_env *env, const char *domain);
+/* The domains holding the disk at path, as "web(w) db(r)" in buf ("" if
+ * none). 0 or -errno. */
+int disk_claims_holders(const struct disk_claims_env *env, const char *path,
+			char *buf, size_t len);
 
 /* The spec's access as written in a config: "r", "w" or "w!". */
 const char *disk_access_name(enum disk_access a);

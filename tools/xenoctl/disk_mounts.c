@@ -1,0 +1,93 @@
+/* disk_mounts.c - is a disk mounted in dom0? /proc/self/mountinfo, partitions and loop devices' backing files. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "disk.h"
+
+int disk_id_of(const char *path, struct disk_id *id)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return -errno;
+	memset(id, 0, sizeof(*id));
+	id->block = S_ISBLK(st.st_mode);
+	id->dev = id->block ? st.st_rdev : st.st_dev;
+	id->ino = id->block ? 0 : st.st_ino;
+	return 0;
+}
+
+/* First line of SYSFS/dev/block/MAJ:MIN/rel into buf, newline cut. */
+static int mounts_sysfs_read(const char *sysfs, unsigned int maj, unsigned int min,
+			     const char *rel, char *buf, size_t len)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/dev/block/%u:%u/%s", sysfs, maj, min, rel);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	if (!fgets(buf, (int)len, f))
+		buf[0] = '\0';
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+/* Whether block device maj:min is id, holds it (loop device backed by
+ * the file id), or is a partition of it. */
+static int mounts_dev_is(const char *sysfs, unsigned int maj, unsigned int min,
+			 const struct disk_id *id)
+{
+	char buf[DISK_PATH_MAX];
+	unsigned int pmaj, pmin;
+	struct disk_id back;
+	char *deleted;
+
+	if (id->block) {
+		if (id->dev == makedev(maj, min))
+			return 1;
+		return !mounts_sysfs_read(sysfs, maj, min, "partition", buf, sizeof(buf)) &&
+		       !mounts_sysfs_read(sysfs, maj, min, "../dev", buf, sizeof(buf)) &&
+		       sscanf(buf, "%u:%u", &pmaj, &pmin) == 2 &&
+		       id->dev == makedev(pmaj, pmin);
+	}
+	if (mounts_sysfs_read(sysfs, maj, min, "loop/backing_file", buf, sizeof(buf)))
+		return 0;
+	deleted = strstr(buf, " (deleted)");
+	if (deleted)
+		return 0;
+	return !disk_id_of(buf, &back) && !back.block && back.dev == id->dev &&
+	       back.ino == id->ino;
+}
+
+int disk_mounts_find(const char *mountinfo, const char *sysfs,
+		     const struct disk_id *id, enum disk_access *access,
+		     char *where, size_t len)
+{
+	char line[4096], point[DISK_PATH_MAX], opts[512];
+	unsigned int maj, min;
+	int found = 0;
+	FILE *f = fopen(mountinfo, "r");
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		/* ID PARENT MAJ:MIN ROOT POINT OPTIONS ... */
+		if (sscanf(line, "%*u %*u %u:%u %*s %1023s %511s", &maj, &min,
+			   point, opts) != 4 || !mounts_dev_is(sysfs, maj, min, id))
+			continue;
+		if (!found || !strncmp(opts, "rw", 2)) {
+			*access = strncmp(opts, "rw", 2) ? DISK_ACCESS_RO : DISK_ACCESS_RW;
+			snprintf(where, len, "%s", point);
+		}
+		found = 1;
+	}
+	fclose(f);
+	return found;
+}
