@@ -49,6 +49,7 @@ int cmd_sched_credit(int argc, char **argv);
 int cmd_vcpu_pin(int argc, char **argv);
 int cmd_vcpu_list(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_vd(int argc, char **argv);		/* cmd_vd.c */
 
 /* Build and start one configuration file with overrides (create and
  * autostart); *domid is the new domain. Prints its own errors; 0 or 1. */
