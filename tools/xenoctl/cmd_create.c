@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "xenoctl.h"
+#include "bootloader.h"
 #include "config.h"
 
 #define CFG_FILE_MAX	(1 << 20)
@@ -71,6 +72,7 @@ int cmd_create_file(struct xl_handle *h, const char *path, const char *const *ov
 		    int nover, uint32_t *domid, char *name, size_t namelen)
 {
 	struct config_file cf = { 0 };
+	struct bootloader_files boot;
 	struct domain_config dc;
 	char err[1024];
 	int ret;
@@ -81,7 +83,11 @@ int cmd_create_file(struct xl_handle *h, const char *path, const char *const *ov
 	snprintf(name, namelen, "%s", dc.name);
 	absolute(dc.kernel, sizeof(dc.kernel));
 	absolute(dc.ramdisk, sizeof(dc.ramdisk));
-	ret = xl_domain_build_and_start(h, &dc, domid, err, sizeof(err));
+	ret = bootloader_prepare(&dc, &boot, err, sizeof(err));
+	if (!ret) {
+		ret = xl_domain_build_and_start(h, &dc, domid, err, sizeof(err));
+		bootloader_files_remove(&boot);
+	}
 	if (ret) {
 		ret = cmd_fail("%s: %s", path, err);
 		goto out;
