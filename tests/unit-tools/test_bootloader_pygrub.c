@@ -1,4 +1,4 @@
-/* test_bootloader_pygrub.c - pygrub on images made by mke2fs -d: bare, MBR, GPT, a /boot partition (tools/xenoctl/bootloader_*.c). */
+/* test_bootloader_pygrub.c - pygrub on images made by mke2fs -d: bare, MBR, GPT, a /boot partition, qcow2 (tools/xenoctl/bootloader_*.c). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -50,7 +50,9 @@ static int setup(void **state)
 	   "start=20480, size=40000\\n' | sfdisk -q gpt.img >/dev/null && "
 	   "mke2fs -q -F -t ext2 -E offset=1048576 -d boot gpt.img 8M && "
 	   "mke2fs -q -F -t ext4 -E offset=10485760 -d root gpt.img 16M && "
-	   "truncate -s 8M empty.img && mke2fs -q -F empty.img", dir);
+	   "truncate -s 8M empty.img && mke2fs -q -F empty.img && "
+	   "qemu-img convert -f raw -O qcow2 bare.img bare.qcow2 && "
+	   "qemu-img convert -f raw -O qcow2 gpt.img gpt.qcow2", dir);
 	return 0;
 }
 
@@ -90,6 +92,8 @@ static void boot(const char *image, const char *cmdline, const char *kernel,
 	int ret;
 
 	domain(&dc, image, cmdline);
+	if (strstr(image, ".qcow2"))
+		dc.disks[0].format = DISK_FORMAT_QCOW2;
 	ret = bootloader_prepare(&dc, &f, err, sizeof(err));
 	if (ret)
 		print_error("%s: %s\n", image, err);
@@ -117,6 +121,16 @@ static void test_images(void **state)
 	boot("gpt.img", "quiet", "KERNEL-B", NULL, "root=/dev/vda2 quiet");
 }
 
+/* qcow2 images: read through qemu-nbd and libnbd. */
+static void test_qcow2(void **state)
+{
+	(void)state;
+	if (system("command -v qemu-nbd >/dev/null"))
+		skip();
+	boot("bare.qcow2", "", "KERNEL-NEW", "UCODEINITRD-NEW", "root=/dev/vda ro");
+	boot("gpt.qcow2", "", "KERNEL-B", NULL, "root=/dev/vda2");
+}
+
 static void test_errors(void **state)
 {
 	struct bootloader_files f;
@@ -134,8 +148,9 @@ static void test_errors(void **state)
 	snprintf(want, sizeof(want), "pygrub: %s/none.img: No such file or directory", dir);
 	assert_string_equal(err, want);
 	domain(&dc, "bare.img", "");
-	dc.disks[0].format = DISK_FORMAT_QCOW2;
-	assert_int_equal(bootloader_prepare(&dc, &f, err, sizeof(err)), -EOPNOTSUPP);
+	dc.disks[0].format = DISK_FORMAT_QCOW2;		/* it is raw */
+	assert_int_equal(bootloader_prepare(&dc, &f, err, sizeof(err)), -EIO);
+	assert_non_null(strstr(err, "qemu-nbd: "));
 	domain(&dc, "bare.img", "");
 	dc.boot = CONFIG_BOOT_KERNEL;
 	snprintf(dc.kernel, sizeof(dc.kernel), "/k");
@@ -190,6 +205,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_partitions),
 		cmocka_unit_test(test_images),
+		cmocka_unit_test(test_qcow2),
 		cmocka_unit_test(test_errors),
 	};
 

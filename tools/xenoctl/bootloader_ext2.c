@@ -18,7 +18,8 @@ static const char *ext2_why(errcode_t e)
 	return m ? m : "error";
 }
 
-int bootloader_ext2_open(const char *image, uint64_t offset, struct bootloader_fs *fs,
+int bootloader_ext2_open(const char *image, uint64_t offset,
+			 struct struct_io_manager *manager, struct bootloader_fs *fs,
 			 char *why, size_t len)
 {
 	char opts[64];
@@ -26,7 +27,8 @@ int bootloader_ext2_open(const char *image, uint64_t offset, struct bootloader_f
 
 	initialize_ext2_error_table();
 	snprintf(opts, sizeof(opts), "offset=%llu", (unsigned long long)offset);
-	e = ext2fs_open2(image, opts, 0, 0, 0, unix_io_manager, &fs->fs);
+	e = ext2fs_open2(image, opts, 0, 0, 0, manager ? manager : unix_io_manager,
+			 &fs->fs);
 	if (e) {
 		snprintf(why, len, "no ext2/3/4 file system at offset %llu: %s",
 			 (unsigned long long)offset, ext2_why(e));

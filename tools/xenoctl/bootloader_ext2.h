@@ -6,15 +6,18 @@
 #include <stdint.h>
 
 struct struct_ext2_filsys;
+struct struct_io_manager;
 
 /* An open file system, read-only. */
 struct bootloader_fs {
 	struct struct_ext2_filsys *fs;
 };
 
-/* Open the file system starting offset bytes into image (a file or a
- * block device). 0, or -EINVAL with why. */
-int bootloader_ext2_open(const char *image, uint64_t offset, struct bootloader_fs *fs,
+/* Open the file system starting offset bytes into image: a file or a
+ * block device if manager is NULL, else what manager reads (a qcow2
+ * image through bootloader_nbd_io_manager()). 0, or -EINVAL with why. */
+int bootloader_ext2_open(const char *image, uint64_t offset,
+			 struct struct_io_manager *manager, struct bootloader_fs *fs,
 			 char *why, size_t len);
 void bootloader_ext2_close(struct bootloader_fs *fs);
 /* Whether path names a regular file (symbolic links followed). */

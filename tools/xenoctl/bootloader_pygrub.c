@@ -8,6 +8,7 @@
 
 #include "bootloader.h"
 #include "bootloader_ext2.h"
+#include "bootloader_nbd.h"
 
 #define PYGRUB_PARTS		16
 #define PYGRUB_CFG_MAX		(4ull << 20)
@@ -25,23 +26,36 @@ static int pygrub_read_at(void *ctx, uint64_t off, void *buf, size_t n)
 }
 
 /* The first file system of the image holding a grub.cfg: open in fs,
- * its default entry in e. 0, or -errno with why. */
-static int pygrub_find(const char *image, struct bootloader_fs *fs,
-		       struct bootloader_entry *e, char *why, size_t len)
+ * its default entry in e. A qcow2 image is read through qemu-nbd (nbd
+ * stays connected while fs is open). 0, or -errno with why. */
+static int pygrub_find(const struct disk_spec *d, struct bootloader_nbd *nbd,
+		       struct bootloader_fs *fs, struct bootloader_entry *e,
+		       char *why, size_t len)
 {
+	struct struct_io_manager *manager = NULL;
 	uint64_t offs[PYGRUB_PARTS];
-	int fd = open(image, O_RDONLY | O_CLOEXEC), n, ret;
 	char *text, scratch[256];
+	int fd = -1, n, ret;
 	size_t tlen;
 
-	if (fd < 0) {
-		snprintf(why, len, "%s", strerror(errno));
-		return -errno;
+	if (d->format == DISK_FORMAT_QCOW2) {
+		ret = bootloader_nbd_open(d->target, "qcow2", nbd, why, len);
+		if (ret)
+			return ret;
+		manager = bootloader_nbd_io_manager(nbd);
+		n = bootloader_partitions(bootloader_nbd_read, nbd, offs, PYGRUB_PARTS);
+	} else {
+		fd = open(d->target, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			snprintf(why, len, "%s", strerror(errno));
+			return -errno;
+		}
+		n = bootloader_partitions(pygrub_read_at, &fd, offs, PYGRUB_PARTS);
+		close(fd);
 	}
-	n = bootloader_partitions(pygrub_read_at, &fd, offs, PYGRUB_PARTS);
-	close(fd);
 	for (int i = 0; i < n; i++) {
-		if (bootloader_ext2_open(image, offs[i], fs, scratch, sizeof(scratch)))
+		if (bootloader_ext2_open(d->target, offs[i], manager, fs, scratch,
+					 sizeof(scratch)))
 			continue;
 		for (size_t c = 0; c < sizeof(pygrub_cfgs) / sizeof(pygrub_cfgs[0]); c++) {
 			if (!bootloader_ext2_exists(fs, pygrub_cfgs[c]))
@@ -109,6 +123,7 @@ int bootloader_pygrub(const struct domain_config *dc, struct bootloader_files *o
 	const char *initrds[BOOTLOADER_MAX_INITRDS];
 	const char *kernel[1] = { e.kernel };
 	struct bootloader_fs fs = { NULL };
+	struct bootloader_nbd nbd = { NULL, 0 };
 	char why[1024];
 	size_t la, lc;
 	int ret;
@@ -118,12 +133,7 @@ int bootloader_pygrub(const struct domain_config *dc, struct bootloader_files *o
 		snprintf(err, errlen, "pygrub: the domain has no disk to boot from");
 		return -EINVAL;
 	}
-	if (d->format == DISK_FORMAT_QCOW2) {
-		snprintf(err, errlen, "pygrub: %s: qcow2 images cannot be read yet (give "
-			 "kernel= and ramdisk=, or use a raw image)", d->target);
-		return -EOPNOTSUPP;
-	}
-	ret = pygrub_find(d->target, &fs, &e, why, sizeof(why));
+	ret = pygrub_find(d, &nbd, &fs, &e, why, sizeof(why));
 	if (!ret)
 		ret = pygrub_extract(&fs, kernel, 1, PYGRUB_KERNEL_MAX, "kernel",
 				     out->kernel, sizeof(out->kernel), why, sizeof(why));
@@ -133,6 +143,7 @@ int bootloader_pygrub(const struct domain_config *dc, struct bootloader_files *o
 		ret = pygrub_extract(&fs, initrds, e.ninitrd, PYGRUB_INITRD_MAX, "initrd",
 				     out->ramdisk, sizeof(out->ramdisk), why, sizeof(why));
 	bootloader_ext2_close(&fs);
+	bootloader_nbd_close(&nbd);
 	/* grub's command line, then the configuration's (console=hvc0 ...) */
 	la = strlen(e.args);
 	lc = strlen(dc->cmdline);
