@@ -149,6 +149,10 @@ static void test_domains(void **state)
 	assert_true(!strcmp(holders, "web(w) db(w!)") || !strcmp(holders, "db(w!) web(w)"));
 	/* the same domain again (a stale claim) does not block itself */
 	claim_ok("web", file_a, DISK_ACCESS_RW_SHARED);
+	disk_claims_rename(&env, "db", "db2");
+	assert_int_equal(disk_claims_holders(&env, file_a, holders, sizeof(holders)), 0);
+	assert_true(!strcmp(holders, "web(w!) db2(w!)") || !strcmp(holders, "db2(w!) web(w!)"));
+	disk_claims_rename(&env, "db2", "db");
 	disk_claims_release(&env, "web");
 	disk_claims_release(&env, "db");
 	assert_int_equal(disk_claims_holders(&env, file_a, holders, sizeof(holders)), 0);

@@ -9,6 +9,7 @@
 #include "xenoctl.h"
 #include "bootloader.h"
 #include "config.h"
+#include "vd.h"
 
 #define CFG_FILE_MAX	(1 << 20)
 
@@ -52,6 +53,8 @@ static int load_config(const char *path, const char *const *over, int nover,
 			return cmd_fail("%s", err);
 	}
 	ret = config_to_domain(cf, dc, err, sizeof(err), warn, NULL);
+	if (!ret && dc->ndisks)
+		ret = vd_pool_ready(err, sizeof(err));	/* for vd:NAME */
 	if (!ret)
 		ret = disk_check(dc->disks, dc->ndisks, path, err, sizeof(err));
 	if (ret)

@@ -136,6 +136,9 @@ int disk_claims_claim(const struct disk_claims_env *env, const char *domain,
 		      char *err, size_t errlen);
 /* Forget every claim of domain (it ended). */
 void disk_claims_release(const struct disk_claims_env *env, const char *domain);
+/* The domain from is now called to (`xenoctl rename`). */
+void disk_claims_rename(const struct disk_claims_env *env, const char *from,
+			const char *to);
 /* The domains holding the disk at path, as "web(w) db(r)" in buf ("" if
  * none). 0 or -errno. */
 int disk_claims_holders(const struct disk_claims_env *env, const char *path,

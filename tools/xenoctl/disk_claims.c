@@ -204,9 +204,11 @@ int disk_claims_claim(const struct disk_claims_env *env, const char *domain,
 	return ret;
 }
 
-void disk_claims_release(const struct disk_claims_env *env, const char *domain)
+/* Rename each claim file KEY@from to KEY@to, or remove it (to NULL). */
+static void claims_move(const struct disk_claims_env *env, const char *from,
+			const char *to)
 {
-	char dir[1024], path[1400];
+	char dir[1024], path[1400], dest[1400];
 	struct dirent *de;
 	DIR *d;
 
@@ -217,12 +219,28 @@ void disk_claims_release(const struct disk_claims_env *env, const char *domain)
 	while ((de = readdir(d))) {
 		const char *at = strrchr(de->d_name, '@');
 
-		if (!at || strcmp(at + 1, domain))
+		if (!at || strcmp(at + 1, from))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		unlink(path);
+		snprintf(dest, sizeof(dest), "%s/%.*s@%s", dir, (int)(at - de->d_name),
+			 de->d_name, to ? to : "");
+		if (to)
+			rename(path, dest);
+		else
+			unlink(path);
 	}
 	closedir(d);
+}
+
+void disk_claims_release(const struct disk_claims_env *env, const char *domain)
+{
+	claims_move(env, domain, NULL);
+}
+
+void disk_claims_rename(const struct disk_claims_env *env, const char *from,
+			const char *to)
+{
+	claims_move(env, from, to);
 }
 
 struct claims_list {

@@ -21,6 +21,11 @@ const char *vd_pool_dir(void);
 /* Where `vd pool add` records its device. */
 const char *vd_pool_record(void);
 
+/* Mount the recorded pool device on the pool directory if it is not
+ * mounted (after a reboot); `vd` and `create` call it first
+ * (vd_pool_dev.c). 0, or -errno with err. */
+int vd_pool_ready(char *err, size_t errlen);
+
 /* A disk's name: 1..64 of A-Z a-z 0-9 _ . -, not starting with '.'.
  * 0, or -EINVAL with "name 'x': ..." in why. */
 int vd_name_check(const char *name, char *why, size_t len);

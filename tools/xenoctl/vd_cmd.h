@@ -94,9 +94,6 @@ int vd_list_read(struct vd_info **out, char *err, size_t errlen);
 
 /* ---- vd_pool_dev.c ---- */
 
-/* Mount the recorded pool device on the pool directory if it is not
- * mounted (after a reboot). 0, or -errno with err. */
-int vd_pool_ready(char *err, size_t errlen);
 /* `vd pool add DEVICE [--force]` and `vd pool list`. */
 int vd_pool_add(const char *device, int force, char *err, size_t errlen);
 int vd_pool_list(char *err, size_t errlen);
