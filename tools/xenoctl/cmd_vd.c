@@ -85,7 +85,12 @@ int cmd_vd(int argc, char **argv)
 		ret = vd_pool_add(a.pos[0], a.force, err, sizeof(err));
 	else
 		ret = vd_pool_list(err, sizeof(err));
+	if (vd_interrupted) {
+		cmd_fail("vd %s: interrupted%s", a.verb, !strcmp(a.verb, "create") ||
+			 !strcmp(a.verb, "clone") ? "; nothing kept" : "");
+		return 130;
+	}
 	if (ret)
 		return cmd_fail("%s", err[0] ? err : strerror(-ret));
-	return vd_interrupted ? 130 : 0;
+	return 0;
 }

@@ -76,12 +76,10 @@ int vd_image_clone(const char *src, const char *dst, char *err, size_t errlen)
 			     vd_progress() ? "-p" : "-q", "-f", "qcow2", "-O", "qcow2",
 			     from, tmp, NULL }, vd_progress(), err, errlen);
 	if (!ret && vd_interrupted)
-		ret = -EINTR;
+		ret = -EINTR;	/* cmd_vd says so */
 	if (!ret)
 		ret = vd_commit(tmp, path, err, errlen);
 	unlink(tmp);
-	if (ret == -EINTR)
-		snprintf(err, errlen, "vd clone %s: interrupted; nothing kept", dst);
 	return ret ? -EIO : 0;
 }
 

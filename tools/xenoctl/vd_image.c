@@ -133,7 +133,7 @@ int vd_image_create(const struct vd_create *c, char *err, size_t errlen)
 			    : vd_run((const char *[]){ "qemu-img", "create", "-q", "-f",
 				     "qcow2", qcow, size, NULL }, 0, err, errlen);
 	if (!ret && vd_interrupted)
-		ret = -EINTR;
+		ret = -EINTR;	/* cmd_vd says so */
 	if (!ret)
 		chmod(c->format == DISK_FORMAT_QCOW2 ? qcow : raw, 0600);
 	if (!ret)
@@ -142,7 +142,5 @@ int vd_image_create(const struct vd_create *c, char *err, size_t errlen)
 out:
 	unlink(raw);
 	unlink(qcow);
-	if (ret == -EINTR)
-		snprintf(err, errlen, "vd create %s: interrupted; nothing kept", c->name);
 	return ret ? -EIO : 0;
 }
