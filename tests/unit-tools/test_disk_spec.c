@@ -103,6 +103,8 @@ static void test_xl_keyvalue(void **state)
 	expect("/x", DISK_KIND_ANY, DISK_FORMAT_RAW, 0, "xvdd", 3, DISK_ACCESS_RW_SHARED);
 	spec_ok("tap:qcow2:/q,xvda,w,format=qcow2");
 	expect("/q", DISK_KIND_FILE, DISK_FORMAT_QCOW2, 1, "xvda", 0, DISK_ACCESS_RW);
+	spec_ok("/dev/vg/a,raw,xvda,rw,discard,direct-io-safe");
+	expect("/dev/vg/a", DISK_KIND_ANY, DISK_FORMAT_RAW, 1, "xvda", 0, DISK_ACCESS_RW);
 	spec_ok("vdev = xvda , target = /t ");
 	expect("/t", DISK_KIND_ANY, DISK_FORMAT_RAW, 0, "xvda", 0, DISK_ACCESS_RW);
 	/* target= takes the rest, commas and all, as in xl */
@@ -123,6 +125,7 @@ static void test_bad_specs(void **state)
 	spec_err("file:/a.iso,hdc:cdrom,r", "vdev 'hdc:cdrom': CD-ROM drives are not supported "
 		 "(give the ISO as a read-only disk)");
 	spec_err("/a.iso,raw,hdc,r,devtype=cdrom", "devtype 'cdrom': only disks are supported (no CD-ROM drives)");
+	spec_err("/a.iso,raw,hdc,r,cdrom", "cdrom: only disks are supported (no CD-ROM drives)");
 	spec_err("file:/a", "vdev: missing (the guest's name for the disk, e.g. xvda)");
 	spec_err(",,xvda", "target: missing (empty drives and CD-ROMs are not supported)");
 	spec_err("vdev=xvda", "target: missing");

@@ -62,7 +62,7 @@ static int load_config(const char *path, const char *const *over, int nover,
 	return 0;
 }
 
-/* Make a kernel or ramdisk path absolute: the monitor rebuilds from "/". */
+/* Make a kernel, ramdisk or disk path absolute: the monitor rebuilds from "/". */
 static void absolute(char *path, size_t len)
 {
 	char buf[PATH_MAX];
@@ -86,7 +86,14 @@ int cmd_create_file(struct xl_handle *h, const char *path, const char *const *ov
 	snprintf(name, namelen, "%s", dc.name);
 	absolute(dc.kernel, sizeof(dc.kernel));
 	absolute(dc.ramdisk, sizeof(dc.ramdisk));
-	ret = bootloader_prepare(&dc, &boot, err, sizeof(err));
+	for (unsigned int i = 0; i < dc.ndisks; i++)
+		absolute(dc.disks[i].target, sizeof(dc.disks[i].target));
+	/* The device model claims the disks when it attaches them; refuse
+	 * now what it would refuse then (docs/disks.md, sharing). */
+	ret = disk_claims_check(&(struct disk_claims_env){ saved_run_dir(), NULL, NULL },
+				dc.name, dc.disks, dc.ndisks, err, sizeof(err));
+	if (!ret)
+		ret = bootloader_prepare(&dc, &boot, err, sizeof(err));
 	if (!ret) {
 		ret = xl_domain_build_and_start(h, &dc, domid, err, sizeof(err));
 		bootloader_files_remove(&boot);

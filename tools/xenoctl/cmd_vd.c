@@ -32,11 +32,8 @@ static int vd_create(const struct vd_args *a, char *err, size_t errlen)
 			 c.fs);
 		return -EINVAL;
 	}
-	if (mkdir(vd_pool_dir(), 0755) < 0 && errno != EEXIST) {
-		snprintf(err, errlen, "%s: %s", vd_pool_dir(), strerror(errno));
-		return -errno;
-	}
-	return vd_image_create(&c, err, errlen);
+	ret = vd_mkdirs(vd_pool_dir(), err, errlen);
+	return ret ? ret : vd_image_create(&c, err, errlen);
 }
 
 static int vd_list(char *err, size_t errlen)

@@ -80,6 +80,14 @@ static int spec_is_format(const char *s)
 	       !strcmp(s, "vhd") || !strcmp(s, "qed");
 }
 
+/* xl's flags that need no value: accepted and ignored. */
+static int spec_is_flag(const char *s)
+{
+	return !strcmp(s, "discard") || !strcmp(s, "no-discard") ||
+	       !strcmp(s, "direct-io-safe") || !strcmp(s, "trusted") ||
+	       !strcmp(s, "untrusted");
+}
+
 static int spec_format(const char *s, struct disk_spec *d, char *why, size_t len)
 {
 	enum disk_format f;
@@ -225,6 +233,11 @@ static int spec_split(char *buf, struct spec_fields *f, char *why, size_t len)
 			ret = spec_keyval(field, eq, f, why, len);
 			if (ret)
 				return ret;
+		} else if (!strcmp(field, "cdrom")) {
+			return spec_error(why, len, "cdrom: only disks are supported "
+					  "(no CD-ROM drives)");
+		} else if (spec_is_flag(field)) {
+			;	/* xl's hints to its backends: nothing to do here */
 		} else if (f->npos == SPEC_MAX_POS) {
 			return spec_error(why, len, "'%s': too many fields (at most "
 					  "target, format, vdev, access)", field);

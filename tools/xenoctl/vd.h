@@ -21,6 +21,9 @@ const char *vd_pool_dir(void);
 /* Where `vd pool add` records its device. */
 const char *vd_pool_record(void);
 
+/* mkdir -p dir (mode 0755). 0, or -errno with "PATH: reason" in err. */
+int vd_mkdirs(const char *dir, char *err, size_t errlen);
+
 /* Mount the recorded pool device on the pool directory if it is not
  * mounted (after a reboot); `vd` and `create` call it first
  * (vd_pool_dev.c). 0, or -errno with err. */

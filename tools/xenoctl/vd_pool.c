@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vd.h"
@@ -19,6 +20,34 @@ const char *vd_pool_record(void)
 	const char *r = getenv("XENOLITH_POOL_RECORD");
 
 	return r && *r ? r : VD_POOL_RECORD;
+}
+
+int vd_mkdirs(const char *dir, char *err, size_t errlen)
+{
+	char path[DISK_PATH_MAX];
+	size_t n = strlen(dir);
+
+	if (n >= sizeof(path)) {
+		snprintf(err, errlen, "%s: path too long", dir);
+		return -ENAMETOOLONG;
+	}
+	memcpy(path, dir, n + 1);
+	for (char *p = path + 1; ; p++) {
+		if (*p && *p != '/')
+			continue;
+		char c = *p;
+
+		*p = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+			int ret = -errno;
+
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			return ret;
+		}
+		if (!c)
+			return 0;
+		*p = c;
+	}
 }
 
 int vd_name_check(const char *name, char *why, size_t len)

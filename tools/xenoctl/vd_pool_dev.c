@@ -47,7 +47,8 @@ int vd_pool_ready(char *err, size_t errlen)
 	if (pool_record_read(dev, sizeof(dev), uuid, sizeof(uuid)) || pool_mounted())
 		return 0;
 	snprintf(spec, sizeof(spec), "UUID=%s", uuid);
-	mkdir(vd_pool_dir(), 0755);
+	if (vd_mkdirs(vd_pool_dir(), err, errlen))
+		return -EIO;
 	if (vd_run((const char *[]){ "mount", spec, vd_pool_dir(), NULL }, 0, why,
 		   sizeof(why))) {
 		snprintf(err, errlen, "the pool's device %s (%s, recorded in %s) cannot "
@@ -116,10 +117,8 @@ int vd_pool_add(const char *device, int force, char *err, size_t errlen)
 		snprintf(err, errlen, "blkid: no UUID on %s after mke2fs", device);
 		ret = -EIO;
 	}
-	if (!ret && mkdir(vd_pool_dir(), 0755) && errno != EEXIST) {
-		ret = -errno;
-		snprintf(err, errlen, "%s: %s", vd_pool_dir(), strerror(errno));
-	}
+	if (!ret)
+		ret = vd_mkdirs(vd_pool_dir(), err, errlen);
 	if (!ret)
 		ret = vd_run((const char *[]){ "mount", "-t", "ext4", device,
 			     vd_pool_dir(), NULL }, 0, err, errlen);
@@ -129,7 +128,7 @@ int vd_pool_add(const char *device, int force, char *err, size_t errlen)
 	slash = strrchr(rec, '/');
 	if (slash && slash != rec) {
 		*slash = '\0';
-		mkdir(rec, 0755);
+		vd_mkdirs(rec, tmp, sizeof(tmp));	/* fopen below says why */
 	}
 	snprintf(tmp, sizeof(tmp), "%s.tmp", vd_pool_record());
 	f = fopen(tmp, "w");
