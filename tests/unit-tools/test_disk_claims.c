@@ -1,4 +1,4 @@
-/* test_disk_claims.c - unit tests of disk sharing: claims, dom0 mounts, loop devices (tools/xenoctl/disk_claims.c, disk_mounts.c). */
+/* test_disk_claims.c - unit tests of disk sharing: claims, dom0 mounts, loop devices, holders (tools/xenoctl/disk_claims.c, disk_mounts.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -40,7 +40,7 @@ static void mkdirs(const char *fmt, ...)
 	assert_int_equal(system(cmd), 0);
 }
 
-/* A fake /sys: loop3 backed by file b, sda with partition sda1. */
+/* A fake /sys: loop3 backed by file b, sda with partition sda1 under LVM. */
 static int setup(void **state)
 {
 	char path[512];
@@ -65,6 +65,10 @@ static int setup(void **state)
 	put(path, "1\n");
 	snprintf(path, sizeof(path), "%s/sys/dev/block/8:1", dir);
 	assert_int_equal(symlink("../../devices/sda/sda1", path), 0);
+	snprintf(path, sizeof(path), "%s/sys/dev/block/8:0", dir);
+	assert_int_equal(symlink("../../devices/sda", path), 0);
+	mkdirs("%s/sys/devices/sda/sda1/holders/dm-0", dir);	/* LVM on sda1 */
+	mkdirs("%s/sys/devices/sda/holders", dir);
 	put(mountinfo, "21 1 0:20 / /proc rw,nosuid - proc proc rw\n");
 	env.run_dir = dir;
 	env.mountinfo = mountinfo;
@@ -214,6 +218,20 @@ static void test_dom0_mounts(void **state)
 					  sizeof(where)), -ENOENT);
 }
 
+static void test_dom0_holders(void **state)
+{
+	struct disk_id sda = { 1, makedev(8, 0), 0 }, sda1 = { 1, makedev(8, 1), 0 };
+	struct disk_id sdb = { 1, makedev(8, 16), 0 }, file = { 0, makedev(8, 0), 5 };
+	char name[64] = "";
+
+	(void)state;
+	assert_int_equal(disk_mounts_holder(sysfs, &sda, name, sizeof(name)), 1);
+	assert_string_equal(name, "dm-0");
+	assert_int_equal(disk_mounts_holder(sysfs, &sda1, name, sizeof(name)), 1);
+	assert_int_equal(disk_mounts_holder(sysfs, &sdb, name, sizeof(name)), 0);
+	assert_int_equal(disk_mounts_holder(sysfs, &file, name, sizeof(name)), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +239,7 @@ int main(void)
 		cmocka_unit_test(test_domains),
 		cmocka_unit_test(test_own_disks),
 		cmocka_unit_test(test_dom0_mounts),
+		cmocka_unit_test(test_dom0_holders),
 	};
 
 	return cmocka_run_group_tests_name("disk_claims", tests, setup, teardown);

@@ -110,6 +110,12 @@ int disk_mounts_find(const char *mountinfo, const char *sysfs,
 		     const struct disk_id *id, enum disk_access *access,
 		     char *where, size_t len);
 
+/* Whether block device id, or a partition of it, is held by another
+ * block device of dom0 (LVM, device-mapper, RAID: SYSFS/.../holders).
+ * 1 with the holder's name ("dm-0") in name, else 0. */
+int disk_mounts_holder(const char *sysfs, const struct disk_id *id, char *name,
+		       size_t len);
+
 /* Where the claims live and what dom0 has mounted; tests change them. */
 struct disk_claims_env {
 	const char *run_dir;	/* claims in RUN/disks (saved_run_dir()) */

@@ -124,6 +124,13 @@ static int claims_check_one(const struct disk_claims_env *env, const char *domai
 				 prefix, disks[j].entry);
 			return -EBUSY;
 		}
+	if (disk_mounts_holder(env && env->sysfs ? env->sysfs : "/sys", &id, where,
+			       sizeof(where)) && d->access != DISK_ACCESS_RW_SHARED) {
+		snprintf(err, errlen, "%s is in use in dom0 by %s (device-mapper, LVM or "
+			 "RAID)%s", prefix, where, d->access == DISK_ACCESS_RO ? "" :
+			 "; write w! if you are certain");
+		return -EBUSY;
+	}
 	ret = disk_mounts_find(env && env->mountinfo ? env->mountinfo :
 			       "/proc/self/mountinfo", env && env->sysfs ? env->sysfs :
 			       "/sys", &id, &mounted, where, sizeof(where));

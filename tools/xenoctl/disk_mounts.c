@@ -1,10 +1,12 @@
-/* disk_mounts.c - is a disk mounted in dom0? /proc/self/mountinfo, partitions and loop devices' backing files. */
+/* disk_mounts.c - is a disk in use in dom0? Mounts (/proc/self/mountinfo: partitions, loop devices' backing files), device-mapper holders. */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "disk.h"
 
@@ -89,5 +91,52 @@ int disk_mounts_find(const char *mountinfo, const char *sysfs,
 		found = 1;
 	}
 	fclose(f);
+	return found;
+}
+
+/* The first entry of DIR/holders (a device-mapper, RAID or bcache
+ * device built on it) into name. 1 if there is one. */
+static int mounts_first_holder(const char *dir, char *name, size_t len)
+{
+	char path[1024];
+	struct dirent *de;
+	DIR *d;
+	int found = 0;
+
+	snprintf(path, sizeof(path), "%s/holders", dir);
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while (!found && (de = readdir(d)))
+		if (de->d_name[0] != '.') {
+			snprintf(name, len, "%s", de->d_name);
+			found = 1;
+		}
+	closedir(d);
+	return found;
+}
+
+int disk_mounts_holder(const char *sysfs, const struct disk_id *id, char *name,
+		       size_t len)
+{
+	char dir[512], sub[1024], part[1100];
+	struct dirent *de;
+	DIR *d;
+	int found;
+
+	if (!id->block)
+		return 0;
+	snprintf(dir, sizeof(dir), "%s/dev/block/%u:%u", sysfs, major(id->dev),
+		 minor(id->dev));
+	found = mounts_first_holder(dir, name, len);
+	d = found ? NULL : opendir(dir);
+	while (d && !found && (de = readdir(d))) {	/* its partitions' holders */
+		snprintf(sub, sizeof(sub), "%s/%s", dir, de->d_name);
+		snprintf(part, sizeof(part), "%s/partition", sub);
+		found = de->d_name[0] != '.' && !access(part, F_OK) &&
+			mounts_first_holder(sub, name, len);
+	}
+	if (d)
+		closedir(d);
 	return found;
 }
