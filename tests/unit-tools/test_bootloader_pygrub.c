@@ -50,6 +50,10 @@ static int setup(void **state)
 	   "start=20480, size=40000\\n' | sfdisk -q gpt.img >/dev/null && "
 	   "mke2fs -q -F -t ext2 -E offset=1048576 -d boot gpt.img 8M && "
 	   "mke2fs -q -F -t ext4 -E offset=10485760 -d root gpt.img 16M && "
+	   "truncate -s 40M logical.img && printf 'start=2048, size=4096, type=82\n"
+	   "start=8192, size=65536, type=5\nstart=10240, size=32768, type=83\n' | "
+	   "sfdisk -q logical.img >/dev/null && "
+	   "mke2fs -q -F -t ext4 -E offset=5242880 -d root logical.img 16M && "
 	   "truncate -s 8M empty.img && mke2fs -q -F empty.img && "
 	   "qemu-img convert -f raw -O qcow2 bare.img bare.qcow2 && "
 	   "qemu-img convert -f raw -O qcow2 gpt.img gpt.qcow2", dir);
@@ -117,6 +121,7 @@ static void test_images(void **state)
 	boot("bare.img", "console=hvc0", "KERNEL-NEW", "UCODEINITRD-NEW",
 	     "root=/dev/vda ro console=hvc0");
 	boot("mbr.img", "", "KERNEL-NEW", "UCODEINITRD-NEW", "root=/dev/vda ro");
+	boot("logical.img", "", "KERNEL-NEW", "UCODEINITRD-NEW", "root=/dev/vda ro");
 	/* the GPT's first partition is a /boot with /grub/grub.cfg */
 	boot("gpt.img", "quiet", "KERNEL-B", NULL, "root=/dev/vda2 quiet");
 }
@@ -166,7 +171,7 @@ static void test_errors(void **state)
 	sh("ls /tmp/xenoctl-pygrub-* 2>/dev/null | wc -l | grep -qx 0");
 }
 
-static unsigned char img[1024];
+static unsigned char img[8192];
 
 static int read_img(void *ctx, uint64_t off, void *buf, size_t n)
 {
@@ -187,14 +192,26 @@ static void test_partitions(void **state)
 	img[511] = 0xaa;
 	img[446 + 4] = 0x83;		/* partition 1 at LBA 2048 */
 	img[446 + 9] = 0x08;
-	img[462 + 4] = 0x05;		/* an extended partition: skipped */
-	img[462 + 9] = 0x10;
+	img[462 + 4] = 0x05;		/* an extended partition at LBA 4 */
+	img[462 + 8] = 4;
+	img[4 * 512 + 446 + 4] = 0x83;	/* logical 1 at 4 + 100 */
+	img[4 * 512 + 446 + 8] = 100;
+	img[4 * 512 + 462 + 4] = 0x05;	/* next EBR at 4 + 8 */
+	img[4 * 512 + 462 + 8] = 8;
+	img[4 * 512 + 510] = 0x55;
+	img[4 * 512 + 511] = 0xaa;
+	img[12 * 512 + 446 + 4] = 0x83;	/* logical 2 at 12 + 200, the last */
+	img[12 * 512 + 446 + 8] = 200;
+	img[12 * 512 + 510] = 0x55;
+	img[12 * 512 + 511] = 0xaa;
 	img[478 + 4] = 0x82;		/* swap at LBA 0x100000 */
 	img[478 + 10] = 0x10;
-	assert_int_equal(bootloader_partitions(read_img, NULL, offs, 8), 3);
+	assert_int_equal(bootloader_partitions(read_img, NULL, offs, 8), 5);
 	assert_int_equal(offs[0], 0);
 	assert_int_equal(offs[1], 2048 * 512);
-	assert_int_equal(offs[2], 0x100000ull * 512);
+	assert_int_equal(offs[2], 104 * 512);
+	assert_int_equal(offs[3], 212 * 512);
+	assert_int_equal(offs[4], 0x100000ull * 512);
 	assert_int_equal(bootloader_partitions(read_img, NULL, offs, 2), 2);
 	img[510] = 0;
 	assert_int_equal(bootloader_partitions(read_img, NULL, offs, 8), 1);

@@ -30,7 +30,7 @@ int bootloader_grub_default(const char *text, size_t len,
 			    struct bootloader_entry *e, char *why, size_t whylen);
 
 /* Where a file system may start on a disk image: offset 0 (a bare file
- * system) and each partition of an MBR (primary) or GPT table. read
+ * system) and each partition of an MBR (primary and logical) or GPT table. read
  * gives n bytes at off of the image. Returns how many offsets (at most
  * max) were put in offs, or -errno. */
 int bootloader_partitions(int (*read)(void *ctx, uint64_t off, void *buf, size_t n),

@@ -1,4 +1,4 @@
-/* bootloader_part.c - where file systems may start on a disk image: offset 0, MBR primary partitions, GPT partitions. */
+/* bootloader_part.c - where file systems may start on a disk image: offset 0, MBR primary and logical partitions, GPT partitions. */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
@@ -8,6 +8,13 @@
 #define SECTOR		512ull
 #define MBR_PROTECTIVE	0xee
 #define GPT_MAX_ENTRIES	128
+#define MBR_MAX_LOGICAL	64
+
+/* Types of an extended partition (a chain of EBRs holding logical ones). */
+static int part_extended(uint8_t type)
+{
+	return type == 0x05 || type == 0x0f || type == 0x85;
+}
 
 static uint64_t le(const unsigned char *p, int n)
 {
@@ -53,6 +60,28 @@ static int part_gpt(int (*read)(void *ctx, uint64_t off, void *buf, size_t n),
 	return n;
 }
 
+/* The logical partitions in the extended partition at LBA ext: each EBR
+ * holds one partition (relative to itself) and the next EBR (relative
+ * to ext). */
+static int part_logical(int (*read)(void *ctx, uint64_t off, void *buf, size_t n),
+			void *ctx, uint64_t ext, uint64_t *offs, int n, int max)
+{
+	unsigned char ebr[SECTOR];
+	uint64_t at = ext;
+
+	for (int i = 0; i < MBR_MAX_LOGICAL && n < max; i++) {
+		if (read(ctx, at * SECTOR, ebr, sizeof(ebr)) || ebr[510] != 0x55 ||
+		    ebr[511] != 0xaa)
+			break;
+		if (ebr[446 + 4] && le(ebr + 446 + 8, 4))
+			n = part_add(offs, n, max, (at + le(ebr + 446 + 8, 4)) * SECTOR);
+		if (!part_extended(ebr[462 + 4]) || !le(ebr + 462 + 8, 4))
+			break;
+		at = ext + le(ebr + 462 + 8, 4);
+	}
+	return n;
+}
+
 int bootloader_partitions(int (*read)(void *ctx, uint64_t off, void *buf, size_t n),
 			  void *ctx, uint64_t *offs, int max)
 {
@@ -70,7 +99,9 @@ int bootloader_partitions(int (*read)(void *ctx, uint64_t off, void *buf, size_t
 
 		if (type == MBR_PROTECTIVE)
 			gpt = 1;
-		else if (type && type != 0x05 && type != 0x0f && type != 0x85 && start)
+		else if (type && start && part_extended(type))
+			n = part_logical(read, ctx, start, offs, n, max);
+		else if (type && start)
 			n = part_add(offs, n, max, start * SECTOR);
 	}
 	return gpt ? part_gpt(read, ctx, offs, n, max) : n;
