@@ -155,7 +155,9 @@ static void test_errors(void **state)
 	domain(&dc, "bare.img", "");
 	dc.disks[0].format = DISK_FORMAT_QCOW2;		/* it is raw */
 	assert_int_equal(bootloader_prepare(&dc, &f, err, sizeof(err)), -EIO);
-	assert_non_null(strstr(err, "qemu-nbd: "));
+	snprintf(want, sizeof(want), "pygrub: %s/bare.img: qemu-nbd: Failed to "
+		 "blk_new_open '%s/bare.img': Image is not in qcow2 format", dir, dir);
+	assert_string_equal(err, want);
 	domain(&dc, "bare.img", "");
 	dc.boot = CONFIG_BOOT_KERNEL;
 	snprintf(dc.kernel, sizeof(dc.kernel), "/k");

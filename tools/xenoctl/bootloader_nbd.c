@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <ext2fs/ext2fs.h>
 #include <libnbd.h>
 
@@ -17,21 +18,50 @@ struct nbd_chan {
 static struct bootloader_nbd *nbd_current;	/* for the next open */
 static struct struct_io_manager nbd_manager;
 
+/* The last line qemu-nbd wrote to log (its reason), or "". */
+static void nbd_last_line(FILE *log, char *buf, size_t len)
+{
+	char line[512];
+
+	buf[0] = '\0';
+	rewind(log);
+	while (fgets(line, sizeof(line), log))
+		if (line[0] != '\n')
+			snprintf(buf, len, "%.*s", (int)strcspn(line, "\n"), line);
+}
+
 int bootloader_nbd_open(const char *image, const char *format,
 			struct bootloader_nbd *n, char *why, size_t len)
 {
-	char fmt[32];
+	FILE *log = tmpfile();
+	int saved = dup(STDERR_FILENO), ret = 0;
+	char fmt[32], said[400];
 	int64_t size;
 
+	/* qemu-nbd inherits stderr: keep what it says for the one message */
+	if (log && saved >= 0)
+		dup2(fileno(log), STDERR_FILENO);
 	snprintf(fmt, sizeof(fmt), "--format=%s", format);
 	n->h = nbd_create();
 	if (!n->h ||
 	    nbd_connect_systemd_socket_activation(n->h, (char *[]){ "qemu-nbd",
 		    "--read-only", fmt, "--", (char *)image, NULL }) < 0 ||
-	    (size = nbd_get_size(n->h)) < 0) {
-		snprintf(why, len, "qemu-nbd: %s", nbd_get_error());
+	    (size = nbd_get_size(n->h)) < 0)
+		ret = -EIO;
+	if (saved >= 0) {
+		dup2(saved, STDERR_FILENO);
+		close(saved);
+	}
+	said[0] = '\0';
+	if (ret && log)
+		nbd_last_line(log, said, sizeof(said));
+	if (ret)
+		snprintf(why, len, "%s", said[0] ? said : nbd_get_error());
+	if (log)
+		fclose(log);
+	if (ret) {
 		bootloader_nbd_close(n);
-		return -EIO;
+		return ret;
 	}
 	n->size = (uint64_t)size;
 	return 0;
