@@ -189,6 +189,10 @@ def test_pool_add_loop(vd):
         assert f"device    : {dev} UUID=" in ok(vd("pool", "list"))
         ok(vd("create", "onpool", "8M"))
         assert "onpool" in listing(vd)
+        # after a reboot the pool is not mounted: the record mounts it again
+        subprocess.run(["umount", str(vd.pool)], check=True)
+        assert not (vd.pool / "onpool.img").exists()
+        assert "onpool" in listing(vd)
         fails(vd("pool", "add", dev, "--force"), f"{dev} is mounted on {vd.pool}: unmount it first")
     finally:
         subprocess.run(["umount", str(vd.pool)], capture_output=True)
