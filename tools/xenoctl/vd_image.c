@@ -19,7 +19,7 @@ int vd_holders(const char *path, char *buf, size_t len)
 }
 
 int vd_check_unused(const char *name, const char *path, const char *verb,
-			      char *err, size_t errlen)
+		    char *err, size_t errlen)
 {
 	char holders[256];
 
@@ -41,7 +41,10 @@ int vd_check_free(const char *name, char *err, size_t errlen)
 	ret = vd_image_find(name, path, sizeof(path), &fmt, why, sizeof(why));
 	if (ret == -ENOENT)
 		return 0;
-	snprintf(err, errlen, "disk '%s' exists already (%s)", name, path);
+	if (ret)
+		snprintf(err, errlen, "%s", why);
+	else
+		snprintf(err, errlen, "disk '%s' exists already (%s)", name, path);
 	return -EEXIST;
 }
 
