@@ -10,6 +10,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include "xenoctl/bootloader.h"
 
 static char dir[64], err[1024];
@@ -32,8 +34,7 @@ static void sh(const char *fmt, ...)
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/test_pygrub.XXXXXX");
-	assert_non_null(mkdtemp(dir));
+	assert_non_null(tmpdir_make(dir, sizeof(dir), "test_pygrub"));
 	sh("cd %s && mkdir -p root/boot/grub boot/grub && "
 	   "printf 'set default=\"1\"\\nmenuentry \"old\" {\\n linux /boot/vmlinuz-old\\n}\\n"
 	   "menuentry \"new\" {\\n linux /boot/vmlinuz-new root=/dev/vda ro\\n"
@@ -63,8 +64,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	sh("rm -rf %s", dir);
-	return 0;
+	return tmpdir_remove(dir);
 }
 
 static void domain(struct domain_config *dc, const char *image, const char *cmdline)

@@ -11,6 +11,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include "xenoctl/config.h"
 #include "xenoctl/vd.h"
 
@@ -47,8 +49,7 @@ static int setup(void **state)
 	unsigned char h[512];
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/test_disk_check.XXXXXX");
-	assert_non_null(mkdtemp(dir));
+	assert_non_null(tmpdir_make(dir, sizeof(dir), "test_disk_check"));
 	setenv("XENOLITH_POOL", dir, 1);
 	qcow2_header(h);
 	write_file("q.qcow2", h, sizeof(h), 0x40000);
@@ -63,11 +64,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd);
+	return tmpdir_remove(dir);
 }
 
 /* spec against this test's directory: "%s" in it is the directory. */

@@ -13,6 +13,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include "xenoctl/disk.h"
 
 static char dir[64], err[1024];
@@ -46,8 +48,7 @@ static int setup(void **state)
 	char path[512];
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/test_disk_claims.XXXXXX");
-	assert_non_null(mkdtemp(dir));
+	assert_non_null(tmpdir_make(dir, sizeof(dir), "test_disk_claims"));
 	snprintf(file_a, sizeof(file_a), "%s/a.img", dir);
 	snprintf(file_b, sizeof(file_b), "%s/b.img", dir);
 	snprintf(mountinfo, sizeof(mountinfo), "%s/mountinfo", dir);
@@ -78,11 +79,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd);
+	return tmpdir_remove(dir);
 }
 
 static struct disk_spec disk(const char *target, enum disk_access a, unsigned int entry)

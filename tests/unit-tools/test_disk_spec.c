@@ -39,74 +39,75 @@ static void spec_err(const char *spec, const char *want)
 	assert_string_equal(why, want);
 }
 
-static void expect(const char *target, enum disk_kind kind, enum disk_format f,
-		   int given, const char *vdev, unsigned int index, enum disk_access a)
-{
-	assert_string_equal(d.target, target);
-	assert_int_equal(d.kind, kind);
-	assert_int_equal(d.format, f);
-	assert_int_equal(d.format_given, given);
-	assert_string_equal(d.vdev, vdev);
-	assert_int_equal(d.vdev_index, index);
-	assert_int_equal(d.access, a);
-}
+/* A spec and what it must parse into. */
+struct good {
+	const char *spec, *target;
+	enum disk_kind kind;
+	enum disk_format format;
+	int format_given;
+	const char *vdev;
+	unsigned int index;
+	enum disk_access access;
+};
 
-static void test_xm_prefixes(void **state)
+#define FILE_ DISK_KIND_FILE
+#define PHY DISK_KIND_PHY
+#define ANY DISK_KIND_ANY
+#define RAW DISK_FORMAT_RAW
+#define QCOW2 DISK_FORMAT_QCOW2
+#define RO DISK_ACCESS_RO
+#define RW DISK_ACCESS_RW
+#define SHARED DISK_ACCESS_RW_SHARED
+
+static const struct good goods[] = {
+	/* xm's prefixes, as in the Xen manual */
+	{ "file:/var/img/a.img,xvda,w", "/var/img/a.img", FILE_, RAW, 1, "xvda", 0, RW },
+	{ "phy:/dev/sdb1,xvdb,r", "/dev/sdb1", PHY, RAW, 1, "xvdb", 1, RO },
+	{ "phy:hda3,sdc,w", "/dev/hda3", PHY, RAW, 1, "sdc", 2, RW },
+	{ "phy:vg/lvm1,hdd,w!", "/dev/vg/lvm1", PHY, RAW, 1, "hdd", 3, SHARED },
+	{ "tap:aio:/full/path/to/vm1disk,sde,w", "/full/path/to/vm1disk", FILE_, RAW, 1, "sde", 4, RW },
+	{ "tap:qcow2:/x.qcow2,vdz,r", "/x.qcow2", FILE_, QCOW2, 1, "vdz", 25, RO },
+	{ "file:/var/images/image1.img,ioemu:hda,w", "/var/images/image1.img", FILE_, RAW, 1,
+	  "ioemu:hda", 0, RW },
+	{ " file:/a , xvda ", "/a", FILE_, RAW, 1, "xvda", 0, RW },
+	{ "raw:/dev/sdb,xvda,w", "/dev/sdb", ANY, RAW, 1, "xvda", 0, RW },
+	/* xl's positional form, and xm's order without a prefix */
+	{ "/dev/vg/guest-volume,raw,xvda,rw", "/dev/vg/guest-volume", ANY, RAW, 1, "xvda", 0, RW },
+	{ "/srv/a.qcow2,qcow2,xvdc,ro", "/srv/a.qcow2", ANY, QCOW2, 1, "xvdc", 2, RO },
+	{ "/srv/a.img,,xvdb", "/srv/a.img", ANY, RAW, 0, "xvdb", 1, RW },
+	{ "/srv/a.img,xvdb,r", "/srv/a.img", ANY, RAW, 0, "xvdb", 1, RO },
+	{ "/srv/a.img,xvdb", "/srv/a.img", ANY, RAW, 0, "xvdb", 1, RW },
+	/* xl's key=value form; target= takes the rest */
+	{ "vdev=xvdb, access=ro, target=/path/with,comma=x", "/path/with,comma=x", ANY, RAW, 0,
+	  "xvdb", 1, RO },
+	{ "format=qcow2, vdev=hdb, devtype=disk, backendtype=qdisk, target=/q", "/q", ANY, QCOW2,
+	  1, "hdb", 1, RW },
+	{ "/x,vdev=xvdd,access=w!", "/x", ANY, RAW, 0, "xvdd", 3, SHARED },
+	{ "tap:qcow2:/q,xvda,w,format=qcow2", "/q", FILE_, QCOW2, 1, "xvda", 0, RW },
+	{ "/dev/vg/a,raw,xvda,rw,discard,direct-io-safe", "/dev/vg/a", ANY, RAW, 1, "xvda", 0, RW },
+	{ "vdev = xvda , target = /t ", "/t", ANY, RAW, 0, "xvda", 0, RW },
+};
+
+static void test_good_specs(void **state)
 {
 	(void)state;
-	spec_ok("file:/var/img/a.img,xvda,w");
-	expect("/var/img/a.img", DISK_KIND_FILE, DISK_FORMAT_RAW, 1, "xvda", 0, DISK_ACCESS_RW);
-	spec_ok("phy:/dev/sdb1,xvdb,r");
-	expect("/dev/sdb1", DISK_KIND_PHY, DISK_FORMAT_RAW, 1, "xvdb", 1, DISK_ACCESS_RO);
-	spec_ok("phy:hda3,sdc,w");
-	expect("/dev/hda3", DISK_KIND_PHY, DISK_FORMAT_RAW, 1, "sdc", 2, DISK_ACCESS_RW);
-	spec_ok("phy:vg/lvm1,hdd,w!");
-	expect("/dev/vg/lvm1", DISK_KIND_PHY, DISK_FORMAT_RAW, 1, "hdd", 3, DISK_ACCESS_RW_SHARED);
-	spec_ok("tap:aio:/full/path/to/vm1disk,sde,w");
-	expect("/full/path/to/vm1disk", DISK_KIND_FILE, DISK_FORMAT_RAW, 1, "sde", 4, DISK_ACCESS_RW);
-	spec_ok("tap:qcow2:/x.qcow2,vdz,r");
-	expect("/x.qcow2", DISK_KIND_FILE, DISK_FORMAT_QCOW2, 1, "vdz", 25, DISK_ACCESS_RO);
-	spec_ok("file:/var/images/image1.img,ioemu:hda,w");
-	expect("/var/images/image1.img", DISK_KIND_FILE, DISK_FORMAT_RAW, 1, "ioemu:hda", 0, DISK_ACCESS_RW);
-	spec_ok(" file:/a , xvda ");
-	expect("/a", DISK_KIND_FILE, DISK_FORMAT_RAW, 1, "xvda", 0, DISK_ACCESS_RW);
+	for (size_t i = 0; i < sizeof(goods) / sizeof(goods[0]); i++) {
+		const struct good *g = &goods[i];
+
+		spec_ok(g->spec);
+		assert_string_equal(d.target, g->target);
+		assert_int_equal(d.kind, g->kind);
+		assert_int_equal(d.format, g->format);
+		assert_int_equal(d.format_given, g->format_given);
+		assert_string_equal(d.vdev, g->vdev);
+		assert_int_equal(d.vdev_index, g->index);
+		assert_int_equal(d.access, g->access);
+	}
 	spec_ok("vd:web-1.root,xvdb,r");
-	expect("", DISK_KIND_POOL, DISK_FORMAT_RAW, 0, "xvdb", 1, DISK_ACCESS_RO);
+	assert_int_equal(d.kind, DISK_KIND_POOL);
 	assert_string_equal(d.pool_name, "web-1.root");
-}
-
-static void test_xl_positional(void **state)
-{
-	(void)state;
-	spec_ok("/dev/vg/guest-volume,raw,xvda,rw");
-	expect("/dev/vg/guest-volume", DISK_KIND_ANY, DISK_FORMAT_RAW, 1, "xvda", 0, DISK_ACCESS_RW);
-	spec_ok("/srv/a.qcow2,qcow2,xvdc,ro");
-	expect("/srv/a.qcow2", DISK_KIND_ANY, DISK_FORMAT_QCOW2, 1, "xvdc", 2, DISK_ACCESS_RO);
-	spec_ok("/srv/a.img,,xvdb");
-	expect("/srv/a.img", DISK_KIND_ANY, DISK_FORMAT_RAW, 0, "xvdb", 1, DISK_ACCESS_RW);
-	spec_ok("/srv/a.img,xvdb,r");
-	expect("/srv/a.img", DISK_KIND_ANY, DISK_FORMAT_RAW, 0, "xvdb", 1, DISK_ACCESS_RO);
-	spec_ok("/srv/a.img,xvdb");
-	expect("/srv/a.img", DISK_KIND_ANY, DISK_FORMAT_RAW, 0, "xvdb", 1, DISK_ACCESS_RW);
-	spec_ok("raw:/dev/sdb,xvda,w");
-	expect("/dev/sdb", DISK_KIND_ANY, DISK_FORMAT_RAW, 1, "xvda", 0, DISK_ACCESS_RW);
-}
-
-static void test_xl_keyvalue(void **state)
-{
-	(void)state;
-	spec_ok("vdev=xvdb, access=ro, target=/path/with,comma=x");
-	expect("/path/with,comma=x", DISK_KIND_ANY, DISK_FORMAT_RAW, 0, "xvdb", 1, DISK_ACCESS_RO);
-	spec_ok("format=qcow2, vdev=hdb, devtype=disk, backendtype=qdisk, target=/q");
-	expect("/q", DISK_KIND_ANY, DISK_FORMAT_QCOW2, 1, "hdb", 1, DISK_ACCESS_RW);
-	spec_ok("/x,vdev=xvdd,access=w!");
-	expect("/x", DISK_KIND_ANY, DISK_FORMAT_RAW, 0, "xvdd", 3, DISK_ACCESS_RW_SHARED);
-	spec_ok("tap:qcow2:/q,xvda,w,format=qcow2");
-	expect("/q", DISK_KIND_FILE, DISK_FORMAT_QCOW2, 1, "xvda", 0, DISK_ACCESS_RW);
-	spec_ok("/dev/vg/a,raw,xvda,rw,discard,direct-io-safe");
-	expect("/dev/vg/a", DISK_KIND_ANY, DISK_FORMAT_RAW, 1, "xvda", 0, DISK_ACCESS_RW);
-	spec_ok("vdev = xvda , target = /t ");
-	expect("/t", DISK_KIND_ANY, DISK_FORMAT_RAW, 0, "xvda", 0, DISK_ACCESS_RW);
+	assert_string_equal(d.target, "");
+	assert_int_equal(d.access, RO);
 	/* target= takes the rest, commas and all, as in xl */
 	spec_err("target=/t,vdev=xvda", "vdev: missing (the guest's name for the disk, e.g. xvda)");
 }
@@ -256,9 +257,7 @@ static void test_override_line(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_xm_prefixes),
-		cmocka_unit_test(test_xl_positional),
-		cmocka_unit_test(test_xl_keyvalue),
+		cmocka_unit_test(test_good_specs),
 		cmocka_unit_test(test_bad_specs),
 		cmocka_unit_test(test_config_key),
 		cmocka_unit_test(test_config_errors),
