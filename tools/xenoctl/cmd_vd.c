@@ -65,7 +65,8 @@ int cmd_vd(int argc, char **argv)
 	if (vd_args_parse(argc, argv, &a, err, sizeof(err)))
 		return cmd_fail("%s", err);
 	vd_catch_signals();
-	if (strcmp(a.verb, "pool-add") && (ret = vd_pool_ready(err, sizeof(err))))
+	/* pool list shows an unmounted pool rather than failing on it */
+	if (strncmp(a.verb, "pool-", 5) && (ret = vd_pool_ready(err, sizeof(err))))
 		return cmd_fail("%s", err);
 	if (!strcmp(a.verb, "create"))
 		ret = vd_create(&a, err, sizeof(err));
