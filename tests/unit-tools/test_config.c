@@ -337,14 +337,14 @@ static void test_escapes(void **state)
 static void test_last_wins(void **state)
 {
 	(void)state;
-	domain_ok(BASE "memory = 64\ndisk = ['a']\nmemory = 256\n"
-		  "name = 'second'\ndisk = ['b']\n");
+	domain_ok(BASE "memory = 64\nvif = ['a']\nmemory = 256\n"
+		  "name = 'second'\nvif = ['b']\n");
 	assert_int_equal(dc.memory_mib, 256);
 	assert_string_equal(dc.name, "second");
 	assert_int_equal(config_find(&cf, "memory")->line, 5);
 	/* one warning per key, at its last line */
 	assert_int_equal(nwarnings, 1);
-	assert_warned("demo.cfg:7: disk: not supported yet, ignored");
+	assert_warned("demo.cfg:7: vif: not supported yet, ignored");
 }
 
 static void test_plus_equals(void **state)
@@ -394,7 +394,7 @@ static void test_overrides(void **state)
 	override_ok("extra+= quiet");
 	override_ok("ramdisk='/boot/initrd img'");
 	override_ok("maxmem=0x200");
-	override_ok("disk=['a', 'b']");
+	override_ok("disk=['/a,xvda', '/b,xvdb']");
 	override_ok("root=/dev/xvda1");
 	e = config_find(&cf, "name");
 	assert_int_equal(e->line, 0);
@@ -417,8 +417,8 @@ static void test_overrides(void **state)
 	assert_int_equal(dc.cpus, 0xf);
 	assert_string_equal(dc.ramdisk, "/boot/initrd img");
 	assert_string_equal(dc.cmdline, "root=/dev/xvda1 console=hvc0quiet");
-	assert_int_equal(nwarnings, 1);
-	assert_warned("command line: disk: not supported yet, ignored");
+	assert_int_equal(nwarnings, 0);
+	assert_int_equal(dc.ndisks, 2);
 }
 
 static void test_override_values(void **state)
@@ -471,10 +471,9 @@ static void test_warnings(void **state)
 		  "vnc = 1\nvnclisten = '0.0.0.0'\nsdl = 0\n"
 		  "memroy = 256\n"
 		  "dhcp = 'dhcp'\n");
-	assert_int_equal(nwarnings, 10);
+	assert_int_equal(nwarnings, 9);
 	assert_string_equal(warnings[0], "demo.cfg:4: type: not supported yet, ignored");
 	assert_warned("demo.cfg:5: builder: not supported yet, ignored");
-	assert_warned("demo.cfg:8: disk: not supported yet, ignored");
 	assert_warned("demo.cfg:9: vif: not supported yet, ignored");
 	assert_warned("demo.cfg:10: device_model_version: not supported yet, ignored");
 	assert_warned("demo.cfg:11: vnc: not supported yet, ignored");
@@ -699,20 +698,17 @@ static void test_xlexample(void **state)
 		assert_int_equal(ret, 0);
 		ret = config_to_domain(&cf, &dc, err, sizeof(err),
 				       collect_warning, NULL);
-		if (config_find(&cf, "kernel")) {
-			if (ret)
-				print_error("%s\n", err);
-			assert_int_equal(ret, 0);
-			assert_true(dc.memory_mib >= 128);
+		if (ret)
+			print_error("%s\n", err);
+		assert_int_equal(ret, 0);
+		assert_true(dc.memory_mib >= 128);
+		assert_int_equal(dc.ndisks, 1);
+		assert_string_equal(dc.disks[0].guest_dev, "vda");
+		/* the HVM example has no kernel: pygrub would boot its disk */
+		if (config_find(&cf, "kernel"))
 			assert_string_equal(dc.cmdline, "root=/dev/xvda1");
-		} else {
-			snprintf(want, sizeof(want), "%s: kernel: missing (required)", path);
-			assert_int_equal(ret, -EINVAL);
-			assert_string_equal(err, want);
-		}
-		snprintf(want, sizeof(want), "%s:%u: disk: not supported yet, ignored",
-			 path, config_find(&cf, "disk")->line);
-		assert_warned(want);
+		else
+			assert_int_equal(dc.boot, CONFIG_BOOT_PYGRUB);
 		snprintf(want, sizeof(want), "%s:%u: vif: not supported yet, ignored",
 			 path, config_find(&cf, "vif")->line);
 		assert_warned(want);

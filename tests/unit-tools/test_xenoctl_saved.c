@@ -65,6 +65,14 @@ static void test_round_trip(void **state)
 	(void)state;
 	parse(src, &cf, &dc);
 	text = round_trip(&cf, &dc, &cf2, &dc2);
+	assert_non_null(strstr(text, "disk = [ 'format=raw, vdev=xvda, access=w, "
+			       "target=/x.img' ]\n"));
+	assert_int_equal(dc2.ndisks, 1);
+	assert_string_equal(dc2.disks[0].target, "/x.img");
+	assert_int_equal(dc2.disks[0].format_given, 1);
+	/* moved in the file, and written without its prefix */
+	dc.disks[0].line = dc2.disks[0].line = 0;
+	dc2.disks[0].kind = dc.disks[0].kind;
 	assert_memory_equal(&dc, &dc2, sizeof(dc));
 	assert_non_null(config_find(&cf2, "disk"));
 	assert_int_equal(dc2.memory_mib, 256);
@@ -90,6 +98,28 @@ static void test_name_and_paths_from_dc(void **state)
 	assert_string_equal(dc2.name, "renamed");
 	assert_string_equal(dc2.kernel, "/abs/dir/vmlinuz");
 	assert_string_equal(dc2.ramdisk, "/abs/dir/it's");
+	free(text);
+	config_free(&cf);
+	config_free(&cf2);
+}
+
+/* A domain booted by pygrub is saved without the kernel pygrub found. */
+static void test_pygrub_saved_without_kernel(void **state)
+{
+	struct config_file cf = { 0 }, cf2 = { 0 };
+	struct domain_config dc, dc2;
+	char *text;
+
+	(void)state;
+	parse("name='a'\nbootloader='pygrub'\ndisk=['vd:root,xvda,w', 'phy:sdb,xvdc,r']\n",
+	      &cf, &dc);
+	snprintf(dc.kernel, sizeof(dc.kernel), "/tmp/xenoctl-kernel.1");
+	text = round_trip(&cf, &dc, &cf2, &dc2);
+	assert_null(strstr(text, "kernel"));
+	assert_non_null(strstr(text, "disk = [ 'vd:root,xvda,w', 'format=raw, vdev=xvdc, "
+			       "access=r, target=/dev/sdb' ]\n"));
+	assert_int_equal(dc2.boot, CONFIG_BOOT_PYGRUB);
+	assert_string_equal(dc2.disks[0].pool_name, "root");
 	free(text);
 	config_free(&cf);
 	config_free(&cf2);
@@ -138,6 +168,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_name_and_paths_from_dc),
+		cmocka_unit_test(test_pygrub_saved_without_kernel),
 		cmocka_unit_test(test_write_load_exit),
 	};
 

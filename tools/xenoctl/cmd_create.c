@@ -7,7 +7,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "xenoctl.h"
+#include "bootloader.h"
 #include "config.h"
+#include "vd.h"
 
 #define CFG_FILE_MAX	(1 << 20)
 
@@ -51,12 +53,16 @@ static int load_config(const char *path, const char *const *over, int nover,
 			return cmd_fail("%s", err);
 	}
 	ret = config_to_domain(cf, dc, err, sizeof(err), warn, NULL);
+	if (!ret && dc->ndisks)
+		ret = vd_pool_ready(err, sizeof(err));	/* for vd:NAME */
+	if (!ret)
+		ret = disk_check(dc->disks, dc->ndisks, path, err, sizeof(err));
 	if (ret)
 		return cmd_fail("%s", err);
 	return 0;
 }
 
-/* Make a kernel or ramdisk path absolute: the monitor rebuilds from "/". */
+/* Make a kernel, ramdisk or disk path absolute: the monitor rebuilds from "/". */
 static void absolute(char *path, size_t len)
 {
 	char buf[PATH_MAX];
@@ -69,6 +75,7 @@ int cmd_create_file(struct xl_handle *h, const char *path, const char *const *ov
 		    int nover, uint32_t *domid, char *name, size_t namelen)
 {
 	struct config_file cf = { 0 };
+	struct bootloader_files boot;
 	struct domain_config dc;
 	char err[1024];
 	int ret;
@@ -79,7 +86,18 @@ int cmd_create_file(struct xl_handle *h, const char *path, const char *const *ov
 	snprintf(name, namelen, "%s", dc.name);
 	absolute(dc.kernel, sizeof(dc.kernel));
 	absolute(dc.ramdisk, sizeof(dc.ramdisk));
-	ret = xl_domain_build_and_start(h, &dc, domid, err, sizeof(err));
+	for (unsigned int i = 0; i < dc.ndisks; i++)
+		absolute(dc.disks[i].target, sizeof(dc.disks[i].target));
+	/* The device model claims the disks when it attaches them; refuse
+	 * now what it would refuse then (docs/disks.md, sharing). */
+	ret = disk_claims_check(&(struct disk_claims_env){ saved_run_dir(), NULL, NULL },
+				dc.name, dc.disks, dc.ndisks, err, sizeof(err));
+	if (!ret)
+		ret = bootloader_prepare(&dc, &boot, err, sizeof(err));
+	if (!ret) {
+		ret = xl_domain_build_and_start(h, &dc, domid, err, sizeof(err));
+		bootloader_files_remove(&boot);
+	}
 	if (ret) {
 		ret = cmd_fail("%s: %s", path, err);
 		goto out;

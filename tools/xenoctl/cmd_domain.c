@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "xenoctl.h"
+#include "disk.h"
 
 #define WAIT_POLL_US	100000
 
@@ -170,6 +171,8 @@ int cmd_rename(int argc, char **argv)
 		goto out;
 	}
 	saved_config_rename(info.name, pos[1]);
+	disk_claims_rename(&(struct disk_claims_env){ saved_run_dir(), NULL, NULL },
+			   info.name, pos[1]);
 	ret = 0;
 out:
 	xl_close(h);

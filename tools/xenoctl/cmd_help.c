@@ -88,6 +88,28 @@ const struct cmd_verb cmd_verbs[] = {
 	  "Presses every domain's power button, waits up to SECONDS (default 60)\n"
 	  "for them to end, then destroys what is left. While it runs, no\n"
 	  "monitor restarts a domain. Run at shutdown by systemd.\n" },
+	{ "vd", cmd_vd, "vd VERB ...",
+	  "virtual disks of the storage pool: create, list, delete, clone, resize, pool",
+	  "Disks live as NAME.img (raw) or NAME.qcow2 in the pool directory,\n"
+	  "/var/lib/xenolith/pool ($XENOLITH_POOL), and a domain names them as\n"
+	  "disk = [ 'vd:NAME,xvda,w' ] (docs/disks.md). NAME: 1 to 64 of\n"
+	  "A-Z a-z 0-9 _ . -. SIZE: 512M, 4G, 1.5T (1M to 64T).\n\n"
+	  "  vd create NAME SIZE [--fs ext4|ext3|ext2] [--from DIR|TAR] [--format raw|qcow2]\n"
+	  "       a sparse image; --fs makes a file system, --from fills it from a\n"
+	  "       directory or a tar file without mounting (implies --fs ext4)\n"
+	  "  vd list\n"
+	  "       NAME SIZE ALLOC FORMAT ATTACHED, one line per disk\n"
+	  "  vd delete NAME       refused while a domain holds the disk\n"
+	  "  vd clone SRC NEW     a full copy, same format (not while SRC is written)\n"
+	  "  vd resize NAME SIZE  grow (raw images: their ext file system too);\n"
+	  "                       shrinking is refused\n"
+	  "  vd pool add DEVICE [--force]\n"
+	  "       format a partition (ext4) and mount it as the pool; refused if it\n"
+	  "       is mounted, or holds data unless --force; recorded in\n"
+	  "       /etc/xenolith/pool so that later commands mount it again\n"
+	  "  vd pool list         where the pool is, its device, size and free space\n"
+	  "On a terminal, long work shows its progress. A failed or interrupted\n"
+	  "command leaves no image behind.\n" },
 	{ "help", cmd_help, "help [VERB]", "this text, or a verb's page", "" },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "disk.h"
+
 /*
  * Two stages, as xl does it: config_parse() turns the text into raw
  * key/value entries (syntax only), config_override() applies the
@@ -58,10 +60,16 @@ enum config_action {
 	CONFIG_ACTION_PRESERVE,
 };
 
+/* Where the kernel comes from. */
+enum config_boot {
+	CONFIG_BOOT_KERNEL,	/* kernel= (and ramdisk=) */
+	CONFIG_BOOT_PYGRUB,	/* bootloader='pygrub', or no kernel and a disk */
+};
+
 /* A domain as the configuration describes it, checked and with defaults. */
 struct domain_config {
 	char name[CONFIG_NAME_MAX + 1];
-	char kernel[CONFIG_PATH_MAX];	/* as written: relative = to the cwd */
+	char kernel[CONFIG_PATH_MAX];	/* as written: relative = to the cwd; "" = pygrub */
 	char ramdisk[CONFIG_PATH_MAX];	/* "" = none */
 	char cmdline[CONFIG_CMDLINE_MAX];	/* cmdline=, or root=/extra= */
 	uint64_t memory_mib;		/* default 128, >= 16 */
@@ -76,6 +84,9 @@ struct domain_config {
 	enum config_action on_reboot;	/* default restart */
 	enum config_action on_crash;	/* default destroy */
 	long long vmid;			/* vmid=, -1 if absent; not used */
+	enum config_boot boot;
+	unsigned int ndisks;		/* 0..DISK_MAX */
+	struct disk_spec disks[DISK_MAX];	/* by vdev letter (disk_list_finish) */
 };
 
 /* Syntax: parse len bytes of text (need not be NUL-terminated) into out,
@@ -111,6 +122,15 @@ void config_free(struct config_file *cf);
 int config_to_domain(const struct config_file *cf, struct domain_config *dc,
 		     char *err, size_t errlen,
 		     void (*warn)(void *ctx, const char *msg), void *ctx);
+
+/* disk= and bootloader= of cf into dc (config_disk.c, called by
+ * config_to_domain after kernel=): each spec parsed, the list checked
+ * (disk_list_finish); pygrub chosen by bootloader='pygrub' or by a
+ * missing kernel= with a disk. No file is looked at. 0, or -EINVAL
+ * with "FILE:LINE: disk[N]: ..." or "FILE:LINE: bootloader: ..." in err. */
+int config_disks(const struct config_file *cf, struct domain_config *dc,
+		 char *err, size_t errlen,
+		 void (*warn)(void *ctx, const char *msg), void *ctx);
 
 /* Parse a CPU list "0-3,5,^1" or "all" into *mask. Returns 0, or -EINVAL
  * with the reason (no file or key) in err. */

@@ -19,14 +19,14 @@ struct keys {
 static const char *const keys_supported[] = {
 	"name", "kernel", "ramdisk", "memory", "maxmem", "vcpus", "maxvcpus",
 	"cpus", "cpu_weight", "cpu_cap", "extra", "root", "cmdline",
-	"on_poweroff", "on_reboot", "on_crash", "vmid",
+	"on_poweroff", "on_reboot", "on_crash", "vmid", "disk", "bootloader",
 };
 
 /* Keys of xl.cfg (and xm's manual) that xenoctl does not honour yet; a
  * trailing '*' matches any ending. Other keys are "unknown". */
 static const char *const keys_unsupported[] = {
-	"disk", "vif", "builder", "type", "uuid", "pool", "cpus_soft",
-	"vnuma", "seclabel", "init_seclabel", "bootloader", "bootloader_args",
+	"vif", "builder", "type", "uuid", "pool", "cpus_soft",
+	"vnuma", "seclabel", "init_seclabel", "bootloader_args",
 	"device_model_*", "vnc*", "sdl", "opengl", "keymap", "spice*", "vga",
 	"stdvga", "videoram", "serial", "soundhw", "boot", "usb*", "pci*",
 	"rdm*", "iomem", "ioports", "irqs", "dtdev", "device_tree", "vtpm",
@@ -352,7 +352,7 @@ static int keys_cmdline(struct keys *k)
 }
 
 /* The paths, as written: a relative one is relative to xenoctl's
- * working directory, as with xl. */
+ * working directory, as with xl; then the disks and the bootloader. */
 static int keys_paths(struct keys *k)
 {
 	const struct config_entry *e;
@@ -361,11 +361,13 @@ static int keys_paths(struct keys *k)
 	ret = keys_string(k, "kernel", k->dc->kernel, CONFIG_PATH_MAX, &e);
 	if (ret)
 		return ret;
-	if (!e)
-		return keys_error(k, NULL, "kernel", "missing (required)");
-	if (!k->dc->kernel[0])
+	if (e && !k->dc->kernel[0])
 		return keys_error(k, e, "kernel", "must not be empty");
-	return keys_string(k, "ramdisk", k->dc->ramdisk, CONFIG_PATH_MAX, NULL);
+	ret = keys_string(k, "ramdisk", k->dc->ramdisk, CONFIG_PATH_MAX, NULL);
+	if (ret)
+		return ret;
+	/* No kernel: pygrub takes it from a disk (config_disk.c). */
+	return config_disks(k->cf, k->dc, k->err, k->errlen, k->warn, k->ctx);
 }
 
 /* The numbers: memory, maxmem, vcpus, maxvcpus, cpu_weight, cpu_cap, vmid. */

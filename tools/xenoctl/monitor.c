@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "xenoctl.h"
+#include "bootloader.h"
 #include "config.h"
 
 #define MONITOR_POLL_US		100000
@@ -74,9 +75,10 @@ static int monitor_run(struct xl_handle *h, struct domain_config *dc, uint32_t d
 {
 	time_t restarts[MONITOR_RESTARTS] = { 0 };
 	struct domain_config fresh;
+	struct bootloader_files boot;
 	struct xl_domain_info info;
 	char err[1024], name[XL_NAME_MAX];
-	int errors = 0, preserved = 0;
+	int errors = 0, preserved = 0, ret;
 	enum config_action act;
 
 	snprintf(name, sizeof(name), "%s", dc->name);
@@ -136,7 +138,15 @@ static int monitor_run(struct xl_handle *h, struct domain_config *dc, uint32_t d
 		else
 			*dc = fresh;
 		snprintf(dc->name, sizeof(dc->name), "%s", name);
-		if (xl_domain_build_and_start(h, dc, &domid, err, sizeof(err))) {
+		/* vd:NAME found again; pygrub reads the disk's kernel again */
+		ret = disk_check(dc->disks, dc->ndisks, name, err, sizeof(err));
+		if (!ret)
+			ret = bootloader_prepare(dc, &boot, err, sizeof(err));
+		if (!ret) {
+			ret = xl_domain_build_and_start(h, dc, &domid, err, sizeof(err));
+			bootloader_files_remove(&boot);
+		}
+		if (ret) {
 			mlog("restart failed: %s", err);
 			saved_config_remove(name);
 			return 1;

@@ -74,6 +74,29 @@ static void print_value(FILE *f, const struct config_value *v)
 	}
 }
 
+/* The disks as checked (absolute targets, pool disks by name), in xl's
+ * key=value form: the file then reads the same from any directory. */
+static void print_disks(FILE *f, const struct domain_config *dc)
+{
+	char spec[DISK_PATH_MAX + 128];
+
+	fputs("disk = [ ", f);
+	for (unsigned int i = 0; i < dc->ndisks; i++) {
+		const struct disk_spec *d = &dc->disks[i];
+
+		if (d->kind == DISK_KIND_POOL)
+			snprintf(spec, sizeof(spec), "vd:%s,%s,%s", d->pool_name, d->vdev,
+				 disk_access_name(d->access));
+		else
+			snprintf(spec, sizeof(spec), "format=%s, vdev=%s, access=%s, target=%s",
+				 disk_format_name(d->format), d->vdev,
+				 disk_access_name(d->access), d->target);
+		fputs(i ? ", " : "", f);
+		print_string(f, spec);
+	}
+	fputs(" ]\n", f);
+}
+
 int saved_config_print(FILE *f, const struct config_file *cf, const struct domain_config *dc)
 {
 	size_t i;
@@ -81,19 +104,25 @@ int saved_config_print(FILE *f, const struct config_file *cf, const struct domai
 	fprintf(f, "# Saved by xenoctl create from %s (overrides applied).\n", cf->filename);
 	fputs("name = ", f);
 	print_string(f, dc->name);
-	fputs("\nkernel = ", f);
-	print_string(f, dc->kernel);
 	fputc('\n', f);
-	if (dc->ramdisk[0]) {
+	/* pygrub reads the kernel from the disk again at each build */
+	if (dc->boot == CONFIG_BOOT_KERNEL) {
+		fputs("kernel = ", f);
+		print_string(f, dc->kernel);
+		fputc('\n', f);
+	}
+	if (dc->boot == CONFIG_BOOT_KERNEL && dc->ramdisk[0]) {
 		fputs("ramdisk = ", f);
 		print_string(f, dc->ramdisk);
 		fputc('\n', f);
 	}
+	if (dc->ndisks)
+		print_disks(f, dc);
 	for (i = 0; i < cf->nentries; i++) {
 		const struct config_entry *e = &cf->entries[i];
 
 		if (!strcmp(e->key, "name") || !strcmp(e->key, "kernel") ||
-		    !strcmp(e->key, "ramdisk"))
+		    !strcmp(e->key, "ramdisk") || !strcmp(e->key, "disk"))
 			continue;
 		fprintf(f, "%s = ", e->key);
 		print_value(f, &e->value);

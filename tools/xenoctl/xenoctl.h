@@ -49,6 +49,7 @@ int cmd_sched_credit(int argc, char **argv);
 int cmd_vcpu_pin(int argc, char **argv);
 int cmd_vcpu_list(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_vd(int argc, char **argv);		/* cmd_vd.c */
 
 /* Build and start one configuration file with overrides (create and
  * autostart); *domid is the new domain. Prints its own errors; 0 or 1. */
@@ -134,7 +135,9 @@ const char *saved_log_dir(void);
  * name, kernel and ramdisk taken from dc. 0 or -errno with err. */
 int saved_config_write(const struct config_file *cf, const struct domain_config *dc,
 		       char *err, size_t errlen);
-/* Print cf in the configuration syntax, name/kernel/ramdisk from dc. */
+/* Print cf in the configuration syntax, name/kernel/ramdisk and the
+ * disks (absolute, key=value form) from dc (no kernel/ramdisk when pygrub
+ * boots the domain: it reads them again). */
 int saved_config_print(FILE *f, const struct config_file *cf, const struct domain_config *dc);
 /* Read RUN/NAME.cfg back (its name set to name) into dc. */
 int saved_config_load(const char *name, struct domain_config *dc, char *err, size_t errlen);
