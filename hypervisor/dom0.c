@@ -238,6 +238,11 @@ static bool dom0_npf(struct vcpu *v, uint64_t gpa, bool write)
 	return true;
 }
 
+uint64_t dom0_ram_top(void)
+{
+	return dom0_p2m_limit;
+}
+
 static int dom0_p2m_unmap_cb(uint64_t gpa, void *ctx)
 {
 	return p2m_unmap_page(ctx, gpa);
