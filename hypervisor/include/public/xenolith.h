@@ -311,7 +311,7 @@ struct xl_sysctl {
 /* On an ioreq server's file. */
 #define XL_IOCTL_IOREQ_MAP	_IOW(XL_IOCTL_MAGIC, 6, struct xl_dc_ioreq_range)
 #define XL_IOCTL_IOREQ_UNMAP	_IOW(XL_IOCTL_MAGIC, 7, struct xl_dc_ioreq_range)
-#define XL_IOCTL_IOREQ_COMPLETE	_IOW(XL_IOCTL_MAGIC, 8, uint32_t)
+#define XL_IOCTL_IOREQ_COMPLETE	_IO(XL_IOCTL_MAGIC, 8)	/* arg: the vCPU number */
 
 /* XL_IOCTL_IOREQ_SERVER / _GUEST_RAM. */
 struct xl_file_req {
