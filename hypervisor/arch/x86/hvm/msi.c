@@ -3,7 +3,7 @@
 #include <stdint.h>
 
 #include "errno.h"
-#include <arch/x86/hvm/msi.h>
+#include "arch/x86/hvm/msi.h"
 
 #define MSI_ADDR_BASE		0xfee00000ull
 #define MSI_ADDR_BASE_MASK	0xfff00000ull

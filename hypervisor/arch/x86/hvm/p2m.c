@@ -248,7 +248,7 @@ static void p2m_free_level(struct p2m *p, uint64_t pa, int l,
 		if (!(e & p->fmt->present))
 			continue;
 		if (l == 1 || (e & p->fmt->large)) {
-			if (target != p->sink_pa && target != p->zero_pa && leaf)
+			if (target != p->sink_pa && (!p->zero_pa || target != p->zero_pa) && leaf)
 				leaf(target, l == 1 ? 0 : 9, ctx);
 		} else if (!p2m_is_shared(p, e)) {
 			p2m_free_level(p, target, l - 1, leaf, ctx);
