@@ -28,22 +28,27 @@ CHECKS = ["pio size 1", "pio size 2", "pio size 4", "mmio size 1", "mmio size 2"
 DONE = "(timeout 4 xenoctl console ioreq </dev/null 2>&1; true) | grep -q 'ioreq: done 0'"
 
 
-@pytest.fixture(scope="module")
-def m(iso):
-    """dom0 with the ioreq kernel and its configuration in DIR."""
+def install_kernel(mach):
+    """Build the ioreq kernel on the host and put it and its configuration into DIR."""
     out = build_path("test-guest-kernels", str(os.getpid()), "ioreq")
     os.makedirs(os.path.dirname(out), exist_ok=True)
     subprocess.run(["gcc", *CFLAGS, "-o", out, os.path.join(SRC, "common.c"),
                     os.path.join(SRC, "ioreq.c")], check=True)
     with open(out, "rb") as f:
         data = f.read()
+    mach.check(f"mkdir -p {DIR}")
+    copy_in(mach, data, f"{DIR}/ioreq")
+    quoted = " ".join("'" + line + "'" for line in CONFIG)
+    mach.check(f"printf '%s\\n' {quoted} > {DIR}/ioreq.cfg")
+
+
+@pytest.fixture(scope="module")
+def m(iso):
+    """dom0 with the ioreq kernel and its configuration in DIR."""
     with Machine("ioreq", cdrom=iso, smp=2, memory=1024) as mach:
         mach.grub_select(MENU_XENOLITH)
         mach.login(timeout=900)
-        mach.check(f"mkdir -p {DIR}")
-        copy_in(mach, data, f"{DIR}/ioreq")
-        quoted = " ".join("'" + line + "'" for line in CONFIG)
-        mach.check(f"printf '%s\\n' {quoted} > {DIR}/ioreq.cfg")
+        install_kernel(mach)
         yield mach
 
 
