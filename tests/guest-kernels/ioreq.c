@@ -5,7 +5,8 @@
  * MSI it must receive, and a timed run of port reads. Prints one
  * "ioreq: PASS ..." or "ioreq: FAIL ..." line per check, then
  * "ioreq: done N failed" and exits with N; with wait=1 it keeps reading
- * the device instead (for the tests that kill its server or destroy it).
+ * the device instead (for the tests that kill its server or destroy it),
+ * with wait=2 it sends the one request the server never answers.
  */
 #include "common.h"
 #include "ioreq_dev.h"
@@ -153,7 +154,7 @@ static const uint64_t gdt64[4] __attribute__((aligned(8))) = {
 
 /* Long mode (AMD APM vol. 2 §14.6), interrupts off; the rest of the run
  * goes on in compatibility mode on the 32-bit code segment. A 64-bit
- * store to the device and a 64-bit load back; *lo, *hi what was read. */
+ * store to the device and a 64-bit load back into out[]. */
 static void test_mmio64(void)
 {
 	struct __attribute__((packed)) { uint16_t limit; uint32_t base; } desc;
@@ -222,6 +223,8 @@ void kmain(uint32_t magic, const struct mb_info *mbi)
 	serial_puts("ioreq: done ");
 	serial_putdec(failed);
 	serial_puts(" failed\n");
+	if (wait == 2)
+		outl(DEV_PORT_BENCH, 3);
 	while (wait) {
 		(void)inl(DEV_PORT);
 		for (i = 0; i < 100000; i++)

@@ -132,14 +132,23 @@ def test_sigkill_of_the_server_crashes_the_domain(m):
     assert m.run("xenoctl list ioreq")[0] != 0, "the crashed domain was not destroyed"
 
 
-def test_destroy_gives_the_server_pollhup(m):
+def test_pause_and_destroy_while_a_vcpu_waits(m):
+    """The guest's last request is never answered: pausing and unpausing leave it
+    waiting, destroying frees everything, the server gets POLLHUP and then reads
+    zeros through its old RAM mapping."""
     before = free_mib(m)
-    start(m, "wait=1")
-    wait_for(m, DONE, 600, "the ioreq guest's checks")
-    assert state(m) != "c"
+    start(m, "wait=2")
+    wait_for(m, f"grep -q 'holding a request' {DIR}/server.out", 600,
+             "the ioreq guest's request that is never answered")
+    m.check("xenoctl pause ioreq && xenoctl unpause ioreq")
+    assert "c" not in state(m), f"the waiting domain should not be crashed: {state(m)}"
+    seen = console(m)
+    assert "ioreq: done 0 failed" in seen, seen
     m.check("xenoctl destroy ioreq")
     status, out = server_exit(m)
     assert status == 0 and "gone (POLLHUP)" in out, \
         f"expected the server to end with 0 and 'gone (POLLHUP)', saw {status}:\n{out}"
+    assert "RAM window after destroy: zeros" in out, \
+        f"expected the old RAM mapping to read zeros after destroy, saw:\n{out}"
     assert free_mib(m) == before, "memory of the destroyed domain is still taken"
     assert m.check("echo dom0-$((6*7))") == "dom0-42"

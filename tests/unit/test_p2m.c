@@ -23,6 +23,7 @@
  * leaves. The walk must not care which. */
 static const struct p2m_format other_format = {
 	.present = 0x7, .table = 0x7, .leaf = 0x7 | (6ull << 3), .large = 1ull << 7,
+	.write = 0x2,
 };
 
 static void *ram;

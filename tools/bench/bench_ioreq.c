@@ -29,6 +29,7 @@
 #define DEV_PATTERN(i)	((uint8_t)((i) * 7 + 3))
 #define PATTERN_LEN	4096u
 #define MSI_ADDR_APIC0	0xfee00000ull	/* physical destination, APIC ID 0 */
+#define RAM_CHUNK	0x200000u	/* a write into a revoked window remaps this much */
 
 struct dev {
 	struct xl_handle *h;
@@ -37,6 +38,7 @@ struct dev {
 	uint8_t ports[DEV_PORTS];
 	uint8_t mmio[DEV_MMIO_LEN];
 	uint32_t ram_ok;
+	bool held;			/* a request left unanswered for good */
 	uint64_t served, bench_start_n;
 	double bench_start;
 };
@@ -94,6 +96,9 @@ static void control(struct dev *d, uint64_t port, uint64_t val)
 			printf("ioreq: %s\n", err);
 		else
 			printf("ioreq: MSI vector %#llx sent\n", (unsigned long long)val);
+	} else if (port == DEV_PORT_BENCH && val == 3) {
+		d->held = true;
+		printf("ioreq: holding a request, never answered\n");
 	} else if (port == DEV_PORT_BENCH && val == 1) {
 		d->bench_start = now();
 		d->bench_start_n = d->served;
@@ -130,6 +135,30 @@ static void serve(struct dev *d, struct xl_ioreq *r)
 		r->data = 0;
 		memcpy(&r->data, mem + off, size);
 	}
+}
+
+/* After the domain's end: its RAM must read as zeros, and a write must do
+ * no harm (it lands in dom0's scratch, the zero page stays zero). */
+static void check_revoked(struct dev *d)
+{
+	const struct xl_guest_ram_range *r = &d->ram.range[0];
+	uint64_t i;
+
+	if (!d->ram.nr)
+		return;
+	for (i = 0; i < r->len; i += sizeof(uint64_t))
+		if (*(volatile uint64_t *)(r->host + i)) {
+			printf("ioreq: RAM window after destroy: NOT zero at %#llx\n",
+			       (unsigned long long)i);
+			return;
+		}
+	*(volatile uint8_t *)r->host = 0x5a;
+	if (r->len > RAM_CHUNK && *(volatile uint8_t *)(r->host + RAM_CHUNK)) {
+		printf("ioreq: RAM window after destroy: a write showed elsewhere\n");
+		return;
+	}
+	printf("ioreq: RAM window after destroy: zeros (%llu MiB), a write taken\n",
+	       (unsigned long long)(r->len >> 20));
 }
 
 /* Register the ranges and map the domain's RAM. 0 or -1 (err set). */
@@ -175,9 +204,9 @@ int bench_ioreq(int argc, char **argv)
 			perror("xenolith-bench: poll");
 			goto out;
 		}
-		while ((r = xl_ioreq_next(s))) {
+		while (!d.held && (r = xl_ioreq_next(s))) {
 			serve(&d, r);
-			if (xl_ioreq_complete(s, r, err, sizeof(err))) {
+			if (!d.held && xl_ioreq_complete(s, r, err, sizeof(err))) {
 				fprintf(stderr, "xenolith-bench: %s\n", err);
 				goto out;
 			}
@@ -185,7 +214,10 @@ int bench_ioreq(int argc, char **argv)
 		fflush(stdout);
 		if (pfd.revents & POLLHUP)
 			break;
+		if (d.held)
+			pfd.events = 0;	/* only the end matters now */
 	}
+	check_revoked(&d);
 	printf("ioreq: domain %u gone (POLLHUP), %llu requests served\n", d.domid,
 	       (unsigned long long)d.served);
 	ret = 0;

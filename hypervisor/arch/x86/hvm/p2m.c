@@ -205,7 +205,7 @@ static int p2m_zero_table(struct p2m *p)
 	}
 	pt = p2m_table(p->zero_pt_pa);
 	for (i = 0; i < 512; i++)
-		pt[i] = p->zero_pa | p->fmt->leaf;
+		pt[i] = p->zero_pa | (p->fmt->leaf & ~p->fmt->write);
 	return 0;
 }
 

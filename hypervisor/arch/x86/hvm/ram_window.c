@@ -18,7 +18,8 @@ struct ram_window {
 	unsigned int users;
 };
 
-static struct ram_window ram_windows[RAM_WINDOW_MAX];	/* domctl lock */
+static struct ram_window ram_windows[RAM_WINDOW_MAX];	/* ram_window_lock */
+static int ram_window_lock;	/* the table, and the window area of dom0's tables */
 
 /*
  * The window area: the third quarter of the CPU's physical address space
@@ -111,7 +112,9 @@ static void ram_window_describe(const struct ram_window *w, const struct domain 
 	}
 }
 
-int ram_window_map(struct domain *dom0, struct domain *d, struct xl_dc_ram_window *out)
+/* ram_window_map with the lock held. */
+static int ram_window_map_locked(struct domain *dom0, struct domain *d,
+				 struct xl_dc_ram_window *out)
 {
 	const struct memmap *ram = d->hvm.ram;
 	struct ram_window *w = NULL;
@@ -154,7 +157,8 @@ int ram_window_map(struct domain *dom0, struct domain *d, struct xl_dc_ram_windo
 	return 0;
 }
 
-int ram_window_end(struct domain *dom0, uint64_t base)
+/* ram_window_end with the lock held. */
+static int ram_window_end_locked(struct domain *dom0, uint64_t base)
 {
 	struct ram_window *w = NULL;
 	unsigned int i;
@@ -178,7 +182,8 @@ int ram_window_end(struct domain *dom0, uint64_t base)
 	return 0;
 }
 
-int ram_window_revoke(struct domain *d)
+/* ram_window_revoke with the lock held. */
+static int ram_window_revoke_locked(struct domain *d)
 {
 	struct domain *dom0 = domain_by_id(0);
 	unsigned int i;
@@ -197,4 +202,53 @@ int ram_window_revoke(struct domain *d)
 		w->d = NULL;
 	}
 	return 0;
+}
+
+int ram_window_map(struct domain *dom0, struct domain *d, struct xl_dc_ram_window *out)
+{
+	int ret;
+
+	lib_spin_lock(&ram_window_lock);
+	ret = ram_window_map_locked(dom0, d, out);
+	lib_spin_unlock(&ram_window_lock);
+	return ret;
+}
+
+int ram_window_end(struct domain *dom0, uint64_t base)
+{
+	int ret;
+
+	lib_spin_lock(&ram_window_lock);
+	ret = ram_window_end_locked(dom0, base);
+	lib_spin_unlock(&ram_window_lock);
+	return ret;
+}
+
+int ram_window_revoke(struct domain *d)
+{
+	int ret;
+
+	lib_spin_lock(&ram_window_lock);
+	ret = ram_window_revoke_locked(d);
+	lib_spin_unlock(&ram_window_lock);
+	return ret;
+}
+
+bool ram_window_fault(struct domain *dom0, uint64_t gpa, bool write)
+{
+	uint64_t chunk = gpa & ~(P2M_LARGE_SIZE - 1);
+	bool taken = false;
+	unsigned int i;
+
+	if (!write)
+		return false;
+	lib_spin_lock(&ram_window_lock);
+	for (i = 0; i < RAM_WINDOW_MAX && !taken; i++) {
+		const struct ram_window *w = &ram_windows[i];
+
+		if (w->len && !w->d && gpa >= w->base && gpa - w->base < w->len)
+			taken = !p2m_map_sink(&dom0->hvm.p2m, chunk, chunk + P2M_LARGE_SIZE);
+	}
+	lib_spin_unlock(&ram_window_lock);
+	return taken;
 }

@@ -2,6 +2,7 @@
 #ifndef XENOLITH_ARCH_X86_HVM_RAM_WINDOW_H
 #define XENOLITH_ARCH_X86_HVM_RAM_WINDOW_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "public/xenolith.h"
@@ -26,8 +27,15 @@ int ram_window_map(struct domain *dom0, struct domain *d, struct xl_dc_ram_windo
 int ram_window_end(struct domain *dom0, uint64_t base);
 
 /* ram_window_revoke: d is being destroyed: its window shows zeros from now
- * on, and when this returns no dom0 vCPU still reaches d's pages through
- * its TLB. 0 or -EBUSY (d's pages must not be freed yet). domctl lock. */
+ * on (read-only), and when this returns no dom0 vCPU still reaches d's
+ * pages through its TLB. 0 or -EBUSY (d's pages must not be freed yet).
+ * domctl lock. */
 int ram_window_revoke(struct domain *d);
+
+/* ram_window_fault: dom0 wrote into a revoked window at gpa: that 2 MiB
+ * now shows the sink page (dom0's scratch, as hidden memory), so that the
+ * write lands nowhere that matters and the zero page stays zero; true if
+ * so (the caller flushes its vCPU's nested TLB). dom0's vCPU. */
+bool ram_window_fault(struct domain *dom0, uint64_t gpa, bool write);
 
 #endif
