@@ -117,6 +117,7 @@ def test_accesses_ram_and_msi_reach_the_device_model(m):
     assert "gone (POLLHUP)" in out, f"expected 'gone (POLLHUP)' from the server, saw:\n{out}"
     assert re.search(r"ioreq round trip: [\d.]+ us", out), out
     assert "pattern seen" in out, out
+    assert "ranges over the platform's devices, RAM and other ranges refused" in out, out
     assert free_mib(m) == before, "memory of the destroyed domain is still taken"
 
 

@@ -168,6 +168,18 @@ static int dev_start(struct dev *d, struct xl_ioreq_server *s)
 	    xl_ioreq_map_range(s, XL_IOREQ_MMIO, DEV_MMIO, DEV_MMIO_LEN, err, sizeof(err)) ||
 	    xl_guest_ram_map(d->h, d->domid, &d->ram, err, sizeof(err)))
 		return -1;
+	/* The platform's own devices and RAM are not for a device model. */
+	if (xl_ioreq_map_range(s, XL_IOREQ_PIO, 0x3f8, 8, err, sizeof(err)) != -EEXIST ||
+	    xl_ioreq_map_range(s, XL_IOREQ_PIO, 0xf4, 1, err, sizeof(err)) != -EEXIST ||
+	    xl_ioreq_map_range(s, XL_IOREQ_MMIO, 0xfec00000, 0x1000, err, sizeof(err)) != -EEXIST ||
+	    xl_ioreq_map_range(s, XL_IOREQ_MMIO, 0xfee00000, 0x1000, err, sizeof(err)) != -EEXIST ||
+	    xl_ioreq_map_range(s, XL_IOREQ_MMIO, 0x100000, 0x1000, err, sizeof(err)) != -EEXIST ||
+	    xl_ioreq_map_range(s, XL_IOREQ_PIO, DEV_PORT + 4, 1, err, sizeof(err)) != -EEXIST) {
+		snprintf(err, sizeof(err), "domain %u: a range over the UART, the exit port, the "
+			 "IOAPIC, the LAPIC, RAM or another range was not refused", d->domid);
+		return -1;
+	}
+	printf("ioreq: ranges over the platform's devices, RAM and other ranges refused\n");
 	/* A bad MSI must be refused, not delivered. */
 	if (xl_irq_msi(d->h, d->domid, 0x12345678, 0x40, err, sizeof(err)) != -EINVAL) {
 		snprintf(err, sizeof(err), "domain %u: an MSI to address 0x12345678 was not refused",
