@@ -257,12 +257,15 @@ static void domu_timer(struct domain *d)
 	lib_spin_unlock(&p->lock);
 }
 
-/* The 'q' dump's lines of a domU: UART, its IOAPIC pins in use. */
+/* The 'q' dump's lines of a domU: its device model, UART, IOAPIC pins in use. */
 static void domu_dump(struct domain *d)
 {
 	struct domu_platform *p = domu_of(d);
 	unsigned int pin;
 
+	if (d->ioreq.active)
+		printk(PRINTK_INFO, "    device model: %u ranges, ioreq page at dom0 %#llx\n",
+		       d->ioreq.ranges.nr, (unsigned long long)d->ioreq.page_gpa);
 	printk(PRINTK_INFO, "    console %llu bytes; UART IER %02x IIR-source pending THRE %d, "
 	       "IRQ line %d\n", (unsigned long long)p->console.head, p->uart.ier,
 	       p->uart.thre_pending, p->uart.irq);

@@ -221,6 +221,8 @@ static const char *hvm_domain_vcpu_state(const struct vcpu *v)
 		return "paused";
 	if (v->wait_sipi)
 		return "waiting for SIPI";
+	if (vcpu_ioreq_waiting(v))
+		return "waiting for its device model";
 	return v->blocked ? "idle (HLT)" : "running";
 }
 

@@ -50,10 +50,13 @@ bool vcpu_ioreq_pio(struct vcpu *v, const struct vcpu_exit *e)
 }
 
 /* The instruction's device accesses: those answered already are replayed
- * from q->val; the next one becomes q->req and stops the emulation. */
-static int vcpu_ioreq_access(struct vcpu_ioreq *q, uint64_t gpa, unsigned int size,
-			     bool write, uint64_t *val)
+ * from q->val; the next one becomes q->req and stops the emulation. One
+ * that runs out of the server's ranges is refused. */
+static int vcpu_ioreq_access(struct vcpu *v, uint64_t gpa, unsigned int size, bool write,
+			     uint64_t *val)
 {
+	struct vcpu_ioreq *q = &v->ioreq;
+
 	if (q->replayed < q->answered) {
 		if (!write)
 			*val = q->val[q->replayed];
@@ -62,6 +65,8 @@ static int vcpu_ioreq_access(struct vcpu_ioreq *q, uint64_t gpa, unsigned int si
 	}
 	if (q->answered == VCPU_IOREQ_MAX_ACCESSES)
 		return -EOPNOTSUPP;
+	if (!ioreq_claims(v->domain, XL_IOREQ_MMIO, gpa, size))
+		return -EINVAL;
 	memset(&q->req, 0, sizeof(q->req));
 	q->req.addr = gpa;
 	q->req.size = size;
@@ -94,7 +99,7 @@ static void vcpu_ioreq_replay(struct vcpu *v)
 	struct vcpu_ioreq *q = &v->ioreq;
 	struct mmio_access a = {
 		.gpa = q->gpa, .write = q->write, .max_reps = 1,
-		.ops = &vcpu_ioreq_mmio_ops, .opaque = q,
+		.ops = &vcpu_ioreq_mmio_ops, .opaque = v,
 	};
 	struct cpu_regs r = v->regs;
 	char why[96];
@@ -120,7 +125,7 @@ bool vcpu_ioreq_mmio(struct vcpu *v, uint64_t gpa, bool write)
 	struct vcpu_ioreq *q = &v->ioreq;
 	struct mmio_access a = {
 		.gpa = gpa, .write = write, .max_reps = 1,
-		.ops = &vcpu_ioreq_mmio_ops, .opaque = q,
+		.ops = &vcpu_ioreq_mmio_ops, .opaque = v,
 	};
 	struct cpu_regs r = v->regs;
 	struct mmio_result res;
