@@ -19,6 +19,7 @@
 #include <arch/x86/irq.h>
 #include <arch/x86/native_boot.h>
 #include <arch/x86/hvm/p2m.h>
+#include <arch/x86/hvm/ram_window.h>
 #include <arch/x86/paging.h>
 #include <arch/x86/processor.h>
 #include <arch/x86/time.h>
@@ -222,7 +223,7 @@ static int dom0_p2m_map_cb(uint64_t gpa, uint64_t hpa, void *ctx)
 }
 
 /* dom0's nested page faults the vLAPIC did not take: an IOAPIC window
- * (emulated), or guest-physical addresses above the boot-time map (64-bit
+ * (emulated), a write into a revoked RAM window, or guest-physical addresses above the boot-time map (64-bit
  * BARs): the 2 MiB around gpa mapped identically on first touch (RAM is
  * never up there). */
 static bool dom0_npf(struct vcpu *v, uint64_t gpa, bool write)
@@ -231,11 +232,20 @@ static bool dom0_npf(struct vcpu *v, uint64_t gpa, bool write)
 
 	if (dom0_ioapic_npf(v, gpa, write))
 		return true;
+	if (ram_window_fault(&dom0, gpa, write)) {
+		vcpu_ops()->flush_p2m(v);
+		return true;
+	}
 	if (gpa < dom0_p2m_limit || gpa >= (1ull << 48) ||
 	    p2m_map_identity(&dom0.hvm.p2m, base, base + P2M_LARGE_SIZE))
 		return false;
 	vcpu_ops()->flush_p2m(v);
 	return true;
+}
+
+uint64_t dom0_ram_top(void)
+{
+	return dom0_p2m_limit;
 }
 
 static int dom0_p2m_unmap_cb(uint64_t gpa, void *ctx)

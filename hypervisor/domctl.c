@@ -283,7 +283,7 @@ static int domctl_guest_op(struct domain *caller, struct xl_domctl *op)
 	case XL_DOMCTL_RENAME:
 		return domctl_rename(d, &op->u.rename);
 	default:
-		return -ENOSYS;
+		return domctl_device_model(caller, d, op);
 	}
 }
 
@@ -296,7 +296,8 @@ int64_t domctl(struct domain *caller, uint64_t arg_gpa)
 	if (hvm_domain_copy_from(caller, &op, arg_gpa, sizeof(op)))
 		return -EFAULT;
 	lib_spin_lock(&domctl_lock);
-	ret = domctl_any(caller, &op, &done);
+	ret = op.cmd == XL_DOMCTL_RAM_WINDOW_END ? domctl_ram_window_end(caller, &op, &done) :
+	      domctl_any(caller, &op, &done);
 	if (!done)
 		ret = domctl_guest_op(caller, &op);
 	lib_spin_unlock(&domctl_lock);

@@ -67,4 +67,8 @@ void dom0_start(const struct boot_info *bi, const struct boot_options *opts,
 void dom0_boot_native(const struct boot_info *bi, const struct dom0_plan *plan)
 	__attribute__((noreturn));
 
+/* dom0_ram_top: the end of the machine's RAM in dom0's nested tables
+ * (1 GiB aligned): guest-physical addresses above are MMIO or free. */
+uint64_t dom0_ram_top(void);
+
 #endif

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ioreq.h"
 #include "sched.h"
 #include "public/xenolith.h"
 #include <arch/x86/hvm/hvm_domain.h>
@@ -36,6 +37,7 @@ struct domain {
 	uint32_t shutdown_reason;		/* XL_SHUTDOWN_*, with SHUTDOWN/CRASHED */
 	uint32_t exit_status;			/* XL_SHUTDOWN_EXIT's byte */
 	struct sched_dom sched;
+	struct ioreq_server ioreq;		/* its device model (domU) */
 	struct hvm_domain hvm;
 };
 

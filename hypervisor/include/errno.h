@@ -23,6 +23,7 @@
 #define ERANGE    34
 #define ENOSYS    38
 #define EOVERFLOW 75
+#define EINPROGRESS 115
 #define ETIMEDOUT 110
 
 #endif

@@ -56,6 +56,22 @@ static long xl_call(unsigned int nr, void *hc)
 	return xl_hypercall(nr, virt_to_phys(hc), 0, 0);
 }
 
+struct xl_domctl *xl_domctl_new(u32 cmd, u32 domid)
+{
+	struct xl_domctl *dc = (struct xl_domctl *)get_zeroed_page(GFP_KERNEL | GFP_DMA32);
+
+	if (dc) {
+		dc->cmd = cmd;
+		dc->domid = domid;
+	}
+	return dc;
+}
+
+long xl_domctl_page(struct xl_domctl *dc)
+{
+	return xl_call(XL_HC_DOMCTL, dc);
+}
+
 /*
  * xl_bounced: hypercall NR on HC, whose fields at BUF and LEN name a
  * caller's buffer of which the hypervisor reads (IN) or fills (!IN) up to

@@ -43,6 +43,10 @@ static long xl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return xl_ctl_sysctl(uarg);
 	case XL_IOCTL_BENCH:
 		return xl_bench(uarg);
+	case XL_IOCTL_IOREQ_SERVER:
+		return xl_ioreq_server_open(uarg);
+	case XL_IOCTL_GUEST_RAM:
+		return xl_guest_ram_open(uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -85,8 +89,10 @@ static int __init xl_init(void)
 		       ver >> 16, ver & 0xffff, XL_ABI_VERSION >> 16);
 		return -EPROTO;
 	}
+	xl_event_init();
 	ret = misc_register(&xl_misc);
 	if (ret) {
+		xl_event_exit();
 		pr_err("cannot register /dev/xenolith (%d)\n", ret);
 		return ret;
 	}
@@ -102,6 +108,7 @@ static int __init xl_init(void)
 static void __exit xl_exit(void)
 {
 	misc_deregister(&xl_misc);
+	xl_event_exit();
 }
 
 module_init(xl_init);

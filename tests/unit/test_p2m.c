@@ -23,6 +23,7 @@
  * leaves. The walk must not care which. */
 static const struct p2m_format other_format = {
 	.present = 0x7, .table = 0x7, .leaf = 0x7 | (6ull << 3), .large = 1ull << 7,
+	.write = 0x2,
 };
 
 static void *ram;
@@ -133,6 +134,34 @@ static void test_destroy(void **state)
 	assert_int_equal(p2m.root_pa, 0);
 }
 
+/* A window's life: 2 MiB ranges shown as zeros (revoked), then unmapped;
+ * the tables under them freed, the zero page never handed to leaf. */
+static void test_clear_large(void **state)
+{
+	uint64_t span, pages;
+
+	(void)state;
+	assert_int_equal(p2m_map_identity(&p2m, 0, 4 * MIB), 0);
+	assert_int_equal(p2m_lookup_span(&p2m, 2 * MIB + 0x10, &span), 2 * MIB + 0x10);
+	assert_int_equal(span, 2 * MIB);
+	assert_int_equal(p2m_map_page(&p2m, 0x3000, 0x9000), 0);	/* a private table */
+	assert_int_equal(p2m_lookup_span(&p2m, 0x3000, &span), 0x9000);
+	assert_int_equal(span, PAGE);
+	pages = p2m.pages;
+	assert_int_equal(p2m_clear_large(&p2m, 0, 2 * MIB, true), 0);
+	assert_int_equal(p2m.pages, pages);	/* one table freed, the zero table made */
+	assert_int_equal(p2m_lookup(&p2m, 0x3000), p2m.zero_pa);
+	assert_int_equal(*(uint8_t *)page_alloc_virt(p2m.zero_pa), 0);
+	assert_int_equal(p2m_lookup(&p2m, 2 * MIB), 2 * MIB);
+	assert_int_equal(p2m_clear_large(&p2m, 0, 4 * MIB, false), 0);
+	assert_int_equal(p2m_lookup(&p2m, 0x3000), (uint64_t)-1);
+	assert_int_equal(p2m_lookup(&p2m, 2 * MIB), (uint64_t)-1);
+	assert_int_equal(p2m_clear_large(&p2m, 0, 2 * MIB, true), 0);
+	leaves_bytes = 0;
+	p2m_destroy(&p2m, count_leaf, &leaves_bytes);
+	assert_int_equal(leaves_bytes, 0);
+}
+
 #define BOTH(test) \
 	cmocka_unit_test_prestate_setup_teardown(test, setup, teardown, (void *)&npt_format), \
 	cmocka_unit_test_prestate_setup_teardown(test, setup, teardown, (void *)&other_format)
@@ -144,6 +173,7 @@ int main(void)
 		BOTH(test_split),
 		BOTH(test_sink),
 		BOTH(test_destroy),
+		BOTH(test_clear_large),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "bench.h"
 #include "libxenolith/libxenolith.h"
 #include "xenoctl/config.h"
 
@@ -17,6 +18,7 @@
  *                            [--trace]   (each console line after its time)
  *   xenolith-bench hypercall N
  *   xenolith-bench cpuid N
+ *   xenolith-bench ioreq DOMID   (bench_ioreq.c)
  *
  * Each prints `name: value unit` lines on stdout; errors are one line on
  * stderr and exit status 1.
@@ -283,9 +285,12 @@ int main(int argc, char **argv)
 		return cmd_exits(XL_BENCH_NULL_HYPERCALL, "hypercall", argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "cpuid"))
 		return cmd_exits(XL_BENCH_CPUID, "cpuid", argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "ioreq"))
+		return bench_ioreq(argc - 1, argv + 1);
 	fprintf(stderr, "usage: xenolith-bench boot-time CFG [key=value ...] "
 		"[--timeout S] [--marker TEXT] [--trace]\n"
 		"       xenolith-bench hypercall N\n"
-		"       xenolith-bench cpuid N\n");
+		"       xenolith-bench cpuid N\n"
+		"       xenolith-bench ioreq DOMID\n");
 	return 1;
 }

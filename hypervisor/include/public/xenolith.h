@@ -71,6 +71,14 @@
 #define XL_DOMCTL_CONSOLE_WRITE	14
 #define XL_DOMCTL_RENAME	15
 #define XL_DOMCTL_RESET		16
+#define XL_DOMCTL_IOREQ_SERVER	17	/* device model: docs/device-model.md */
+#define XL_DOMCTL_IOREQ_SERVER_END 18
+#define XL_DOMCTL_IOREQ_MAP	19
+#define XL_DOMCTL_IOREQ_UNMAP	20
+#define XL_DOMCTL_IOREQ_COMPLETE 21
+#define XL_DOMCTL_MSI		22
+#define XL_DOMCTL_RAM_WINDOW	23
+#define XL_DOMCTL_RAM_WINDOW_END 24
 
 /* XL_DOMCTL_GETINFO flags */
 #define XL_GETINFO_NEXT		1u	/* the first domain with id >= domid */
@@ -152,6 +160,43 @@ struct xl_dc_rename {
 	char name[XL_NAME_MAX];
 };
 
+/* IOREQ_SERVER: the shared ioreq page (struct xl_ioreq_page) is this
+ * page of dom0's RAM. IOREQ_COMPLETE: vcpu's slot is DONE. */
+struct xl_dc_ioreq_server {
+	uint64_t page_gpa;		/* in: SERVER, 4 KiB aligned */
+	uint32_t vcpu;			/* in: COMPLETE */
+	uint32_t pad;
+};
+
+/* IOREQ_MAP / IOREQ_UNMAP: [start, start + len) of space type. */
+struct xl_dc_ioreq_range {
+	uint32_t type;			/* XL_IOREQ_PIO / XL_IOREQ_MMIO */
+	uint32_t pad;
+	uint64_t start;
+	uint64_t len;
+};
+
+/* MSI: the address and data a guest programmed into an MSI(-X) entry. */
+struct xl_dc_msi {
+	uint64_t addr;
+	uint32_t data;
+	uint32_t pad;
+};
+
+/* RAM_WINDOW: the domain's RAM seen by dom0 at guest-physical base + gpa
+ * for every gpa < len; range[] lists where that RAM is (gpa, len).
+ * RAM_WINDOW_END: base in, domid ignored (the domain may be gone). */
+#define XL_RAM_WINDOW_RANGES	2
+struct xl_dc_ram_window {
+	uint64_t base;			/* out (END: in) */
+	uint64_t len;			/* out */
+	uint32_t nr;			/* out: ranges */
+	uint32_t pad;
+	struct {
+		uint64_t gpa, len;
+	} range[XL_RAM_WINDOW_RANGES];	/* out */
+};
+
 struct xl_domctl {
 	uint32_t cmd;			/* in: XL_DOMCTL_* */
 	uint32_t domid;			/* in; CREATE: out */
@@ -165,6 +210,10 @@ struct xl_domctl {
 		struct xl_dc_vcpu vcpu;
 		struct xl_dc_console console;
 		struct xl_dc_rename rename;
+		struct xl_dc_ioreq_server ioreq_server;
+		struct xl_dc_ioreq_range ioreq_range;
+		struct xl_dc_msi msi;
+		struct xl_dc_ram_window ram_window;
 		uint8_t pad[248];
 	} u;
 };
@@ -195,6 +244,20 @@ struct xl_ioreq {
 	uint8_t pad;
 	uint32_t vcpu;			/* the vCPU waiting for it */
 	uint32_t pad2;
+};
+
+/* The vector the hypervisor raises in a dom0 vCPU's virtual LAPIC when a
+ * request waits or a served domain is gone (Linux's otherwise unused
+ * POSTED_INTR_WAKEUP_VECTOR: dom0 has no KVM). */
+#define XL_EVENT_VECTOR		0xf1
+
+/* The shared ioreq page: one slot per vCPU, and what the hypervisor says
+ * of the domain (gone: destroyed, the server has nothing more to do). */
+#define XL_IOREQ_SLOTS		XL_MAX_VCPUS
+struct xl_ioreq_page {
+	struct xl_ioreq slot[XL_IOREQ_SLOTS];
+	uint32_t gone;			/* written by the hypervisor only */
+	uint32_t pad[767];
 };
 
 /* struct xl_sysctl.cmd */
@@ -242,6 +305,20 @@ struct xl_sysctl {
 #define XL_IOCTL_DOMCTL		_IOWR(XL_IOCTL_MAGIC, 1, struct xl_domctl)
 #define XL_IOCTL_SYSCTL		_IOWR(XL_IOCTL_MAGIC, 2, struct xl_sysctl)
 #define XL_IOCTL_BENCH		_IOWR(XL_IOCTL_MAGIC, 3, struct xl_bench)
+/* A file for a domain: its ioreq server / its RAM window (result: the fd). */
+#define XL_IOCTL_IOREQ_SERVER	_IOW(XL_IOCTL_MAGIC, 4, struct xl_file_req)
+#define XL_IOCTL_GUEST_RAM	_IOWR(XL_IOCTL_MAGIC, 5, struct xl_file_req)
+/* On an ioreq server's file. */
+#define XL_IOCTL_IOREQ_MAP	_IOW(XL_IOCTL_MAGIC, 6, struct xl_dc_ioreq_range)
+#define XL_IOCTL_IOREQ_UNMAP	_IOW(XL_IOCTL_MAGIC, 7, struct xl_dc_ioreq_range)
+#define XL_IOCTL_IOREQ_COMPLETE	_IO(XL_IOCTL_MAGIC, 8)	/* arg: the vCPU number */
+
+/* XL_IOCTL_IOREQ_SERVER / _GUEST_RAM. */
+struct xl_file_req {
+	uint32_t domid;			/* in */
+	uint32_t pad;
+	struct xl_dc_ram_window window;	/* GUEST_RAM out */
+};
 
 /* XL_IOCTL_BENCH: run count XL_HC_NULL hypercalls (or CPUIDs of leaf 0)
  * in the module and report the TSC cycles they took. */
@@ -258,5 +335,7 @@ _Static_assert(sizeof(struct xl_domctl) == 256, "xl_domctl layout");
 _Static_assert(sizeof(struct xl_sysctl) == 256, "xl_sysctl layout");
 _Static_assert(sizeof(struct xl_vcpu_context) == 80, "xl_vcpu_context layout");
 _Static_assert(sizeof(struct xl_ioreq) == 32, "xl_ioreq layout");
+_Static_assert(sizeof(struct xl_ioreq_page) == 4096, "xl_ioreq_page layout");
+_Static_assert(sizeof(struct xl_dc_ram_window) == 56, "xl_dc_ram_window layout");
 
 #endif

@@ -5,11 +5,13 @@
 #include "domain.h"
 #include "errno.h"
 #include "heap.h"
+#include "ioreq.h"
 #include "lib.h"
 #include "page_alloc.h"
 #include "printk.h"
 #include <arch/x86/hvm/domu.h>
 #include <arch/x86/hvm/hvm_domain.h>
+#include <arch/x86/hvm/ram_window.h>
 #include <arch/x86/hvm/vcpu.h>
 #include <arch/x86/hvm/vcpu_sched.h>
 
@@ -201,6 +203,12 @@ int domu_destroy(struct domain *d)
 		if (ret)
 			return ret;
 	}
+	/* Nobody may reach its pages once they are free: dom0's window
+	 * shows zeros first, its device model hears it is gone. */
+	ret = ram_window_revoke(d);
+	if (ret)
+		return ret;
+	ioreq_domain_gone(d);
 	sched_dom_remove(&d->sched);
 	domain_remove(d);
 	printk(PRINTK_INFO | PRINTK_LOG_ONLY, "%s (domain %u) destroyed\n", d->name, d->id);

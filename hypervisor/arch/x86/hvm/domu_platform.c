@@ -223,7 +223,7 @@ static bool domu_npf(struct vcpu *v, uint64_t gpa, bool write)
 
 	if (gpa >= DOMU_IOAPIC_BASE && gpa < DOMU_IOAPIC_BASE + VIOAPIC_WINDOW)
 		vcpu_emulate_mmio(v, gpa, write, &domu_ioapic_mmio, p, "IOAPIC");
-	else
+	else if (!vcpu_ioreq_mmio(v, gpa, write))
 		vcpu_emulate_mmio(v, gpa, write, &domu_empty_mmio, p, "empty");
 	return true;
 }
@@ -257,12 +257,15 @@ static void domu_timer(struct domain *d)
 	lib_spin_unlock(&p->lock);
 }
 
-/* The 'q' dump's lines of a domU: UART, its IOAPIC pins in use. */
+/* The 'q' dump's lines of a domU: its device model, UART, IOAPIC pins in use. */
 static void domu_dump(struct domain *d)
 {
 	struct domu_platform *p = domu_of(d);
 	unsigned int pin;
 
+	if (d->ioreq.active)
+		printk(PRINTK_INFO, "    device model: %u ranges, ioreq page at dom0 %#llx\n",
+		       d->ioreq.ranges.nr, (unsigned long long)d->ioreq.page_gpa);
 	printk(PRINTK_INFO, "    console %llu bytes; UART IER %02x IIR-source pending THRE %d, "
 	       "IRQ line %d\n", (unsigned long long)p->console.head, p->uart.ier,
 	       p->uart.thre_pending, p->uart.irq);
@@ -275,7 +278,42 @@ static void domu_dump(struct domain *d)
 	}
 }
 
+/* [start, end) overlaps [base, base + len). */
+static bool domu_overlaps(uint64_t start, uint64_t end, uint64_t base, uint64_t len)
+{
+	return start < base + len && base < end;
+}
+
+/* What a device model may not take: the ports of the devices above, the
+ * IOAPIC and LAPIC pages, and RAM. */
+static bool domu_ioreq_reserved(struct domain *d, uint32_t type, uint64_t start, uint64_t end)
+{
+	static const uint16_t ports[][2] = {
+		{ VUART_COM1_BASE, 8 }, { VPIT_BASE, VPIT_CONTROL - VPIT_BASE + 1 },
+		{ VPIT_PORT_B, 1 }, { ACPI_PM_PM1A_EVT, ACPI_PM_IO_LEN },
+		{ VRESET_PORT_CF9, 1 }, { VRESET_PORT_KBD_DATA, 1 }, { VRESET_PORT_KBD_CMD, 1 },
+		{ VRESET_PORT_92, 1 }, { VDEBUG_EXIT_PORT, 1 }, { VRTC_PORT_INDEX, 1 },
+		{ VRTC_PORT_DATA, 1 },
+	};
+	const struct memmap *ram = d->hvm.ram;
+	unsigned int i;
+
+	if (type == XL_IOREQ_PIO) {
+		for (i = 0; i < LIB_ARRAY_SIZE(ports); i++)
+			if (domu_overlaps(start, end, ports[i][0], ports[i][1]))
+				return true;
+		return false;
+	}
+	for (i = 0; i < ram->nr; i++)
+		if (domu_overlaps(start, end, ram->range[i].start,
+				  ram->range[i].end - ram->range[i].start))
+			return true;
+	return domu_overlaps(start, end, DOMU_IOAPIC_BASE, VIOAPIC_WINDOW) ||
+	       domu_overlaps(start, end, VLAPIC_DEFAULT_BASE, 0x1000);
+}
+
 const struct hvm_domain_ops domu_platform_ops = {
+	.ioreq_reserved = domu_ioreq_reserved,
 	.dump = domu_dump,
 	.npf = domu_npf,
 	.io = domu_io,

@@ -9,6 +9,8 @@
 #include "page_alloc.h"
 #include "printk.h"
 #include <arch/x86/processor.h>
+#include <arch/x86/time.h>
+#include <arch/x86/hvm/msi.h>
 #include <arch/x86/hvm/hvm_domain.h>
 #include <arch/x86/hvm/vcpu.h>
 #include <arch/x86/hvm/vcpu_lapic.h>
@@ -16,6 +18,7 @@
 
 #define HVM_PAGE		0x1000ull
 #define HVM_DIRECT_LIMIT	0x100000000ull	/* the hypervisor maps RAM below 4 GiB */
+#define HVM_FLUSH_WAIT_NS	2000000000ull
 
 /* gpa lies in one of d's RAM ranges. */
 static bool hvm_domain_is_ram(const struct domain *d, uint64_t gpa)
@@ -174,6 +177,40 @@ int hvm_domain_set_vcpu(struct domain *d, const struct xl_vcpu_context *ctx)
 	return 0;
 }
 
+int hvm_domain_flush_all(struct domain *d)
+{
+	uint64_t gen = __atomic_add_fetch(&d->hvm.p2m_gen, 1, __ATOMIC_SEQ_CST);
+	uint64_t give_up = time_now_ns() + HVM_FLUSH_WAIT_NS;
+	unsigned int i;
+
+	/* A vCPU that enters from now on sees gen first (vcpu_enter); one in
+	 * guest mode on old entries is made to exit: wait for that. */
+	for (i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *v = d->vcpu[i];
+
+		while (__atomic_load_n(&v->in_guest, __ATOMIC_SEQ_CST) &&
+		       __atomic_load_n(&v->p2m_gen, __ATOMIC_SEQ_CST) != gen) {
+			if (time_now_ns() > give_up)
+				return -EBUSY;
+			vcpu_sched_make_exit(v);
+			__asm__ volatile("pause");
+		}
+	}
+	return 0;
+}
+
+int hvm_domain_msi(struct domain *d, uint64_t addr, uint32_t data)
+{
+	struct msi_msg m;
+
+	if (msi_decode(addr, data, &m))
+		return -EINVAL;
+	/* Lowest priority goes to the first target, as the vLAPICs do it. */
+	vlapic_group_deliver(&d->hvm.lapic_group, m.dest, m.logical, false,
+			     m.lowest ? VLAPIC_DM_LOWEST : VLAPIC_DM_FIXED, m.vector, false);
+	return 0;
+}
+
 static const char *hvm_domain_vcpu_state(const struct vcpu *v)
 {
 	if (v->crashed)
@@ -184,6 +221,8 @@ static const char *hvm_domain_vcpu_state(const struct vcpu *v)
 		return "paused";
 	if (v->wait_sipi)
 		return "waiting for SIPI";
+	if (vcpu_ioreq_waiting(v))
+		return "waiting for its device model";
 	return v->blocked ? "idle (HLT)" : "running";
 }
 

@@ -43,9 +43,17 @@ int p2m_init(struct p2m *p, const struct p2m_format *fmt)
 	return 0;
 }
 
+/* e points at one of the shared tables (sink, zeros). */
+static bool p2m_is_shared(const struct p2m *p, uint64_t e)
+{
+	uint64_t pa = e & P2M_ADDR_MASK;
+
+	return pa == p->sink_pt_pa || (p->zero_pt_pa && pa == p->zero_pt_pa);
+}
+
 /*
  * p2m_walk: the entry for gpa at level (1 = 4 KiB PTE, 2 = 2 MiB PDE),
- * creating tables on the way. A 2 MiB page or the shared sink table met
+ * creating tables on the way. A 2 MiB page or a shared table met
  * above the wanted level is split into a private table first.
  */
 static int p2m_walk(struct p2m *p, uint64_t gpa, int level, uint64_t **entry)
@@ -75,11 +83,11 @@ static int p2m_walk(struct p2m *p, uint64_t gpa, int level, uint64_t **entry)
 			for (i = 0; i < 512; i++)
 				nt[i] = (base + i * P2M_PAGE_SIZE) | p->fmt->leaf;
 			*e = new_pa | p->fmt->table;
-		} else if ((*e & P2M_ADDR_MASK) == p->sink_pt_pa) {
+		} else if (p2m_is_shared(p, *e)) {
 			ret = p2m_alloc_table(p, &new_pa);
 			if (ret)
 				return ret;
-			memcpy(p2m_table(new_pa), p2m_table(p->sink_pt_pa), P2M_PAGE_SIZE);
+			memcpy(p2m_table(new_pa), p2m_table(*e & P2M_ADDR_MASK), P2M_PAGE_SIZE);
 			*e = new_pa | p->fmt->table;
 		}
 		pa = *e & P2M_ADDR_MASK;
@@ -155,22 +163,68 @@ int p2m_map_sink(struct p2m *p, uint64_t start, uint64_t end)
 	return p2m_map_range(p, start, end, true);
 }
 
-uint64_t p2m_lookup(const struct p2m *p, uint64_t gpa)
+uint64_t p2m_lookup_span(const struct p2m *p, uint64_t gpa, uint64_t *span)
 {
 	uint64_t pa = p->root_pa;
 	int l;
 
 	for (l = 4; l >= 1; l--) {
 		uint64_t e = p2m_table(pa)[(gpa >> (12 + 9 * (l - 1))) & 511];
-		uint64_t span = 1ull << (12 + 9 * (l - 1));
 
+		*span = 1ull << (12 + 9 * (l - 1));
 		if (!(e & p->fmt->present))
 			return (uint64_t)-1;
 		if (l == 1 || (e & p->fmt->large))
-			return (e & P2M_ADDR_MASK & ~(span - 1)) | (gpa & (span - 1));
+			return (e & P2M_ADDR_MASK & ~(*span - 1)) | (gpa & (*span - 1));
 		pa = e & P2M_ADDR_MASK;
 	}
 	return (uint64_t)-1;
+}
+
+uint64_t p2m_lookup(const struct p2m *p, uint64_t gpa)
+{
+	uint64_t span;
+
+	return p2m_lookup_span(p, gpa, &span);
+}
+
+/* The zero page and its table, made on first use. */
+static int p2m_zero_table(struct p2m *p)
+{
+	uint64_t *pt;
+	int i;
+
+	if (p->zero_pt_pa)
+		return 0;
+	if (!page_alloc_zeroed(0, &p->zero_pa))
+		return -ENOMEM;
+	if (p2m_alloc_table(p, &p->zero_pt_pa)) {
+		page_alloc_free_pages(p->zero_pa, 0);
+		p->zero_pa = 0;
+		return -ENOMEM;
+	}
+	pt = p2m_table(p->zero_pt_pa);
+	for (i = 0; i < 512; i++)
+		pt[i] = p->zero_pa | (p->fmt->leaf & ~p->fmt->write);
+	return 0;
+}
+
+int p2m_clear_large(struct p2m *p, uint64_t start, uint64_t end, bool zeros)
+{
+	uint64_t *e;
+	int ret = zeros ? p2m_zero_table(p) : 0;
+
+	for (; !ret && start < end; start += P2M_LARGE_SIZE) {
+		ret = p2m_walk(p, start, 2, &e);
+		if (ret)
+			break;
+		if ((*e & p->fmt->present) && !(*e & p->fmt->large) && !p2m_is_shared(p, *e)) {
+			page_alloc_free_pages(*e & P2M_ADDR_MASK, 0);
+			p->pages--;
+		}
+		*e = zeros ? p->zero_pt_pa | p->fmt->table : 0;
+	}
+	return ret;
 }
 
 int p2m_map_large(struct p2m *p, uint64_t gpa, uint64_t hpa)
@@ -194,9 +248,9 @@ static void p2m_free_level(struct p2m *p, uint64_t pa, int l,
 		if (!(e & p->fmt->present))
 			continue;
 		if (l == 1 || (e & p->fmt->large)) {
-			if (target != p->sink_pa && leaf)
+			if (target != p->sink_pa && (!p->zero_pa || target != p->zero_pa) && leaf)
 				leaf(target, l == 1 ? 0 : 9, ctx);
-		} else if (target != p->sink_pt_pa) {
+		} else if (!p2m_is_shared(p, e)) {
 			p2m_free_level(p, target, l - 1, leaf, ctx);
 		}
 	}
@@ -212,5 +266,9 @@ void p2m_destroy(struct p2m *p, void (*leaf)(uint64_t hpa, unsigned int order, v
 		page_alloc_free_pages(p->sink_pt_pa, 0);
 	if (p->sink_pa)
 		page_alloc_free_pages(p->sink_pa, 0);
+	if (p->zero_pt_pa)
+		page_alloc_free_pages(p->zero_pt_pa, 0);
+	if (p->zero_pa)
+		page_alloc_free_pages(p->zero_pa, 0);
 	memset(p, 0, sizeof(*p));
 }

@@ -162,6 +162,8 @@ static void vcpu_handle_io(struct vcpu *v, const struct vcpu_exit *e)
 	uint32_t val = v->regs.rax & mask;
 	unsigned int i;
 
+	if (vcpu_ioreq_pio(v, e))
+		return;
 	if (e->io.string || e->io.rep) {
 		vcpu_crash(v, "string port I/O to an intercepted port");
 		return;
@@ -345,18 +347,34 @@ static void vcpu_handle_exit(struct vcpu *v, const struct vcpu_exit *e)
 	}
 }
 
+/* In guest mode from now on (hvm_domain_flush_all watches): with no
+ * nested TLB entry older than the domain's last flush. */
+static void vcpu_enter_flushed(struct vcpu *v)
+{
+	uint64_t gen;
+
+	__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
+	gen = __atomic_load_n(&v->domain->hvm.p2m_gen, __ATOMIC_SEQ_CST);
+	if (v->p2m_gen != gen) {
+		vcpu_vendor->flush_p2m(v);
+		__atomic_store_n(&v->p2m_gen, gen, __ATOMIC_SEQ_CST);
+	}
+}
+
 void vcpu_enter(struct vcpu *v)
 {
 	struct vcpu_exit exit;
 	uint64_t t = rdtsc();
 
 	vcpu_lapic_before_entry(v);
-	if (v->wait_sipi) {
+	if (v->wait_sipi || !vcpu_ioreq_resume(v)) {
 		vcpu_block(v);
 		return;
 	}
 	v->exit_cycles += rdtsc() - t;
+	vcpu_enter_flushed(v);
 	vcpu_vendor->run(v, &exit);
+	__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
 	t = rdtsc();
 	v->exits++;
 	vcpu_lapic_after_exit(v);

@@ -15,6 +15,7 @@
 #include <arch/x86/smpboot.h>
 #include <arch/x86/time.h>
 #include "domain.h"
+#include "ioreq.h"
 #include <arch/x86/hvm/vcpu.h>
 #include <arch/x86/hvm/vcpu_lapic.h>
 #include <arch/x86/hvm/vcpu_sched.h>
@@ -76,6 +77,11 @@ static void vcpu_sched_kick_running(struct vcpu *v)
 		apic_send_ipi(c->apic_id, APIC_VEC_KICK);
 }
 
+void vcpu_sched_make_exit(struct vcpu *v)
+{
+	vcpu_sched_kick_running(v);
+}
+
 void vcpu_sched_notify(struct vcpu *v)
 {
 	if (vcpu_stopped(v))
@@ -105,7 +111,9 @@ static void vcpu_sched_put(struct vcpu *v)
 		return;
 	sched_sleep(&v->unit);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (!vcpu_stopped(v) && vcpu_lapic_pending(v))
+	/* Waiting for its device model, only the answer wakes it. */
+	if (!vcpu_stopped(v) && !vcpu_ioreq_waiting(v) &&
+	    (vcpu_lapic_pending(v) || v->ioreq.state == IOREQ_ANSWERED))
 		sched_wake(&v->unit, true);
 }
 

@@ -17,4 +17,5 @@ const struct p2m_format npt_format = {
 	.table = NPT_P | NPT_RW | NPT_US,
 	.leaf = NPT_P | NPT_RW | NPT_US,
 	.large = NPT_PS,
+	.write = NPT_RW,
 };

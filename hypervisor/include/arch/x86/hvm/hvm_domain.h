@@ -36,6 +36,10 @@ struct hvm_domain_ops {
 	/* cpuid: adjust what the vCPU sees of leaf/sub (after the common
 	 * changes). NULL: nothing more. */
 	void (*cpuid)(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t r[4]);
+	/* ioreq_reserved: [start, end) of space type (XL_IOREQ_*) is the
+	 * platform's own (its devices, its RAM): no device model may take
+	 * it. NULL: no device models for this kind. */
+	bool (*ioreq_reserved)(struct domain *d, uint32_t type, uint64_t start, uint64_t end);
 	/* dump: a few lines of its kind's state for the 'q' debug key. */
 	void (*dump)(struct domain *d);
 	/* lint0: the physical LINT0 follows vCPU 0's (dom0's PIC). */
@@ -49,6 +53,7 @@ struct hvm_domain {
 	struct vlapic_group lapic_group;
 	struct vlapic *lapics;			/* one per vCPU, heap */
 	void *platform;				/* domU: struct domu_platform */
+	uint64_t p2m_gen;			/* bumped when mappings go (hvm_domain_flush_all) */
 };
 
 /*
@@ -83,6 +88,19 @@ void hvm_domain_free_vcpus(struct domain *d);
 /* hvm_domain_set_vcpu: give vCPU ctx->vcpu its start state (domU, paused).
  * 0, -EINVAL (bad vCPU or mode). */
 int hvm_domain_set_vcpu(struct domain *d, const struct xl_vcpu_context *ctx);
+
+/*
+ * hvm_domain_flush_all: mappings left d's nested tables: every vCPU of d
+ * drops its nested TLB entries before it enters again, and this returns
+ * once none still runs on old ones (each in guest mode is kicked out).
+ * 0, or -EBUSY if a CPU did not leave guest mode within 2 s. Any CPU.
+ */
+int hvm_domain_flush_all(struct domain *d);
+
+/* hvm_domain_msi: deliver the MSI (addr, data as the guest programmed
+ * them) to d's vLAPICs. 0 (also when no vLAPIC matches: dropped, as on
+ * the bus), -EINVAL (not a valid fixed or lowest-priority MSI). */
+int hvm_domain_msi(struct domain *d, uint64_t addr, uint32_t data);
 
 /* hvm_domain_key_dump: debug key 'q': every domain, its vCPUs and state. */
 void hvm_domain_key_dump(uint8_t key);

@@ -2,6 +2,7 @@
 #ifndef XENOLITH_ARCH_X86_P2M_H
 #define XENOLITH_ARCH_X86_P2M_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define P2M_PAGE_SIZE	0x1000ull
@@ -20,6 +21,7 @@ struct p2m_format {
 	uint64_t leaf;		/* the bits of an entry mapping a page: access
 				 * (read, write, execute) and memory type */
 	uint64_t large;		/* a level-2 entry maps a 2 MiB page */
+	uint64_t write;		/* the leaf bit that allows writes */
 };
 
 struct p2m {
@@ -27,6 +29,8 @@ struct p2m {
 	uint64_t root_pa;	/* PML4; owner: the domain builder */
 	uint64_t sink_pa;	/* 4 KiB page standing in for hidden memory */
 	uint64_t sink_pt_pa;	/* a page table whose 512 entries map sink_pa */
+	uint64_t zero_pa;	/* 4 KiB of zeros standing in for revoked mappings */
+	uint64_t zero_pt_pa;	/* a page table whose 512 entries map zero_pa read-only */
 	uint64_t pages;		/* table pages allocated */
 };
 
@@ -63,7 +67,18 @@ int p2m_map_large(struct p2m *p, uint64_t gpa, uint64_t hpa);
 void p2m_destroy(struct p2m *p, void (*leaf)(uint64_t hpa, unsigned int order, void *ctx),
 		 void *ctx);
 
-/* p2m_lookup: host-physical address gpa maps to, or -1 when unmapped. */
+/* p2m_lookup: host-physical address gpa maps to, or -1 when unmapped.
+ * p2m_lookup_span: the same, and *span the size of the page mapping it
+ * (4 KiB, 2 MiB or 1 GiB). */
 uint64_t p2m_lookup(const struct p2m *p, uint64_t gpa);
+uint64_t p2m_lookup_span(const struct p2m *p, uint64_t gpa, uint64_t *span);
+
+/*
+ * p2m_clear_large: make the 2 MiB ranges of [start, end) (2 MiB aligned)
+ * unmapped, or with zeros show the zero page read-only (reads see zeros,
+ * a write faults; allocated on first use). Tables under them are freed.
+ * Flush the vCPUs' nested TLBs afterwards. 0 or -ENOMEM.
+ */
+int p2m_clear_large(struct p2m *p, uint64_t start, uint64_t end, bool zeros);
 
 #endif

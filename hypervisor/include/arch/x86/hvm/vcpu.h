@@ -9,6 +9,7 @@
 #include "sched.h"
 #include "arch/x86/fpu.h"
 #include "arch/x86/regs.h"
+#include "arch/x86/hvm/vcpu_ioreq.h"
 
 enum vcpu_exit_reason {
 	VCPU_EXIT_NONE,
@@ -161,6 +162,9 @@ struct vcpu {
 	uint64_t irqs_injected;		/* statistics */
 	uint64_t halts;			/* HLTs slept in the hypervisor */
 	uint64_t exit_cycles;		/* TSC cycles from exits to the next entries */
+	struct vcpu_ioreq ioreq;	/* an access sent to the device model (vcpu_ioreq.c) */
+	bool in_guest;			/* between the entry and the exit (atomics) */
+	uint64_t p2m_gen;		/* the domain's p2m_gen its TLB holds */
 
 	/* Scheduling (vcpu_sched.c). The fields below `cpu` are written by
 	 * other CPUs with atomics and taken over by the vCPU's own CPU before

@@ -38,6 +38,10 @@ void vcpu_sched_loop(unsigned int cpu) __attribute__((noreturn));
  */
 void vcpu_sched_notify(struct vcpu *v);
 
+/* vcpu_sched_make_exit: if v is in guest mode on another CPU, make it
+ * exit (a kick IPI). Any CPU. */
+void vcpu_sched_make_exit(struct vcpu *v);
+
 /* vcpu_sched_stop: mark v crashed; if it is in guest mode on another CPU,
  * make it exit, after which its CPU never runs it again. Any CPU. */
 void vcpu_sched_stop(struct vcpu *v);

@@ -1,0 +1,40 @@
+/* Domain control for device models: the ioreq server, its ranges and answers, MSIs, the RAM window. */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "domain.h"
+#include "domctl.h"
+#include "errno.h"
+#include "ioreq.h"
+#include <arch/x86/hvm/hvm_domain.h>
+#include <arch/x86/hvm/ram_window.h>
+
+int domctl_device_model(struct domain *caller, struct domain *d, struct xl_domctl *op)
+{
+	const struct xl_dc_ioreq_range *r = &op->u.ioreq_range;
+
+	switch (op->cmd) {
+	case XL_DOMCTL_IOREQ_SERVER:
+		return ioreq_server_create(caller, d, op->u.ioreq_server.page_gpa);
+	case XL_DOMCTL_IOREQ_SERVER_END:
+		return ioreq_server_end(d);
+	case XL_DOMCTL_IOREQ_MAP:
+		return ioreq_map(d, r->type, r->start, r->len);
+	case XL_DOMCTL_IOREQ_UNMAP:
+		return ioreq_unmap(d, r->type, r->start, r->len);
+	case XL_DOMCTL_IOREQ_COMPLETE:
+		return ioreq_complete(d, op->u.ioreq_server.vcpu);
+	case XL_DOMCTL_MSI:
+		return hvm_domain_msi(d, op->u.msi.addr, op->u.msi.data);
+	case XL_DOMCTL_RAM_WINDOW:
+		return ram_window_map(caller, d, &op->u.ram_window);
+	default:
+		return -ENOSYS;
+	}
+}
+
+int domctl_ram_window_end(struct domain *caller, struct xl_domctl *op, bool *done)
+{
+	*done = true;
+	return ram_window_end(caller, op->u.ram_window.base);
+}

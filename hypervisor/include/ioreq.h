@@ -1,0 +1,98 @@
+/* I/O requests to a domU's device model: registered ranges, the server, the vCPUs that wait. */
+#ifndef XENOLITH_IOREQ_H
+#define XENOLITH_IOREQ_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "public/xenolith.h"
+
+#define IOREQ_MAX_RANGES	32	/* per domain */
+#define IOREQ_PIO_END		0x10000ull
+#define IOREQ_MMIO_END		(1ull << 52)
+
+/* [start, end) of one space, sent to the device model. */
+struct ioreq_range {
+	uint32_t type;			/* XL_IOREQ_PIO / XL_IOREQ_MMIO */
+	uint64_t start, end;
+};
+
+struct ioreq_ranges {
+	unsigned int nr;
+	struct ioreq_range r[IOREQ_MAX_RANGES];
+};
+
+/*
+ * ioreq_ranges_add: [start, start + len) of type joins t. 0, -EINVAL (type,
+ * empty, past the end of the space), -EEXIST (overlaps a range of t),
+ * -ENOSPC (t full). Plain logic: the caller locks.
+ */
+int ioreq_ranges_add(struct ioreq_ranges *t, uint32_t type, uint64_t start, uint64_t len);
+
+/* ioreq_ranges_remove: take out exactly the range [start, start + len) of
+ * type. 0 or -ENOENT (no such range). */
+int ioreq_ranges_remove(struct ioreq_ranges *t, uint32_t type, uint64_t start, uint64_t len);
+
+/* ioreq_ranges_find: [addr, addr + size) of type lies in one range of t. */
+bool ioreq_ranges_find(const struct ioreq_ranges *t, uint32_t type, uint64_t addr,
+		       unsigned int size);
+
+/*
+ * ioreq_check_done: slot (a copy the caller read once from the shared
+ * page) answers want, the request the hypervisor sent: state DONE and the
+ * same address, size, type, direction and vCPU. *data: the answer of a
+ * READ truncated to its size (a WRITE's value stays want's). 0 or -EINVAL.
+ */
+int ioreq_check_done(const struct xl_ioreq *slot, const struct xl_ioreq *want, uint64_t *data);
+
+/* A vCPU's request (struct vcpu_ioreq.state). */
+enum ioreq_state {
+	IOREQ_IDLE,			/* none */
+	IOREQ_WAITING,			/* sent; the vCPU sleeps */
+	IOREQ_ANSWERED,			/* completed; its CPU finishes it */
+};
+
+/* A domain's server (struct domain.ioreq), under lock. */
+struct ioreq_server {
+	int lock;
+	bool active;			/* a device model serves the domain */
+	uint64_t page_gpa;		/* its struct xl_ioreq_page in dom0's RAM */
+	struct ioreq_ranges ranges;
+};
+
+struct domain;
+struct vcpu;
+
+/* ioreq_server_create: dom0's page at page_gpa becomes d's shared ioreq
+ * page. 0, -EEXIST (d has a server), -EINVAL (not a page of dom0's RAM). */
+int ioreq_server_create(struct domain *dom0, struct domain *d, uint64_t page_gpa);
+
+/* ioreq_server_end: d's device model went away: its ranges go, and a d
+ * that still runs is crashed (its vCPUs would wait for nobody). 0 or
+ * -ENOENT (no server). */
+int ioreq_server_end(struct domain *d);
+
+/* ioreq_map / ioreq_unmap: a range of d for its server, refused where the
+ * platform's own devices or RAM are (-EEXIST). 0 or -errno as
+ * ioreq_ranges_add/_remove; -ENOENT without a server. */
+int ioreq_map(struct domain *d, uint32_t type, uint64_t start, uint64_t len);
+int ioreq_unmap(struct domain *d, uint32_t type, uint64_t start, uint64_t len);
+
+/* ioreq_claims: d's server takes [addr, addr + size) of type. Any CPU. */
+bool ioreq_claims(struct domain *d, uint32_t type, uint64_t addr, unsigned int size);
+
+/* ioreq_send: put req into slot req->vcpu of d's page as READY and signal
+ * dom0 (XL_EVENT_VECTOR). 0 or -ENOENT (no server any more). v's thread. */
+int ioreq_send(struct domain *d, const struct xl_ioreq *req);
+
+/* ioreq_complete: the device model answered vCPU vcpu of d: checked
+ * against what was sent, the slot emptied, the vCPU woken to finish. 0,
+ * -ENOENT (no server), -EINVAL (bad vCPU, nothing waits, slot not DONE or
+ * not the request sent). domctl lock. */
+int ioreq_complete(struct domain *d, uint32_t vcpu);
+
+/* ioreq_domain_gone: d is being destroyed (its vCPUs stopped for good):
+ * the page says gone, dom0 is signalled, the server ends. domctl lock. */
+void ioreq_domain_gone(struct domain *d);
+
+#endif

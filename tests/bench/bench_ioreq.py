@@ -1,0 +1,43 @@
+"""The I/O-request path's cost: a port read of a domU served by a dom0 process.
+
+Boots the CD (build/xenolith-check.iso) under QEMU's software emulation, runs the
+test kernel tests/guest-kernels/ioreq.c in a domU with `xenolith-bench ioreq`
+(tools/bench/bench_ioreq.c) as its device model, and reports the round trip the
+server timed over the guest's 2000 port reads, and how fast dom0 reads the
+guest's RAM through its window.
+"""
+import os
+import re
+import subprocess
+import sys
+
+from benchlib import MENU_XENOLITH, TOP, Machine, build_path, figure
+from test_ioreq import DIR, install_kernel, server_exit, start, wait_for
+
+
+def main():
+    iso = build_path("xenolith-check.iso")
+    if not os.path.exists(iso):
+        subprocess.run(["./make-iso.sh", "check"], cwd=TOP, check=True, stdout=subprocess.DEVNULL)
+    with Machine("bench-ioreq", cdrom=iso, smp=2, memory=1024) as m:
+        m.grub_select(MENU_XENOLITH)
+        m.login(timeout=900)
+        m.run("systemctl is-system-running --wait", timeout=600)
+        install_kernel(m)
+        start(m)
+        wait_for(m, "xenoctl list ioreq | awk 'NR == 2 { print $5 }' | grep -q s", 600,
+                 "the ioreq guest to end")
+        m.check("xenoctl destroy ioreq")
+        status, out = server_exit(m)
+    trip = re.search(r"ioreq round trip: ([\d.]+) us \((\d+) requests\)", out)
+    ram = re.search(r"guest RAM read through the window: (\d+) MiB/s", out)
+    if status or not trip:
+        sys.exit(f"bench_ioreq: the server ended {status} without a round trip:\n{out}")
+    figure(f"ioreq round trip (a domU's port read served by a dom0 process, "
+           f"mean of {trip.group(2)}, QEMU TCG)", trip.group(1), "us")
+    if ram:
+        figure("domU RAM read by dom0 through its window (QEMU TCG)", ram.group(1), "MiB/s")
+
+
+if __name__ == "__main__":
+    main()
