@@ -4,6 +4,7 @@
 #   SRC              the program's directory, tools/NAME, absolute
 #   TOOL             the program's file name, built as $(BUILD)/NAME/$(TOOL)
 #   TOOL_EXTRA_SRCS  sources from other directories compiled in too (optional)
+#   TOOL_LDLIBS      more libraries to link with, e.g. -luring (optional)
 # Every $(SRC)/*.c is compiled into $(BUILD)/NAME; `make lib` (a prerequisite
 # of the link) builds libxenolith first.
 
@@ -29,7 +30,7 @@ $(LIB): lib
 	@:
 
 $(BIN): $(OBJS) $(LIB)
-	$(CC) -o $@ $(OBJS) $(LIB)
+	$(CC) -o $@ $(OBJS) $(LIB) $(TOOL_LDLIBS)
 
 # One compile rule per source directory, the program's own first.
 define tool_compile_rule
