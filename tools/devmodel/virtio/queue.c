@@ -153,6 +153,8 @@ void virtq_push(struct virtq *q, uint16_t head, uint32_t len)
 
 bool virtq_want_interrupt(const struct virtq *q)
 {
+	if (!q->enabled)
+		return false;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	return !(__atomic_load_n(&q->avail->flags, __ATOMIC_RELAXED) & VIRTQ_AVAIL_F_NO_INTERRUPT);
 }
