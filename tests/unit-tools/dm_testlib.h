@@ -8,6 +8,7 @@
 
 #include "guest_mem.h"
 #include "msix.h"
+#include "virtio/pci.h"
 #include "virtio/queue.h"
 
 /* Guest RAM: [0, low) and [4 GiB, 4 GiB + high), like a domU's. */
@@ -126,6 +127,47 @@ static inline void msi_log_raise(void *opaque, uint64_t addr, uint32_t data)
 	l->count++;
 	l->addr = addr;
 	l->data = data;
+}
+
+/* Through BAR 0 as a driver would: features VERSION_1 | extra, queue q
+ * of size entries laid out by fake_vq_init at base (f describes it) on
+ * vector q + 1, configuration changes on vector 0, MSI-X on with vector v
+ * unmasked at 0xfee00000 with data 0x40 + v, DRIVER_OK. */
+static inline void fake_driver_ok(struct virtio_pci *vp, struct fake_vq *f, unsigned int q,
+				  uint64_t base, uint16_t size, uint64_t extra)
+{
+	const struct pci_dev_ops *o = vp->pci.ops;
+	struct virtq tmp;
+	unsigned int v;
+
+	fake_vq_init(f, &tmp, (struct xl_guest_ram *)vp->vq[q].ram, base, size);
+	o->bar_write(&vp->pci, 0, 0x14, 1, 0x03);
+	o->bar_write(&vp->pci, 0, 0x08, 4, 0);
+	o->bar_write(&vp->pci, 0, 0x0c, 4, (uint32_t)extra);
+	o->bar_write(&vp->pci, 0, 0x08, 4, 1);
+	o->bar_write(&vp->pci, 0, 0x0c, 4, 1 | (uint32_t)(extra >> 32));
+	o->bar_write(&vp->pci, 0, 0x14, 1, 0x0b);
+	o->bar_write(&vp->pci, 0, 0x10, 2, 0);		/* config changes: vector 0 */
+	o->bar_write(&vp->pci, 0, 0x16, 2, q);
+	o->bar_write(&vp->pci, 0, 0x18, 2, size);
+	o->bar_write(&vp->pci, 0, 0x1a, 2, q + 1);
+	o->bar_write(&vp->pci, 0, 0x20, 8, f->desc);
+	o->bar_write(&vp->pci, 0, 0x28, 8, f->avail);
+	o->bar_write(&vp->pci, 0, 0x30, 8, f->used);
+	o->bar_write(&vp->pci, 0, 0x1c, 2, 1);
+	pci_dev_cfg_write(&vp->pci, vp->msix.cap + 2, 2, MSIX_CTRL_ENABLE);
+	for (v = 0; v < vp->msix.nr; v++) {
+		o->bar_write(&vp->pci, 0, VIRTIO_PCI_MSIX_TABLE_OFF + 16 * v, 8, 0xfee00000ull);
+		o->bar_write(&vp->pci, 0, VIRTIO_PCI_MSIX_TABLE_OFF + 16 * v + 8, 4, 0x40 + v);
+		o->bar_write(&vp->pci, 0, VIRTIO_PCI_MSIX_TABLE_OFF + 16 * v + 12, 4, 0);
+	}
+	o->bar_write(&vp->pci, 0, 0x14, 1, 0x0f);
+}
+
+/* Kick queue q as a driver does. */
+static inline void fake_kick(struct virtio_pci *vp, unsigned int q)
+{
+	vp->pci.ops->bar_write(&vp->pci, 0, VIRTIO_PCI_NOTIFY_OFF + VIRTIO_PCI_NOTIFY_MULT * q, 2, q);
 }
 
 #endif
