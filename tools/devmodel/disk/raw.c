@@ -39,7 +39,6 @@ static int raw_submit(struct disk *d, struct disk_io *io)
 {
 	struct raw *r = (struct raw *)d;
 	struct io_uring_sqe *sqe = io_uring_get_sqe(&r->ring);
-	int ret;
 
 	if (!sqe) {
 		io_uring_submit(&r->ring);
@@ -67,8 +66,10 @@ static int raw_submit(struct disk *d, struct disk_io *io)
 		break;
 	}
 	io_uring_sqe_set_data(sqe, io);
-	ret = io_uring_submit(&r->ring);
-	return ret < 0 ? ret : 0;
+	/* Queued now whatever submit says: if the kernel refused it for the
+	 * moment, raw_complete() submits it again (io must not be failed). */
+	io_uring_submit(&r->ring);
+	return 0;
 }
 
 static void raw_complete(struct disk *d)
@@ -88,6 +89,8 @@ static void raw_complete(struct disk *d)
 			res = (uint64_t)res == io->len ? 0 : -EIO;
 		io->done(io, res < 0 ? res : 0);
 	}
+	if (io_uring_sq_ready(&r->ring))
+		io_uring_submit(&r->ring);
 }
 
 static void raw_close(struct disk *d)
@@ -113,8 +116,10 @@ int disk_raw_open(const char *path, bool ro, unsigned int depth, struct disk **o
 	const char *what = "open";
 	int ret;
 
-	if (!r)
+	if (!r) {
+		snprintf(err, errlen, "%s: out of memory", path);
 		return -ENOMEM;
+	}
 	r->disk = (struct disk){ .ops = &raw_ops, .ro = ro, .fd = -1 };
 	r->file = open(path, (ro ? O_RDONLY : O_RDWR) | O_CLOEXEC);
 	if (r->file < 0) {
@@ -130,10 +135,9 @@ int disk_raw_open(const char *path, bool ro, unsigned int depth, struct disk **o
 	if (ret)
 		goto err_file;
 	r->disk.fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (r->disk.fd < 0 || io_uring_register_eventfd(&r->ring, r->disk.fd)) {
-		ret = r->disk.fd < 0 ? -errno : -EIO;
+	ret = r->disk.fd < 0 ? -errno : io_uring_register_eventfd(&r->ring, r->disk.fd);
+	if (ret)
 		goto err_ring;
-	}
 	*out = &r->disk;
 	return 0;
 
