@@ -136,7 +136,7 @@ static void round_once(struct fuzz *z)
 	if ((z->blk.vp.status & VIRTIO_STATUS_NEEDS_RESET) || rnd() % 256 == 0 ||
 	    !virtio_pci_queue_live(&z->blk.vp, 0)) {
 		z->blk.vp.pci.ops->bar_write(&z->blk.vp.pci, 0, 0x14, 1, 0);
-		fake_driver_ok(&z->blk.vp, &z->f, 0, QBASE, QSIZE, rnd() & (1ull << 28));
+		fake_driver_ok(&z->blk.vp, &z->f, 0, QBASE, QSIZE, rnd() & (3ull << 28));
 	}
 }
 

@@ -232,6 +232,36 @@ static void test_malformed(void **state)
 	assert_int_equal(x->c.nr_out, 16);
 }
 
+/* VIRTIO_F_EVENT_IDX: avail_event asks for kicks, used_event spaces interrupts. */
+static void test_event_idx(void **state)
+{
+	struct fixture *x = *state;
+	uint16_t *avail = gpa(&x->ram, x->f.avail), *used = gpa(&x->ram, x->f.used);
+	uint64_t addr = 0x40000;
+	uint32_t len = 8, i;
+	uint16_t flags = 0;
+
+	x->q.event_idx = true;
+	assert_int_equal(virtq_enable(&x->q), 0);
+	for (i = 0; i < 3; i++)
+		fake_vq_chain(&x->f, i, 1, &addr, &len, &flags);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(virtq_pop(&x->q, &x->c), 1);
+	assert_int_equal(virtq_pop(&x->q, &x->c), 0);
+	assert_int_equal(used[2 + 4 * 16], 3);			/* avail_event */
+
+	avail[2 + 16] = 2;					/* used_event: after the 3rd */
+	avail[0] = VIRTQ_AVAIL_F_NO_INTERRUPT;			/* ignored with EVENT_IDX */
+	virtq_push(&x->q, 0, 0);
+	assert_true(virtq_want_interrupt(&x->q));		/* the first always */
+	virtq_push(&x->q, 1, 0);
+	assert_false(virtq_want_interrupt(&x->q));		/* used_idx 2: not past 2 */
+	virtq_push(&x->q, 2, 0);
+	assert_true(virtq_want_interrupt(&x->q));		/* used_idx 3 passed it */
+	virtq_push(&x->q, 2, 0);
+	assert_false(virtq_want_interrupt(&x->q));		/* already told */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -241,6 +271,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_indirect, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wrap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_event_idx, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -134,7 +134,8 @@ static void test_features(void **state)
 	struct fixture *x = *state;
 
 	assert_int_equal(rd(x, COMMON(0x00), 4), 0);
-	assert_int_equal(rd(x, COMMON(0x04), 4), 1u << 9 | 1u << VIRTIO_F_INDIRECT_DESC);
+	assert_int_equal(rd(x, COMMON(0x04), 4),
+			 1u << 9 | 1u << VIRTIO_F_INDIRECT_DESC | 1u << VIRTIO_F_EVENT_IDX);
 	wr(x, COMMON(0x00), 4, 1);
 	assert_int_equal(rd(x, COMMON(0x04), 4), 1);		/* VERSION_1 */
 	wr(x, COMMON(0x00), 4, 2);

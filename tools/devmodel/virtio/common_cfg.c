@@ -129,6 +129,7 @@ static void apply(struct virtio_pci *vp, unsigned int off, const uint8_t *b)
 	case Q_DRIVER: memcpy(&q->avail_gpa, b + off, 8); return;
 	case Q_DEVICE: memcpy(&q->used_gpa, b + off, 8); return;
 	case Q_ENABLE:
+		q->event_idx = virtio_pci_has(vp, VIRTIO_F_EVENT_IDX);
 		if (v16 == 1 && virtq_enable(q))
 			virtio_pci_needs_reset(vp);
 		return;

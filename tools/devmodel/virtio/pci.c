@@ -49,7 +49,8 @@ void virtio_pci_init(struct virtio_pci *vp, uint16_t device_id, uint32_t class,
 	vp->dev = dev;
 	vp->cfg_len = cfg_len;
 	vp->nr_queues = nr_queues;
-	vp->features = features | 1ull << VIRTIO_F_VERSION_1 | 1ull << VIRTIO_F_INDIRECT_DESC;
+	vp->features = features | 1ull << VIRTIO_F_VERSION_1 | 1ull << VIRTIO_F_INDIRECT_DESC |
+		       1ull << VIRTIO_F_EVENT_IDX;
 	vp->config_vector = VIRTQ_NO_VECTOR;
 	for (i = 0; i < nr_queues; i++)
 		virtq_reset(&vp->vq[i], ram);

@@ -68,8 +68,8 @@ struct virtio_pci {
 };
 
 /* Make vp a virtio device of type device_id with nr_queues queues
- * (<= VIRTIO_PCI_MAX_QUEUES) offering features (VERSION_1 and
- * INDIRECT_DESC are added); cfg_len bytes of device configuration. */
+ * (<= VIRTIO_PCI_MAX_QUEUES) offering features (VERSION_1, INDIRECT_DESC
+ * and EVENT_IDX are added); cfg_len bytes of device configuration. */
 void virtio_pci_init(struct virtio_pci *vp, uint16_t device_id, uint32_t class,
 		     uint16_t nr_queues, uint64_t features, uint32_t cfg_len,
 		     const struct virtio_dev_ops *ops, void *dev,

@@ -52,6 +52,7 @@ int virtq_enable(struct virtq *q)
 		return -EINVAL;
 	q->last_avail = 0;
 	q->used_idx = 0;
+	q->signalled_valid = false;
 	q->enabled = true;
 	return 0;
 }
@@ -110,6 +111,14 @@ int virtq_pop(struct virtq *q, struct virtq_chain *c)
 	if (!q->enabled)
 		return 0;
 	avail_idx = __atomic_load_n(&q->avail->idx, __ATOMIC_ACQUIRE);
+	if (avail_idx == q->last_avail && q->event_idx) {
+		/* Ask for a kick at the next entry, then look again: the driver
+		 * may have added one before it saw avail_event (§2.7.10). */
+		__atomic_store_n((uint16_t *)&q->used->ring[q->size], q->last_avail,
+				 __ATOMIC_RELAXED);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		avail_idx = __atomic_load_n(&q->avail->idx, __ATOMIC_ACQUIRE);
+	}
 	if (avail_idx == q->last_avail)
 		return 0;
 	if ((uint16_t)(avail_idx - q->last_avail) > q->size)
@@ -151,10 +160,20 @@ void virtq_push(struct virtq *q, uint16_t head, uint32_t len)
 	__atomic_store_n(&q->used->idx, q->used_idx, __ATOMIC_RELEASE);
 }
 
-bool virtq_want_interrupt(const struct virtq *q)
+bool virtq_want_interrupt(struct virtq *q)
 {
+	uint16_t old = q->signalled_used, event;
+	bool valid = q->signalled_valid;
+
 	if (!q->enabled)
 		return false;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	return !(__atomic_load_n(&q->avail->flags, __ATOMIC_RELAXED) & VIRTQ_AVAIL_F_NO_INTERRUPT);
+	if (!q->event_idx)
+		return !(__atomic_load_n(&q->avail->flags, __ATOMIC_RELAXED) &
+			 VIRTQ_AVAIL_F_NO_INTERRUPT);
+	/* used_event: interrupt once used_idx passes it (vring_need_event). */
+	event = __atomic_load_n(&q->avail->ring[q->size], __ATOMIC_RELAXED);
+	q->signalled_used = q->used_idx;
+	q->signalled_valid = true;
+	return !valid || (uint16_t)(q->used_idx - event - 1) < (uint16_t)(q->used_idx - old);
 }
