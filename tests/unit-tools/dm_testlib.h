@@ -31,6 +31,15 @@ static inline void fake_ram_free(struct xl_guest_ram *ram)
 	free(ram->range[1].host);
 }
 
+/* A cmocka teardown for a calloc'ed fixture whose first member is its
+ * struct xl_guest_ram. */
+static inline int fake_fixture_free(void **state)
+{
+	fake_ram_free(*state);
+	free(*state);
+	return 0;
+}
+
 static inline void *gpa(const struct xl_guest_ram *ram, uint64_t a)
 {
 	return guest_mem_ptr(ram, a, 1);

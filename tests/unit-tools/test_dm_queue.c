@@ -25,15 +25,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	struct fixture *x = *state;
-
-	fake_ram_free(&x->ram);
-	free(x);
-	return 0;
-}
-
 static void test_guest_mem(void **state)
 {
 	struct xl_guest_ram ram;
@@ -266,12 +257,12 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_guest_mem),
-		cmocka_unit_test_setup_teardown(test_enable_checks, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_good_chain, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_indirect, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_wrap, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_event_idx, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_enable_checks, setup, fake_fixture_free),
+		cmocka_unit_test_setup_teardown(test_good_chain, setup, fake_fixture_free),
+		cmocka_unit_test_setup_teardown(test_indirect, setup, fake_fixture_free),
+		cmocka_unit_test_setup_teardown(test_wrap, setup, fake_fixture_free),
+		cmocka_unit_test_setup_teardown(test_malformed, setup, fake_fixture_free),
+		cmocka_unit_test_setup_teardown(test_event_idx, setup, fake_fixture_free),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -63,15 +63,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	struct fixture *x = *state;
-
-	fake_ram_free(&x->ram);
-	free(x);
-	return 0;
-}
-
 static uint64_t rd(struct fixture *x, uint64_t off, unsigned int size)
 {
 	return x->vp.pci.ops->bar_read(&x->vp.pci, 0, off, size);
@@ -313,11 +304,11 @@ static void test_msix(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_ids_and_caps, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_features, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_queues, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_ring_needs_reset, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_msix, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ids_and_caps, setup, fake_fixture_free),
+		cmocka_unit_test_setup_teardown(test_features, setup, fake_fixture_free),
+		cmocka_unit_test_setup_teardown(test_queues, setup, fake_fixture_free),
+		cmocka_unit_test_setup_teardown(test_bad_ring_needs_reset, setup, fake_fixture_free),
+		cmocka_unit_test_setup_teardown(test_msix, setup, fake_fixture_free),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
