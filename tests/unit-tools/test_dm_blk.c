@@ -5,7 +5,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -329,6 +331,35 @@ static void test_many(void **state)
 	assert_int_equal(x->blk.inflight[0], 0);
 }
 
+/* A write the guest saw flushed survives SIGKILL of the device model: a
+ * child process serves the write and the flush, then is killed. */
+static void test_flush_survives_kill(void **state)
+{
+	struct fixture *x = *state;
+	uint8_t *data = gpa(&x->ram, DATA);
+	char err[256];
+	int status;
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		assert_int_equal(disk_raw_open(x->path, false, 64, &x->disk, err, sizeof(err)), 0);
+		virtio_blk_init(&x->blk, x->disk, "xvdb", 1, &x->ram,
+				(struct msix_sink){ msi_log_raise, &x->msi });
+		fake_driver_ok(&x->blk.vp, &x->f, 0, QBASE, 16, 1ull << VIRTIO_BLK_F_FLUSH);
+		memset(data, 0x5a, 4096);
+		if (request(x, VIRTIO_BLK_T_OUT, 40, 4096, false, NULL) == VIRTIO_BLK_S_OK &&
+		    request(x, VIRTIO_BLK_T_FLUSH, 0, 0, false, NULL) == VIRTIO_BLK_S_OK)
+			raise(SIGKILL);
+		_exit(1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	assert_int_equal(file_word(x, 40 * 512), 0x5a5a5a5a);
+	assert_int_equal(file_word(x, 47 * 512 + 508), 0x5a5a5a5a);
+	assert_int_equal(file_word(x, 48 * 512), 48 * 512);
+}
+
 static void test_multiqueue(void **state)
 {
 	struct fixture *x = make(false, 4);
@@ -354,6 +385,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_malformed_needs_reset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reset_in_flight, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flush_survives_kill, setup, teardown),
 		cmocka_unit_test(test_multiqueue),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
