@@ -43,7 +43,7 @@ static void test_good(void **state)
 	char err[256];
 
 	(void)state;
-	assert_int_equal(parse(&a, err, "--domid", "7", "--disk", "/d/b.img,vdev=xvdc,access=ro",
+	assert_int_equal(parse(&a, err, "--domid", "7", "--disk", "/d/b.img,vdev=xvdc,access=ro,format=qcow2",
 			       "--disk", "/dev/sdb", "--disk", "/d/a.img,format=raw,vdev=xvda",
 			       NULL), 0);
 	assert_int_equal(a.domid, 7);
@@ -56,6 +56,8 @@ static void test_good(void **state)
 	assert_string_equal(a.disk[1].path, "/dev/sdb");
 	assert_string_equal(a.disk[2].vdev, "xvdc");
 	assert_true(a.disk[2].ro);
+	assert_true(a.disk[2].qcow2);
+	assert_false(a.disk[0].qcow2);
 	assert_int_equal(parse(&a, err, "--domid", "3", NULL), 0);
 	assert_int_equal(a.nr_disks, 0);
 	assert_int_equal(parse(&a, err, "--help", NULL), 0);
@@ -93,7 +95,7 @@ static void test_bad(void **state)
 	bad("--disk: no path", "--domid", "1", "--disk", ",vdev=xvda", NULL);
 	bad("--disk /a: bad option 'vdev=sda'", "--domid", "1", "--disk", "/a,vdev=sda", NULL);
 	bad("--disk /a: bad option 'access=rx'", "--domid", "1", "--disk", "/a,access=rx", NULL);
-	bad("--disk /a: bad option 'format=qcow2'", "--domid", "1", "--disk", "/a,format=qcow2", NULL);
+	bad("--disk /a: bad option 'format=vmdk'", "--domid", "1", "--disk", "/a,format=vmdk", NULL);
 	bad("--disk /b: vdev=xvda given twice", "--domid", "1", "--disk", "/a,vdev=xvda",
 	    "--disk", "/b,vdev=xvda", NULL);
 }

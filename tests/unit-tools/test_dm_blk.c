@@ -28,14 +28,17 @@ struct fixture {
 	struct fake_vq f;
 	struct msi_log msi;
 	char path[64];
+	char qcow2[80];			/* the image qemu-nbd serves, or "" */
 	int file;
 	uint16_t seen;			/* used entries consumed */
 };
 
-static struct fixture *make(bool ro, unsigned int queues)
+/* A device over a 1 MiB disk whose sector n starts with n * 512: the raw
+ * temporary file, or (qcow2) a copy of it as qcow2 served by qemu-nbd. */
+static struct fixture *make_with(bool ro, unsigned int queues, bool qcow2)
 {
 	struct fixture *x = calloc(1, sizeof(*x));
-	char err[256];
+	char err[256], cmd[256];
 	unsigned int i;
 
 	fake_ram_init(&x->ram);
@@ -45,11 +48,25 @@ static struct fixture *make(bool ro, unsigned int queues)
 	assert_int_equal(ftruncate(x->file, DISK_SIZE), 0);
 	for (i = 0; i < DISK_SIZE; i += 512)		/* sector i/512 starts with its number */
 		assert_int_equal(pwrite(x->file, &i, sizeof(i), i), sizeof(i));
-	assert_int_equal(disk_raw_open(x->path, ro, 64, &x->disk, err, sizeof(err)), 0);
+	if (qcow2) {
+		snprintf(x->qcow2, sizeof(x->qcow2), "%s.qcow2", x->path);
+		snprintf(cmd, sizeof(cmd), "qemu-img convert -q -f raw -O qcow2 %s %s",
+			 x->path, x->qcow2);
+		assert_int_equal(system(cmd), 0);
+		if (disk_nbd_open(x->qcow2, "qcow2", ro, &x->disk, err, sizeof(err)))
+			fail_msg("disk_nbd_open: %s", err);
+	} else {
+		assert_int_equal(disk_raw_open(x->path, ro, 64, &x->disk, err, sizeof(err)), 0);
+	}
 	virtio_blk_init(&x->blk, x->disk, "xvdb", queues, &x->ram,
 			(struct msix_sink){ msi_log_raise, &x->msi });
 	fake_driver_ok(&x->blk.vp, &x->f, 0, QBASE, 16, 1ull << VIRTIO_BLK_F_FLUSH);
 	return x;
+}
+
+static struct fixture *make(bool ro, unsigned int queues)
+{
+	return make_with(ro, queues, false);
 }
 
 static int setup(void **state)
@@ -68,9 +85,12 @@ static int teardown(void **state)
 {
 	struct fixture *x = *state;
 
-	x->disk->ops->close(x->disk);
+	if (x->disk)
+		x->disk->ops->close(x->disk);
 	close(x->file);
 	unlink(x->path);
+	if (x->qcow2[0])
+		unlink(x->qcow2);
 	fake_ram_free(&x->ram);
 	free(x);
 	return 0;
@@ -79,12 +99,13 @@ static int teardown(void **state)
 /* Wait (at most 5 s) until the device has used n more entries. */
 static void wait_used(struct fixture *x, uint16_t n)
 {
-	struct pollfd p = { .fd = x->disk->fd, .events = POLLIN };
+	struct pollfd p = { .fd = x->disk->fd };
 	int tries = 50;
 
 	while (fake_used_idx(&x->f) != (uint16_t)(x->seen + n) && tries--) {
-		poll(&p, 1, 100);
-		x->disk->ops->complete(x->disk);
+		p.events = x->disk->ops->events(x->disk);
+		if (poll(&p, 1, 100) > 0)
+			x->disk->ops->complete(x->disk, p.revents);
 	}
 	assert_int_equal(fake_used_idx(&x->f), (uint16_t)(x->seen + n));
 }
@@ -304,7 +325,7 @@ static void test_reset_in_flight(void **state)
 	fake_kick(&x->blk.vp, 0);
 	x->blk.vp.pci.ops->bar_write(&x->blk.vp.pci, 0, 0x14, 1, 0);
 	poll(&p, 1, 2000);
-	x->disk->ops->complete(x->disk);
+	x->disk->ops->complete(x->disk, POLLIN);
 	assert_int_equal(fake_used_idx(&x->f), 0);
 	assert_int_equal(*(uint8_t *)gpa(&x->ram, STATUS), 0xee);
 }
@@ -360,6 +381,56 @@ static void test_flush_survives_kill(void **state)
 	assert_int_equal(file_word(x, 48 * 512), 48 * 512);
 }
 
+/* qcow2 through qemu-nbd: the same requests, then the data checked in a
+ * raw copy of the image made after the device model let go of it. */
+static void test_nbd_qcow2(void **state)
+{
+	struct fixture *x = make_with(false, 1, true);
+	uint8_t *data = gpa(&x->ram, DATA);
+	char cmd[256];
+	uint32_t used, i;
+
+	*state = x;
+	assert_int_equal(x->disk->size, DISK_SIZE);
+	assert_int_equal(request(x, VIRTIO_BLK_T_IN, 3, 1024, true, &used), VIRTIO_BLK_S_OK);
+	assert_int_equal(used, 1025);
+	assert_int_equal(*(uint32_t *)(data + 512), 4 * 512);
+	for (i = 0; i < 4096; i++)
+		data[i] = i * 7;
+	assert_int_equal(request(x, VIRTIO_BLK_T_OUT, 16, 4096, false, NULL), VIRTIO_BLK_S_OK);
+	assert_int_equal(request(x, VIRTIO_BLK_T_FLUSH, 0, 0, false, NULL), VIRTIO_BLK_S_OK);
+	memset(data, 0, 4096);
+	assert_int_equal(request(x, VIRTIO_BLK_T_IN, 16, 4096, true, NULL), VIRTIO_BLK_S_OK);
+	assert_int_equal(data[4095], (uint8_t)(4095 * 7));
+	assert_int_equal(zero_range(x, VIRTIO_BLK_T_DISCARD, 64, 64, 0), VIRTIO_BLK_S_OK);
+	assert_int_equal(zero_range(x, VIRTIO_BLK_T_WRITE_ZEROES, 200, 8, 0), VIRTIO_BLK_S_OK);
+	assert_int_equal(request(x, VIRTIO_BLK_T_IN, DISK_SIZE / 512, 512, true, NULL),
+			 VIRTIO_BLK_S_IOERR);
+	assert_int_equal(request(x, VIRTIO_BLK_T_GET_ID, 0, 20, true, NULL), VIRTIO_BLK_S_OK);
+
+	x->disk->ops->close(x->disk);			/* qemu-nbd exits */
+	x->disk = NULL;
+	snprintf(cmd, sizeof(cmd), "qemu-img convert -q -f qcow2 -O raw %s %s", x->qcow2, x->path);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(file_word(x, 16 * 512), 0x150e0700);
+	assert_int_equal(file_word(x, 64 * 512), 0);
+	assert_int_equal(file_word(x, 127 * 512), 0);
+	assert_int_equal(file_word(x, 128 * 512), 128 * 512);
+	assert_int_equal(file_word(x, 200 * 512), 0);
+	assert_int_equal(file_word(x, 208 * 512), 208 * 512);
+}
+
+static void test_nbd_read_only(void **state)
+{
+	struct fixture *x = make_with(true, 1, true);
+
+	*state = x;
+	assert_true(x->blk.vp.features >> VIRTIO_BLK_F_RO & 1);
+	assert_int_equal(request(x, VIRTIO_BLK_T_IN, 1, 512, true, NULL), VIRTIO_BLK_S_OK);
+	assert_int_equal(*(uint32_t *)gpa(&x->ram, DATA), 512);
+	assert_int_equal(request(x, VIRTIO_BLK_T_OUT, 1, 512, false, NULL), VIRTIO_BLK_S_IOERR);
+}
+
 static void test_multiqueue(void **state)
 {
 	struct fixture *x = make(false, 4);
@@ -387,6 +458,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flush_survives_kill, setup, teardown),
 		cmocka_unit_test(test_multiqueue),
+		cmocka_unit_test_teardown(test_nbd_qcow2, teardown),
+		cmocka_unit_test_teardown(test_nbd_read_only, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

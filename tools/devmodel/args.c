@@ -29,11 +29,11 @@ static int parse_disk(struct dm_args *a, char *val, char *err, size_t errlen)
 			memcpy(d->vdev, opt + 5, 5);
 		else if (!strcmp(opt, "access=rw") || !strcmp(opt, "access=ro"))
 			d->ro = opt[8] == 'o';
-		else if (!strcmp(opt, "format=raw"))
-			continue;
+		else if (!strcmp(opt, "format=raw") || !strcmp(opt, "format=qcow2"))
+			d->qcow2 = opt[7] == 'q';
 		else {
 			snprintf(err, errlen, "--disk %s: bad option '%s' (vdev=xvda..xvdz, "
-				 "access=rw|ro, format=raw)", d->path, opt);
+				 "access=rw|ro, format=raw|qcow2)", d->path, opt);
 			return -EINVAL;
 		}
 	}

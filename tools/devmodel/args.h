@@ -12,6 +12,7 @@ struct dm_disk_arg {
 	const char *path;		/* points into argv */
 	char vdev[5];			/* "xvdX" */
 	bool ro;
+	bool qcow2;			/* format=qcow2 (through qemu-nbd), else raw */
 };
 
 /* Disks sorted by vdev: disk[i] goes into PCI slot i + 1. */
@@ -26,6 +27,6 @@ struct dm_args {
  * err naming the argument at fault. argv must outlive a. */
 int dm_args_parse(int argc, char **argv, struct dm_args *a, char *err, size_t errlen);
 
-#define DM_USAGE "usage: xenolith-dm --domid N --disk PATH[,vdev=xvdX][,access=rw|ro][,format=raw] ..."
+#define DM_USAGE "usage: xenolith-dm --domid N --disk PATH[,vdev=xvdX][,access=rw|ro][,format=raw|qcow2] ..."
 
 #endif

@@ -56,9 +56,13 @@ int dm_loop(struct dm *dm)
 	int ret;
 
 	pfd[0] = (struct pollfd){ .fd = xl_ioreq_server_fd(dm->srv), .events = POLLIN };
-	for (i = 0; i < dm->nr_disks; i++)
-		pfd[1 + i] = (struct pollfd){ .fd = dm->disk[i]->fd, .events = POLLIN };
 	for (;;) {
+		/* A disk that waits for nothing is left out (fd -1). */
+		for (i = 0; i < dm->nr_disks; i++) {
+			short ev = dm->disk[i]->ops->events(dm->disk[i]);
+
+			pfd[1 + i] = (struct pollfd){ .fd = ev ? dm->disk[i]->fd : -1, .events = ev };
+		}
 		if (poll(pfd, n, -1) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -68,8 +72,8 @@ int dm_loop(struct dm *dm)
 			return ret;
 		}
 		for (i = 0; i < dm->nr_disks; i++)
-			if (pfd[1 + i].revents & POLLIN)
-				dm->disk[i]->ops->complete(dm->disk[i]);
+			if (pfd[1 + i].revents)
+				dm->disk[i]->ops->complete(dm->disk[i], pfd[1 + i].revents);
 		if (pfd[0].revents & POLLIN) {
 			ret = serve_ioreqs(dm);
 			if (ret)

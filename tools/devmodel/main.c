@@ -33,7 +33,8 @@ static int add_disks(struct dm *dm, const struct dm_args *a, unsigned int queues
 
 	for (i = 0; i < a->nr_disks; i++) {
 		const struct dm_disk_arg *d = &a->disk[i];
-		int ret = disk_raw_open(d->path, d->ro, DEPTH(queues), &dm->disk[i], err, errlen);
+		int ret = d->qcow2 ? disk_nbd_open(d->path, "qcow2", d->ro, &dm->disk[i], err, errlen)
+				   : disk_raw_open(d->path, d->ro, DEPTH(queues), &dm->disk[i], err, errlen);
 
 		if (ret)
 			return ret;

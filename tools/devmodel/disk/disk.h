@@ -17,7 +17,7 @@ enum disk_op {
 
 /* One request, owned by the caller until done() is called with 0 or
  * -errno (a short read or write is -EIO). iov (READ/WRITE) must stay valid
- * until then. */
+ * until then. done() may come before submit() returns. */
 struct disk_io {
 	enum disk_op op;
 	uint64_t off, len;		/* bytes; len = the iovecs' total for READ/WRITE */
@@ -28,10 +28,12 @@ struct disk_io {
 
 struct disk;
 struct disk_ops {
-	/* Start io; 0 (done() follows from complete()) or -errno (it never will). */
+	/* Start io; 0 (done() will be called) or -errno (it never will). */
 	int (*submit)(struct disk *d, struct disk_io *io);
-	/* Finish what completed, calling each done(); when fd is readable. */
-	void (*complete)(struct disk *d);
+	/* The poll events to wait for on fd now (0: none). */
+	short (*events)(struct disk *d);
+	/* fd reported revents: make progress, calling done() of what finished. */
+	void (*complete)(struct disk *d, short revents);
 	void (*close)(struct disk *d);
 };
 
@@ -39,13 +41,18 @@ struct disk {
 	const struct disk_ops *ops;
 	uint64_t size;			/* bytes */
 	bool ro;
-	int fd;				/* readable (poll) when requests completed */
+	int fd;				/* to poll for ops->events() */
 };
 
 /* A raw image: a regular file (sparse or not) or a block device, opened
  * read-only if ro, with up to depth requests in flight. On failure err
  * names the path and the reason. */
 int disk_raw_open(const char *path, bool ro, unsigned int depth, struct disk **out,
+		  char *err, size_t errlen);
+/* An image in format (qcow2, vmdk, ...: what qemu-nbd reads) served by a
+ * qemu-nbd child started with systemd socket activation, read-only if
+ * ro. On failure err names the path and the reason. */
+int disk_nbd_open(const char *path, const char *format, bool ro, struct disk **out,
 		  char *err, size_t errlen);
 
 #endif

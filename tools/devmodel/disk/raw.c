@@ -4,6 +4,7 @@
 #include <liburing.h>
 #include <linux/falloc.h>
 #include <linux/fs.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,12 +73,19 @@ static int raw_submit(struct disk *d, struct disk_io *io)
 	return 0;
 }
 
-static void raw_complete(struct disk *d)
+static short raw_events(struct disk *d)
+{
+	(void)d;
+	return POLLIN;
+}
+
+static void raw_complete(struct disk *d, short revents)
 {
 	struct raw *r = (struct raw *)d;
 	struct io_uring_cqe *cqe;
 	uint64_t n;
 
+	(void)revents;
 	if (read(d->fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
 		return;
 	while (!io_uring_peek_cqe(&r->ring, &cqe)) {
@@ -105,6 +113,7 @@ static void raw_close(struct disk *d)
 
 static const struct disk_ops raw_ops = {
 	.submit = raw_submit,
+	.events = raw_events,
 	.complete = raw_complete,
 	.close = raw_close,
 };
