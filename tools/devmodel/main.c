@@ -1,5 +1,6 @@
 /* main.c - xenolith-dm: the device model of one domU (docs/device-model.md). */
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -53,8 +54,9 @@ static int add_disks(struct dm *dm, const struct dm_args *a, unsigned int queues
 	return 0;
 }
 
-/* Everything up to serving: the domain, its RAM, the server, the disks,
- * the configuration ports (0xcf8 alone: 0xcf9 is the reset register). */
+/* Everything up to serving: the domain, the disks (before anything a
+ * qemu-nbd child should not inherit), its RAM, the server, the
+ * configuration ports (0xcf8 alone: 0xcf9 is the reset register). */
 static int setup(struct dm *dm, const struct dm_args *a, char *err, size_t errlen)
 {
 	struct xl_domain_info info;
@@ -66,10 +68,10 @@ static int setup(struct dm *dm, const struct dm_args *a, char *err, size_t errle
 	queues = info.vcpus < VIRTIO_PCI_MAX_QUEUES ? info.vcpus : VIRTIO_PCI_MAX_QUEUES;
 	if (!queues)
 		queues = 1;
-	if (xl_guest_ram_map(dm->xl, a->domid, &dm->ram, err, errlen))
-		return -1;
 	pci_bus_init(&dm->bus, dm_bar_map, dm);
 	if (add_disks(dm, a, queues, err, errlen))
+		return -1;
+	if (xl_guest_ram_map(dm->xl, a->domid, &dm->ram, err, errlen))
 		return -1;
 	if (xl_ioreq_server_create(dm->xl, a->domid, &dm->srv, err, errlen))
 		return -1;
@@ -95,6 +97,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	dm.domid = a.domid;
+	signal(SIGPIPE, SIG_IGN);	/* a dead qemu-nbd is an I/O error, not our end */
 	if (setup(&dm, &a, err, sizeof(err))) {
 		fprintf(stderr, "xenolith-dm: domain %" PRIu32 ": %s\n", a.domid, err);
 		teardown(&dm);
