@@ -111,6 +111,7 @@ static int nbd_submit(struct disk *d, struct disk_io *io)
 	return 0;
 }
 
+/* What libnbd's state machine waits for on the socket. */
 static short nbd_events(struct disk *d)
 {
 	unsigned int dir = nbd_aio_get_direction(((struct nbd *)d)->h);

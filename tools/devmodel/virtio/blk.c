@@ -84,6 +84,7 @@ static void finish(struct blk_req *r, uint8_t status)
 		process(b, q);
 }
 
+/* The backend finished r's disk_io. */
 static void io_done(struct disk_io *io, int res)
 {
 	struct blk_req *r = (struct blk_req *)io;
@@ -93,6 +94,7 @@ static void io_done(struct disk_io *io, int res)
 	finish(r, res ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK);
 }
 
+/* Hand r to the backend as op; a refusal completes it with IOERR. */
 static void submit(struct blk_req *r, enum disk_op op, uint64_t off, uint64_t len,
 		   const struct iovec *iov, unsigned int n)
 {

@@ -110,6 +110,7 @@ static bool in(uint64_t off, unsigned int size, uint64_t start, uint64_t len)
 	return off >= start && off - start < len && size <= len - (off - start);
 }
 
+/* A read in BAR 0: the structure at off answers; elsewhere reads 0. */
 static uint64_t bar_read(struct pci_dev *d, unsigned int bar, uint64_t off, unsigned int size)
 {
 	struct virtio_pci *vp = d->owner;
@@ -134,6 +135,7 @@ static uint64_t bar_read(struct pci_dev *d, unsigned int bar, uint64_t off, unsi
 	return 0;
 }
 
+/* A write in BAR 0; a write to queue q's notify address kicks q. */
 static void bar_write(struct pci_dev *d, unsigned int bar, uint64_t off, unsigned int size,
 		      uint64_t val)
 {
