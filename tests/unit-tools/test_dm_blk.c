@@ -29,6 +29,7 @@ struct fixture {
 	struct msi_log msi;
 	char path[64];
 	char qcow2[80];			/* the image qemu-nbd serves, or "" */
+	char loop[32];			/* the loop device over path, or "" */
 	int file;
 	uint16_t seen;			/* used entries consumed */
 };
@@ -85,8 +86,14 @@ static int teardown(void **state)
 {
 	struct fixture *x = *state;
 
+	char cmd[64];
+
 	if (x->disk)
 		x->disk->ops->close(x->disk);
+	if (x->loop[0]) {
+		snprintf(cmd, sizeof(cmd), "losetup -d %s", x->loop);
+		assert_int_equal(system(cmd), 0);
+	}
 	close(x->file);
 	unlink(x->path);
 	if (x->qcow2[0])
@@ -431,6 +438,45 @@ static void test_nbd_read_only(void **state)
 	assert_int_equal(request(x, VIRTIO_BLK_T_OUT, 1, 512, false, NULL), VIRTIO_BLK_S_IOERR);
 }
 
+/* A block device: a loop device over the file (needs root: else skipped). */
+static void test_block_device(void **state)
+{
+	struct fixture *x = *state;
+	uint8_t *data = gpa(&x->ram, DATA);
+	char cmd[128], err[256];
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "losetup --find --show %s 2>/dev/null", x->path);
+	p = popen(cmd, "r");
+	if (!p || !fgets(x->loop, sizeof(x->loop), p) || pclose(p)) {
+		x->loop[0] = 0;
+		skip();
+	}
+	x->loop[strcspn(x->loop, "\n")] = 0;
+	x->disk->ops->close(x->disk);
+	x->disk = NULL;
+	assert_int_equal(disk_raw_open(x->loop, false, 64, &x->disk, err, sizeof(err)), 0);
+	assert_int_equal(x->disk->size, DISK_SIZE);		/* BLKGETSIZE64 */
+	virtio_blk_init(&x->blk, x->disk, "xvdb", 1, &x->ram,
+			(struct msix_sink){ msi_log_raise, &x->msi });
+	fake_driver_ok(&x->blk.vp, &x->f, 0, QBASE, 16, 1ull << VIRTIO_BLK_F_FLUSH);
+	x->seen = 0;
+	assert_int_equal(request(x, VIRTIO_BLK_T_IN, 9, 512, true, NULL), VIRTIO_BLK_S_OK);
+	assert_int_equal(*(uint32_t *)data, 9 * 512);
+	memset(data, 0x77, 4096);
+	assert_int_equal(request(x, VIRTIO_BLK_T_OUT, 24, 4096, false, NULL), VIRTIO_BLK_S_OK);
+	assert_int_equal(request(x, VIRTIO_BLK_T_FLUSH, 0, 0, false, NULL), VIRTIO_BLK_S_OK);
+	assert_int_equal(file_word(x, 24 * 512), 0x77777777);
+	assert_int_equal(zero_range(x, VIRTIO_BLK_T_WRITE_ZEROES, 64, 8, 0), VIRTIO_BLK_S_OK);
+	assert_int_equal(zero_range(x, VIRTIO_BLK_T_DISCARD, 72, 8, 0), VIRTIO_BLK_S_OK);
+	assert_int_equal(request(x, VIRTIO_BLK_T_FLUSH, 0, 0, false, NULL), VIRTIO_BLK_S_OK);
+	assert_int_equal(request(x, VIRTIO_BLK_T_IN, 64, 8192, true, NULL), VIRTIO_BLK_S_OK);
+	assert_int_equal(*(uint32_t *)data, 0);
+	assert_int_equal(*(uint32_t *)(data + 8192 - 4), 0);
+	assert_int_equal(request(x, VIRTIO_BLK_T_IN, 80, 512, true, NULL), VIRTIO_BLK_S_OK);
+	assert_int_equal(*(uint32_t *)data, 80 * 512);
+}
+
 static void test_multiqueue(void **state)
 {
 	struct fixture *x = make(false, 4);
@@ -457,6 +503,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reset_in_flight, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flush_survives_kill, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_block_device, setup, teardown),
 		cmocka_unit_test(test_multiqueue),
 		cmocka_unit_test_teardown(test_nbd_qcow2, teardown),
 		cmocka_unit_test_teardown(test_nbd_read_only, teardown),
