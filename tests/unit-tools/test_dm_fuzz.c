@@ -1,4 +1,4 @@
-/* test_dm_fuzz.c - a deterministic random mutator over descriptor tables, requests and register accesses of a virtio-blk device, under ASan and UBSan. */
+/* test_dm_fuzz.c - a deterministic random mutator over descriptor tables, requests, register accesses and I/O requests of a virtio-blk device on the PCI bus, under ASan and UBSan. */
 #include <errno.h>
 #include <poll.h>
 #include <setjmp.h>
@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "dispatch.h"
 #include "dm_testlib.h"
 #include "virtio/blk.h"
 
@@ -72,7 +73,39 @@ struct fuzz {
 	struct disk *disk;
 	struct fake_vq f;
 	struct msi_log msi;
+	struct pci_bus bus;
+	unsigned long maps;
 };
+
+static void map_count(void *opaque, uint64_t addr, uint64_t len, bool on)
+{
+	struct fuzz *z = opaque;
+
+	(void)addr;
+	(void)len;
+	(void)on;
+	z->maps++;
+}
+
+/* An I/O request as the hypervisor could send one: mostly at the
+ * configuration ports or in the device's BAR, any size, either way. */
+static void rnd_ioreq(struct fuzz *z)
+{
+	static const uint64_t sizes[] = { 1, 2, 4, 8, 3, 0, 16 };
+	struct xl_ioreq req = { .size = pick(sizes, rnd() % 4 ? 4 : 7), .dir = rnd() & 1,
+				.data = rnd(), .state = XL_IOREQ_READY };
+
+	if (rnd() % 2) {
+		req.type = XL_IOREQ_PIO;
+		req.addr = rnd() % 8 ? 0xcf8 + rnd() % 8 : rnd() & 0xffff;
+		if (req.addr == 0xcf8 && rnd() % 2)	/* select slot 0 or 1, any register */
+			req.data = 0x80000000u | (rnd() % 2) << 11 | (rnd() & 0xfc);
+	} else {
+		req.type = XL_IOREQ_MMIO;
+		req.addr = rnd() % 8 ? z->blk.vp.pci.bar[0].addr + rnd() % 0x8000 : rnd();
+	}
+	dm_dispatch(&z->bus, &req);
+}
 
 /* Headers with every type, sectors near the end, discard segments. */
 static void rnd_area(struct fuzz *z)
@@ -131,6 +164,8 @@ static void round_once(struct fuzz *z)
 	}
 	if (rnd() % 64 == 0)		/* a config space write */
 		pci_dev_cfg_write(&z->blk.vp.pci, 0x40 + rnd() % 0xc0 / 4 * 4, 4, rnd());
+	if (rnd() % 4 == 0)
+		rnd_ioreq(z);
 	fake_kick(&z->blk.vp, rnd() % 32 ? 0 : rnd() % 4);
 	z->disk->ops->complete(z->disk, POLLIN);
 	if ((z->blk.vp.status & VIRTIO_STATUS_NEEDS_RESET) || rnd() % 256 == 0 ||
@@ -171,6 +206,8 @@ static void test_fuzz(void **state)
 	assert_int_equal(disk_raw_open(path, false, 64, &z->disk, err, sizeof(err)), 0);
 	virtio_blk_init(&z->blk, z->disk, "xvda", 1, &z->ram,
 			(struct msix_sink){ msi_log_raise, &z->msi });
+	pci_bus_init(&z->bus, map_count, z);
+	assert_int_equal(pci_bus_add(&z->bus, &z->blk.vp.pci), 1);
 	fake_driver_ok(&z->blk.vp, &z->f, 0, QBASE, QSIZE, 0);
 	while (time(NULL) < end) {
 		for (unsigned int i = 0; i < 1000; i++)
@@ -178,8 +215,8 @@ static void test_fuzz(void **state)
 		rounds += 1000;
 	}
 	drain(z);
-	printf("test_dm_fuzz: %lu rounds, seed %s, %u interrupts\n", rounds,
-	       seed ? seed : "default", z->msi.count);
+	printf("test_dm_fuzz: %lu rounds, seed %s, %u interrupts, %lu BAR maps\n", rounds,
+	       seed ? seed : "default", z->msi.count, z->maps);
 	z->disk->ops->close(z->disk);
 	close(fd);
 	unlink(path);

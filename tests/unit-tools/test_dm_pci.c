@@ -229,6 +229,9 @@ static void test_dispatch_pio(void **state)
 	req.type = XL_IOREQ_MMIO;
 	dm_dispatch(&b, &req);
 	assert_int_equal(req.data, ~0ull);
+	req.size = 16;					/* found by test_dm_fuzz */
+	dm_dispatch(&b, &req);
+	assert_int_equal(req.data, ~0ull);
 }
 
 int main(void)
