@@ -301,6 +301,37 @@ static void test_msix(void **state)
 	assert_int_equal(rd(x, VIRTIO_PCI_MSIX_TABLE_OFF, 4), 0xfee01000u);
 }
 
+/* VIRTIO_PCI_CAP_PCI_CFG: BAR 0 through config space. */
+static void test_pci_cfg_window(void **state)
+{
+	struct fixture *x = *state;
+	unsigned int c = find_cap(x, 0x09, 5);
+
+	assert_int_not_equal(c, 0);
+	assert_int_equal(cfg(x, c + 2, 1), 20);
+	pci_dev_cfg_write(&x->vp.pci, c + 8, 4, COMMON(0x12));	/* num_queues */
+	pci_dev_cfg_write(&x->vp.pci, c + 12, 4, 2);
+	assert_int_equal(cfg(x, c + 16, 2), 2);
+	pci_dev_cfg_write(&x->vp.pci, c + 8, 4, COMMON(0x14));	/* device status */
+	pci_dev_cfg_write(&x->vp.pci, c + 12, 4, 1);
+	pci_dev_cfg_write(&x->vp.pci, c + 16, 1, VIRTIO_STATUS_ACKNOWLEDGE);
+	assert_int_equal(rd(x, COMMON(0x14), 1), VIRTIO_STATUS_ACKNOWLEDGE);
+	assert_int_equal(cfg(x, c + 16, 1), VIRTIO_STATUS_ACKNOWLEDGE);
+	/* Bad windows do nothing: other BAR, odd length, misaligned, outside. */
+	pci_dev_cfg_write(&x->vp.pci, c + 4, 1, 1);
+	pci_dev_cfg_write(&x->vp.pci, c + 16, 1, 0);
+	pci_dev_cfg_write(&x->vp.pci, c + 4, 1, 0);
+	pci_dev_cfg_write(&x->vp.pci, c + 12, 4, 3);
+	pci_dev_cfg_write(&x->vp.pci, c + 16, 1, 0);
+	pci_dev_cfg_write(&x->vp.pci, c + 8, 4, COMMON(0x13));
+	pci_dev_cfg_write(&x->vp.pci, c + 12, 4, 2);
+	pci_dev_cfg_write(&x->vp.pci, c + 16, 2, 0);
+	pci_dev_cfg_write(&x->vp.pci, c + 8, 4, ~0u & ~3u);
+	pci_dev_cfg_write(&x->vp.pci, c + 12, 4, 4);
+	pci_dev_cfg_write(&x->vp.pci, c + 16, 4, 0);
+	assert_int_equal(rd(x, COMMON(0x14), 1), VIRTIO_STATUS_ACKNOWLEDGE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +340,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_queues, setup, fake_fixture_free),
 		cmocka_unit_test_setup_teardown(test_bad_ring_needs_reset, setup, fake_fixture_free),
 		cmocka_unit_test_setup_teardown(test_msix, setup, fake_fixture_free),
+		cmocka_unit_test_setup_teardown(test_pci_cfg_window, setup, fake_fixture_free),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -132,8 +132,10 @@ static void bar_write(struct pci_dev *d, unsigned int reg, uint32_t val)
 	bars_update(d, (int)i);
 }
 
-uint32_t pci_dev_cfg_read(const struct pci_dev *d, unsigned int off, unsigned int size)
+uint32_t pci_dev_cfg_read(struct pci_dev *d, unsigned int off, unsigned int size)
 {
+	if (off >= PCI_CAP_START && d->ops && d->ops->cap_read)
+		d->ops->cap_read(d, off, size);
 	return pci_dev_get(d, off, size);
 }
 
@@ -154,5 +156,5 @@ void pci_dev_cfg_write(struct pci_dev *d, unsigned int off, unsigned int size, u
 	if (off <= PCI_COMMAND && off + size > PCI_COMMAND)
 		bars_update(d, -1);
 	if (off >= PCI_CAP_START && d->ops && d->ops->cap_write)
-		d->ops->cap_write(d);
+		d->ops->cap_write(d, off, size);
 }

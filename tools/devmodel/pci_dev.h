@@ -22,13 +22,15 @@ struct pci_dev;
 
 /* What a device does with its BARs and its capabilities (written by the
  * device's owner, e.g. virtio/pci.c). Offsets are from the BAR's start.
- * cap_write is told of a config write at or above 0x40 (a capability)
- * after its writable bits (wmask) were stored. */
+ * For config accesses at or above 0x40 (the capabilities): cap_read may
+ * refresh cfg[off, off + size) before it is read; cap_write is told of a
+ * write after its writable bits (wmask) were stored. */
 struct pci_dev_ops {
 	uint64_t (*bar_read)(struct pci_dev *d, unsigned int bar, uint64_t off, unsigned int size);
 	void (*bar_write)(struct pci_dev *d, unsigned int bar, uint64_t off, unsigned int size,
 			  uint64_t val);
-	void (*cap_write)(struct pci_dev *d);
+	void (*cap_read)(struct pci_dev *d, unsigned int off, unsigned int size);
+	void (*cap_write)(struct pci_dev *d, unsigned int off, unsigned int size);
 };
 
 /* Tell the bus that BAR bar's decoding started (on) or stopped. */
@@ -67,7 +69,7 @@ unsigned int pci_dev_add_cap(struct pci_dev *d, uint8_t id, unsigned int len);
 void pci_dev_set_wmask(struct pci_dev *d, unsigned int off, unsigned int size, uint32_t mask);
 
 /* Config space access at off (size 1, 2 or 4, naturally aligned). */
-uint32_t pci_dev_cfg_read(const struct pci_dev *d, unsigned int off, unsigned int size);
+uint32_t pci_dev_cfg_read(struct pci_dev *d, unsigned int off, unsigned int size);
 void pci_dev_cfg_write(struct pci_dev *d, unsigned int off, unsigned int size, uint32_t val);
 
 /* Little-endian field helpers over cfg[]. */

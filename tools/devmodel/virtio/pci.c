@@ -8,6 +8,7 @@
 #define VIRTIO_PCI_CAP_NOTIFY	2
 #define VIRTIO_PCI_CAP_ISR	3
 #define VIRTIO_PCI_CAP_DEVICE	4
+#define VIRTIO_PCI_CAP_PCI_CFG	5
 #define VIRTIO_ISR_QUEUE	1
 #define VIRTIO_ISR_CONFIG	2
 
@@ -28,11 +29,13 @@ static unsigned int add_cap(struct pci_dev *d, uint8_t type, uint32_t off, uint3
 static uint64_t bar_read(struct pci_dev *d, unsigned int bar, uint64_t off, unsigned int size);
 static void bar_write(struct pci_dev *d, unsigned int bar, uint64_t off, unsigned int size,
 		      uint64_t val);
-static void cap_write(struct pci_dev *d);
+static void cap_read(struct pci_dev *d, unsigned int off, unsigned int size);
+static void cap_write(struct pci_dev *d, unsigned int off, unsigned int size);
 
 static const struct pci_dev_ops virtio_pci_dev_ops = {
 	.bar_read = bar_read,
 	.bar_write = bar_write,
+	.cap_read = cap_read,
 	.cap_write = cap_write,
 };
 
@@ -66,6 +69,13 @@ void virtio_pci_init(struct virtio_pci *vp, uint16_t device_id, uint32_t class,
 	c = add_cap(d, VIRTIO_PCI_CAP_NOTIFY, VIRTIO_PCI_NOTIFY_OFF,
 		    nr_queues * VIRTIO_PCI_NOTIFY_MULT, 20);
 	pci_dev_put(d, c + 16, 4, VIRTIO_PCI_NOTIFY_MULT);
+	/* §4.1.4.9: a window onto BAR 0 through config space (bar, offset,
+	 * length and data writable). */
+	vp->cfg_cap = add_cap(d, VIRTIO_PCI_CAP_PCI_CFG, 0, 0, 20);
+	pci_dev_set_wmask(d, vp->cfg_cap + 4, 1, 0xff);
+	pci_dev_set_wmask(d, vp->cfg_cap + 8, 4, ~0u);
+	pci_dev_set_wmask(d, vp->cfg_cap + 12, 4, ~0u);
+	pci_dev_set_wmask(d, vp->cfg_cap + 16, 4, ~0u);
 	/* One vector per queue and one for configuration changes. */
 	msix_init(&vp->msix, d, nr_queues + 1, 0, VIRTIO_PCI_MSIX_TABLE_OFF,
 		  VIRTIO_PCI_MSIX_PBA_OFF, sink);
@@ -155,10 +165,38 @@ static void bar_write(struct pci_dev *d, unsigned int bar, uint64_t off, unsigne
 		msix_table_write(&vp->msix, off - VIRTIO_PCI_MSIX_TABLE_OFF, size, val);
 }
 
-/* Only MSI-X's message control is writable among the capabilities. */
-static void cap_write(struct pci_dev *d)
+/* The access the PCI_CFG window's fields describe, if it is one the
+ * driver may make: BAR 0, 1, 2 or 4 bytes, aligned (§4.1.4.9.1). */
+static bool window(struct virtio_pci *vp, uint32_t *off, uint32_t *len)
+{
+	unsigned int c = vp->cfg_cap;
+
+	*off = pci_dev_get(&vp->pci, c + 8, 4);
+	*len = pci_dev_get(&vp->pci, c + 12, 4);
+	return vp->pci.cfg[c + 4] == 0 && (*len == 1 || *len == 2 || *len == 4) &&
+	       !(*off & (*len - 1)) && *off < VIRTIO_PCI_BAR_SIZE;
+}
+
+/* A read of the window's data reads BAR 0 there. */
+static void cap_read(struct pci_dev *d, unsigned int off, unsigned int size)
 {
 	struct virtio_pci *vp = d->owner;
+	unsigned int data = vp->cfg_cap + 16;
+	uint32_t boff, len;
 
-	msix_ctrl_written(&vp->msix);
+	if (off < data + 4 && data < off + size && window(vp, &boff, &len))
+		pci_dev_put(d, data, 4, bar_read(d, 0, boff, len));
+}
+
+/* MSI-X's message control, or the window's data written: BAR 0 there. */
+static void cap_write(struct pci_dev *d, unsigned int off, unsigned int size)
+{
+	struct virtio_pci *vp = d->owner;
+	unsigned int data = vp->cfg_cap + 16;
+	uint32_t boff, len;
+
+	if (off < data + 4 && data < off + size && window(vp, &boff, &len))
+		bar_write(d, 0, boff, len, pci_dev_get(d, data, len));
+	else
+		msix_ctrl_written(&vp->msix);
 }

@@ -64,6 +64,7 @@ struct virtio_pci {
 	uint16_t config_vector;
 	uint16_t queue_select;
 	uint16_t nr_queues;
+	unsigned int cfg_cap;		/* the VIRTIO_PCI_CAP_PCI_CFG window's offset */
 	struct virtq vq[VIRTIO_PCI_MAX_QUEUES];
 };
 
