@@ -160,7 +160,9 @@ static void test_bar_map_and_msi(void **state)
 	assert_int_equal(fake.map_len, 0x8000);
 	dm_bar_map(&dm, 0xc0000000u, 0x8000, false);
 	assert_int_equal(fake.unmaps, 1);
-	dm_bar_map(&dm, 0xdead0000, 0x8000, true);	/* refused: logged, nothing else */
+	dm_bar_map(&dm, 0xdead0000, 0x8000, true);	/* refused: logged once, counted */
+	dm_bar_map(&dm, 0xdead0000, 0x8000, true);
+	assert_int_equal(dm.map_errors, 2);
 	dm_msi(&dm, 0xfee00000u, 0x41);
 	assert_int_equal(fake.msis, 1);
 	assert_int_equal(fake.msi_data, 0x41);

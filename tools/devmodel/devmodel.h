@@ -22,9 +22,11 @@ struct dm {
 	struct disk *disk[DM_MAX_DISKS];
 	struct virtio_blk *blk[DM_MAX_DISKS];
 	unsigned long msi_errors;	/* xl_irq_msi() failures, the first logged */
+	unsigned long map_errors;	/* BAR (un)mapping failures, the first logged */
 };
 
-/* pci_bus_map_fn over xl_ioreq_map_range()/unmap_range(); logs failures. */
+/* pci_bus_map_fn over xl_ioreq_map_range()/unmap_range(); logs the first
+ * failure (a guest may move a BAR onto something else again and again). */
 void dm_bar_map(void *opaque, uint64_t addr, uint64_t len, bool on);
 /* msix_sink.raise over xl_irq_msi(). */
 void dm_msi(void *opaque, uint64_t addr, uint32_t data);

@@ -18,9 +18,9 @@ void dm_bar_map(void *opaque, uint64_t addr, uint64_t len, bool on)
 		ret = xl_ioreq_map_range(dm->srv, XL_IOREQ_MMIO, addr, len, err, sizeof(err));
 	else
 		ret = xl_ioreq_unmap_range(dm->srv, XL_IOREQ_MMIO, addr, len, err, sizeof(err));
-	if (ret)
-		fprintf(stderr, "xenolith-dm: domain %" PRIu32 ": BAR at 0x%" PRIx64 ": %s\n",
-			dm->domid, addr, err);
+	if (ret && !dm->map_errors++)
+		fprintf(stderr, "xenolith-dm: domain %" PRIu32 ": BAR at 0x%" PRIx64
+			": %s (further failures not logged)\n", dm->domid, addr, err);
 }
 
 void dm_msi(void *opaque, uint64_t addr, uint32_t data)
