@@ -367,8 +367,11 @@ static void test_flush_survives_kill(void **state)
 	uint8_t *data = gpa(&x->ram, DATA);
 	char err[256];
 	int status;
-	pid_t pid = fork();
+	pid_t pid;
 
+	x->disk->ops->close(x->disk);		/* its lock would keep the child out */
+	x->disk = NULL;
+	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		assert_int_equal(disk_raw_open(x->path, false, 64, &x->disk, err, sizeof(err)), 0);
@@ -477,6 +480,31 @@ static void test_block_device(void **state)
 	assert_int_equal(*(uint32_t *)data, 80 * 512);
 }
 
+/* An image open for writing is locked against a second writer or reader. */
+static void test_image_lock(void **state)
+{
+	struct fixture *x = *state;
+	struct disk *d, *e;
+	char err[256];
+
+	assert_int_equal(disk_raw_open(x->path, false, 8, &d, err, sizeof(err)), -EWOULDBLOCK);
+	assert_non_null(strstr(err, x->path));
+	assert_non_null(strstr(err, "lock"));
+	assert_int_equal(disk_raw_open(x->path, true, 8, &d, err, sizeof(err)), -EWOULDBLOCK);
+	x->disk->ops->close(x->disk);
+	x->disk = NULL;
+	assert_int_equal(disk_raw_open(x->path, true, 8, &d, err, sizeof(err)), 0);
+	assert_int_equal(disk_raw_open(x->path, true, 8, &e, err, sizeof(err)), 0);
+	assert_int_equal(disk_raw_open(x->path, false, 8, &x->disk, err, sizeof(err)), -EWOULDBLOCK);
+	x->disk = NULL;
+	d->ops->close(d);
+	e->ops->close(e);
+	assert_int_equal(disk_raw_open("/nonexistent/img", false, 8, &d, err, sizeof(err)), -ENOENT);
+	assert_string_equal(err, "/nonexistent/img: open: No such file or directory");
+	assert_int_equal(disk_raw_open("/dev/null", true, 8, &d, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "/dev/null: size: not a file or block device");
+}
+
 static void test_multiqueue(void **state)
 {
 	struct fixture *x = make(false, 4);
@@ -504,6 +532,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flush_survives_kill, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_block_device, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_image_lock, setup, teardown),
 		cmocka_unit_test(test_multiqueue),
 		cmocka_unit_test_teardown(test_nbd_qcow2, teardown),
 		cmocka_unit_test_teardown(test_nbd_read_only, teardown),

@@ -45,8 +45,9 @@ struct disk {
 };
 
 /* A raw image: a regular file (sparse or not) or a block device, opened
- * read-only if ro, with up to depth requests in flight. On failure err
- * names the path and the reason. */
+ * read-only if ro, with up to depth requests in flight. The image is
+ * locked (flock: shared if ro, else exclusive) so that two device models
+ * cannot write it at once. On failure err names the path and the reason. */
 int disk_raw_open(const char *path, bool ro, unsigned int depth, struct disk **out,
 		  char *err, size_t errlen);
 /* An image in format (qcow2, vmdk, ...: what qemu-nbd reads) served by a

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -37,6 +38,19 @@ static int image_size(int fd, uint64_t *size)
 }
 
 /* One SQE per request: readv/writev straight to the guest's buffers. */
+/* Open the image; a block device opened for writing is opened exclusively
+ * (O_EXCL: refused while mounted or in use in dom0). */
+static int open_image(const char *path, bool ro)
+{
+	struct stat st;
+	int fd, flags = (ro ? O_RDONLY : O_RDWR) | O_CLOEXEC;
+
+	if (!ro && !stat(path, &st) && S_ISBLK(st.st_mode))
+		flags |= O_EXCL;
+	fd = open(path, flags);
+	return fd < 0 ? -errno : fd;
+}
+
 static int raw_submit(struct disk *d, struct disk_io *io)
 {
 	struct raw *r = (struct raw *)d;
@@ -132,10 +146,15 @@ int disk_raw_open(const char *path, bool ro, unsigned int depth, struct disk **o
 		return -ENOMEM;
 	}
 	r->disk = (struct disk){ .ops = &raw_ops, .ro = ro, .fd = -1 };
-	r->file = open(path, (ro ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+	r->file = open_image(path, ro);
 	if (r->file < 0) {
-		ret = -errno;
+		ret = r->file;
 		goto err_free;
+	}
+	what = "lock (in use elsewhere?)";
+	if (flock(r->file, (ro ? LOCK_SH : LOCK_EX) | LOCK_NB)) {
+		ret = -errno;
+		goto err_file;
 	}
 	what = "size";
 	ret = image_size(r->file, &r->disk.size);
