@@ -115,6 +115,12 @@ static void test_fadt(void **state)
 	assert_non_null(memmem(dsdt, get32(dsdt + 4), "_S5_\x12\x08\x04\x0a\x05\x0a\x05", 11));
 	assert_non_null(memmem(dsdt, get32(dsdt + 4), "_S0_", 4));
 	assert_non_null(memmem(dsdt, get32(dsdt + 4), "COM1", 4));
+	/* The PCI host bridge: PNP0A03, its MMIO window 0xc0000000-0xfebfffff
+	 * (the device model's, tools/devmodel/pci_layout.h) as min, max. */
+	assert_non_null(memmem(dsdt, get32(dsdt + 4), "PCI0", 4));
+	assert_non_null(memmem(dsdt, get32(dsdt + 4), "\x0c\x41\xd0\x0a\x03", 5));
+	assert_non_null(memmem(dsdt, get32(dsdt + 4),
+			       "\x00\x00\x00\xc0\xff\xff\xbf\xfe", 8));
 }
 
 static void test_madt(void **state)

@@ -1,0 +1,185 @@
+/* test_dm_loop.c - xenolith-dm's event loop and libxenolith glue against a fake ioreq server: dispatch, completion, BAR mapping, MSI, exit on POLLHUP. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "devmodel.h"
+
+/* The fake server: requests to hand out, a pipe whose read end is its fd. */
+static struct {
+	int pipe[2];
+	struct xl_ioreq req[8];
+	unsigned int nr, next, completed;
+	int complete_ret;
+	unsigned int maps, unmaps, msis;
+	uint64_t map_addr, map_len, msi_addr;
+	uint32_t map_type, msi_data;
+} fake;
+
+struct xl_ioreq_server {
+	int unused;
+};
+
+int xl_ioreq_server_fd(const struct xl_ioreq_server *s)
+{
+	(void)s;
+	return fake.pipe[0];
+}
+
+struct xl_ioreq *xl_ioreq_next(struct xl_ioreq_server *s)
+{
+	char c;
+
+	(void)s;
+	if (fake.next == fake.nr) {		/* all handed out: consume the wake-up */
+		assert_true(read(fake.pipe[0], &c, 1) >= 0);
+		return NULL;
+	}
+	return &fake.req[fake.next++];
+}
+
+int xl_ioreq_complete(struct xl_ioreq_server *s, struct xl_ioreq *req, char *err, size_t errlen)
+{
+	(void)s;
+	if (fake.complete_ret) {
+		snprintf(err, errlen, "vcpu %u: complete: fake failure", req->vcpu);
+		return fake.complete_ret;
+	}
+	req->state = XL_IOREQ_DONE;
+	fake.completed++;
+	return 0;
+}
+
+int xl_ioreq_map_range(struct xl_ioreq_server *s, uint32_t type, uint64_t start, uint64_t len,
+		       char *err, size_t errlen)
+{
+	(void)s;
+	fake.maps++;
+	fake.map_type = type;
+	fake.map_addr = start;
+	fake.map_len = len;
+	if (start == 0xdead0000) {
+		snprintf(err, errlen, "overlaps the IOAPIC");
+		return -EEXIST;
+	}
+	return 0;
+}
+
+int xl_ioreq_unmap_range(struct xl_ioreq_server *s, uint32_t type, uint64_t start, uint64_t len,
+			 char *err, size_t errlen)
+{
+	(void)s;
+	(void)type;
+	(void)start;
+	(void)len;
+	(void)err;
+	(void)errlen;
+	fake.unmaps++;
+	return 0;
+}
+
+int xl_irq_msi(struct xl_handle *h, uint32_t domid, uint64_t addr, uint32_t data, char *err,
+	       size_t errlen)
+{
+	(void)h;
+	(void)domid;
+	fake.msis++;
+	fake.msi_addr = addr;
+	fake.msi_data = data;
+	snprintf(err, errlen, "no such domain");
+	return addr == 0 ? -ESRCH : 0;
+}
+
+static struct xl_ioreq_server server;
+
+static void reset_fake(void)
+{
+	memset(&fake, 0, sizeof(fake));
+	assert_int_equal(pipe(fake.pipe), 0);
+}
+
+static void add_req(uint8_t type, uint8_t dir, uint64_t addr, uint32_t size, uint64_t data)
+{
+	fake.req[fake.nr++] = (struct xl_ioreq){ .addr = addr, .data = data, .size = size,
+		.type = type, .dir = dir, .state = XL_IOREQ_READY, .vcpu = fake.nr };
+}
+
+static void test_serve_then_hangup(void **state)
+{
+	struct dm dm = { .domid = 4, .srv = &server };
+
+	(void)state;
+	reset_fake();
+	pci_bus_init(&dm.bus, dm_bar_map, &dm);
+	add_req(XL_IOREQ_PIO, XL_IOREQ_WRITE, 0xcf8, 4, 0x80000000u);
+	add_req(XL_IOREQ_PIO, XL_IOREQ_READ, 0xcfc, 4, 0);
+	add_req(XL_IOREQ_PIO, XL_IOREQ_READ, 0xcfc, 4, 0);
+	fake.req[2].addr = 0xcfe;
+	fake.req[2].size = 2;
+	add_req(XL_IOREQ_MMIO, XL_IOREQ_READ, 0xc0000000u, 4, 0);
+	assert_int_equal(write(fake.pipe[1], "x", 1), 1);
+	close(fake.pipe[1]);			/* the domain goes away after */
+	assert_int_equal(dm_loop(&dm), 0);
+	assert_int_equal(fake.completed, 4);
+	assert_int_equal(fake.req[1].data, 0x00081b36);
+	assert_int_equal(fake.req[2].data, 0x0008);
+	assert_int_equal(fake.req[3].data, 0xffffffffu);	/* nothing decodes there */
+	close(fake.pipe[0]);
+}
+
+static void test_complete_failure(void **state)
+{
+	struct dm dm = { .domid = 4, .srv = &server };
+
+	(void)state;
+	reset_fake();
+	pci_bus_init(&dm.bus, dm_bar_map, &dm);
+	add_req(XL_IOREQ_PIO, XL_IOREQ_READ, 0xcfc, 4, 0);
+	fake.complete_ret = -EINVAL;
+	assert_int_equal(write(fake.pipe[1], "x", 1), 1);
+	assert_int_equal(dm_loop(&dm), -EIO);
+	close(fake.pipe[0]);
+	close(fake.pipe[1]);
+}
+
+static void test_bar_map_and_msi(void **state)
+{
+	struct dm dm = { .domid = 4, .srv = &server };
+
+	(void)state;
+	reset_fake();
+	dm_bar_map(&dm, 0xc0000000u, 0x8000, true);
+	assert_int_equal(fake.maps, 1);
+	assert_int_equal(fake.map_type, XL_IOREQ_MMIO);
+	assert_int_equal(fake.map_addr, 0xc0000000u);
+	assert_int_equal(fake.map_len, 0x8000);
+	dm_bar_map(&dm, 0xc0000000u, 0x8000, false);
+	assert_int_equal(fake.unmaps, 1);
+	dm_bar_map(&dm, 0xdead0000, 0x8000, true);	/* refused: logged once, counted */
+	dm_bar_map(&dm, 0xdead0000, 0x8000, true);
+	assert_int_equal(dm.map_errors, 2);
+	dm_msi(&dm, 0xfee00000u, 0x41);
+	assert_int_equal(fake.msis, 1);
+	assert_int_equal(fake.msi_data, 0x41);
+	assert_int_equal(dm.msi_errors, 0);
+	dm_msi(&dm, 0, 0x41);
+	dm_msi(&dm, 0, 0x41);
+	assert_int_equal(dm.msi_errors, 2);		/* logged once, counted twice */
+	close(fake.pipe[0]);
+	close(fake.pipe[1]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_serve_then_hangup),
+		cmocka_unit_test(test_complete_failure),
+		cmocka_unit_test(test_bar_map_and_msi),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,119 @@
+/* args.c - parsing and checking xenolith-dm's command line; nothing is opened here. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+
+/* One --disk value: PATH followed by ,key=value options; a disk without
+ * vdev= gets the first free name. */
+static int parse_disk(struct dm_args *a, char *val, char *err, size_t errlen)
+{
+	struct dm_disk_arg *d = &a->disk[a->nr_disks];
+	char *opt, *save = NULL;
+
+	if (a->nr_disks == DM_MAX_DISKS) {
+		snprintf(err, errlen, "--disk %s: at most %d disks", val, DM_MAX_DISKS);
+		return -EINVAL;
+	}
+	memset(d, 0, sizeof(*d));
+	d->path = strtok_r(val, ",", &save);
+	if (!d->path || val[0] == ',') {
+		snprintf(err, errlen, "--disk: no path");
+		return -EINVAL;
+	}
+	while ((opt = strtok_r(NULL, ",", &save))) {
+		if (!strncmp(opt, "vdev=", 5) && strlen(opt) == 9 && !strncmp(opt + 5, "xvd", 3) &&
+		    opt[8] >= 'a' && opt[8] <= 'z')
+			memcpy(d->vdev, opt + 5, 5);
+		else if (!strcmp(opt, "access=rw") || !strcmp(opt, "access=ro"))
+			d->ro = opt[8] == 'o';
+		else if (!strcmp(opt, "format=raw") || !strcmp(opt, "format=qcow2"))
+			d->qcow2 = opt[7] == 'q';
+		else {
+			snprintf(err, errlen, "--disk %s: bad option '%s' (vdev=xvda..xvdz, "
+				 "access=rw|ro, format=raw|qcow2)", d->path, opt);
+			return -EINVAL;
+		}
+	}
+	a->nr_disks++;
+	return 0;
+}
+
+/* Name the disks without vdev=, refuse duplicates, then sort by vdev. */
+static int finish_disks(struct dm_args *a, char *err, size_t errlen)
+{
+	bool used[DM_MAX_DISKS] = { false };
+	unsigned int i, j;
+
+	for (i = 0; i < a->nr_disks; i++) {
+		if (!a->disk[i].vdev[0])
+			continue;
+		if (used[a->disk[i].vdev[3] - 'a']) {
+			snprintf(err, errlen, "--disk %s: vdev=%s given twice", a->disk[i].path,
+				 a->disk[i].vdev);
+			return -EINVAL;
+		}
+		used[a->disk[i].vdev[3] - 'a'] = true;
+	}
+	for (i = 0; i < a->nr_disks; i++) {
+		if (a->disk[i].vdev[0])
+			continue;
+		for (j = 0; used[j]; j++)
+			;
+		used[j] = true;
+		snprintf(a->disk[i].vdev, sizeof(a->disk[i].vdev), "xvd%c", 'a' + j);
+	}
+	for (i = 1; i < a->nr_disks; i++)
+		for (j = i; j > 0 && a->disk[j].vdev[3] < a->disk[j - 1].vdev[3]; j--) {
+			struct dm_disk_arg t = a->disk[j];
+
+			a->disk[j] = a->disk[j - 1];
+			a->disk[j - 1] = t;
+		}
+	return 0;
+}
+
+int dm_args_parse(int argc, char **argv, struct dm_args *a, char *err, size_t errlen)
+{
+	bool have_domid = false;
+	char *end;
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	for (i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+
+		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+			a->help = true;
+			return 0;
+		}
+		if (strcmp(arg, "--domid") && strcmp(arg, "--disk")) {
+			snprintf(err, errlen, "%s: unknown argument", arg);
+			return -EINVAL;
+		}
+		if (i + 1 == argc) {
+			snprintf(err, errlen, "%s: needs a value", arg);
+			return -EINVAL;
+		}
+		if (!strcmp(arg, "--disk")) {
+			if (parse_disk(a, argv[++i], err, errlen))
+				return -EINVAL;
+			continue;
+		}
+		errno = 0;
+		a->domid = strtoul(argv[++i], &end, 10);
+		if (errno || end == argv[i] || *end || argv[i][0] == '-' || !a->domid ||
+		    strtoul(argv[i], NULL, 10) > UINT32_MAX) {
+			snprintf(err, errlen, "--domid %s: not a domU id", argv[i]);
+			return -EINVAL;
+		}
+		have_domid = true;
+	}
+	if (!have_domid) {
+		snprintf(err, errlen, "--domid: missing");
+		return -EINVAL;
+	}
+	return finish_disks(a, err, errlen);
+}

@@ -1,0 +1,39 @@
+/* pci_bus.h - bus 0 behind the host bridge: configuration mechanism #1 and MMIO dispatch to BARs. */
+#ifndef DEVMODEL_PCI_BUS_H
+#define DEVMODEL_PCI_BUS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pci_dev.h"
+#include "pci_layout.h"
+
+/* Start (on) or stop sending the domain's accesses to MMIO [addr, addr +
+ * len) here: the glue to xl_ioreq_map_range()/unmap_range(). */
+typedef void (*pci_bus_map_fn)(void *opaque, uint64_t addr, uint64_t len, bool on);
+
+/* All fields belong to the event loop. */
+struct pci_bus {
+	uint32_t conf_addr;		/* the 0xcf8 register */
+	struct pci_dev host;		/* 00.0 */
+	struct pci_dev *slot[PCI_LAYOUT_SLOTS];
+	unsigned int nr_slots;		/* slots used, the host bridge included */
+	uint64_t mmio_next;		/* where the next BAR may go */
+	pci_bus_map_fn map;
+	void *opaque;
+};
+
+void pci_bus_init(struct pci_bus *b, pci_bus_map_fn map, void *opaque);
+/* Plug d into the next free slot and give its BARs addresses in the MMIO
+ * window (naturally aligned; the guest may move them). Returns the slot,
+ * or -ENOSPC when the slots or the window are full. */
+int pci_bus_add(struct pci_bus *b, struct pci_dev *d);
+
+/* Port accesses to 0xcf8-0xcff (others read all ones). */
+uint32_t pci_bus_pio_read(struct pci_bus *b, uint16_t port, unsigned int size);
+void pci_bus_pio_write(struct pci_bus *b, uint16_t port, unsigned int size, uint32_t val);
+/* An MMIO access: false if no decoding BAR holds [addr, addr + size). */
+bool pci_bus_mmio_read(struct pci_bus *b, uint64_t addr, unsigned int size, uint64_t *val);
+bool pci_bus_mmio_write(struct pci_bus *b, uint64_t addr, unsigned int size, uint64_t val);
+
+#endif
