@@ -163,6 +163,14 @@ int xl_irq_msi(struct xl_handle *h, uint32_t domid, uint64_t addr, uint32_t data
  * file, field or step. */
 int xl_domain_build_and_start(struct xl_handle *h, const struct domain_config *dc,
 			      uint32_t *domid, char *err, size_t errlen);
+/* The same up to the start: the domain is left paused (its device model
+ * is started before it runs), or destroyed again on failure. */
+int xl_domain_build(struct xl_handle *h, const struct domain_config *dc,
+		    uint32_t *domid, char *err, size_t errlen);
+/* Destroy domain domid after a failed step why of its start, with one
+ * line "domain 'NAME': WHY (the domain was destroyed again)" in err. */
+void xl_domain_undo(struct xl_handle *h, uint32_t domid, const char *name,
+		    const char *why, char *err, size_t errlen);
 
 /* A state as one letter of `xl list`'s "rbpscd", '-' if unknown. */
 char xl_state_letter(uint32_t state);

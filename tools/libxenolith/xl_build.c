@@ -134,8 +134,8 @@ static int load(struct xl_handle *h, uint32_t domid, const struct domain_config 
 	return 0;
 }
 
-int xl_domain_build_and_start(struct xl_handle *h, const struct domain_config *dc,
-			      uint32_t *domid, char *err, size_t errlen)
+int xl_domain_build(struct xl_handle *h, const struct domain_config *dc,
+		    uint32_t *domid, char *err, size_t errlen)
 {
 	struct guest_params p = { 0 };
 	struct guest_image img = { 0 };
@@ -179,16 +179,8 @@ int xl_domain_build_and_start(struct xl_handle *h, const struct domain_config *d
 	if (ret)
 		goto out;
 	ret = load(h, id, dc, &img, sub, sizeof(sub));
-	if (!ret)
-		ret = xl_domain_unpause(h, id, sub, sizeof(sub));
 	if (ret) {
-		char derr[256];
-
-		if (xl_domain_destroy(h, id, derr, sizeof(derr)) == 0)
-			snprintf(err, errlen, "domain '%s': %s (the domain was destroyed again)",
-				 dc->name, sub);
-		else
-			snprintf(err, errlen, "domain '%s': %s; and then %s", dc->name, sub, derr);
+		xl_domain_undo(h, id, dc->name, sub, err, errlen);
 		goto out;
 	}
 	*domid = id;
@@ -196,5 +188,31 @@ out:
 	guest_image_free(&img);
 	free(kernel);
 	free(ramdisk);
+	return ret;
+}
+
+void xl_domain_undo(struct xl_handle *h, uint32_t domid, const char *name,
+		    const char *why, char *err, size_t errlen)
+{
+	char derr[256];
+
+	if (xl_domain_destroy(h, domid, derr, sizeof(derr)) == 0)
+		snprintf(err, errlen, "domain '%s': %s (the domain was destroyed again)", name, why);
+	else
+		snprintf(err, errlen, "domain '%s': %s; and then %s", name, why, derr);
+}
+
+int xl_domain_build_and_start(struct xl_handle *h, const struct domain_config *dc,
+			      uint32_t *domid, char *err, size_t errlen)
+{
+	char sub[512];
+	int ret;
+
+	ret = xl_domain_build(h, dc, domid, err, errlen);
+	if (ret)
+		return ret;
+	ret = xl_domain_unpause(h, *domid, sub, sizeof(sub));
+	if (ret)
+		xl_domain_undo(h, *domid, dc->name, sub, err, errlen);
 	return ret;
 }
