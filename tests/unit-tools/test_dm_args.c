@@ -58,8 +58,10 @@ static void test_good(void **state)
 	assert_true(a.disk[2].ro);
 	assert_true(a.disk[2].qcow2);
 	assert_false(a.disk[0].qcow2);
-	assert_int_equal(parse(&a, err, "--domid", "3", NULL), 0);
+	assert_int_equal(a.ready_fd, -1);
+	assert_int_equal(parse(&a, err, "--domid", "3", "--ready-fd", "5", NULL), 0);
 	assert_int_equal(a.nr_disks, 0);
+	assert_int_equal(a.ready_fd, 5);
 	assert_int_equal(parse(&a, err, "--help", NULL), 0);
 	assert_true(a.help);
 }
@@ -92,6 +94,8 @@ static void test_bad(void **state)
 	bad("--domid 99999999999: not a domU id", "--domid", "99999999999", NULL);
 	bad("--domid: needs a value", "--domid", NULL);
 	bad("--frob: unknown argument", "--domid", "1", "--frob", NULL);
+	bad("--ready-fd 2: not a file descriptor from 3", "--domid", "1", "--ready-fd", "2", NULL);
+	bad("--ready-fd x: not a file descriptor from 3", "--domid", "1", "--ready-fd", "x", NULL);
 	bad("--disk: no path", "--domid", "1", "--disk", ",vdev=xvda", NULL);
 	bad("--disk /a: bad option 'vdev=sda'", "--domid", "1", "--disk", "/a,vdev=sda", NULL);
 	bad("--disk /a: bad option 'access=rx'", "--domid", "1", "--disk", "/a,access=rx", NULL);

@@ -1,5 +1,6 @@
 /* args.c - parsing and checking xenolith-dm's command line; nothing is opened here. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,13 +76,29 @@ static int finish_disks(struct dm_args *a, char *err, size_t errlen)
 	return 0;
 }
 
+/* A decimal number in [min, max] for option opt into *v; -EINVAL with err. */
+static int parse_number(const char *opt, const char *s, unsigned long min, unsigned long max,
+			const char *what, unsigned long *v, char *err, size_t errlen)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || *v < min || *v > max) {
+		snprintf(err, errlen, "%s %s: not %s", opt, s, what);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int dm_args_parse(int argc, char **argv, struct dm_args *a, char *err, size_t errlen)
 {
 	bool have_domid = false;
-	char *end;
+	unsigned long v;
 	int i;
 
 	memset(a, 0, sizeof(*a));
+	a->ready_fd = -1;
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 
@@ -89,7 +106,7 @@ int dm_args_parse(int argc, char **argv, struct dm_args *a, char *err, size_t er
 			a->help = true;
 			return 0;
 		}
-		if (strcmp(arg, "--domid") && strcmp(arg, "--disk")) {
+		if (strcmp(arg, "--domid") && strcmp(arg, "--disk") && strcmp(arg, "--ready-fd")) {
 			snprintf(err, errlen, "%s: unknown argument", arg);
 			return -EINVAL;
 		}
@@ -100,16 +117,17 @@ int dm_args_parse(int argc, char **argv, struct dm_args *a, char *err, size_t er
 		if (!strcmp(arg, "--disk")) {
 			if (parse_disk(a, argv[++i], err, errlen))
 				return -EINVAL;
-			continue;
+		} else if (!strcmp(arg, "--ready-fd")) {
+			if (parse_number(arg, argv[++i], 3, INT_MAX, "a file descriptor from 3",
+					 &v, err, errlen))
+				return -EINVAL;
+			a->ready_fd = (int)v;
+		} else {
+			if (parse_number(arg, argv[++i], 1, UINT32_MAX, "a domU id", &v, err, errlen))
+				return -EINVAL;
+			a->domid = (uint32_t)v;
+			have_domid = true;
 		}
-		errno = 0;
-		a->domid = strtoul(argv[++i], &end, 10);
-		if (errno || end == argv[i] || *end || argv[i][0] == '-' || !a->domid ||
-		    strtoul(argv[i], NULL, 10) > UINT32_MAX) {
-			snprintf(err, errlen, "--domid %s: not a domU id", argv[i]);
-			return -EINVAL;
-		}
-		have_domid = true;
 	}
 	if (!have_domid) {
 		snprintf(err, errlen, "--domid: missing");

@@ -20,6 +20,7 @@ struct dm_args {
 	uint32_t domid;
 	unsigned int nr_disks;
 	struct dm_disk_arg disk[DM_MAX_DISKS];
+	int ready_fd;			/* --ready-fd: "ready\n" once serving, or -1 */
 	bool help;
 };
 
@@ -27,6 +28,7 @@ struct dm_args {
  * err naming the argument at fault. argv must outlive a. */
 int dm_args_parse(int argc, char **argv, struct dm_args *a, char *err, size_t errlen);
 
-#define DM_USAGE "usage: xenolith-dm --domid N --disk PATH[,vdev=xvdX][,access=rw|ro][,format=raw|qcow2] ..."
+#define DM_USAGE "usage: xenolith-dm --domid N [--ready-fd FD] " \
+	"--disk PATH[,vdev=xvdX][,access=rw|ro][,format=raw|qcow2] ..."
 
 #endif

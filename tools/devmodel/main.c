@@ -1,8 +1,11 @@
 /* main.c - xenolith-dm: the device model of one domU (docs/device-model.md). */
+#include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "devmodel.h"
 
@@ -102,6 +105,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "xenolith-dm: domain %" PRIu32 ": %s\n", a.domid, err);
 		teardown(&dm);
 		return 1;
+	}
+	if (a.ready_fd >= 0) {
+		/* The starter (xenoctl create) unpauses the domain on this line. */
+		if (write(a.ready_fd, "ready\n", 6) != 6)
+			fprintf(stderr, "xenolith-dm: domain %" PRIu32 ": --ready-fd %d: %s\n",
+				a.domid, a.ready_fd, strerror(errno));
+		close(a.ready_fd);
 	}
 	ret = dm_loop(&dm);
 	teardown(&dm);
