@@ -19,8 +19,8 @@ static void teardown(struct dm *dm)
 	if (dm->srv)
 		xl_ioreq_server_destroy(dm->srv);
 	for (i = 0; i < dm->nr_disks; i++) {
+		dm->disk[i]->ops->close(dm->disk[i]);	/* may still complete requests */
 		free(dm->blk[i]);
-		dm->disk[i]->ops->close(dm->disk[i]);
 	}
 	if (dm->ram.nr)
 		xl_guest_ram_unmap(&dm->ram);
