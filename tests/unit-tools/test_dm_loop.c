@@ -1,9 +1,10 @@
-/* test_dm_loop.c - xenolith-dm's event loop and libxenolith glue against a fake ioreq server: dispatch, completion, BAR mapping, MSI, exit on POLLHUP. */
+/* test_dm_loop.c - xenolith-dm's main, event loop and libxenolith glue against a fake libxenolith: setup, exit statuses, dispatch, completion, BAR mapping, MSI, exit on POLLHUP. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -16,14 +17,85 @@ static struct {
 	struct xl_ioreq req[8];
 	unsigned int nr, next, completed;
 	int complete_ret;
-	unsigned int maps, unmaps, msis;
+	unsigned int maps, unmaps, msis, pio_maps;
 	uint64_t map_addr, map_len, msi_addr;
 	uint32_t map_type, msi_data;
+	bool no_device;			/* xl_open fails */
+	uint8_t *ram;			/* what xl_guest_ram_map maps */
 } fake;
 
 struct xl_ioreq_server {
 	int unused;
 };
+
+struct xl_handle {
+	int unused;
+};
+
+static struct xl_handle handle;
+static struct xl_ioreq_server server;
+
+/* The rest of libxenolith that main.c calls. */
+struct xl_handle *xl_open(const char *path, char *err, size_t errlen)
+{
+	(void)path;
+	if (fake.no_device) {
+		snprintf(err, errlen, "/dev/xenolith: No such file or directory");
+		return NULL;
+	}
+	return &handle;
+}
+
+void xl_close(struct xl_handle *h)
+{
+	assert_ptr_equal(h, &handle);
+}
+
+int xl_domain_getinfo(struct xl_handle *h, uint32_t domid, struct xl_domain_info *info,
+		      char *err, size_t errlen)
+{
+	(void)h;
+	(void)err;
+	(void)errlen;
+	memset(info, 0, sizeof(*info));
+	info->domid = domid;
+	info->vcpus = 2;
+	return 0;
+}
+
+int xl_guest_ram_map(struct xl_handle *h, uint32_t domid, struct xl_guest_ram *ram, char *err,
+		     size_t errlen)
+{
+	(void)h;
+	(void)domid;
+	(void)err;
+	(void)errlen;
+	fake.ram = calloc(1, 1 << 20);
+	*ram = (struct xl_guest_ram){ .nr = 1, .range = { { 0, 1 << 20, fake.ram } }, .fd = -1 };
+	return 0;
+}
+
+void xl_guest_ram_unmap(struct xl_guest_ram *ram)
+{
+	free(ram->range[0].host);
+	ram->nr = 0;
+}
+
+int xl_ioreq_server_create(struct xl_handle *h, uint32_t domid, struct xl_ioreq_server **out,
+			   char *err, size_t errlen)
+{
+	(void)h;
+	(void)domid;
+	(void)err;
+	(void)errlen;
+	*out = &server;
+	return 0;
+}
+
+void xl_ioreq_server_destroy(struct xl_ioreq_server *s)
+{
+	assert_ptr_equal(s, &server);
+}
 
 int xl_ioreq_server_fd(const struct xl_ioreq_server *s)
 {
@@ -60,6 +132,7 @@ int xl_ioreq_map_range(struct xl_ioreq_server *s, uint32_t type, uint64_t start,
 {
 	(void)s;
 	fake.maps++;
+	fake.pio_maps += type == XL_IOREQ_PIO;
 	fake.map_type = type;
 	fake.map_addr = start;
 	fake.map_len = len;
@@ -94,8 +167,6 @@ int xl_irq_msi(struct xl_handle *h, uint32_t domid, uint64_t addr, uint32_t data
 	snprintf(err, errlen, "no such domain");
 	return addr == 0 ? -ESRCH : 0;
 }
-
-static struct xl_ioreq_server server;
 
 static void reset_fake(void)
 {
@@ -174,12 +245,48 @@ static void test_bar_map_and_msi(void **state)
 	close(fake.pipe[1]);
 }
 
+int xenolith_dm_main(int argc, char **argv);	/* main.c's main, renamed */
+
+/* xenolith-dm's exit statuses: 2 for a bad argument (nothing started), 1
+ * when setting up fails, 0 when the domain is gone. */
+static void test_main(void **state)
+{
+	char path[] = "/tmp/test_dm_main.XXXXXX", disk[64];
+	char *bad[] = { "xenolith-dm", "--domid", "3", "--frob", NULL };
+	char *missing[] = { "xenolith-dm", "--domid", "3", "--disk", "/nonexistent", NULL };
+	char *good[] = { "xenolith-dm", "--domid", "3", "--disk", disk, NULL };
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_int_equal(ftruncate(fd, 1 << 20), 0);
+	assert_int_equal(xenolith_dm_main(4, bad), 2);
+	assert_int_equal(xenolith_dm_main(5, missing), 2);
+	reset_fake();
+	snprintf(disk, sizeof(disk), "%s,vdev=xvdb", path);
+	fake.no_device = true;
+	assert_int_equal(xenolith_dm_main(5, good), 1);
+	assert_int_equal(fake.pio_maps, 0);			/* nothing started */
+	close(fake.pipe[0]);
+	close(fake.pipe[1]);
+
+	/* Set up, serve until the "domain" is gone, exit 0. */
+	reset_fake();
+	snprintf(disk, sizeof(disk), "%s,vdev=xvdb", path);
+	close(fake.pipe[1]);
+	assert_int_equal(xenolith_dm_main(5, good), 0);
+	assert_int_equal(fake.pio_maps, 2);			/* 0xcf8 and 0xcfc-0xcff */
+	close(fake.pipe[0]);
+	close(fd);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_serve_then_hangup),
 		cmocka_unit_test(test_complete_failure),
 		cmocka_unit_test(test_bar_map_and_msi),
+		cmocka_unit_test(test_main),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,8 +19,8 @@ static void teardown(struct dm *dm)
 	if (dm->srv)
 		xl_ioreq_server_destroy(dm->srv);
 	for (i = 0; i < dm->nr_disks; i++) {
+		dm->disk[i]->ops->close(dm->disk[i]);	/* may still complete requests */
 		free(dm->blk[i]);
-		dm->disk[i]->ops->close(dm->disk[i]);
 	}
 	if (dm->ram.nr)
 		xl_guest_ram_unmap(&dm->ram);
@@ -84,6 +84,20 @@ static int setup(struct dm *dm, const struct dm_args *a, char *err, size_t errle
 	return 0;
 }
 
+/* Every --disk names something this process may read (and write, for rw):
+ * else one line naming it, before anything is started. */
+static int check_disks(const struct dm_args *a, char *err, size_t errlen)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->nr_disks; i++)
+		if (access(a->disk[i].path, a->disk[i].ro ? R_OK : R_OK | W_OK)) {
+			snprintf(err, errlen, "--disk %s: %s", a->disk[i].path, strerror(errno));
+			return -1;
+		}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct dm dm = { 0 };
@@ -91,7 +105,7 @@ int main(int argc, char **argv)
 	char err[512];
 	int ret;
 
-	if (dm_args_parse(argc, argv, &a, err, sizeof(err))) {
+	if (dm_args_parse(argc, argv, &a, err, sizeof(err)) || check_disks(&a, err, sizeof(err))) {
 		fprintf(stderr, "xenolith-dm: %s\n", err);
 		return 2;
 	}
