@@ -7,7 +7,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "xenoctl.h"
-#include "bootloader.h"
 #include "config.h"
 #include "vd.h"
 
@@ -75,7 +74,6 @@ int cmd_create_file(struct xl_handle *h, const char *path, const char *const *ov
 		    int nover, uint32_t *domid, char *name, size_t namelen)
 {
 	struct config_file cf = { 0 };
-	struct bootloader_files boot;
 	struct domain_config dc;
 	char err[1024];
 	int ret;
@@ -88,16 +86,7 @@ int cmd_create_file(struct xl_handle *h, const char *path, const char *const *ov
 	absolute(dc.ramdisk, sizeof(dc.ramdisk));
 	for (unsigned int i = 0; i < dc.ndisks; i++)
 		absolute(dc.disks[i].target, sizeof(dc.disks[i].target));
-	/* The device model claims the disks when it attaches them; refuse
-	 * now what it would refuse then (docs/disks.md, sharing). */
-	ret = disk_claims_check(&(struct disk_claims_env){ saved_run_dir(), NULL, NULL },
-				dc.name, dc.disks, dc.ndisks, err, sizeof(err));
-	if (!ret)
-		ret = bootloader_prepare(&dc, &boot, err, sizeof(err));
-	if (!ret) {
-		ret = xl_domain_build_and_start(h, &dc, domid, err, sizeof(err));
-		bootloader_files_remove(&boot);
-	}
+	ret = domain_start(h, &dc, domid, err, sizeof(err));
 	if (ret) {
 		ret = cmd_fail("%s: %s", path, err);
 		goto out;
@@ -108,6 +97,8 @@ int cmd_create_file(struct xl_handle *h, const char *path, const char *const *ov
 	ret = monitor_start(&dc, *domid);
 	if (ret) {
 		xl_domain_destroy(h, *domid, err, sizeof(err));
+		disk_claims_release(&(struct disk_claims_env){ saved_run_dir(), NULL, NULL },
+				    dc.name);
 		saved_config_remove(dc.name);
 		goto out;
 	}

@@ -11,7 +11,6 @@
 #include <time.h>
 #include <unistd.h>
 #include "xenoctl.h"
-#include "bootloader.h"
 #include "config.h"
 
 #define MONITOR_POLL_US		100000
@@ -70,12 +69,19 @@ static int restart_too_often(time_t *times)
 	return 0;
 }
 
-/* Watch domain domid until it is gone; returns the process's exit status. */
+/* Forget the disks domain name held: it is gone. */
+static void release_disks(const char *name)
+{
+	disk_claims_release(&(struct disk_claims_env){ saved_run_dir(), NULL, NULL }, name);
+}
+
+/* Watch domain domid until it is gone; returns the process's exit status.
+ * Device models started on restarts are this process's children: reaped
+ * here when they end. */
 static int monitor_run(struct xl_handle *h, struct domain_config *dc, uint32_t domid)
 {
 	time_t restarts[MONITOR_RESTARTS] = { 0 };
 	struct domain_config fresh;
-	struct bootloader_files boot;
 	struct xl_domain_info info;
 	char err[1024], name[XL_NAME_MAX];
 	int errors = 0, preserved = 0, ret;
@@ -87,9 +93,12 @@ static int monitor_run(struct xl_handle *h, struct domain_config *dc, uint32_t d
 	     action_name(dc->on_crash));
 	for (;;) {
 		usleep(MONITOR_POLL_US);
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
 		if (xl_domain_getinfo(h, domid, &info, err, sizeof(err))) {
 			if (strstr(err, "no such domain")) {
 				mlog("domain %s (id %u) is gone (destroyed by someone else)", name, domid);
+				release_disks(name);
 				return 0;
 			}
 			if (++errors >= MONITOR_MAX_ERRORS) {
@@ -130,6 +139,7 @@ static int monitor_run(struct xl_handle *h, struct domain_config *dc, uint32_t d
 		if (xl_domain_destroy(h, domid, err, sizeof(err)) && !strstr(err, "no such domain"))
 			mlog("%s", err);
 		if (act == CONFIG_ACTION_DESTROY) {
+			release_disks(name);
 			saved_config_remove(name);
 			return 0;
 		}
@@ -139,13 +149,10 @@ static int monitor_run(struct xl_handle *h, struct domain_config *dc, uint32_t d
 			*dc = fresh;
 		snprintf(dc->name, sizeof(dc->name), "%s", name);
 		/* vd:NAME found again; pygrub reads the disk's kernel again */
+		release_disks(name);
 		ret = disk_check(dc->disks, dc->ndisks, name, err, sizeof(err));
 		if (!ret)
-			ret = bootloader_prepare(dc, &boot, err, sizeof(err));
-		if (!ret) {
-			ret = xl_domain_build_and_start(h, dc, &domid, err, sizeof(err));
-			bootloader_files_remove(&boot);
-		}
+			ret = domain_start(h, dc, &domid, err, sizeof(err));
 		if (ret) {
 			mlog("restart failed: %s", err);
 			saved_config_remove(name);
