@@ -118,6 +118,7 @@ def test_accesses_ram_and_msi_reach_the_device_model(m):
     assert re.search(r"ioreq round trip: [\d.]+ us", out), out
     assert "pattern seen" in out, out
     assert "ranges over the platform's devices, RAM and other ranges refused" in out, out
+    assert "bad answers refused" in out, out
     assert free_mib(m) == before, "memory of the destroyed domain is still taken"
 
 
