@@ -118,6 +118,7 @@ def test_accesses_ram_and_msi_reach_the_device_model(m):
     assert re.search(r"ioreq round trip: [\d.]+ us", out), out
     assert "pattern seen" in out, out
     assert "ranges over the platform's devices, RAM and other ranges refused" in out, out
+    assert "bad answers refused" in out, out
     assert free_mib(m) == before, "memory of the destroyed domain is still taken"
 
 
@@ -153,3 +154,6 @@ def test_pause_and_destroy_while_a_vcpu_waits(m):
         f"expected the old RAM mapping to read zeros after destroy, saw:\n{out}"
     assert free_mib(m) == before, "memory of the destroyed domain is still taken"
     assert m.check("echo dom0-$((6*7))") == "dom0-42"
+    log = m.check("xenoctl dmesg | grep 'RAM window' | tail -n 2")
+    assert re.search(r"RAM window for dom0 at (0x[0-9a-f]+).*\n.*RAM window at \1 given back",
+                     log), f"expected the window's map and give-back in the log, saw:\n{log}"

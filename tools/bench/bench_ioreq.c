@@ -189,6 +189,29 @@ static int dev_start(struct dev *d, struct xl_ioreq_server *s)
 	return 0;
 }
 
+/* Before the first answer: answers the hypervisor must refuse (a size
+ * changed, a vCPU that waits for nothing); r stays READY for the real one.
+ * 0, or -1 with err set. */
+static int check_bad_answers(struct xl_ioreq_server *s, struct xl_ioreq *r)
+{
+	struct xl_ioreq keep = *r, *idle = r - r->vcpu + (XL_IOREQ_SLOTS - 1);
+	int bad_size, not_waiting;
+
+	r->size = 3;
+	bad_size = xl_ioreq_complete(s, r, err, sizeof(err));
+	*r = keep;
+	not_waiting = r->vcpu == XL_IOREQ_SLOTS - 1 ? -EINVAL :
+		      xl_ioreq_complete(s, idle, err, sizeof(err));
+	idle->state = XL_IOREQ_NONE;
+	if (bad_size != -EINVAL || not_waiting != -EINVAL) {
+		snprintf(err, sizeof(err), "bad answers not refused: changed size %d, a vCPU that "
+			 "waits for nothing %d", bad_size, not_waiting);
+		return -1;
+	}
+	printf("ioreq: bad answers refused\n");
+	return 0;
+}
+
 int bench_ioreq(int argc, char **argv)
 {
 	static struct dev d;
@@ -217,6 +240,10 @@ int bench_ioreq(int argc, char **argv)
 			goto out;
 		}
 		while (!d.held && (r = xl_ioreq_next(s))) {
+			if (!d.served && check_bad_answers(s, r)) {
+				fprintf(stderr, "xenolith-bench: %s\n", err);
+				goto out;
+			}
 			serve(&d, r);
 			if (!d.held && xl_ioreq_complete(s, r, err, sizeof(err))) {
 				fprintf(stderr, "xenolith-bench: %s\n", err);

@@ -6,6 +6,7 @@
 #include "domain.h"
 #include "errno.h"
 #include "lib.h"
+#include "printk.h"
 #include <arch/x86/processor.h>
 #include <arch/x86/hvm/hvm_domain.h>
 #include <arch/x86/hvm/p2m.h>
@@ -154,6 +155,9 @@ static int ram_window_map_locked(struct domain *dom0, struct domain *d,
 	w->d = d;
 	w->users = 1;
 	ram_window_describe(w, d, out);
+	printk(PRINTK_INFO | PRINTK_LOG_ONLY, "%s (domain %u): RAM window for dom0 at %#llx, "
+	       "%llu MiB\n", d->name, d->id, (unsigned long long)w->base,
+	       (unsigned long long)(len >> 20));
 	return 0;
 }
 
@@ -178,6 +182,8 @@ static int ram_window_end_locked(struct domain *dom0, uint64_t base)
 		w->users = 1;	/* keep its addresses: something may still map them */
 		return ret;
 	}
+	printk(PRINTK_INFO | PRINTK_LOG_ONLY, "RAM window at %#llx given back\n",
+	       (unsigned long long)w->base);
 	memset(w, 0, sizeof(*w));
 	return 0;
 }
