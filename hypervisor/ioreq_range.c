@@ -53,7 +53,7 @@ bool ioreq_ranges_find(const struct ioreq_ranges *t, uint32_t type, uint64_t add
 
 	for (i = 0; i < t->nr; i++)
 		if (t->r[i].type == type && addr >= t->r[i].start && addr < t->r[i].end &&
-		    size <= t->r[i].end - addr)
+		    (type == XL_IOREQ_PIO || size <= t->r[i].end - addr))
 			return true;
 	return false;
 }

@@ -33,7 +33,10 @@ int ioreq_ranges_add(struct ioreq_ranges *t, uint32_t type, uint64_t start, uint
  * type. 0 or -ENOENT (no such range). */
 int ioreq_ranges_remove(struct ioreq_ranges *t, uint32_t type, uint64_t start, uint64_t len);
 
-/* ioreq_ranges_find: [addr, addr + size) of type lies in one range of t. */
+/* ioreq_ranges_find: MMIO [addr, addr + size) lies in one range of t; a
+ * port access belongs to the range holding its first port, as a chipset
+ * decodes it (a dword at 0xcf8 is the PCI address register, a byte at
+ * 0xcf9 the reset register). */
 bool ioreq_ranges_find(const struct ioreq_ranges *t, uint32_t type, uint64_t addr,
 		       unsigned int size);
 

@@ -55,6 +55,11 @@ static void test_find_and_remove(void **state)
 	assert_false(ioreq_ranges_find(&t, XL_IOREQ_MMIO, 0xd0001000, 1));
 	assert_false(ioreq_ranges_find(&t, XL_IOREQ_MMIO, 0xcfffffff, 1));
 	assert_false(ioreq_ranges_find(&t, XL_IOREQ_PIO, 0xd0000000, 1));
+	/* Ports: the first port decides (0xcf8 alone, a dword access there). */
+	assert_int_equal(ioreq_ranges_add(&t, XL_IOREQ_PIO, 0xcf8, 1), 0);
+	assert_true(ioreq_ranges_find(&t, XL_IOREQ_PIO, 0xcf8, 4));
+	assert_false(ioreq_ranges_find(&t, XL_IOREQ_PIO, 0xcf9, 1));
+	assert_false(ioreq_ranges_find(&t, XL_IOREQ_PIO, 0xcf7, 4));
 	/* Only the exact range comes out. */
 	assert_int_equal(ioreq_ranges_remove(&t, XL_IOREQ_MMIO, 0xd0000000, 0x800), -ENOENT);
 	assert_int_equal(ioreq_ranges_remove(&t, XL_IOREQ_PIO, 0xd0000000, 0x1000), -ENOENT);
