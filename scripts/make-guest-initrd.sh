@@ -63,11 +63,14 @@ for arg in $(cat /proc/cmdline); do
 	ro) mode=ro ;;
 	esac
 done
-if [ -n "$root" ]; then
-	failed=
+# virtio devices on the PCI bus (vendor 0x1af4): their drivers, as udev would.
+failed=
+if grep -qs 0x1af4 /sys/bus/pci/devices/*/vendor; then
 	for ko in $(cat /lib/disk/order); do
 		insmod "/lib/disk/$ko" 2>/dev/null || failed="$failed ${ko%.ko}"
 	done
+fi
+if [ -n "$root" ]; then
 	dev=
 	for i in $(seq 100); do
 		case $root in
