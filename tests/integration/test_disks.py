@@ -54,7 +54,7 @@ def test_guest_reads_and_writes_its_disk(m):
     files; what the guest writes is in the image afterwards; the pool shows who holds it."""
     make_disk(m, "d1", "32M", "--from", "/etc/xenolith")
     start(m, "dk1", "vd:d1,xvda,w")
-    assert vd_attached(m, "d1") == "dk1"
+    assert vd_attached(m, "d1") == "dk1(w)"
     assert check(m, "pgrep -f 'xenolith-dm --domid' | wc -l") == "1"
     guest(m, "dk1", "mkdir -p /mnt && mount /dev/vda /mnt && test -f /mnt/demo.cfg && "
           "echo written-by-dk1 > /mnt/new && sync && umount /mnt")
