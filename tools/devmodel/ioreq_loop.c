@@ -1,4 +1,4 @@
-/* ioreq_loop.c - the event loop: I/O requests from the hypervisor, disk completions, interrupts back. */
+/* ioreq_loop.c - the event loop: I/O requests from the hypervisor, disk completions, tap frames, interrupts back. */
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
@@ -51,8 +51,9 @@ static int serve_ioreqs(struct dm *dm)
 
 int dm_loop(struct dm *dm)
 {
-	struct pollfd pfd[1 + DM_MAX_DISKS];
-	unsigned int i, n = 1 + dm->nr_disks;
+	struct pollfd pfd[1 + DM_MAX_DISKS + DM_MAX_NICS];
+	struct pollfd *tap = pfd + 1 + dm->nr_disks;
+	unsigned int i, n = 1 + dm->nr_disks + dm->nr_nics;
 	int ret;
 
 	pfd[0] = (struct pollfd){ .fd = xl_ioreq_server_fd(dm->srv), .events = POLLIN };
@@ -63,6 +64,10 @@ int dm_loop(struct dm *dm)
 
 			pfd[1 + i] = (struct pollfd){ .fd = ev ? dm->disk[i]->fd : -1, .events = ev };
 		}
+		/* A tap is read only while its guest has room for a frame. */
+		for (i = 0; i < dm->nr_nics; i++)
+			tap[i] = (struct pollfd){ .fd = virtio_net_rx_wanted(dm->vnet[i]) ?
+						  dm->net[i]->fd : -1, .events = POLLIN };
 		if (poll(pfd, n, -1) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -74,6 +79,9 @@ int dm_loop(struct dm *dm)
 		for (i = 0; i < dm->nr_disks; i++)
 			if (pfd[1 + i].revents)
 				dm->disk[i]->ops->complete(dm->disk[i], pfd[1 + i].revents);
+		for (i = 0; i < dm->nr_nics; i++)
+			if (tap[i].revents)
+				virtio_net_rx(dm->vnet[i]);
 		if (pfd[0].revents & POLLIN) {
 			ret = serve_ioreqs(dm);
 			if (ret)
