@@ -57,7 +57,7 @@ int dm_args_nic(struct dm_args *a, char *val, char *err, size_t errlen)
 	char *opt, *save = NULL;
 
 	if (a->nr_nics == DM_MAX_NICS) {
-		snprintf(err, errlen, "--nic %s: at most %d NICs", val, DM_MAX_NICS);
+		snprintf(err, errlen, "--nic: at most %d NICs", DM_MAX_NICS);
 		return -EINVAL;
 	}
 	memset(n, 0, sizeof(*n));
