@@ -1,6 +1,7 @@
 /* tap.c - the tap backend: a vifDOMID.N tap device with virtio-net headers, enslaved to a bridge. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/ethtool.h>
 #include <linux/if_tun.h>
 #include <linux/sockios.h>
 #include <net/if.h>
@@ -9,7 +10,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "net/net.h"
@@ -45,18 +45,28 @@ static const struct net_ops tap_ops = {
 	.close = tap_close,
 };
 
-/* The bridge must exist and be one (sysfs has its bridge/ directory). */
+/* The bridge must exist and be one: its driver (ethtool's, which sees
+ * this process's network namespace, as sysfs may not) is "bridge". */
 static int check_bridge(const char *name, const char *bridge, char *err, size_t errlen)
 {
-	char path[64 + NET_NAME_MAX];
-	struct stat st;
+	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
+	struct ifreq ifr = { .ifr_data = (void *)&info };
+	int s, ret;
 
 	if (strlen(bridge) >= NET_NAME_MAX || !if_nametoindex(bridge)) {
 		snprintf(err, errlen, "%s: bridge %s: no such bridge", name, bridge);
 		return -ENODEV;
 	}
-	snprintf(path, sizeof(path), "/sys/class/net/%s/bridge", bridge);
-	if (stat(path, &st) || !S_ISDIR(st.st_mode)) {
+	s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: socket: %s", name, strerror(errno));
+		return ret;
+	}
+	memcpy(ifr.ifr_name, bridge, strlen(bridge));
+	ret = ioctl(s, SIOCETHTOOL, &ifr);
+	close(s);
+	if (ret || strcmp(info.driver, "bridge")) {
 		snprintf(err, errlen, "%s: bridge %s: not a bridge", name, bridge);
 		return -EINVAL;
 	}
