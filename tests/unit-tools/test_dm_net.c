@@ -92,42 +92,21 @@ static void backend_frame(struct fake_net *f, size_t len, uint8_t fill, uint8_t 
 	f->rx_len[f->nr_rx++] = NET_HDR_LEN + len;
 }
 
-/* Set queue q up through BAR 0 as a driver does (vector q + 1). */
-static void setup_queue(struct virtio_pci *vp, struct fake_vq *f, unsigned int q, uint64_t base)
-{
-	const struct pci_dev_ops *o = vp->pci.ops;
-	struct virtq tmp;
-
-	fake_vq_init(f, &tmp, (struct xl_guest_ram *)vp->vq[q].ram, base, QSIZE);
-	o->bar_write(&vp->pci, 0, 0x16, 2, q);
-	o->bar_write(&vp->pci, 0, 0x18, 2, QSIZE);
-	o->bar_write(&vp->pci, 0, 0x1a, 2, q + 1);
-	o->bar_write(&vp->pci, 0, 0x20, 8, f->desc);
-	o->bar_write(&vp->pci, 0, 0x28, 8, f->avail);
-	o->bar_write(&vp->pci, 0, 0x30, 8, f->used);
-	o->bar_write(&vp->pci, 0, 0x1c, 2, 1);
-}
-
 /* A device with MTU 1500 whose driver accepted features (+ VERSION_1), both queues up. */
 static struct fixture *make(uint64_t features)
 {
 	static const uint8_t mac[6] = { 0x00, 0x16, 0x3e, 0x01, 0x02, 0x03 };
 	struct fixture *x = calloc(1, sizeof(*x));
-	struct virtio_pci *vp = &x->net.vp;
-	unsigned int v;
+	struct fake_vq f[2];
+	const uint64_t base[2] = { RXBASE, TXBASE };
 
 	fake_ram_init(&x->ram);
 	x->fn.nb = (struct net){ .ops = &fake_ops, .fd = -1, .mtu = 1500, .name = "vif1.0" };
 	virtio_net_init(&x->net, &x->fn.nb, mac, &x->ram, (struct msix_sink){ msi_log_raise, &x->msi });
-	/* queue 0 (RX) and the status sequence, then queue 1 (TX) before DRIVER_OK */
-	fake_driver_ok(vp, &x->rxq, VIRTIO_NET_RXQ, RXBASE, QSIZE, features);
-	vp->pci.ops->bar_write(&vp->pci, 0, 0x14, 1, 0x0b);
-	assert_int_equal(vp->status, 0x0b);
-	setup_queue(vp, &x->txq, VIRTIO_NET_TXQ, TXBASE);
-	for (v = 0; v < vp->msix.nr; v++)
-		vp->pci.ops->bar_write(&vp->pci, 0, VIRTIO_PCI_MSIX_TABLE_OFF + 16 * v + 12, 4, 0);
-	vp->pci.ops->bar_write(&vp->pci, 0, 0x14, 1, 0x0f);
-	assert_int_equal(vp->status, 0x0f);
+	fake_driver_ok_n(&x->net.vp, f, 0, 2, base, QSIZE, features);
+	assert_int_equal(x->net.vp.status, 0x0f);
+	x->rxq = f[0];
+	x->txq = f[1];
 	return x;
 }
 
