@@ -6,11 +6,8 @@
 
 #include "config.h"
 
-/* "FILE:LINE: what: msg" (or "command line: ..." for line 0) into err;
- * returns -EINVAL. */
-static int __attribute__((format(printf, 6, 7)))
-disk_key_error(const struct config_file *cf, unsigned int line, const char *what,
-	       char *err, size_t errlen, const char *fmt, ...)
+int config_item_error(const struct config_file *cf, unsigned int line, const char *what,
+		      char *err, size_t errlen, const char *fmt, ...)
 {
 	const char *file = cf->filename ? cf->filename : "(config)";
 	char msg[512];
@@ -42,25 +39,25 @@ static int config_disk_list(const struct config_file *cf, struct domain_config *
 	items = e->value.type == CONFIG_LIST ? e->value.items : &e->value;
 	n = e->value.type == CONFIG_LIST ? e->value.nitems : 1;
 	if (n > DISK_MAX)
-		return disk_key_error(cf, e->line, "disk", err, errlen,
+		return config_item_error(cf, e->line, "disk", err, errlen,
 				      "%zu disks, at most %d", n, DISK_MAX);
 	for (size_t i = 0; i < n; i++) {
 		struct disk_spec *d = &dc->disks[i];
 
 		snprintf(what, sizeof(what), "disk[%zu]", i);
 		if (items[i].type != CONFIG_STRING)
-			return disk_key_error(cf, items[i].line, what, err, errlen,
+			return config_item_error(cf, items[i].line, what, err, errlen,
 					      "expected a string such as "
 					      "'file:/path/disk.img,xvda,w'");
 		d->line = items[i].line;
 		d->entry = (unsigned int)i;
 		if (disk_spec_parse(items[i].str, d, why, sizeof(why)))
-			return disk_key_error(cf, d->line, what, err, errlen, "%s", why);
+			return config_item_error(cf, d->line, what, err, errlen, "%s", why);
 	}
 	dc->ndisks = (unsigned int)n;
 	if (disk_list_finish(dc->disks, dc->ndisks, &bad, why, sizeof(why))) {
 		snprintf(what, sizeof(what), "disk[%u]", bad);
-		return disk_key_error(cf, dc->disks[bad].line, what, err, errlen,
+		return config_item_error(cf, dc->disks[bad].line, what, err, errlen,
 				      "%s", why);
 	}
 	return 0;
@@ -79,17 +76,17 @@ int config_disks(const struct config_file *cf, struct domain_config *dc,
 		return ret;
 	if (b) {
 		if (b->value.type != CONFIG_STRING)
-			return disk_key_error(cf, b->line, "bootloader", err, errlen,
+			return config_item_error(cf, b->line, "bootloader", err, errlen,
 					      "expected a string ('pygrub')");
 		s = b->value.str;
 		base = strrchr(s, '/') ? strrchr(s, '/') + 1 : s;
 		if (strcmp(base, "pygrub"))
-			return disk_key_error(cf, b->line, "bootloader", err, errlen,
+			return config_item_error(cf, b->line, "bootloader", err, errlen,
 				"'%s': only pygrub is supported", s);
 		if (k && warn) {
 			char msg[600];
 
-			disk_key_error(cf, k->line, "kernel", msg, sizeof(msg),
+			config_item_error(cf, k->line, "kernel", msg, sizeof(msg),
 				       "ignored: bootloader is pygrub");
 			warn(ctx, msg);
 		}
@@ -104,7 +101,7 @@ int config_disks(const struct config_file *cf, struct domain_config *dc,
 		dc->boot = CONFIG_BOOT_PYGRUB;	/* as xl: boot the first disk */
 	}
 	if (dc->boot == CONFIG_BOOT_PYGRUB && !dc->ndisks)
-		return disk_key_error(cf, b->line, "bootloader", err, errlen,
+		return config_item_error(cf, b->line, "bootloader", err, errlen,
 				      "pygrub needs a disk to boot from");
 	return 0;
 }
