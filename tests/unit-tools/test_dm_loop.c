@@ -255,6 +255,8 @@ static void test_main(void **state)
 	char *bad[] = { "xenolith-dm", "--domid", "3", "--frob", NULL };
 	char *missing[] = { "xenolith-dm", "--domid", "3", "--disk", "/nonexistent", NULL };
 	char *good[] = { "xenolith-dm", "--domid", "3", "--disk", disk, NULL };
+	char nic[] = "bridge=nosuchbr9";
+	char *no_bridge[] = { "xenolith-dm", "--domid", "3", "--nic", nic, NULL };
 	int fd = mkstemp(path);
 
 	(void)state;
@@ -266,6 +268,12 @@ static void test_main(void **state)
 	fake.no_device = true;
 	assert_int_equal(xenolith_dm_main(5, good), 1);
 	assert_int_equal(fake.pio_maps, 0);			/* nothing started */
+	close(fake.pipe[0]);
+	close(fake.pipe[1]);
+	/* A NIC on a bridge that does not exist: 1, nothing started. */
+	reset_fake();
+	assert_int_equal(xenolith_dm_main(5, no_bridge), 1);
+	assert_int_equal(fake.pio_maps, 0);
 	close(fake.pipe[0]);
 	close(fake.pipe[1]);
 
