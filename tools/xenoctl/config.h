@@ -145,10 +145,19 @@ int config_vifs(const struct config_file *cf, struct domain_config *dc,
 
 /* "FILE:LINE: what: msg" (or "command line: what: msg" for line 0) into
  * err, for a key's item such as disk[2]; returns -EINVAL
- * (config_disk.c). */
+ * (config_items.c). */
 int __attribute__((format(printf, 6, 7)))
 config_item_error(const struct config_file *cf, unsigned int line, const char *what,
 		  char *err, size_t errlen, const char *fmt, ...);
+
+/* The items of key (a single string is a list of one): *items and *n
+ * (NULL and 0 if the key is absent). At most max, every one a string,
+ * else -EINVAL with "FILE:LINE: key: N keys, at most max" or
+ * "FILE:LINE: key[i]: expected a string such as EXAMPLE" in err
+ * (config_items.c). */
+int config_string_list(const struct config_file *cf, const char *key, size_t max,
+		       const char *example, const struct config_value **items, size_t *n,
+		       char *err, size_t errlen);
 
 /* Parse a CPU list "0-3,5,^1" or "all" into *mask. Returns 0, or -EINVAL
  * with the reason (no file or key) in err. */

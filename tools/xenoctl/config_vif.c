@@ -1,4 +1,5 @@
 /* config_vif.c - the vif= key of a domain configuration, into struct domain_config. */
+#include <errno.h>
 #include <stdio.h>
 
 #include "config.h"
@@ -7,28 +8,18 @@ int config_vifs(const struct config_file *cf, struct domain_config *dc,
 		char *err, size_t errlen,
 		void (*warn)(void *ctx, const char *msg), void *ctx)
 {
-	const struct config_entry *e = config_find(cf, "vif");
 	const struct config_value *items;
 	char what[32], why[512], msg[640];
 	unsigned int bad;
 	size_t n;
 
-	if (!e)
-		return 0;
-	/* A single string is taken as a list of one, as for disk=. */
-	items = e->value.type == CONFIG_LIST ? e->value.items : &e->value;
-	n = e->value.type == CONFIG_LIST ? e->value.nitems : 1;
-	if (n > VIF_MAX)
-		return config_item_error(cf, e->line, "vif", err, errlen, "%zu vifs, at most %d",
-					 n, VIF_MAX);
+	if (config_string_list(cf, "vif", VIF_MAX, "'mac=00:16:3e:01:02:03, bridge=xenbr0'",
+			       &items, &n, err, errlen))
+		return -EINVAL;
 	for (size_t i = 0; i < n; i++) {
 		struct vif_spec *v = &dc->vifs[i];
 
 		snprintf(what, sizeof(what), "vif[%zu]", i);
-		if (items[i].type != CONFIG_STRING)
-			return config_item_error(cf, items[i].line, what, err, errlen,
-						 "expected a string such as "
-						 "'mac=00:16:3e:01:02:03, bridge=xenbr0'");
 		v->line = items[i].line;
 		v->entry = (unsigned int)i;
 		if (vif_spec_parse(items[i].str, v, why, sizeof(why)))

@@ -89,19 +89,9 @@ static void net_cfg_read(struct virtio_pci *vp, uint32_t off, void *buf, unsigne
 	memcpy(buf, (uint8_t *)&c + off, len);
 }
 
-/* The configuration is read-only in virtio 1.x (the MAC is set with the
- * control queue, which is not offered). */
-static void net_cfg_write(struct virtio_pci *vp, uint32_t off, const void *buf, unsigned int len)
-{
-	(void)vp;
-	(void)off;
-	(void)buf;
-	(void)len;
-}
-
 static const struct virtio_dev_ops net_ops = {
 	.cfg_read = net_cfg_read,
-	.cfg_write = net_cfg_write,
+	.cfg_write = NULL,		/* read-only: the MAC would be set through CTRL_VQ */
 	.notify = net_notify,
 	.reset = net_reset,
 };
