@@ -11,14 +11,23 @@
 /* Keys of Xen's vif specs that a Xenolith vif takes and ignores. */
 static const char *const vif_ignored[] = { "script", "backend", "rate", "devid" };
 
-static int __attribute__((format(printf, 3, 4)))
-vif_error(char *why, size_t len, const char *fmt, ...)
+/* The reason into why: "KEY 'VALUE': msg", "'KEY': msg" (no value) or
+ * msg alone (no key); returns -EINVAL. */
+static int __attribute__((format(printf, 5, 6)))
+field_error(char *why, size_t len, const char *key, const char *val, const char *fmt, ...)
 {
+	char msg[256];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(why, len, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (key && val)
+		snprintf(why, len, "%s '%s': %s", key, val, msg);
+	else if (key)
+		snprintf(why, len, "'%s': %s", key, msg);
+	else
+		snprintf(why, len, "%s", msg);
 	return -EINVAL;
 }
 
@@ -35,15 +44,15 @@ static int parse_mac(const char *s, struct vif_spec *v, char *why, size_t len)
 
 	for (i = 0; i < 6; i++) {
 		if (hex(s[3 * i]) < 0 || hex(s[3 * i + 1]) < 0 || s[3 * i + 2] != (i < 5 ? ':' : 0))
-			return vif_error(why, len, "mac '%s': expected six hex bytes "
-					 "(00:16:3e:xx:xx:xx)", s);
+			return field_error(why, len, "mac", s, "expected six hex bytes "
+					   "(00:16:3e:xx:xx:xx)");
 		v->mac[i] = (uint8_t)(hex(s[3 * i]) << 4 | hex(s[3 * i + 1]));
 	}
 	if (v->mac[0] & 1)
-		return vif_error(why, len, "mac '%s': a multicast address (the first byte "
-				 "must be even)", s);
+		return field_error(why, len, "mac", s, "a multicast address (the first byte "
+				   "must be even)");
 	if (!(v->mac[0] | v->mac[1] | v->mac[2] | v->mac[3] | v->mac[4] | v->mac[5]))
-		return vif_error(why, len, "mac '%s': not a usable address", s);
+		return field_error(why, len, "mac", s, "not a usable address");
 	v->has_mac = true;
 	return 0;
 }
@@ -55,8 +64,8 @@ static int parse_ifname(const char *key, const char *s, char *dst, char *why, si
 
 	if (!n || n >= VIF_IFNAME_MAX || strpbrk(s, "/: \t") || !strcmp(s, ".") ||
 	    !strcmp(s, ".."))
-		return vif_error(why, len, "%s '%s': not an interface name (1 to %d characters, "
-				 "no '/', ':' or spaces)", key, s, VIF_IFNAME_MAX - 1);
+		return field_error(why, len, key, s, "not an interface name (1 to %d characters, "
+				   "no '/', ':' or spaces)", VIF_IFNAME_MAX - 1);
 	memcpy(dst, s, n + 1);
 	return 0;
 }
@@ -68,11 +77,11 @@ static int parse_ip(const char *s, struct vif_spec *v, char *why, size_t len)
 	unsigned char addr[16];
 
 	if (strlen(s) >= VIF_IP_MAX || !s[0])
-		return vif_error(why, len, "ip '%s': expected addresses separated by spaces", s);
+		return field_error(why, len, "ip", s, "expected addresses separated by spaces");
 	strcpy(copy, s);
 	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
 		if (inet_pton(AF_INET, tok, addr) != 1 && inet_pton(AF_INET6, tok, addr) != 1)
-			return vif_error(why, len, "ip '%s': '%s' is not an IP address", s, tok);
+			return field_error(why, len, "ip", s, "'%s' is not an IP address", tok);
 	strcpy(v->ip, s);
 	return 0;
 }
@@ -84,7 +93,7 @@ static int parse_field(char *f, struct vif_spec *v, char *why, size_t len)
 	unsigned int i;
 
 	if (!eq)
-		return vif_error(why, len, "'%s': expected key=value", f);
+		return field_error(why, len, f, NULL, "expected key=value");
 	*eq = 0;
 	val = eq + 1;
 	if (!strcmp(f, "mac"))
@@ -97,16 +106,16 @@ static int parse_field(char *f, struct vif_spec *v, char *why, size_t len)
 		return parse_ip(val, v, why, len);
 	if (!strcmp(f, "model"))
 		return strcmp(val, "virtio") && strcmp(val, "ioemu") ?
-		       vif_error(why, len, "model '%s': only virtio is supported", val) : 0;
+		       field_error(why, len, f, val, "only virtio is supported") : 0;
 	if (!strcmp(f, "type"))
 		return strcmp(val, "ioemu") && strcmp(val, "vif") ?
-		       vif_error(why, len, "type '%s': expected ioemu or vif", val) : 0;
+		       field_error(why, len, f, val, "expected ioemu or vif") : 0;
 	for (i = 0; i < sizeof(vif_ignored) / sizeof(vif_ignored[0]); i++)
 		if (!strcmp(f, vif_ignored[i])) {
 			v->ignored = vif_ignored[i];
 			return 0;
 		}
-	return vif_error(why, len, "'%s': unknown key (mac, bridge, vifname, ip, model, type)", f);
+	return field_error(why, len, f, NULL, "unknown key (mac, bridge, vifname, ip, model, type)");
 }
 
 int vif_spec_parse(const char *spec, struct vif_spec *v, char *why, size_t len)
@@ -120,7 +129,7 @@ int vif_spec_parse(const char *spec, struct vif_spec *v, char *why, size_t len)
 	v->entry = entry;
 	memcpy(v->bridge, VIF_DEFAULT_BRIDGE, sizeof(VIF_DEFAULT_BRIDGE));
 	if (strlen(spec) >= sizeof(copy))
-		return vif_error(why, len, "longer than %zu bytes", sizeof(copy) - 1);
+		return field_error(why, len, NULL, NULL, "longer than %zu bytes", sizeof(copy) - 1);
 	strcpy(copy, spec);
 	for (f = strtok_r(copy, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
 		char *end = f + strlen(f);
@@ -149,11 +158,11 @@ int vif_list_finish(const struct vif_spec *vifs, unsigned int n, unsigned int *b
 			*bad = i;
 			if (vifs[i].has_mac && vifs[j].has_mac && !memcmp(vifs[i].mac, vifs[j].mac, 6)) {
 				vif_mac_format(vifs[i].mac, mac);
-				return vif_error(why, len, "mac %s: also vif[%u]'s", mac, j);
+				return field_error(why, len, NULL, NULL, "mac %s: also vif[%u]'s", mac, j);
 			}
 			if (vifs[i].vifname[0] && !strcmp(vifs[i].vifname, vifs[j].vifname))
-				return vif_error(why, len, "vifname %s: also vif[%u]'s",
-						 vifs[i].vifname, j);
+				return field_error(why, len, NULL, NULL, "vifname %s: also vif[%u]'s",
+						   vifs[i].vifname, j);
 		}
 	return 0;
 }
