@@ -23,6 +23,7 @@ struct fake_net {
 	struct net nb;
 	unsigned int sent, recvs, nr_rx;
 	int send_ret;
+	int recv_ret;			/* returned when no frame waits: -EAGAIN */
 	bool csum;
 	size_t last_len;
 	uint8_t last[NET_HDR_LEN + NET_MAX_FRAME];
@@ -59,7 +60,7 @@ static ssize_t fake_recv(struct net *nb, void *buf, size_t len)
 
 	f->recvs++;
 	if (!f->nr_rx)
-		return -EAGAIN;
+		return f->recv_ret ? f->recv_ret : -EAGAIN;
 	k = f->rx_len[0] < len ? f->rx_len[0] : len;
 	memcpy(buf, f->rx[0], k);
 	f->nr_rx--;
@@ -411,6 +412,22 @@ static void test_rx_reset(void **state)
 	assert_false(virtio_net_rx_wanted(&x->net));	/* not until DRIVER_OK again */
 }
 
+/* A backend that fails is no longer read, however often the guest kicks. */
+static void test_rx_backend_gone(void **state)
+{
+	struct fixture *x = *state;
+
+	rx_buffers(x, 0, 2, 1500);
+	x->fn.recv_ret = -EBADFD;
+	virtio_net_rx(&x->net);
+	assert_int_equal(x->net.rx_error, -EBADFD);
+	assert_false(virtio_net_rx_wanted(&x->net));
+	fake_kick(&x->net.vp, VIRTIO_NET_RXQ);
+	virtio_net_rx(&x->net);
+	assert_int_equal(x->fn.recvs, 1);
+	assert_false(needs_reset(x));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -428,6 +445,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rx_refused_frames, setup, fake_fixture_free),
 		cmocka_unit_test_setup_teardown(test_rx_malformed, setup, fake_fixture_free),
 		cmocka_unit_test_setup_teardown(test_rx_reset, setup_mrg, fake_fixture_free),
+		cmocka_unit_test_setup_teardown(test_rx_backend_gone, setup, fake_fixture_free),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -33,6 +33,16 @@ void dm_msi(void *opaque, uint64_t addr, uint32_t data)
 			": %s (further failures not logged)\n", dm->domid, addr, data, err);
 }
 
+/* NIC i's tap is readable: frames to the guest. A tap that fails (it was
+ * deleted) is logged once and no longer polled; the guest's link stays. */
+static void net_ready(struct dm *dm, unsigned int i)
+{
+	virtio_net_rx(dm->vnet[i]);
+	if (dm->vnet[i]->rx_error)
+		fprintf(stderr, "xenolith-dm: domain %" PRIu32 ": %s: read: %s (no longer read)\n",
+			dm->domid, dm->net[i]->name, strerror(-dm->vnet[i]->rx_error));
+}
+
 /* Answer every waiting request. */
 static int serve_ioreqs(struct dm *dm)
 {
@@ -81,7 +91,7 @@ int dm_loop(struct dm *dm)
 				dm->disk[i]->ops->complete(dm->disk[i], pfd[1 + i].revents);
 		for (i = 0; i < dm->nr_nics; i++)
 			if (tap[i].revents)
-				virtio_net_rx(dm->vnet[i]);
+				net_ready(dm, i);
 		if (pfd[0].revents & POLLIN) {
 			ret = serve_ioreqs(dm);
 			if (ret)

@@ -47,6 +47,7 @@ struct virtio_net {
 	bool csum_on;			/* the backend hands out partial checksums */
 	bool rx_waiting;		/* a frame waits for guest buffers */
 	uint32_t rx_len;		/* the waiting frame's length with its header */
+	int rx_error;			/* the backend failed (-errno, not -EAGAIN): no longer read */
 	unsigned long tx_dropped, rx_dropped;	/* frames the backend or the guest refused */
 	struct virtq_chain first, chain;	/* RX: the frame's first chain; scratch */
 	uint8_t rx_buf[NET_HDR_LEN + NET_MAX_FRAME];	/* the frame being delivered */
@@ -57,7 +58,8 @@ struct virtio_net {
 void virtio_net_init(struct virtio_net *n, struct net *nb, const uint8_t mac[6],
 		     const struct xl_guest_ram *ram, struct msix_sink sink);
 /* Whether the event loop should poll the backend's fd for POLLIN: the
- * driver is ready and no frame waits for its buffers. */
+ * driver is ready, no frame waits for its buffers and the backend has not
+ * failed (rx_error, which the caller logs: the tap was deleted, say). */
 bool virtio_net_rx_wanted(const struct virtio_net *n);
 /* The backend's fd is readable: move up to VIRTIO_NET_RX_BATCH frames
  * into the guest's receive buffers (virtio/net_rx.c). */

@@ -45,8 +45,11 @@ static bool fetch(struct virtio_net *n)
 
 	sync_csum(n);
 	r = n->nb->ops->recv(n->nb, n->rx_buf, sizeof(n->rx_buf));
-	if (r < 0)
+	if (r < 0) {
+		if (r != -EAGAIN && r != -EINTR)
+			n->rx_error = (int)r;
 		return false;
+	}
 	if (r < NET_HDR_LEN + ETH_HLEN || !rx_header(n)) {
 		n->rx_dropped++;
 		return false;
@@ -101,7 +104,7 @@ static int deliver(struct virtio_net *n)
 
 bool virtio_net_rx_wanted(const struct virtio_net *n)
 {
-	return !n->rx_waiting && virtio_pci_queue_live(&n->vp, VIRTIO_NET_RXQ);
+	return !n->rx_waiting && !n->rx_error && virtio_pci_queue_live(&n->vp, VIRTIO_NET_RXQ);
 }
 
 void virtio_net_rx(struct virtio_net *n)
@@ -111,7 +114,7 @@ void virtio_net_rx(struct virtio_net *n)
 	unsigned int i;
 
 	for (i = 0; i < VIRTIO_NET_RX_BATCH && virtio_pci_queue_live(&n->vp, VIRTIO_NET_RXQ); i++) {
-		if (!n->rx_waiting && !fetch(n))
+		if (!n->rx_waiting && (n->rx_error || !fetch(n)))
 			break;
 		if (deliver(n) <= 0)
 			break;
