@@ -47,8 +47,9 @@ int dm_args_nic(struct dm_args *a, char *val, char *err, size_t errlen);
 int dm_args_nics_finish(struct dm_args *a, char *err, size_t errlen);
 /* "xx:xx:xx:xx:xx:xx" into mac: 0, or -EINVAL for anything else. */
 int dm_mac_parse(const char *s, uint8_t mac[6]);
-/* A random address with Xen's OUI, 00:16:3e:xx:xx:xx, as xl makes them. */
-void dm_mac_random(uint8_t mac[6]);
+/* A random address with Xen's OUI, 00:16:3e:xx:xx:xx, as xl makes them:
+ * 0, or -errno if no random bytes could be had. */
+int dm_mac_random(uint8_t mac[6]);
 
 /* Parse argv (argv[0] is the program). 0, or -EINVAL with one line in
  * err naming the argument at fault. argv must outlive a. */

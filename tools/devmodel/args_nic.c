@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/types.h>
 #include <sys/random.h>
 
 #include "args.h"
@@ -25,18 +26,14 @@ int dm_mac_parse(const char *s, uint8_t mac[6])
 	return 0;
 }
 
-void dm_mac_random(uint8_t mac[6])
+int dm_mac_random(uint8_t mac[6])
 {
-	uint8_t r[3] = { 0 };
-
-	/* getrandom never fails for 3 bytes once the pool is ready; a short
-	 * read keeps zeros rather than stopping the domain. */
-	if (getrandom(r, sizeof(r), 0) != sizeof(r))
-		r[2] = 1;
 	mac[0] = 0x00;
 	mac[1] = 0x16;
 	mac[2] = 0x3e;
-	memcpy(mac + 3, r, sizeof(r));
+	if (getrandom(mac + 3, 3, 0) != 3)
+		return errno ? -errno : -EIO;
+	return 0;
 }
 
 /* Copy interface name v of option opt into dst (DM_IFNAME_MAX). */
@@ -100,8 +97,11 @@ int dm_args_nics_finish(struct dm_args *a, char *err, size_t errlen)
 
 		if (!n->vifname[0])
 			snprintf(n->vifname, sizeof(n->vifname), "vif%u.%u", a->domid, i);
-		if (!n->has_mac)
-			dm_mac_random(n->mac);
+		if (!n->has_mac && dm_mac_random(n->mac)) {
+			snprintf(err, errlen, "--nic %s: no random MAC address: %s", n->vifname,
+				 strerror(errno));
+			return -EINVAL;
+		}
 	}
 	for (i = 0; i < a->nr_nics; i++)
 		for (j = 0; j < i; j++) {
