@@ -86,6 +86,7 @@ int dm_args_nic(struct dm_args *a, char *val, char *err, size_t errlen)
 int dm_args_nics_finish(struct dm_args *a, char *err, size_t errlen)
 {
 	unsigned int i, j;
+	int ret;
 
 	if (a->nr_disks + a->nr_nics > PCI_LAYOUT_SLOTS - 1) {
 		snprintf(err, errlen, "--nic: %u disks and %u NICs, at most %d devices in all",
@@ -97,9 +98,10 @@ int dm_args_nics_finish(struct dm_args *a, char *err, size_t errlen)
 
 		if (!n->vifname[0])
 			snprintf(n->vifname, sizeof(n->vifname), "vif%u.%u", a->domid, i);
-		if (!n->has_mac && dm_mac_random(n->mac)) {
+		ret = n->has_mac ? 0 : dm_mac_random(n->mac);
+		if (ret) {
 			snprintf(err, errlen, "--nic %s: no random MAC address: %s", n->vifname,
-				 strerror(errno));
+				 strerror(-ret));
 			return -EINVAL;
 		}
 	}
