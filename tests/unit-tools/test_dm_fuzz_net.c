@@ -45,7 +45,8 @@ static int fuzz_send(struct net *nb, const struct iovec *iov, unsigned int n)
 static ssize_t fuzz_recv(struct net *nb, void *buf, size_t len)
 {
 	static const uint64_t lens[] = { 0, 1, 11, 12, 25, 26, 60, 1526, 3000, 4096,
-		NET_HDR_LEN + NET_MAX_FRAME };
+		NET_HDR_LEN + NET_MAX_FRAME, NET_HDR_LEN + NET_MAX_RX_FRAME,
+		NET_HDR_LEN + NET_MAX_RX_FRAME + 1 };
 	struct fuzz *z = (struct fuzz *)((char *)nb - offsetof(struct fuzz, nb));
 	size_t k;
 
@@ -58,15 +59,17 @@ static ssize_t fuzz_recv(struct net *nb, void *buf, size_t len)
 	if (k >= NET_HDR_LEN && rnd() % 2)
 		memset(buf, 0, 2);		/* mostly plain flags and no GSO */
 	if (k >= NET_HDR_LEN && rnd() % 4 == 0)
+		((uint8_t *)buf)[1] = (uint8_t)pick((const uint64_t[]){ 1, 4, 0x81, 3 }, 4);
+	if (k >= NET_HDR_LEN && rnd() % 4 == 0)
 		((uint8_t *)buf)[0] = (uint8_t)(rnd() % 4);
 	z->received++;
 	return (ssize_t)k;
 }
 
-static int fuzz_set_csum(struct net *nb, bool on)
+static int fuzz_set_offload(struct net *nb, unsigned int offload)
 {
 	(void)nb;
-	(void)on;
+	(void)offload;
 	return rnd() % 16 ? 0 : -EIO;
 }
 
@@ -75,7 +78,7 @@ static void fuzz_close(struct net *nb)
 	(void)nb;
 }
 
-static const struct net_ops fuzz_ops = { fuzz_send, fuzz_recv, fuzz_set_csum, fuzz_close };
+static const struct net_ops fuzz_ops = { fuzz_send, fuzz_recv, fuzz_set_offload, fuzz_close };
 
 /* Features a driver may pick, and a fresh start with them. */
 static void restart(struct fuzz *z)
@@ -83,6 +86,8 @@ static void restart(struct fuzz *z)
 	static const uint64_t base[2] = { RXBASE, TXBASE };
 	uint64_t f = rnd() & (1ull << VIRTIO_NET_F_CSUM | 1ull << VIRTIO_NET_F_GUEST_CSUM |
 			      1ull << VIRTIO_NET_F_MRG_RXBUF | 1ull << VIRTIO_NET_F_MAC |
+			      1ull << VIRTIO_NET_F_GUEST_TSO4 | 1ull << VIRTIO_NET_F_GUEST_TSO6 |
+			      1ull << VIRTIO_NET_F_HOST_TSO4 | 1ull << VIRTIO_NET_F_HOST_TSO6 |
 			      1ull << VIRTIO_F_INDIRECT_DESC | 1ull << VIRTIO_F_EVENT_IDX);
 
 	z->net.vp.pci.ops->bar_write(&z->net.vp.pci, 0, 0x14, 1, 0);

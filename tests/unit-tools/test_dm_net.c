@@ -24,7 +24,7 @@ struct fake_net {
 	unsigned int sent, recvs, nr_rx;
 	int send_ret;
 	int recv_ret;			/* returned when no frame waits: -EAGAIN */
-	bool csum;
+	unsigned int offload;
 	size_t last_len;
 	uint8_t last[NET_HDR_LEN + NET_MAX_FRAME];
 	size_t rx_len[RX_FRAMES];
@@ -69,9 +69,9 @@ static ssize_t fake_recv(struct net *nb, void *buf, size_t len)
 	return (ssize_t)k;
 }
 
-static int fake_set_csum(struct net *nb, bool on)
+static int fake_set_offload(struct net *nb, unsigned int offload)
 {
-	((struct fake_net *)nb)->csum = on;
+	((struct fake_net *)nb)->offload = offload;
 	return 0;
 }
 
@@ -80,7 +80,7 @@ static void fake_close(struct net *nb)
 	(void)nb;
 }
 
-static const struct net_ops fake_ops = { fake_send, fake_recv, fake_set_csum, fake_close };
+static const struct net_ops fake_ops = { fake_send, fake_recv, fake_set_offload, fake_close };
 
 /* Queue a frame of len bytes (after the header) filled with byte fill, with header flags. */
 static void backend_frame(struct fake_net *f, size_t len, uint8_t fill, uint8_t flags)
@@ -191,6 +191,30 @@ static void test_tx(void **state)
 	assert_false(needs_reset(x));
 }
 
+/* With HOST_TSO4 a TCP/IPv4 GSO frame goes to the backend; TCPv6 (not negotiated) does not. */
+static void test_tx_gso(void **state)
+{
+	struct fixture *x = make(NO_CSUM | 1ull << VIRTIO_NET_F_CSUM | 1ull << VIRTIO_NET_F_HOST_TSO4);
+	struct virtio_net_hdr *h = gpa(&x->ram, BUF);
+	uint64_t a = BUF;
+	uint32_t l = 3000;
+	uint16_t fl = 0;
+
+	(void)state;
+	*h = (struct virtio_net_hdr){ VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV4,
+				      54, 1000, 34, 16, 0 };
+	fake_vq_chain(&x->txq, 0, 1, &a, &l, &fl);
+	fake_kick(&x->net.vp, VIRTIO_NET_TXQ);
+	h->gso_type = VIRTIO_NET_HDR_GSO_TCPV6;
+	fake_vq_chain(&x->txq, 1, 1, &a, &l, &fl);
+	fake_kick(&x->net.vp, VIRTIO_NET_TXQ);
+	assert_int_equal(x->fn.sent, 1);
+	assert_int_equal(x->fn.last[1], VIRTIO_NET_HDR_GSO_TCPV4);
+	assert_int_equal(x->net.tx_dropped, 1);
+	assert_int_equal(fake_used_idx(&x->txq), 2);
+	fake_fixture_free((void **)&x);
+}
+
 /* Refused by the backend, or a GSO frame: dropped, the chain returned. */
 static void test_tx_dropped(void **state)
 {
@@ -273,7 +297,7 @@ static void test_rx_single(void **state)
 	assert_int_equal(((uint8_t *)gpa(&x->ram, BUF + 0x1000))[12], 0xa5);
 	assert_int_equal(x->msi.count, 1);
 	assert_int_equal(x->msi.data, 0x40 + 1);
-	assert_false(x->fn.csum);
+	assert_int_equal(x->fn.offload, 0);
 }
 
 /* A chain too small for the frame (no MRG_RXBUF): the frame is dropped, the chain kept for the next. */
@@ -360,9 +384,37 @@ static void test_rx_csum(void **state)
 	rx_buffers(x, 0, 1, 1500);
 	backend_frame(&x->fn, 100, 0, VIRTIO_NET_HDR_F_NEEDS_CSUM);
 	virtio_net_rx(&x->net);
-	assert_true(x->fn.csum);
+	assert_int_equal(x->fn.offload, NET_OFFLOAD_CSUM);
 	assert_int_equal(h->flags, VIRTIO_NET_HDR_F_NEEDS_CSUM);
 	assert_int_equal(h->num_buffers, 1);
+	fake_fixture_free((void **)&x);
+}
+
+/* With GUEST_TSO4 a TCP/IPv4 GSO frame passes, header intact; TCPv6 and ECN do not. */
+static void test_rx_gso(void **state)
+{
+	struct fixture *x = make(MRG | 1ull << VIRTIO_NET_F_GUEST_CSUM |
+				 1ull << VIRTIO_NET_F_GUEST_TSO4);
+	struct virtio_net_hdr *h = gpa(&x->ram, BUF);
+	unsigned int i;
+
+	(void)state;
+	rx_buffers(x, 0, 4, 1500);
+	for (i = 0; i < 3; i++) {
+		backend_frame(&x->fn, 3000, 0, VIRTIO_NET_HDR_F_NEEDS_CSUM);
+		x->fn.rx[i][1] = (uint8_t[]){ VIRTIO_NET_HDR_GSO_TCPV4, VIRTIO_NET_HDR_GSO_TCPV6,
+					      VIRTIO_NET_HDR_GSO_TCPV4 | 0x80 }[i];
+		x->fn.rx[i][4] = 0xe8;			/* gso_size 1000 */
+		x->fn.rx[i][5] = 0x03;
+	}
+	while (x->fn.nr_rx)
+		virtio_net_rx(&x->net);
+	assert_int_equal(x->fn.offload, NET_OFFLOAD_CSUM | NET_OFFLOAD_TSO4);
+	assert_int_equal(fake_used_idx(&x->rxq), 3);
+	assert_int_equal(h->gso_type, VIRTIO_NET_HDR_GSO_TCPV4);
+	assert_int_equal(h->gso_size, 1000);
+	assert_int_equal(h->num_buffers, 3);
+	assert_int_equal(x->net.rx_dropped, 2);
 	fake_fixture_free((void **)&x);
 }
 
@@ -442,6 +494,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rx_backpressure, setup_mrg, fake_fixture_free),
 		cmocka_unit_test_setup_teardown(test_rx_never_fits, setup_mrg, fake_fixture_free),
 		cmocka_unit_test(test_rx_csum),
+		cmocka_unit_test(test_rx_gso),
+		cmocka_unit_test(test_tx_gso),
 		cmocka_unit_test_setup_teardown(test_rx_refused_frames, setup, fake_fixture_free),
 		cmocka_unit_test_setup_teardown(test_rx_malformed, setup, fake_fixture_free),
 		cmocka_unit_test_setup_teardown(test_rx_reset, setup_mrg, fake_fixture_free),

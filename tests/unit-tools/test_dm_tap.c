@@ -110,8 +110,9 @@ static void test_bridge(void **state)
 			    "DEVTYPE=bridge");
 	assert_true(strtoul(line("/sys/class/net/vif9.0/flags", buf, sizeof(buf)), NULL, 16) & IFF_UP);
 	assert_int_equal(a->ops->recv(a, got, sizeof(got)), -EAGAIN);	/* non-blocking */
-	assert_int_equal(a->ops->set_csum(a, true), 0);
-	assert_int_equal(a->ops->set_csum(a, false), 0);
+	assert_int_equal(a->ops->set_offload(a, NET_OFFLOAD_CSUM | NET_OFFLOAD_TSO4 |
+					     NET_OFFLOAD_TSO6), 0);
+	assert_int_equal(a->ops->set_offload(a, 0), 0);
 	expect_error("vif9.0", "xbr0", "exists already");
 
 	memset(frame, 0x5a, sizeof(frame));
@@ -198,7 +199,7 @@ static void test_device(void **state)
 	h = gpa(&ram, RX_BUF);
 	assert_int_equal(fake_used_len(&f[0], i), sizeof(frame));
 	assert_int_equal(h->num_buffers, 1);
-	assert_true(n->csum_on);
+	assert_int_equal(n->offload, NET_OFFLOAD_CSUM);
 	assert_memory_equal((uint8_t *)h + NET_HDR_LEN, frame + NET_HDR_LEN, 60);
 	t->ops->close(t);
 	peer->ops->close(peer);

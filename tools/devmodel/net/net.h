@@ -8,7 +8,13 @@
 #include <sys/uio.h>
 
 #define NET_HDR_LEN		12	/* struct virtio_net_hdr of virtio 1.x (§5.1.6) */
-#define NET_MAX_FRAME		65536	/* bytes of one frame after the header */
+#define NET_MAX_FRAME		65536	/* bytes of one frame the guest may send, after the header */
+#define NET_MAX_RX_FRAME	(NET_MAX_FRAME + 64)	/* ... and receive: a 64 KiB packet, its Ethernet and VLAN headers */
+
+/* Offloads of set_offload: what frames handed to recv may be. */
+#define NET_OFFLOAD_CSUM	1	/* with a partial checksum (VIRTIO_NET_HDR_F_NEEDS_CSUM) */
+#define NET_OFFLOAD_TSO4	2	/* TCP/IPv4 segments still to be split (needs CSUM) */
+#define NET_OFFLOAD_TSO6	4	/* TCP/IPv6 likewise */
 #define NET_NAME_MAX		16	/* an interface name with its NUL (IFNAMSIZ) */
 
 struct net;
@@ -19,9 +25,9 @@ struct net_ops {
 	/* Receive one frame, header first, into buf of len bytes: its length,
 	 * -EAGAIN if none waits, or another -errno. */
 	ssize_t (*recv)(struct net *nb, void *buf, size_t len);
-	/* Whether frames handed to recv may carry a partial checksum
-	 * (VIRTIO_NET_HDR_F_NEEDS_CSUM): on only if the guest takes them. */
-	int (*set_csum)(struct net *nb, bool on);
+	/* What frames handed to recv may be (NET_OFFLOAD_*): only what the
+	 * guest takes. Frames sent may always use them. 0 or -errno. */
+	int (*set_offload)(struct net *nb, unsigned int offload);
 	void (*close)(struct net *nb);
 };
 

@@ -27,9 +27,13 @@ static ssize_t tap_recv(struct net *nb, void *buf, size_t len)
 	return r < 0 ? -errno : r;
 }
 
-static int tap_set_csum(struct net *nb, bool on)
+static int tap_set_offload(struct net *nb, unsigned int offload)
 {
-	return ioctl(nb->fd, TUNSETOFFLOAD, on ? TUN_F_CSUM : 0) ? -errno : 0;
+	unsigned int f = (offload & NET_OFFLOAD_CSUM ? TUN_F_CSUM : 0) |
+			 (offload & NET_OFFLOAD_TSO4 ? TUN_F_TSO4 : 0) |
+			 (offload & NET_OFFLOAD_TSO6 ? TUN_F_TSO6 : 0);
+
+	return ioctl(nb->fd, TUNSETOFFLOAD, f) ? -errno : 0;
 }
 
 static void tap_close(struct net *nb)
@@ -41,7 +45,7 @@ static void tap_close(struct net *nb)
 static const struct net_ops tap_ops = {
 	.send = tap_send,
 	.recv = tap_recv,
-	.set_csum = tap_set_csum,
+	.set_offload = tap_set_offload,
 	.close = tap_close,
 };
 

@@ -33,9 +33,10 @@ static int tx_one(struct virtio_net *n, const struct virtq_chain *c)
 	if (c->nr_in || c->out_len < NET_HDR_LEN || c->out_len > NET_HDR_LEN + NET_MAX_FRAME)
 		return -1;
 	iov_to_buf(c->iov, c->nr_out, &h, sizeof(h));
-	/* No segmentation offload was offered: a GSO frame is the driver's
-	 * mistake, dropped rather than handed to the tap to split. */
-	if (h.gso_type != VIRTIO_NET_HDR_GSO_NONE || c->out_len == NET_HDR_LEN ||
+	/* A GSO type the driver did not negotiate is its mistake: dropped
+	 * rather than handed to the tap (which checks the rest of the header). */
+	if (!virtio_net_gso_ok(h.gso_type, n->vp.driver_features, VIRTIO_NET_F_HOST_TSO4,
+			       VIRTIO_NET_F_HOST_TSO6) || c->out_len == NET_HDR_LEN ||
 	    n->nb->ops->send(n->nb, c->iov, c->nr_out))
 		n->tx_dropped++;
 	return 0;
@@ -61,6 +62,13 @@ static void tx(struct virtio_net *n)
 	}
 	if (any)
 		virtio_pci_queue_interrupt(&n->vp, VIRTIO_NET_TXQ);
+}
+
+bool virtio_net_gso_ok(uint8_t gso, uint64_t features, unsigned int tso4, unsigned int tso6)
+{
+	return gso == VIRTIO_NET_HDR_GSO_NONE ||
+	       (gso == VIRTIO_NET_HDR_GSO_TCPV4 && features >> tso4 & 1) ||
+	       (gso == VIRTIO_NET_HDR_GSO_TCPV6 && features >> tso6 & 1);
 }
 
 static void net_notify(struct virtio_pci *vp, unsigned int q)
@@ -101,7 +109,9 @@ void virtio_net_init(struct virtio_net *n, struct net *nb, const uint8_t mac[6],
 {
 	uint64_t f = 1ull << VIRTIO_NET_F_CSUM | 1ull << VIRTIO_NET_F_GUEST_CSUM |
 		     1ull << VIRTIO_NET_F_MAC | 1ull << VIRTIO_NET_F_MRG_RXBUF |
-		     1ull << VIRTIO_NET_F_STATUS;
+		     1ull << VIRTIO_NET_F_STATUS | 1ull << VIRTIO_NET_F_GUEST_TSO4 |
+		     1ull << VIRTIO_NET_F_GUEST_TSO6 | 1ull << VIRTIO_NET_F_HOST_TSO4 |
+		     1ull << VIRTIO_NET_F_HOST_TSO6;
 
 	memset(n, 0, offsetof(struct virtio_net, rx_buf));
 	n->nb = nb;

@@ -17,6 +17,10 @@
 #define VIRTIO_NET_F_GUEST_CSUM		1
 #define VIRTIO_NET_F_MTU		3
 #define VIRTIO_NET_F_MAC		5
+#define VIRTIO_NET_F_GUEST_TSO4		7
+#define VIRTIO_NET_F_GUEST_TSO6		8
+#define VIRTIO_NET_F_HOST_TSO4		11
+#define VIRTIO_NET_F_HOST_TSO6		12
 #define VIRTIO_NET_F_MRG_RXBUF		15
 #define VIRTIO_NET_F_STATUS		16
 
@@ -24,6 +28,8 @@
 #define VIRTIO_NET_HDR_F_NEEDS_CSUM	1
 #define VIRTIO_NET_HDR_F_DATA_VALID	2
 #define VIRTIO_NET_HDR_GSO_NONE		0
+#define VIRTIO_NET_HDR_GSO_TCPV4	1
+#define VIRTIO_NET_HDR_GSO_TCPV6	4
 #define VIRTIO_NET_RX_BATCH		64	/* frames taken from the backend per call */
 
 /* struct virtio_net_hdr (§5.1.6), 12 bytes in virtio 1.x. */
@@ -44,13 +50,13 @@ struct virtio_net {
 	struct net *nb;			/* the backend, owned by the caller */
 	uint8_t mac[6];
 	uint16_t mtu;			/* offered with VIRTIO_NET_F_MTU */
-	bool csum_on;			/* the backend hands out partial checksums */
+	unsigned int offload;		/* NET_OFFLOAD_* the backend's frames may use now */
 	bool rx_waiting;		/* a frame waits for guest buffers */
 	uint32_t rx_len;		/* the waiting frame's length with its header */
 	int rx_error;			/* the backend failed (-errno, not -EAGAIN): no longer read */
 	unsigned long tx_dropped, rx_dropped;	/* frames the backend or the guest refused */
 	struct virtq_chain first, chain;	/* RX: the frame's first chain; scratch */
-	uint8_t rx_buf[NET_HDR_LEN + NET_MAX_FRAME];	/* the frame being delivered */
+	uint8_t rx_buf[NET_HDR_LEN + NET_MAX_RX_FRAME + 1];	/* the frame being delivered (+1: too long) */
 };
 
 /* Make n a virtio-net device with address mac over backend nb (one RX
@@ -64,6 +70,9 @@ bool virtio_net_rx_wanted(const struct virtio_net *n);
 /* The backend's fd is readable: move up to VIRTIO_NET_RX_BATCH frames
  * into the guest's receive buffers (virtio/net_rx.c). */
 void virtio_net_rx(struct virtio_net *n);
+/* Whether a frame with GSO type gso (ECN and other types: never) may pass
+ * given features, TSO4 and TSO6 being bits tso4 and tso6 (net.c). */
+bool virtio_net_gso_ok(uint8_t gso, uint64_t features, unsigned int tso4, unsigned int tso6);
 /* Reset RX state (net_rx.c); called by the device's reset. */
 void virtio_net_rx_reset(struct virtio_net *n);
 

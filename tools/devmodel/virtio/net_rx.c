@@ -7,32 +7,40 @@
 
 #define ETH_HLEN	14
 
-/* Ask the backend for partial checksums exactly when the driver takes
- * them (VIRTIO_NET_F_GUEST_CSUM); a failure leaves them off or is
- * caught per frame by rx_header(). */
-static void sync_csum(struct virtio_net *n)
+/* Ask the backend for exactly the offloads the driver takes: partial
+ * checksums with GUEST_CSUM, and TCP segments with GUEST_TSO4/6 (which
+ * need it, §5.1.3.1). A failure keeps the old ones; rx_header() drops
+ * what the driver would not take. */
+static void sync_offload(struct virtio_net *n)
 {
-	bool want = virtio_pci_has(&n->vp, VIRTIO_NET_F_GUEST_CSUM);
+	unsigned int want = 0;
 
-	if (want != n->csum_on && !n->nb->ops->set_csum(n->nb, want))
-		n->csum_on = want;
+	if (virtio_pci_has(&n->vp, VIRTIO_NET_F_GUEST_CSUM))
+		want = NET_OFFLOAD_CSUM |
+		       (virtio_pci_has(&n->vp, VIRTIO_NET_F_GUEST_TSO4) ? NET_OFFLOAD_TSO4 : 0) |
+		       (virtio_pci_has(&n->vp, VIRTIO_NET_F_GUEST_TSO6) ? NET_OFFLOAD_TSO6 : 0);
+	if (want != n->offload && !n->nb->ops->set_offload(n->nb, want))
+		n->offload = want;
 }
 
-/* Make the backend's header one the driver accepted: no GSO, checksum
- * flags only with GUEST_CSUM. false: the frame must be dropped. */
+/* Make the backend's header one the driver accepted: GSO only of the
+ * types it negotiated, checksum flags only with GUEST_CSUM. false: the
+ * frame must be dropped. */
 static bool rx_header(struct virtio_net *n)
 {
 	struct virtio_net_hdr h;
 
 	memcpy(&h, n->rx_buf, sizeof(h));
-	if (h.gso_type != VIRTIO_NET_HDR_GSO_NONE)
+	if (!virtio_net_gso_ok(h.gso_type, n->vp.driver_features, VIRTIO_NET_F_GUEST_TSO4,
+			       VIRTIO_NET_F_GUEST_TSO6))
 		return false;
 	if (!virtio_pci_has(&n->vp, VIRTIO_NET_F_GUEST_CSUM)) {
 		if (h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
 			return false;
 		memset(&h, 0, sizeof(h));
 	}
-	h.hdr_len = h.gso_size = 0;
+	if (h.gso_type == VIRTIO_NET_HDR_GSO_NONE)
+		h.hdr_len = h.gso_size = 0;
 	h.num_buffers = 1;
 	memcpy(n->rx_buf, &h, sizeof(h));
 	return true;
@@ -43,14 +51,14 @@ static bool fetch(struct virtio_net *n)
 {
 	ssize_t r;
 
-	sync_csum(n);
+	sync_offload(n);
 	r = n->nb->ops->recv(n->nb, n->rx_buf, sizeof(n->rx_buf));
 	if (r < 0) {
 		if (r != -EAGAIN && r != -EINTR)
 			n->rx_error = (int)r;
 		return false;
 	}
-	if (r < NET_HDR_LEN + ETH_HLEN || !rx_header(n)) {
+	if (r < NET_HDR_LEN + ETH_HLEN || r > NET_HDR_LEN + NET_MAX_RX_FRAME || !rx_header(n)) {
 		n->rx_dropped++;
 		return false;
 	}
