@@ -51,7 +51,6 @@ static bool fetch(struct virtio_net *n)
 {
 	ssize_t r;
 
-	sync_offload(n);
 	r = n->nb->ops->recv(n->nb, n->rx_buf, sizeof(n->rx_buf));
 	if (r < 0) {
 		if (r != -EAGAIN && r != -EINTR)
@@ -121,6 +120,10 @@ void virtio_net_rx(struct virtio_net *n)
 	uint16_t before = q->used_idx;
 	unsigned int i;
 
+	/* The driver's first kick of the RX queue (or the first frame) sets
+	 * the offloads, before the tap passes frames the driver cannot take. */
+	if (virtio_pci_queue_live(&n->vp, VIRTIO_NET_RXQ))
+		sync_offload(n);
 	for (i = 0; i < VIRTIO_NET_RX_BATCH && virtio_pci_queue_live(&n->vp, VIRTIO_NET_RXQ); i++) {
 		if (!n->rx_waiting && (n->rx_error || !fetch(n)))
 			break;
