@@ -1,6 +1,7 @@
 /* test_dm_tap.c - the tap backend against real tap devices and a bridge, alone and under a virtio-net device, in a private network namespace (root and /dev/net/tun, else skipped). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <poll.h>
 #include <sched.h>
@@ -31,6 +32,10 @@ static int group_setup(void **state)
 		 !mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) &&
 		 !mount("sysfs", "/sys", "sysfs", 0, NULL) &&
 		 !system("ip link add xbr0 type bridge && ip link set xbr0 mtu 1400 up");
+	/* Quieter taps: no IPv6 autoconfiguration chatter in this namespace
+	 * (the tests skip such frames anyway). */
+	if (usable && system("sysctl -qw net.ipv6.conf.default.disable_ipv6=1"))
+		fprintf(stderr, "test_dm_tap: IPv6 stays on\n");
 	if (!usable)
 		fprintf(stderr, "test_dm_tap: needs root, /dev/net/tun and namespaces: skipped\n");
 	return 0;
@@ -109,7 +114,7 @@ static void test_bridge(void **state)
 	assert_string_equal(line("/sys/class/net/vif9.0/brport/bridge/uevent", buf, sizeof(buf)),
 			    "DEVTYPE=bridge");
 	assert_true(strtoul(line("/sys/class/net/vif9.0/flags", buf, sizeof(buf)), NULL, 16) & IFF_UP);
-	assert_int_equal(a->ops->recv(a, got, sizeof(got)), -EAGAIN);	/* non-blocking */
+	assert_true(fcntl(a->fd, F_GETFL) & O_NONBLOCK);
 	assert_int_equal(a->ops->set_offload(a, NET_OFFLOAD_CSUM | NET_OFFLOAD_TSO4 |
 					     NET_OFFLOAD_TSO6), 0);
 	assert_int_equal(a->ops->set_offload(a, 0), 0);
