@@ -120,8 +120,8 @@ void virtio_net_rx(struct virtio_net *n)
 	uint16_t before = q->used_idx;
 	unsigned int i;
 
-	/* The driver's first kick of the RX queue (or the first frame) sets
-	 * the offloads, before the tap passes frames the driver cannot take. */
+	/* Offloads follow the driver's features from its first kick of the
+	 * RX queue on, before any frame is read for it. */
 	if (virtio_pci_queue_live(&n->vp, VIRTIO_NET_RXQ))
 		sync_offload(n);
 	for (i = 0; i < VIRTIO_NET_RX_BATCH && virtio_pci_queue_live(&n->vp, VIRTIO_NET_RXQ); i++) {
