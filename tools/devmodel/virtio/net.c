@@ -24,20 +24,27 @@ static struct virtio_net *net_of(struct virtio_pci *vp)
 }
 
 /* Send the frame of chain c (header, then at most NET_MAX_FRAME bytes, all
- * device-readable). -1: the chain is malformed and the device needs a
- * reset; else the chain is done (a frame the backend refused is dropped). */
-static int tx_one(struct virtio_net *n, const struct virtq_chain *c)
+ * device-readable). The header goes from a private copy, so the backend
+ * sees the one checked here, whatever the guest writes meanwhile. -1: the
+ * chain is malformed and the device needs a reset; else the chain is done
+ * (a frame the backend refused is dropped). */
+static int tx_one(struct virtio_net *n, struct virtq_chain *c)
 {
+	struct iovec v[VIRTQ_MAX_SIZE + 1], *rest = c->iov;
+	unsigned int nr = c->nr_out;
 	struct virtio_net_hdr h;
 
 	if (c->nr_in || c->out_len < NET_HDR_LEN || c->out_len > NET_HDR_LEN + NET_MAX_FRAME)
 		return -1;
 	iov_to_buf(c->iov, c->nr_out, &h, sizeof(h));
+	iov_drop_front(&rest, &nr, sizeof(h));
+	v[0] = (struct iovec){ &h, sizeof(h) };
+	memcpy(v + 1, rest, nr * sizeof(*rest));
 	/* A GSO type the driver did not negotiate is its mistake: dropped
-	 * rather than handed to the tap (which checks the rest of the header). */
+	 * rather than handed to the tap (whose kernel checks the rest). */
 	if (!virtio_net_gso_ok(h.gso_type, n->vp.driver_features, VIRTIO_NET_F_HOST_TSO4,
-			       VIRTIO_NET_F_HOST_TSO6) || c->out_len == NET_HDR_LEN ||
-	    n->nb->ops->send(n->nb, c->iov, c->nr_out))
+			       VIRTIO_NET_F_HOST_TSO6) || !nr ||
+	    n->nb->ops->send(n->nb, v, nr + 1))
 		n->tx_dropped++;
 	return 0;
 }
