@@ -1,10 +1,8 @@
 /* test_dm_tap.c - the tap backend against real tap devices and a bridge, alone and under a virtio-net device, in a private network namespace (root and /dev/net/tun, else skipped). */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
 #include <poll.h>
-#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,32 +10,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "dm_testlib.h"
+#include "netns_testlib.h"
 #include "net/net.h"
 #include "virtio/net.h"
 
 static bool usable;
 
-/* A network namespace of our own (with its own /sys) holding bridge xbr0
- * (MTU 1400, up): the host's interfaces are never touched. */
 static int group_setup(void **state)
 {
 	(void)state;
-	usable = !geteuid() && !access("/dev/net/tun", R_OK | W_OK) &&
-		 !unshare(CLONE_NEWNET | CLONE_NEWNS) &&
-		 !mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) &&
-		 !mount("sysfs", "/sys", "sysfs", 0, NULL) &&
-		 !system("ip link add xbr0 type bridge && ip link set xbr0 mtu 1400 up");
-	/* Quieter taps: no IPv6 autoconfiguration chatter in this namespace
-	 * (the tests skip such frames anyway). */
-	if (usable && system("sysctl -qw net.ipv6.conf.default.disable_ipv6=1"))
-		fprintf(stderr, "test_dm_tap: IPv6 stays on\n");
-	if (!usable)
-		fprintf(stderr, "test_dm_tap: needs root, /dev/net/tun and namespaces: skipped\n");
+	usable = netns_private_bridge("test_dm_tap");
 	return 0;
 }
 
