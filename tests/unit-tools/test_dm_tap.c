@@ -141,61 +141,82 @@ static uint16_t rx_from(struct virtio_net *n, struct fake_vq *f, const uint8_t *
 	return 0;
 }
 
+/* A virtio-net device over tap vif with the given driver features, both
+ * queues up (RX at 0x10000, TX at 0x14000, 16 entries), and a peer tap
+ * peer_vif on the same bridge. */
+struct rig {
+	struct xl_guest_ram ram;	/* first: fake_fixture_free frees it */
+	struct virtio_net n;
+	struct fake_vq f[2];
+	struct msi_log msi;
+	struct net *peer;
+};
+
+static struct rig *rig_open(const char *vif, const char *peer_vif, const uint8_t *mac,
+			    uint64_t features)
+{
+	static const uint64_t base[2] = { 0x10000, 0x14000 };
+	struct rig *r = calloc(1, sizeof(*r));
+	struct net *t;
+	char err[256];
+
+	if (net_tap_open(vif, "xbr0", &t, err, sizeof(err)) ||
+	    net_tap_open(peer_vif, "xbr0", &r->peer, err, sizeof(err)))
+		fail_msg("net_tap_open: %s", err);
+	fake_ram_init(&r->ram);
+	virtio_net_init(&r->n, t, mac, &r->ram, (struct msix_sink){ msi_log_raise, &r->msi });
+	fake_driver_ok_n(&r->n.vp, r->f, 0, 2, base, 16, features);
+	return r;
+}
+
+static void rig_close(struct rig *r)
+{
+	r->n.nb->ops->close(r->n.nb);
+	r->peer->ops->close(r->peer);
+	fake_fixture_free((void **)&r);
+}
+
 /* A guest's frame through virtio-net, its tap, the bridge and a second
  * tap; and back, into a merged receive buffer. */
 static void test_device(void **state)
 {
 	static const uint8_t mac[6] = { 0x00, 0x16, 0x3e, 0, 0, 2 };
 	static const uint8_t peer_mac[6] = { 0x00, 0x16, 0x3e, 0, 0, 3 };
-	const uint64_t base[2] = { 0x10000, 0x14000 };
 	uint8_t frame[NET_HDR_LEN + 60] = { 0 }, got[NET_HDR_LEN + 1500];
 	struct iovec iov = { frame, sizeof(frame) };
 	uint64_t a = 0x20000;
 	uint32_t l = sizeof(frame);
 	uint16_t fl = 0, i;
-	struct xl_guest_ram ram;
-	struct virtio_net *n = calloc(1, sizeof(*n));
-	struct fake_vq f[2];
-	struct msi_log msi = { 0 };
-	struct net *t, *peer;
 	struct virtio_net_hdr *h;
-	char err[256];
+	struct rig *r;
 
 	(void)state;
 	if (!usable)
 		skip();
-	if (net_tap_open("vif9.2", "xbr0", &t, err, sizeof(err)) ||
-	    net_tap_open("vif9.3", "xbr0", &peer, err, sizeof(err)))
-		fail_msg("net_tap_open: %s", err);
-	fake_ram_init(&ram);
-	virtio_net_init(n, t, mac, &ram, (struct msix_sink){ msi_log_raise, &msi });
-	fake_driver_ok_n(&n->vp, f, 0, 2, base, 16, 1ull << VIRTIO_NET_F_MRG_RXBUF |
-			 1ull << VIRTIO_NET_F_GUEST_CSUM | 1ull << VIRTIO_NET_F_CSUM);
+	r = rig_open("vif9.2", "vif9.3", mac, 1ull << VIRTIO_NET_F_MRG_RXBUF |
+		     1ull << VIRTIO_NET_F_GUEST_CSUM | 1ull << VIRTIO_NET_F_CSUM);
 	/* guest to peer: a broadcast from the guest's MAC */
 	memset(frame + NET_HDR_LEN, 0xff, 6);
 	memcpy(frame + NET_HDR_LEN + 6, mac, 6);
 	frame[NET_HDR_LEN + 12] = 0x88;
 	frame[NET_HDR_LEN + 13] = 0xb5;
-	memcpy(gpa(&ram, a), frame, sizeof(frame));
-	fake_vq_chain(&f[1], 0, 1, &a, &l, &fl);
-	fake_kick(&n->vp, VIRTIO_NET_TXQ);
-	assert_int_equal(n->tx_dropped, 0);
-	assert_int_equal(recv_from(peer, mac, got, sizeof(got)), sizeof(frame));
+	memcpy(gpa(&r->ram, a), frame, sizeof(frame));
+	fake_vq_chain(&r->f[1], 0, 1, &a, &l, &fl);
+	fake_kick(&r->n.vp, VIRTIO_NET_TXQ);
+	assert_int_equal(r->n.tx_dropped, 0);
+	assert_int_equal(recv_from(r->peer, mac, got, sizeof(got)), sizeof(frame));
 	assert_memory_equal(got + NET_HDR_LEN, frame + NET_HDR_LEN, 60);
 
 	/* peer to guest: into a 1500-byte buffer, num_buffers 1 */
 	memcpy(frame + NET_HDR_LEN + 6, peer_mac, 6);
-	assert_int_equal(peer->ops->send(peer, &iov, 1), 0);
-	i = rx_from(n, &f[0], peer_mac);
-	h = gpa(&ram, RX_BUF);
-	assert_int_equal(fake_used_len(&f[0], i), sizeof(frame));
+	assert_int_equal(r->peer->ops->send(r->peer, &iov, 1), 0);
+	i = rx_from(&r->n, &r->f[0], peer_mac);
+	h = gpa(&r->ram, RX_BUF);
+	assert_int_equal(fake_used_len(&r->f[0], i), sizeof(frame));
 	assert_int_equal(h->num_buffers, 1);
-	assert_int_equal(n->offload, NET_OFFLOAD_CSUM);
+	assert_int_equal(r->n.offload, NET_OFFLOAD_CSUM);
 	assert_memory_equal((uint8_t *)h + NET_HDR_LEN, frame + NET_HDR_LEN, 60);
-	t->ops->close(t);
-	peer->ops->close(peer);
-	fake_ram_free(&ram);
-	free(n);
+	rig_close(r);
 }
 
 /* An Ethernet + IPv4 + TCP frame from src to the broadcast address with
@@ -237,7 +258,6 @@ static void test_tso(void **state)
 {
 	static const uint8_t mac[6] = { 0x00, 0x16, 0x3e, 0, 0, 4 };
 	static const uint8_t peer_mac[6] = { 0x00, 0x16, 0x3e, 0, 0, 5 };
-	const uint64_t base[2] = { 0x10000, 0x14000 };
 	static uint8_t frame[NET_HDR_LEN + 54 + 3000], got[NET_HDR_LEN + 1500];
 	struct virtio_net_hdr gso = { VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV4,
 				      54, 1000, 34, 16, 0 };
@@ -245,33 +265,23 @@ static void test_tso(void **state)
 	uint64_t a = 0x20000;
 	uint32_t l;
 	uint16_t fl = 0, w = VIRTQ_DESC_F_WRITE, i;
-	struct xl_guest_ram ram;
-	struct virtio_net *n = calloc(1, sizeof(*n));
-	struct fake_vq f[2];
-	struct msi_log msi = { 0 };
-	struct net *t, *peer;
 	struct virtio_net_hdr *h;
-	char err[256];
+	struct rig *r;
 
 	(void)state;
 	if (!usable)
 		skip();
-	if (net_tap_open("vif9.4", "xbr0", &t, err, sizeof(err)) ||
-	    net_tap_open("vif9.5", "xbr0", &peer, err, sizeof(err)))
-		fail_msg("net_tap_open: %s", err);
-	fake_ram_init(&ram);
-	virtio_net_init(n, t, mac, &ram, (struct msix_sink){ msi_log_raise, &msi });
-	fake_driver_ok_n(&n->vp, f, 0, 2, base, 16, 1ull << VIRTIO_NET_F_MRG_RXBUF |
-			 1ull << VIRTIO_NET_F_CSUM | 1ull << VIRTIO_NET_F_HOST_TSO4 |
-			 1ull << VIRTIO_NET_F_GUEST_CSUM | 1ull << VIRTIO_NET_F_GUEST_TSO4);
+	r = rig_open("vif9.4", "vif9.5", mac, 1ull << VIRTIO_NET_F_MRG_RXBUF |
+		     1ull << VIRTIO_NET_F_CSUM | 1ull << VIRTIO_NET_F_HOST_TSO4 |
+		     1ull << VIRTIO_NET_F_GUEST_CSUM | 1ull << VIRTIO_NET_F_GUEST_TSO4);
 
-	l = (uint32_t)tcp_frame(gpa(&ram, a), mac, 3000);
-	memcpy(gpa(&ram, a), &gso, sizeof(gso));
-	fake_vq_chain(&f[1], 0, 1, &a, &l, &fl);
-	fake_kick(&n->vp, VIRTIO_NET_TXQ);
-	assert_int_equal(n->tx_dropped, 0);
+	l = (uint32_t)tcp_frame(gpa(&r->ram, a), mac, 3000);
+	memcpy(gpa(&r->ram, a), &gso, sizeof(gso));
+	fake_vq_chain(&r->f[1], 0, 1, &a, &l, &fl);
+	fake_kick(&r->n.vp, VIRTIO_NET_TXQ);
+	assert_int_equal(r->n.tx_dropped, 0);
 	for (i = 0; i < 3; i++) {
-		assert_int_equal(recv_from(peer, mac, got, sizeof(got)), NET_HDR_LEN + 54 + 1000);
+		assert_int_equal(recv_from(r->peer, mac, got, sizeof(got)), NET_HDR_LEN + 54 + 1000);
 		assert_int_equal(got[NET_HDR_LEN + 14 + 2] << 8 | got[NET_HDR_LEN + 14 + 3], 1040);
 	}
 
@@ -279,20 +289,20 @@ static void test_tso(void **state)
 	for (i = 0; i < 16; i++) {
 		a = 0x30000 + 0x800 * i;
 		l = 1500;
-		fake_vq_chain(&f[0], i, 1, &a, &l, &w);
+		fake_vq_chain(&r->f[0], i, 1, &a, &l, &w);
 	}
-	fake_kick(&n->vp, VIRTIO_NET_RXQ);		/* as a driver does: the tap takes TSO now */
+	fake_kick(&r->n.vp, VIRTIO_NET_RXQ);		/* as a driver does: the tap takes TSO now */
 	iov.iov_len = tcp_frame(frame, peer_mac, 3000);
 	memcpy(frame, &gso, sizeof(gso));
-	assert_int_equal(peer->ops->send(peer, &iov, 1), 0);
+	assert_int_equal(r->peer->ops->send(r->peer, &iov, 1), 0);
 	for (i = 0;;) {			/* frame by frame: the taps' chatter may come first */
-		struct pollfd p = { .fd = t->fd, .events = POLLIN };
+		struct pollfd p = { .fd = r->n.nb->fd, .events = POLLIN };
 
-		while (fake_used_idx(&f[0]) == i) {
+		while (fake_used_idx(&r->f[0]) == i) {
 			assert_int_equal(poll(&p, 1, 2000), 1);
-			virtio_net_rx(n);
+			virtio_net_rx(&r->n);
 		}
-		h = gpa(&ram, 0x30000 + 0x800 * fake_used_id(&f[0], i));
+		h = gpa(&r->ram, 0x30000 + 0x800 * fake_used_id(&r->f[0], i));
 		if (!memcmp((uint8_t *)h + NET_HDR_LEN + 6, peer_mac, 6))
 			break;
 		i = (uint16_t)(i + h->num_buffers);
@@ -301,13 +311,10 @@ static void test_tso(void **state)
 	assert_int_equal(h->gso_type, VIRTIO_NET_HDR_GSO_TCPV4);
 	assert_int_equal(h->gso_size, 1000);
 	assert_int_equal(h->num_buffers, 3);
-	assert_int_equal(fake_used_len(&f[0], i) + fake_used_len(&f[0], i + 1) +
-			 fake_used_len(&f[0], i + 2), NET_HDR_LEN + 54 + 3000);
-	assert_int_equal(n->offload, NET_OFFLOAD_CSUM | NET_OFFLOAD_TSO4);
-	t->ops->close(t);
-	peer->ops->close(peer);
-	fake_ram_free(&ram);
-	free(n);
+	assert_int_equal(fake_used_len(&r->f[0], i) + fake_used_len(&r->f[0], i + 1) +
+			 fake_used_len(&r->f[0], i + 2), NET_HDR_LEN + 54 + 3000);
+	assert_int_equal(r->n.offload, NET_OFFLOAD_CSUM | NET_OFFLOAD_TSO4);
+	rig_close(r);
 }
 
 int main(void)
