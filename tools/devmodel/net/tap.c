@@ -49,12 +49,19 @@ static const struct net_ops tap_ops = {
 	.close = tap_close,
 };
 
+/* ifr cleared and naming interface name (shorter than IFNAMSIZ). */
+static void ifr_for(struct ifreq *ifr, const char *name)
+{
+	memset(ifr, 0, sizeof(*ifr));
+	memcpy(ifr->ifr_name, name, strlen(name));
+}
+
 /* The bridge must exist and be one: its driver (ethtool's, which sees
  * this process's network namespace, as sysfs may not) is "bridge". */
 static int check_bridge(const char *name, const char *bridge, char *err, size_t errlen)
 {
 	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
-	struct ifreq ifr = { .ifr_data = (void *)&info };
+	struct ifreq ifr;
 	int s, ret;
 
 	if (strlen(bridge) >= NET_NAME_MAX || !if_nametoindex(bridge)) {
@@ -67,7 +74,8 @@ static int check_bridge(const char *name, const char *bridge, char *err, size_t 
 		snprintf(err, errlen, "%s: socket: %s", name, strerror(errno));
 		return ret;
 	}
-	memcpy(ifr.ifr_name, bridge, strlen(bridge));
+	ifr_for(&ifr, bridge);
+	ifr.ifr_data = (void *)&info;
 	ret = ioctl(s, SIOCETHTOOL, &ifr);
 	close(s);
 	if (ret || strcmp(info.driver, "bridge")) {
@@ -81,7 +89,7 @@ static int check_bridge(const char *name, const char *bridge, char *err, size_t 
  * no offloads until the guest asks for them. Returns its fd or -errno. */
 static int create_tap(const char *name, char *err, size_t errlen)
 {
-	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR };
+	struct ifreq ifr;
 	int fd, hdr = NET_HDR_LEN, ret;
 
 	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
@@ -90,7 +98,8 @@ static int create_tap(const char *name, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: /dev/net/tun: %s", name, strerror(errno));
 		return ret;
 	}
-	memcpy(ifr.ifr_name, name, strlen(name));
+	ifr_for(&ifr, name);
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
 	if (ioctl(fd, TUNSETIFF, &ifr) || ioctl(fd, TUNSETVNETHDRSZ, &hdr) ||
 	    ioctl(fd, TUNSETOFFLOAD, 0)) {
 		ret = -errno;
@@ -104,9 +113,9 @@ static int create_tap(const char *name, char *err, size_t errlen)
 /* Give the tap the bridge's MTU, add it to the bridge, bring it up. */
 static int plug(struct net *nb, const char *bridge, char *err, size_t errlen)
 {
-	struct ifreq ifr = { 0 };
-	const char *step;
-	int s, ret = 0;
+	struct ifreq ifr;
+	const char *step = "MTU";
+	int s, ret;
 
 	s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s < 0) {
@@ -114,24 +123,21 @@ static int plug(struct net *nb, const char *bridge, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: socket: %s", nb->name, strerror(errno));
 		return ret;
 	}
-	memcpy(ifr.ifr_name, bridge, strlen(bridge));
-	step = "MTU";
+	ifr_for(&ifr, bridge);
 	if (ioctl(s, SIOCGIFMTU, &ifr))
 		goto fail;
 	nb->mtu = (unsigned int)ifr.ifr_mtu;
-	memset(ifr.ifr_name, 0, sizeof(ifr.ifr_name));
-	memcpy(ifr.ifr_name, nb->name, strlen(nb->name));
+	ifr_for(&ifr, nb->name);
+	ifr.ifr_mtu = (int)nb->mtu;
 	if (ioctl(s, SIOCSIFMTU, &ifr))
 		goto fail;
 	step = "add to bridge";
-	memset(&ifr, 0, sizeof(ifr));
-	memcpy(ifr.ifr_name, bridge, strlen(bridge));
+	ifr_for(&ifr, bridge);
 	ifr.ifr_ifindex = (int)if_nametoindex(nb->name);
 	if (!ifr.ifr_ifindex || ioctl(s, SIOCBRADDIF, &ifr))
 		goto fail;
 	step = "up";
-	memset(&ifr, 0, sizeof(ifr));
-	memcpy(ifr.ifr_name, nb->name, strlen(nb->name));
+	ifr_for(&ifr, nb->name);
 	if (ioctl(s, SIOCGIFFLAGS, &ifr))
 		goto fail;
 	ifr.ifr_flags |= IFF_UP;
