@@ -86,9 +86,10 @@ static void net_notify(struct virtio_pci *vp, unsigned int q)
 		virtio_net_rx(net_of(vp));	/* new buffers: a waiting frame may fit */
 }
 
+/* A reset drops the frame that waited for buffers. */
 static void net_reset(struct virtio_pci *vp)
 {
-	virtio_net_rx_reset(net_of(vp));
+	net_of(vp)->rx_len = 0;
 }
 
 static void net_cfg_read(struct virtio_pci *vp, uint32_t off, void *buf, unsigned int len)

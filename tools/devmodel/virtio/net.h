@@ -51,8 +51,7 @@ struct virtio_net {
 	uint8_t mac[6];
 	uint16_t mtu;			/* offered with VIRTIO_NET_F_MTU */
 	unsigned int offload;		/* NET_OFFLOAD_* the backend's frames may use now */
-	bool rx_waiting;		/* a frame waits for guest buffers */
-	uint32_t rx_len;		/* the waiting frame's length with its header */
+	uint32_t rx_len;		/* the frame waiting for guest buffers, with its header; 0: none */
 	int rx_error;			/* the backend failed (-errno, not -EAGAIN): no longer read */
 	unsigned long tx_dropped, rx_dropped;	/* frames the backend or the guest refused */
 	struct virtq_chain first, chain;	/* RX: the frame's first chain; scratch */
@@ -73,7 +72,5 @@ void virtio_net_rx(struct virtio_net *n);
 /* Whether a frame with GSO type gso (ECN and other types: never) may pass
  * given features, TSO4 and TSO6 being bits tso4 and tso6 (net.c). */
 bool virtio_net_gso_ok(uint8_t gso, uint64_t features, unsigned int tso4, unsigned int tso6);
-/* Reset RX state (net_rx.c); called by the device's reset. */
-void virtio_net_rx_reset(struct virtio_net *n);
 
 #endif

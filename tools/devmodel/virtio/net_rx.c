@@ -62,7 +62,6 @@ static bool fetch(struct virtio_net *n)
 		return false;
 	}
 	n->rx_len = (uint32_t)r;
-	n->rx_waiting = true;
 	return true;
 }
 
@@ -111,7 +110,7 @@ static int deliver(struct virtio_net *n)
 
 bool virtio_net_rx_wanted(const struct virtio_net *n)
 {
-	return !n->rx_waiting && !n->rx_error && virtio_pci_queue_live(&n->vp, VIRTIO_NET_RXQ);
+	return !n->rx_len && !n->rx_error && virtio_pci_queue_live(&n->vp, VIRTIO_NET_RXQ);
 }
 
 void virtio_net_rx(struct virtio_net *n)
@@ -125,18 +124,12 @@ void virtio_net_rx(struct virtio_net *n)
 	if (virtio_pci_queue_live(&n->vp, VIRTIO_NET_RXQ))
 		sync_offload(n);
 	for (i = 0; i < VIRTIO_NET_RX_BATCH && virtio_pci_queue_live(&n->vp, VIRTIO_NET_RXQ); i++) {
-		if (!n->rx_waiting && (n->rx_error || !fetch(n)))
+		if (!n->rx_len && (n->rx_error || !fetch(n)))
 			break;
 		if (deliver(n) <= 0)
 			break;
-		n->rx_waiting = false;
+		n->rx_len = 0;
 	}
 	if (q->used_idx != before)
 		virtio_pci_queue_interrupt(&n->vp, VIRTIO_NET_RXQ);
-}
-
-void virtio_net_rx_reset(struct virtio_net *n)
-{
-	n->rx_waiting = false;
-	n->rx_len = 0;
 }
