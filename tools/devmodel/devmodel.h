@@ -26,6 +26,7 @@ struct dm {
 	unsigned int nr_nics;
 	struct net *net[DM_MAX_NICS];		/* the taps */
 	struct virtio_net *vnet[DM_MAX_NICS];
+	bool tap_failed[DM_MAX_NICS];		/* its rx_error was logged */
 	unsigned long msi_errors;	/* xl_irq_msi() failures, the first logged */
 	unsigned long map_errors;	/* BAR (un)mapping failures, the first logged */
 };

@@ -33,14 +33,18 @@ void dm_msi(void *opaque, uint64_t addr, uint32_t data)
 			": %s (further failures not logged)\n", dm->domid, addr, data, err);
 }
 
-/* NIC i's tap is readable: frames to the guest. A tap that fails (it was
- * deleted) is logged once and no longer polled; the guest's link stays. */
-static void net_ready(struct dm *dm, unsigned int i)
+/* NIC i's tap, to poll for POLLIN or not (fd -1): only while its guest
+ * can take a frame. A tap that failed (deleted under us, whether found by
+ * the loop or by a kick) is logged once and never polled again. */
+static struct pollfd tap_poll(struct dm *dm, unsigned int i)
 {
-	virtio_net_rx(dm->vnet[i]);
-	if (dm->vnet[i]->rx_error)
+	if (dm->vnet[i]->rx_error && !dm->tap_failed[i]) {
+		dm->tap_failed[i] = true;
 		fprintf(stderr, "xenolith-dm: domain %" PRIu32 ": %s: read: %s (no longer read)\n",
 			dm->domid, dm->net[i]->name, strerror(-dm->vnet[i]->rx_error));
+	}
+	return (struct pollfd){ .fd = virtio_net_rx_wanted(dm->vnet[i]) ? dm->net[i]->fd : -1,
+				.events = POLLIN };
 }
 
 /* Answer every waiting request. */
@@ -74,10 +78,8 @@ int dm_loop(struct dm *dm)
 
 			pfd[1 + i] = (struct pollfd){ .fd = ev ? dm->disk[i]->fd : -1, .events = ev };
 		}
-		/* A tap is read only while its guest has room for a frame. */
 		for (i = 0; i < dm->nr_nics; i++)
-			tap[i] = (struct pollfd){ .fd = virtio_net_rx_wanted(dm->vnet[i]) ?
-						  dm->net[i]->fd : -1, .events = POLLIN };
+			tap[i] = tap_poll(dm, i);
 		if (poll(pfd, n, -1) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -91,7 +93,7 @@ int dm_loop(struct dm *dm)
 				dm->disk[i]->ops->complete(dm->disk[i], pfd[1 + i].revents);
 		for (i = 0; i < dm->nr_nics; i++)
 			if (tap[i].revents)
-				net_ready(dm, i);
+				virtio_net_rx(dm->vnet[i]);
 		if (pfd[0].revents & POLLIN) {
 			ret = serve_ioreqs(dm);
 			if (ret)
