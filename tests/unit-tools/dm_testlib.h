@@ -138,18 +138,19 @@ static inline void msi_log_raise(void *opaque, uint64_t addr, uint32_t data)
 	l->data = data;
 }
 
-/* Through BAR 0 as a driver would: features VERSION_1 | extra, queue q
- * of size entries laid out by fake_vq_init at base (f describes it) on
- * vector q + 1, configuration changes on vector 0, MSI-X on with vector v
- * unmasked at 0xfee00000 with data 0x40 + v, DRIVER_OK. */
-static inline void fake_driver_ok(struct virtio_pci *vp, struct fake_vq *f, unsigned int q,
-				  uint64_t base, uint16_t size, uint64_t extra)
+/* Through BAR 0 as a driver would: features VERSION_1 | extra; queues q
+ * .. q + n - 1, queue q + i of size entries laid out by fake_vq_init at
+ * base[i] (f[i] describes it) on vector q + i + 1; configuration changes
+ * on vector 0; MSI-X on with vector v unmasked at 0xfee00000 with data
+ * 0x40 + v; DRIVER_OK. */
+static inline void fake_driver_ok_n(struct virtio_pci *vp, struct fake_vq *f, unsigned int q,
+				    unsigned int n, const uint64_t *base, uint16_t size,
+				    uint64_t extra)
 {
 	const struct pci_dev_ops *o = vp->pci.ops;
 	struct virtq tmp;
-	unsigned int v;
+	unsigned int v, i;
 
-	fake_vq_init(f, &tmp, (struct xl_guest_ram *)vp->vq[q].ram, base, size);
 	o->bar_write(&vp->pci, 0, 0x14, 1, 0x03);
 	o->bar_write(&vp->pci, 0, 0x08, 4, 0);
 	o->bar_write(&vp->pci, 0, 0x0c, 4, (uint32_t)extra);
@@ -157,13 +158,16 @@ static inline void fake_driver_ok(struct virtio_pci *vp, struct fake_vq *f, unsi
 	o->bar_write(&vp->pci, 0, 0x0c, 4, 1 | (uint32_t)(extra >> 32));
 	o->bar_write(&vp->pci, 0, 0x14, 1, 0x0b);
 	o->bar_write(&vp->pci, 0, 0x10, 2, 0);		/* config changes: vector 0 */
-	o->bar_write(&vp->pci, 0, 0x16, 2, q);
-	o->bar_write(&vp->pci, 0, 0x18, 2, size);
-	o->bar_write(&vp->pci, 0, 0x1a, 2, q + 1);
-	o->bar_write(&vp->pci, 0, 0x20, 8, f->desc);
-	o->bar_write(&vp->pci, 0, 0x28, 8, f->avail);
-	o->bar_write(&vp->pci, 0, 0x30, 8, f->used);
-	o->bar_write(&vp->pci, 0, 0x1c, 2, 1);
+	for (i = 0; i < n; i++) {
+		fake_vq_init(&f[i], &tmp, (struct xl_guest_ram *)vp->vq[q + i].ram, base[i], size);
+		o->bar_write(&vp->pci, 0, 0x16, 2, q + i);
+		o->bar_write(&vp->pci, 0, 0x18, 2, size);
+		o->bar_write(&vp->pci, 0, 0x1a, 2, q + i + 1);
+		o->bar_write(&vp->pci, 0, 0x20, 8, f[i].desc);
+		o->bar_write(&vp->pci, 0, 0x28, 8, f[i].avail);
+		o->bar_write(&vp->pci, 0, 0x30, 8, f[i].used);
+		o->bar_write(&vp->pci, 0, 0x1c, 2, 1);
+	}
 	pci_dev_cfg_write(&vp->pci, vp->msix.cap + 2, 2, MSIX_CTRL_ENABLE);
 	for (v = 0; v < vp->msix.nr; v++) {
 		o->bar_write(&vp->pci, 0, VIRTIO_PCI_MSIX_TABLE_OFF + 16 * v, 8, 0xfee00000ull);
@@ -171,6 +175,13 @@ static inline void fake_driver_ok(struct virtio_pci *vp, struct fake_vq *f, unsi
 		o->bar_write(&vp->pci, 0, VIRTIO_PCI_MSIX_TABLE_OFF + 16 * v + 12, 4, 0);
 	}
 	o->bar_write(&vp->pci, 0, 0x14, 1, 0x0f);
+}
+
+/* fake_driver_ok_n with the one queue q at base. */
+static inline void fake_driver_ok(struct virtio_pci *vp, struct fake_vq *f, unsigned int q,
+				  uint64_t base, uint16_t size, uint64_t extra)
+{
+	fake_driver_ok_n(vp, f, q, 1, &base, size, extra);
 }
 
 /* Kick queue q as a driver does. */

@@ -1,4 +1,4 @@
-/* test_dm_args.c - xenolith-dm's command line: disks, vdev naming and order, one-line errors naming the argument. */
+/* test_dm_args.c - xenolith-dm's command line: disks, vdev naming and order, NICs and their MACs, one-line errors naming the argument. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdio.h>
@@ -12,8 +12,8 @@
 /* Parse a NULL-terminated list of arguments (copied: parsing edits them). */
 static int parse_list(struct dm_args *a, char *err, va_list ap)
 {
-	static char store[16][128];
-	char *argv[17] = { "xenolith-dm" };
+	static char store[24][128];
+	char *argv[25] = { "xenolith-dm" };
 	const char *s;
 	int argc = 1;
 
@@ -104,9 +104,59 @@ static void test_bad(void **state)
 	    "--disk", "/b,vdev=xvda", NULL);
 }
 
+static void test_nic(void **state)
+{
+	static const uint8_t mac[6] = { 0x00, 0x16, 0x3e, 0x01, 0x0a, 0xff };
+	struct dm_args a;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse(&a, err, "--domid", "12", "--nic", "mac=00:16:3e:01:0a:FF,bridge=br1",
+			       "--nic", "", "--nic", "vifname=web0,bridge=xenbr2", NULL), 0);
+	assert_int_equal(a.nr_nics, 3);
+	assert_memory_equal(a.nic[0].mac, mac, 6);
+	assert_string_equal(a.nic[0].bridge, "br1");
+	assert_string_equal(a.nic[0].vifname, "vif12.0");
+	/* no mac=: Xen's OUI and three random bytes; no bridge=: xenbr0 */
+	assert_false(a.nic[1].has_mac);
+	assert_memory_equal(a.nic[1].mac, mac, 3);
+	assert_string_equal(a.nic[1].bridge, "xenbr0");
+	assert_string_equal(a.nic[1].vifname, "vif12.1");
+	assert_string_equal(a.nic[2].vifname, "web0");
+	assert_string_equal(a.nic[2].bridge, "xenbr2");
+	assert_int_equal(parse(&a, err, "--domid", "4294967295", "--nic", "", NULL), 0);
+	assert_string_equal(a.nic[0].vifname, "vif4294967295.0");
+}
+
+static void test_nic_bad(void **state)
+{
+	(void)state;
+	bad("--nic mac=00:16:3e:zz:01:02: not a unicast MAC", "--domid", "1",
+	    "--nic", "mac=00:16:3e:zz:01:02", NULL);
+	bad("--nic mac=01:16:3e:00:01:02: not a unicast MAC", "--domid", "1",
+	    "--nic", "mac=01:16:3e:00:01:02", NULL);
+	bad("--nic mac=00:00:00:00:00:00: not a unicast", "--domid", "1",
+	    "--nic", "mac=00:00:00:00:00:00", NULL);
+	bad("not a unicast", "--domid", "1", "--nic", "mac=00:16:3e:1:02:03", NULL);
+	bad("not a unicast", "--domid", "1", "--nic", "mac=00:16:3e:01:02:03:04", NULL);
+	bad("not a unicast", "--domid", "1", "--nic", "mac= 0:16:3e:01:02:03", NULL);
+	bad("not a unicast", "--domid", "1", "--nic", "mac=+0:16:3e:01:02:03", NULL);
+	bad("--nic: bad option 'model=e1000'", "--domid", "1", "--nic", "model=e1000", NULL);
+	bad("--nic bridge=: not an interface name", "--domid", "1", "--nic", "bridge=", NULL);
+	bad("--nic vifname=abcdefghijklmnop: not an interface name", "--domid", "1",
+	    "--nic", "vifname=abcdefghijklmnop", NULL);
+	bad("--nic vifname=a/b: not an interface name", "--domid", "1", "--nic", "vifname=a/b", NULL);
+	bad("--nic: vifname vif1.0 given twice", "--domid", "1", "--nic", "",
+	    "--nic", "vifname=vif1.0", NULL);
+	bad("--nic vif1.1: the MAC address of vif1.0 again", "--domid", "1",
+	    "--nic", "mac=00:16:3e:00:00:01", "--nic", "mac=00:16:3e:00:00:01", NULL);
+	bad("--nic: at most 8 NICs", "--domid", "1", "--nic", "", "--nic", "", "--nic", "",
+	    "--nic", "", "--nic", "", "--nic", "", "--nic", "", "--nic", "", "--nic", "", NULL);
+}
+
 static void test_too_many(void **state)
 {
-	char *argv[3 + 2 * (DM_MAX_DISKS + 1)], store[DM_MAX_DISKS + 1][16], err[256];
+	char *argv[3 + 2 * (DM_MAX_DISKS + 6)], store[DM_MAX_DISKS + 1][16], err[256];
 	struct dm_args a;
 	int i, argc = 0;
 
@@ -123,6 +173,13 @@ static void test_too_many(void **state)
 	assert_non_null(strstr(err, "at most 26 disks"));
 	assert_int_equal(dm_args_parse(argc - 2, argv, &a, err, sizeof(err)), 0);
 	assert_string_equal(a.disk[DM_MAX_DISKS - 1].vdev, "xvdz");
+	/* 26 disks and 6 NICs do not fit in 31 slots */
+	for (i = 0; i < 6; i++) {
+		argv[argc - 2 + 2 * i] = "--nic";
+		argv[argc - 1 + 2 * i] = "";
+	}
+	assert_int_equal(dm_args_parse(argc + 10, argv, &a, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "26 disks and 6 NICs, at most 31 devices"));
 }
 
 int main(void)
@@ -130,6 +187,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good),
 		cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_nic),
+		cmocka_unit_test(test_nic_bad),
 		cmocka_unit_test(test_too_many),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,6 @@
 /* test_dm_loop.c - xenolith-dm's main, event loop and libxenolith glue against a fake libxenolith: setup, exit statuses, dispatch, completion, BAR mapping, MSI, exit on POLLHUP. */
 #include <errno.h>
+#include <net/if.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdarg.h>
@@ -10,6 +11,7 @@
 #include <cmocka.h>
 
 #include "devmodel.h"
+#include "netns_testlib.h"
 
 /* The fake server: requests to hand out, a pipe whose read end is its fd. */
 static struct {
@@ -22,6 +24,7 @@ static struct {
 	uint32_t map_type, msi_data;
 	bool no_device;			/* xl_open fails */
 	uint8_t *ram;			/* what xl_guest_ram_map maps */
+	bool vif_up;			/* vif3.0 existed when the server was created */
 } fake;
 
 struct xl_ioreq_server {
@@ -89,6 +92,7 @@ int xl_ioreq_server_create(struct xl_handle *h, uint32_t domid, struct xl_ioreq_
 	(void)err;
 	(void)errlen;
 	*out = &server;
+	fake.vif_up = if_nametoindex("vif3.0") != 0;
 	return 0;
 }
 
@@ -255,6 +259,8 @@ static void test_main(void **state)
 	char *bad[] = { "xenolith-dm", "--domid", "3", "--frob", NULL };
 	char *missing[] = { "xenolith-dm", "--domid", "3", "--disk", "/nonexistent", NULL };
 	char *good[] = { "xenolith-dm", "--domid", "3", "--disk", disk, NULL };
+	char nic[] = "bridge=nosuchbr9";
+	char *no_bridge[] = { "xenolith-dm", "--domid", "3", "--nic", nic, NULL };
 	int fd = mkstemp(path);
 
 	(void)state;
@@ -266,6 +272,12 @@ static void test_main(void **state)
 	fake.no_device = true;
 	assert_int_equal(xenolith_dm_main(5, good), 1);
 	assert_int_equal(fake.pio_maps, 0);			/* nothing started */
+	close(fake.pipe[0]);
+	close(fake.pipe[1]);
+	/* A NIC on a bridge that does not exist: 1, nothing started. */
+	reset_fake();
+	assert_int_equal(xenolith_dm_main(5, no_bridge), 1);
+	assert_int_equal(fake.pio_maps, 0);
 	close(fake.pipe[0]);
 	close(fake.pipe[1]);
 
@@ -280,6 +292,24 @@ static void test_main(void **state)
 	unlink(path);
 }
 
+/* With a NIC on a real bridge: its tap exists while serving and is gone
+ * after exit (in a private network namespace; skipped where impossible). */
+static void test_main_nic(void **state)
+{
+	char nic[] = "mac=00:16:3e:00:00:09,bridge=xbr0";
+	char *argv[] = { "xenolith-dm", "--domid", "3", "--nic", nic, NULL };
+
+	(void)state;
+	if (!netns_private_bridge("test_dm_loop"))
+		skip();
+	reset_fake();
+	close(fake.pipe[1]);				/* the "domain" goes at once */
+	assert_int_equal(xenolith_dm_main(5, argv), 0);
+	assert_true(fake.vif_up);
+	assert_int_equal(if_nametoindex("vif3.0"), 0);
+	close(fake.pipe[0]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -287,6 +317,7 @@ int main(void)
 		cmocka_unit_test(test_complete_failure),
 		cmocka_unit_test(test_bar_map_and_msi),
 		cmocka_unit_test(test_main),
+		cmocka_unit_test(test_main_nic),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

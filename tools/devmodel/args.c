@@ -106,7 +106,8 @@ int dm_args_parse(int argc, char **argv, struct dm_args *a, char *err, size_t er
 			a->help = true;
 			return 0;
 		}
-		if (strcmp(arg, "--domid") && strcmp(arg, "--disk") && strcmp(arg, "--ready-fd")) {
+		if (strcmp(arg, "--domid") && strcmp(arg, "--disk") && strcmp(arg, "--nic") &&
+		    strcmp(arg, "--ready-fd")) {
 			snprintf(err, errlen, "%s: unknown argument", arg);
 			return -EINVAL;
 		}
@@ -116,6 +117,9 @@ int dm_args_parse(int argc, char **argv, struct dm_args *a, char *err, size_t er
 		}
 		if (!strcmp(arg, "--disk")) {
 			if (parse_disk(a, argv[++i], err, errlen))
+				return -EINVAL;
+		} else if (!strcmp(arg, "--nic")) {
+			if (dm_args_nic(a, argv[++i], err, errlen))
 				return -EINVAL;
 		} else if (!strcmp(arg, "--ready-fd")) {
 			if (parse_number(arg, argv[++i], 3, INT_MAX, "a file descriptor from 3",
@@ -133,5 +137,7 @@ int dm_args_parse(int argc, char **argv, struct dm_args *a, char *err, size_t er
 		snprintf(err, errlen, "--domid: missing");
 		return -EINVAL;
 	}
-	return finish_disks(a, err, errlen);
+	if (finish_disks(a, err, errlen))
+		return -EINVAL;
+	return dm_args_nics_finish(a, err, errlen);
 }

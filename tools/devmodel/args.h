@@ -7,6 +7,9 @@
 #include <stdint.h>
 
 #define DM_MAX_DISKS	26		/* xvda .. xvdz */
+#define DM_MAX_NICS	8
+#define DM_IFNAME_MAX	16		/* an interface name with its NUL (IFNAMSIZ) */
+#define DM_DEFAULT_BRIDGE "xenbr0"	/* as xl's */
 
 struct dm_disk_arg {
 	const char *path;		/* points into argv */
@@ -15,20 +18,45 @@ struct dm_disk_arg {
 	bool qcow2;			/* format=qcow2 (through qemu-nbd), else raw */
 };
 
+/* One --nic: the tap vifname (default vifDOMID.N, N its place among the
+ * --nic arguments) on bridge, with MAC address mac (random 00:16:3e:xx:xx:xx
+ * when not given). */
+struct dm_nic_arg {
+	uint8_t mac[6];
+	bool has_mac;
+	char bridge[DM_IFNAME_MAX];
+	char vifname[DM_IFNAME_MAX];
+};
+
 /* Disks sorted by vdev: disk[i] goes into PCI slot i + 1. */
 struct dm_args {
 	uint32_t domid;
 	unsigned int nr_disks;
 	struct dm_disk_arg disk[DM_MAX_DISKS];
+	unsigned int nr_nics;
+	struct dm_nic_arg nic[DM_MAX_NICS];	/* in PCI slots after the disks, in order */
 	int ready_fd;			/* --ready-fd: "ready\n" once serving, or -1 */
 	bool help;
 };
+
+/* One --nic value (args_nic.c): mac=, bridge=, vifname=, comma-separated,
+ * any of them left out. 0 or -EINVAL with err. */
+int dm_args_nic(struct dm_args *a, char *val, char *err, size_t errlen);
+/* Name the NICs without vifname= vifDOMID.N and refuse repeated MACs
+ * and names (args_nic.c). 0 or -EINVAL with err. */
+int dm_args_nics_finish(struct dm_args *a, char *err, size_t errlen);
+/* "xx:xx:xx:xx:xx:xx" into mac: 0, or -EINVAL for anything else. */
+int dm_mac_parse(const char *s, uint8_t mac[6]);
+/* A random address with Xen's OUI, 00:16:3e:xx:xx:xx, as xl makes them:
+ * 0, or -errno if no random bytes could be had. */
+int dm_mac_random(uint8_t mac[6]);
 
 /* Parse argv (argv[0] is the program). 0, or -EINVAL with one line in
  * err naming the argument at fault. argv must outlive a. */
 int dm_args_parse(int argc, char **argv, struct dm_args *a, char *err, size_t errlen);
 
 #define DM_USAGE "usage: xenolith-dm --domid N [--ready-fd FD] " \
-	"--disk PATH[,vdev=xvdX][,access=rw|ro][,format=raw|qcow2] ..."
+	"[--disk PATH[,vdev=xvdX][,access=rw|ro][,format=raw|qcow2]] ... " \
+	"[--nic [mac=MAC][,bridge=BR][,vifname=NAME]] ..."
 
 #endif

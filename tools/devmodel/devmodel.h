@@ -9,7 +9,9 @@
 #include "disk/disk.h"
 #include "libxenolith/libxenolith.h"
 #include "pci_bus.h"
+#include "net/net.h"
 #include "virtio/blk.h"
+#include "virtio/net.h"
 
 /* One domain's device model; everything belongs to the one thread. */
 struct dm {
@@ -21,6 +23,10 @@ struct dm {
 	unsigned int nr_disks;
 	struct disk *disk[DM_MAX_DISKS];
 	struct virtio_blk *blk[DM_MAX_DISKS];
+	unsigned int nr_nics;
+	struct net *net[DM_MAX_NICS];		/* the taps */
+	struct virtio_net *vnet[DM_MAX_NICS];
+	bool tap_failed[DM_MAX_NICS];		/* its rx_error was logged */
 	unsigned long msi_errors;	/* xl_irq_msi() failures, the first logged */
 	unsigned long map_errors;	/* BAR (un)mapping failures, the first logged */
 };

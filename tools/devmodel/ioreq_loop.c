@@ -1,4 +1,4 @@
-/* ioreq_loop.c - the event loop: I/O requests from the hypervisor, disk completions, interrupts back. */
+/* ioreq_loop.c - the event loop: I/O requests from the hypervisor, disk completions, tap frames, interrupts back. */
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
@@ -33,6 +33,20 @@ void dm_msi(void *opaque, uint64_t addr, uint32_t data)
 			": %s (further failures not logged)\n", dm->domid, addr, data, err);
 }
 
+/* NIC i's tap, to poll for POLLIN or not (fd -1): only while its guest
+ * can take a frame. A tap that failed (deleted under us, whether found by
+ * the loop or by a kick) is logged once and never polled again. */
+static struct pollfd tap_poll(struct dm *dm, unsigned int i)
+{
+	if (dm->vnet[i]->rx_error && !dm->tap_failed[i]) {
+		dm->tap_failed[i] = true;
+		fprintf(stderr, "xenolith-dm: domain %" PRIu32 ": %s: read: %s (no longer read)\n",
+			dm->domid, dm->net[i]->name, strerror(-dm->vnet[i]->rx_error));
+	}
+	return (struct pollfd){ .fd = virtio_net_rx_wanted(dm->vnet[i]) ? dm->net[i]->fd : -1,
+				.events = POLLIN };
+}
+
 /* Answer every waiting request. */
 static int serve_ioreqs(struct dm *dm)
 {
@@ -51,8 +65,9 @@ static int serve_ioreqs(struct dm *dm)
 
 int dm_loop(struct dm *dm)
 {
-	struct pollfd pfd[1 + DM_MAX_DISKS];
-	unsigned int i, n = 1 + dm->nr_disks;
+	struct pollfd pfd[1 + DM_MAX_DISKS + DM_MAX_NICS];
+	struct pollfd *tap = pfd + 1 + dm->nr_disks;
+	unsigned int i, n = 1 + dm->nr_disks + dm->nr_nics;
 	int ret;
 
 	pfd[0] = (struct pollfd){ .fd = xl_ioreq_server_fd(dm->srv), .events = POLLIN };
@@ -63,6 +78,8 @@ int dm_loop(struct dm *dm)
 
 			pfd[1 + i] = (struct pollfd){ .fd = ev ? dm->disk[i]->fd : -1, .events = ev };
 		}
+		for (i = 0; i < dm->nr_nics; i++)
+			tap[i] = tap_poll(dm, i);
 		if (poll(pfd, n, -1) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -74,6 +91,9 @@ int dm_loop(struct dm *dm)
 		for (i = 0; i < dm->nr_disks; i++)
 			if (pfd[1 + i].revents)
 				dm->disk[i]->ops->complete(dm->disk[i], pfd[1 + i].revents);
+		for (i = 0; i < dm->nr_nics; i++)
+			if (tap[i].revents)
+				virtio_net_rx(dm->vnet[i]);
 		if (pfd[0].revents & POLLIN) {
 			ret = serve_ioreqs(dm);
 			if (ret)

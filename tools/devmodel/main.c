@@ -22,6 +22,10 @@ static void teardown(struct dm *dm)
 		dm->disk[i]->ops->close(dm->disk[i]);	/* may still complete requests */
 		free(dm->blk[i]);
 	}
+	for (i = 0; i < dm->nr_nics; i++) {
+		dm->net[i]->ops->close(dm->net[i]);
+		free(dm->vnet[i]);
+	}
 	if (dm->ram.nr)
 		xl_guest_ram_unmap(&dm->ram);
 	if (dm->xl)
@@ -57,6 +61,33 @@ static int add_disks(struct dm *dm, const struct dm_args *a, unsigned int queues
 	return 0;
 }
 
+/* Plug one virtio-net per --nic into the bus after the disks, each over
+ * a tap added to its bridge. */
+static int add_nics(struct dm *dm, const struct dm_args *a, char *err, size_t errlen)
+{
+	struct msix_sink sink = { dm_msi, dm };
+	unsigned int i;
+
+	for (i = 0; i < a->nr_nics; i++) {
+		const struct dm_nic_arg *n = &a->nic[i];
+
+		if (net_tap_open(n->vifname, n->bridge, &dm->net[i], err, errlen))
+			return -1;
+		dm->nr_nics++;
+		dm->vnet[i] = malloc(sizeof(*dm->vnet[i]));
+		if (!dm->vnet[i]) {
+			snprintf(err, errlen, "%s: out of memory", n->vifname);
+			return -1;
+		}
+		virtio_net_init(dm->vnet[i], dm->net[i], n->mac, &dm->ram, sink);
+		if (pci_bus_add(&dm->bus, &dm->vnet[i]->vp.pci) < 0) {
+			snprintf(err, errlen, "%s: no room on the PCI bus", n->vifname);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Everything up to serving: the domain, the disks (before anything a
  * qemu-nbd child should not inherit), its RAM, the server, the
  * configuration ports (0xcf8 alone: 0xcf9 is the reset register). */
@@ -72,7 +103,7 @@ static int setup(struct dm *dm, const struct dm_args *a, char *err, size_t errle
 	if (!queues)
 		queues = 1;
 	pci_bus_init(&dm->bus, dm_bar_map, dm);
-	if (add_disks(dm, a, queues, err, errlen))
+	if (add_disks(dm, a, queues, err, errlen) || add_nics(dm, a, err, errlen))
 		return -1;
 	if (xl_guest_ram_map(dm->xl, a->domid, &dm->ram, err, errlen))
 		return -1;

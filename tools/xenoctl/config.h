@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "disk.h"
+#include "vif.h"
 
 /*
  * Two stages, as xl does it: config_parse() turns the text into raw
@@ -87,6 +88,8 @@ struct domain_config {
 	enum config_boot boot;
 	unsigned int ndisks;		/* 0..DISK_MAX */
 	struct disk_spec disks[DISK_MAX];	/* by vdev letter (disk_list_finish) */
+	unsigned int nvifs;		/* 0..VIF_MAX */
+	struct vif_spec vifs[VIF_MAX];	/* in list order: vif[N] is vifDOMID.N */
 };
 
 /* Syntax: parse len bytes of text (need not be NUL-terminated) into out,
@@ -131,6 +134,30 @@ int config_to_domain(const struct config_file *cf, struct domain_config *dc,
 int config_disks(const struct config_file *cf, struct domain_config *dc,
 		 char *err, size_t errlen,
 		 void (*warn)(void *ctx, const char *msg), void *ctx);
+
+/* vif= of cf into dc (config_vif.c, called by config_to_domain): each
+ * spec parsed, the list checked (vif_list_finish); a Xen key that is
+ * ignored gives a warning. 0, or -EINVAL with "FILE:LINE: vif[N]: ..."
+ * in err. */
+int config_vifs(const struct config_file *cf, struct domain_config *dc,
+		char *err, size_t errlen,
+		void (*warn)(void *ctx, const char *msg), void *ctx);
+
+/* "FILE:LINE: what: msg" (or "command line: what: msg" for line 0) into
+ * err, for a key's item such as disk[2]; returns -EINVAL
+ * (config_items.c). */
+int __attribute__((format(printf, 6, 7)))
+config_item_error(const struct config_file *cf, unsigned int line, const char *what,
+		  char *err, size_t errlen, const char *fmt, ...);
+
+/* The items of key (a single string is a list of one): *items and *n
+ * (NULL and 0 if the key is absent). At most max, every one a string,
+ * else -EINVAL with "FILE:LINE: key: N keys, at most max" or
+ * "FILE:LINE: key[i]: expected a string such as EXAMPLE" in err
+ * (config_items.c). */
+int config_string_list(const struct config_file *cf, const char *key, size_t max,
+		       const char *example, const struct config_value **items, size_t *n,
+		       char *err, size_t errlen);
 
 /* Parse a CPU list "0-3,5,^1" or "all" into *mask. Returns 0, or -EINVAL
  * with the reason (no file or key) in err. */

@@ -19,13 +19,13 @@ struct keys {
 static const char *const keys_supported[] = {
 	"name", "kernel", "ramdisk", "memory", "maxmem", "vcpus", "maxvcpus",
 	"cpus", "cpu_weight", "cpu_cap", "extra", "root", "cmdline",
-	"on_poweroff", "on_reboot", "on_crash", "vmid", "disk", "bootloader",
+	"on_poweroff", "on_reboot", "on_crash", "vmid", "disk", "bootloader", "vif",
 };
 
 /* Keys of xl.cfg (and xm's manual) that xenoctl does not honour yet; a
  * trailing '*' matches any ending. Other keys are "unknown". */
 static const char *const keys_unsupported[] = {
-	"vif", "builder", "type", "uuid", "pool", "cpus_soft",
+	"builder", "type", "uuid", "pool", "cpus_soft",
 	"vnuma", "seclabel", "init_seclabel", "bootloader_args",
 	"device_model_*", "vnc*", "sdl", "opengl", "keymap", "spice*", "vga",
 	"stdvga", "videoram", "serial", "soundhw", "boot", "usb*", "pci*",
@@ -429,6 +429,8 @@ int config_to_domain(const struct config_file *cf, struct domain_config *dc,
 		ret = keys_cpus(&k);
 	if (!ret)
 		ret = keys_cmdline(&k);
+	if (!ret)
+		ret = config_vifs(cf, dc, err, errlen, warn, ctx);
 	if (!ret)
 		ret = keys_action(&k, "on_poweroff", CONFIG_ACTION_DESTROY,
 				  &dc->on_poweroff);

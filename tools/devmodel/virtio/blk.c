@@ -244,18 +244,9 @@ static void blk_cfg_read(struct virtio_pci *vp, uint32_t off, void *buf, unsigne
 	memcpy(buf, (uint8_t *)&c + off, len);
 }
 
-/* Nothing in the configuration is writable (no CONFIG_WCE). */
-static void blk_cfg_write(struct virtio_pci *vp, uint32_t off, const void *buf, unsigned int len)
-{
-	(void)vp;
-	(void)off;
-	(void)buf;
-	(void)len;
-}
-
 static const struct virtio_dev_ops blk_ops = {
 	.cfg_read = blk_cfg_read,
-	.cfg_write = blk_cfg_write,
+	.cfg_write = NULL,		/* nothing is writable (no CONFIG_WCE) */
 	.notify = blk_notify,
 	.reset = blk_reset,
 };

@@ -154,9 +154,10 @@ static void bar_write(struct pci_dev *d, unsigned int bar, uint64_t off, unsigne
 	(void)bar;
 	if (in(off, size, VIRTIO_PCI_COMMON_OFF, VIRTIO_PCI_COMMON_LEN))
 		virtio_pci_common_write(vp, off - VIRTIO_PCI_COMMON_OFF, size, val);
-	else if (in(off, size, VIRTIO_PCI_DEVICE_OFF, vp->cfg_len) && size <= 8)
-		vp->ops->cfg_write(vp, off - VIRTIO_PCI_DEVICE_OFF, &val, size);
-	else if (in(off, size, VIRTIO_PCI_NOTIFY_OFF, vp->nr_queues * VIRTIO_PCI_NOTIFY_MULT)) {
+	else if (in(off, size, VIRTIO_PCI_DEVICE_OFF, vp->cfg_len) && size <= 8) {
+		if (vp->ops->cfg_write)
+			vp->ops->cfg_write(vp, off - VIRTIO_PCI_DEVICE_OFF, &val, size);
+	} else if (in(off, size, VIRTIO_PCI_NOTIFY_OFF, vp->nr_queues * VIRTIO_PCI_NOTIFY_MULT)) {
 		unsigned int q = (off - VIRTIO_PCI_NOTIFY_OFF) / VIRTIO_PCI_NOTIFY_MULT;
 
 		if (virtio_pci_queue_live(vp, q))

@@ -38,9 +38,9 @@
 
 struct virtio_pci;
 
-/* What the device (virtio/blk.c) provides. cfg_read/cfg_write access its
- * configuration structure (the transport checked off + len <= cfg_len);
- * notify: the driver kicked queue q; reset: drop all state and forget
+/* What the device (virtio/blk.c, virtio/net.c) provides. cfg_read/cfg_write
+ * access its configuration structure (the transport checked off + len <=
+ * cfg_len; cfg_write NULL: read-only, writes are dropped); notify: the driver kicked queue q; reset: drop all state and forget
  * work in flight (the transport reset the queues). */
 struct virtio_dev_ops {
 	void (*cfg_read)(struct virtio_pci *vp, uint32_t off, void *buf, unsigned int len);

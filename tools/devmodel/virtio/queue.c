@@ -150,14 +150,28 @@ int virtq_pop(struct virtq *q, struct virtq_chain *c)
 	return 1;
 }
 
+void virtq_unpop(struct virtq *q, uint16_t n)
+{
+	q->last_avail -= n;
+}
+
+void virtq_push_n(struct virtq *q, const uint16_t *heads, const uint32_t *lens, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		struct virtq_used_elem *e = &q->used->ring[(uint16_t)(q->used_idx + i) % q->size];
+
+		e->id = heads[i];
+		e->len = lens[i];
+	}
+	q->used_idx += n;
+	__atomic_store_n(&q->used->idx, q->used_idx, __ATOMIC_RELEASE);
+}
+
 void virtq_push(struct virtq *q, uint16_t head, uint32_t len)
 {
-	struct virtq_used_elem *e = &q->used->ring[q->used_idx % q->size];
-
-	e->id = head;
-	e->len = len;
-	q->used_idx++;
-	__atomic_store_n(&q->used->idx, q->used_idx, __ATOMIC_RELEASE);
+	virtq_push_n(q, &head, &len, 1);
 }
 
 bool virtq_want_interrupt(struct virtq *q)

@@ -57,8 +57,14 @@ int virtq_enable(struct virtq *q);
  * loop, chain longer than the queue, misplaced indirect table or
  * readable-after-writable buffer); the caller must stop the queue. */
 int virtq_pop(struct virtq *q, struct virtq_chain *c);
+/* Give back the last n chains taken and not pushed: the next pops take
+ * them again (re-read and re-checked, as the driver may have changed them). */
+void virtq_unpop(struct virtq *q, uint16_t n);
 /* Return chain head to the driver with len bytes written. */
 void virtq_push(struct virtq *q, uint16_t head, uint32_t len);
+/* Return n chains at once, heads[i] with lens[i] bytes written: the
+ * driver sees all of them or none (a merged receive buffer comes whole). */
+void virtq_push_n(struct virtq *q, const uint16_t *heads, const uint32_t *lens, unsigned int n);
 /* Whether the driver wants an interrupt for what was pushed since the
  * last call that said yes (its flag, or with EVENT_IDX its used_event). */
 bool virtq_want_interrupt(struct virtq *q);
