@@ -25,15 +25,15 @@ for m in kernel/drivers/input/evdev.ko kernel/drivers/acpi/button.ko; do
 	[ -n "$ko" ] || die "$root: no $m for the guest's power button"
 	cp "$ko" "$stage/lib/"
 done
-# A root on a virtio disk (`root=` on the command line): Debian builds
-# virtio-pci, virtio-blk and ext4 as modules; they are loaded in the order
+# virtio disks and NICs, and a root on a disk (`root=` on the command line):
+# Debian builds virtio-pci, virtio-blk, virtio-net and ext4 as modules; they are loaded in the order
 # modprobe's dependencies give (docs/guests.md, "A root file system on a disk").
 kver=$(ls "$root/usr/lib/modules" | head -n 1)
 mkdir -p "$stage/lib/disk"
-for m in virtio_pci virtio_blk ext4; do
+for m in virtio_pci virtio_blk virtio_net ext4; do
 	/sbin/modprobe -d "$root" -S "$kver" --show-depends "$m" || die "$root: no module $m"
 done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }' > "$stage/lib/disk.list"
-[ -s "$stage/lib/disk.list" ] || die "$root: modprobe names no modules for virtio_blk and ext4"
+[ -s "$stage/lib/disk.list" ] || die "$root: modprobe names no modules for the virtio devices and ext4"
 while read -r ko; do
 	cp "$ko" "$stage/lib/disk/"
 	echo "${ko##*/}"

@@ -16,7 +16,7 @@
 #define DM_PATH		"/usr/lib/xenolith/xenolith-dm"	/* XENOLITH_DM overrides */
 #define DM_READY_FD	3
 #define DM_READY_MS	30000
-#define DM_ARG_MAX	(2 * DISK_MAX + 8)
+#define DM_ARG_MAX	(2 * DISK_MAX + 2 * VIF_MAX + 8)
 
 /* The device model's --disk value for d: its target, xvd<letter>, access, format. */
 static void disk_arg(const struct disk_spec *d, char *buf, size_t len)
@@ -24,6 +24,20 @@ static void disk_arg(const struct disk_spec *d, char *buf, size_t len)
 	snprintf(buf, len, "%s,vdev=xvd%c,access=%s,format=%s", d->target,
 		 'a' + d->vdev_index, d->access == DISK_ACCESS_RO ? "ro" : "rw",
 		 disk_format_name(d->format));
+}
+
+/* The device model's --nic value for v: mac (if set), bridge, vifname (if set). */
+static void nic_arg(const struct vif_spec *v, char *buf, size_t len)
+{
+	const uint8_t *a = v->mac;
+	int n = 0;
+
+	if (v->has_mac)
+		n = snprintf(buf, len, "mac=%02x:%02x:%02x:%02x:%02x:%02x,",
+			     a[0], a[1], a[2], a[3], a[4], a[5]);
+	n += snprintf(buf + n, len - n, "bridge=%s", v->bridge);
+	if (v->vifname[0])
+		snprintf(buf + n, len - n, ",vifname=%s", v->vifname);
 }
 
 /* The last line of the log file at path into buf ("" if none). */
@@ -74,7 +88,8 @@ static int wait_ready(int fd)
 
 int devmodel_start(const struct domain_config *dc, uint32_t domid, char *err, size_t errlen)
 {
-	char disks[DISK_MAX][DISK_PATH_MAX + 64], id[16], fd[8], log[1024], line[512];
+	char disks[DISK_MAX][DISK_PATH_MAX + 64], nics[VIF_MAX][96];
+	char id[16], fd[8], log[1024], line[512];
 	const char *dm = getenv("XENOLITH_DM");
 	char *argv[DM_ARG_MAX];
 	int ready[2], logfd, argc = 0, status;
@@ -91,6 +106,11 @@ int devmodel_start(const struct domain_config *dc, uint32_t domid, char *err, si
 		disk_arg(&dc->disks[i], disks[i], sizeof(disks[i]));
 		argv[argc++] = "--disk";
 		argv[argc++] = disks[i];
+	}
+	for (unsigned int i = 0; i < dc->nvifs; i++) {
+		nic_arg(&dc->vifs[i], nics[i], sizeof(nics[i]));
+		argv[argc++] = "--nic";
+		argv[argc++] = nics[i];
 	}
 	argv[argc] = NULL;
 

@@ -20,7 +20,7 @@ int domain_start(struct xl_handle *h, struct domain_config *dc, uint32_t *domid,
 		ret = xl_domain_build(h, dc, domid, err, errlen);
 		bootloader_files_remove(&boot);
 	}
-	if (!ret && dc->ndisks) {
+	if (!ret && (dc->ndisks || dc->nvifs)) {
 		ret = devmodel_start(dc, *domid, why, sizeof(why));
 		if (ret)
 			xl_domain_undo(h, *domid, dc->name, why, err, errlen);

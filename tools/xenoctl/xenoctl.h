@@ -160,11 +160,11 @@ int monitor_start(const struct domain_config *dc, uint32_t domid);
 
 /* Start the domain of dc (checked by config_to_domain and disk_check):
  * claim its disks, run its boot loader, build it paused, start its
- * device model if it has disks, unpause. On failure nothing is left: no
+ * device model if it has disks or vifs, unpause. On failure nothing is left: no
  * domain, no claim, no device model; one line in err. */
 int domain_start(struct xl_handle *h, struct domain_config *dc, uint32_t *domid,
 		 char *err, size_t errlen);
-/* Start xenolith-dm for domain domid (built, paused) with dc's disks, its
+/* Start xenolith-dm for domain domid (built, paused) with dc's disks and vifs, its
  * log in RUN/NAME.dm.log, and wait until it serves. 0, or -1 with
  * "device model: <its last log line>" in err (it is stopped again). */
 int devmodel_start(const struct domain_config *dc, uint32_t domid, char *err, size_t errlen);
