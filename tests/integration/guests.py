@@ -154,6 +154,21 @@ def wait_booted(m, name, timeout=300):
                          f"hypervisor log:\n{m.run('xenoctl dmesg | tail -n 15')[1]}")
 
 
+GUEST_DONE = re.compile(r"RESULT-status-(\d+)-end")
+
+
+def guest_shell(m, name, command, timeout=180):
+    """Type COMMAND (no single quotes) into NAME's shell, wait for it to end and
+    assert that it succeeded; returns the console text. Lines the command prints
+    reach it only if they contain RESULT."""
+    console_text(m, name, 3, f"{command}; echo RESULT-status-$?-end")
+    text = wait_until(m, f"`{command}` to end on {name}'s console",
+                      lambda: (lambda t: (GUEST_DONE.search(t) is not None, t))(
+                          console_text(m, name, 3)), timeout, 5)
+    assert GUEST_DONE.search(text).group(1) == "0", f"{name}: `{command}` failed:\n{text}"
+    return text
+
+
 def wait_until(m, what, predicate, timeout=120, step=2):
     """Poll PREDICATE() (which returns (ok, seen)) until ok; fail naming WHAT and the last seen."""
     deadline = time.time() + timeout

@@ -3,8 +3,8 @@ the pool's images, what a guest flushed surviving a killed device model, the sha
 and bad disk specs (docs/disks.md, docs/device-model.md)."""
 import re
 
-from guests import (DEMO, check, console_text, create, dom0_fixtures, run, snapshot,
-                    table, wait_booted, wait_until)
+from guests import (DEMO, check, create, dom0_fixtures, guest_shell, run, snapshot, table,
+                    wait_booted, wait_until)
 
 m, clean = dom0_fixtures("disks")
 
@@ -25,21 +25,6 @@ def start(m, name, *disks):
     return domid
 
 
-DONE = re.compile(r"RESULT-status-(\d+)-end")
-
-
-def guest(m, name, command, timeout=180):
-    """Type COMMAND (no single quotes) into NAME's shell, wait for it to end and
-    assert that it succeeded; returns the console text. Lines the command prints
-    reach it only if they contain RESULT."""
-    console_text(m, name, 3, f"{command}; echo RESULT-status-$?-end")
-    text = wait_until(m, f"`{command}` to end on {name}'s console",
-                      lambda: (lambda t: (DONE.search(t) is not None, t))(console_text(m, name, 3)),
-                      timeout, 5)
-    assert DONE.search(text).group(1) == "0", f"{name}: `{command}` failed:\n{text}"
-    return text
-
-
 def vd_attached(m, disk):
     """The ATTACHED column of `xenoctl vd list` for DISK."""
     for line in check(m, "xenoctl vd list").splitlines()[1:]:
@@ -56,7 +41,7 @@ def test_guest_reads_and_writes_its_disk(m):
     start(m, "dk1", "vd:d1,xvda,w")
     assert vd_attached(m, "d1") == "dk1(w)"
     assert check(m, "pgrep -f 'xenolith-dm --domid' | wc -l") == "1"
-    guest(m, "dk1", "mkdir -p /mnt && mount /dev/vda /mnt && test -f /mnt/demo.cfg && "
+    guest_shell(m, "dk1", "mkdir -p /mnt && mount /dev/vda /mnt && test -f /mnt/demo.cfg && "
           "echo written-by-dk1 > /mnt/new && sync && umount /mnt")
     check(m, "xenoctl destroy dk1")
     wait_until(m, "d1 released", lambda: (lambda a: (a == "-", a))(vd_attached(m, "d1")))
@@ -70,7 +55,7 @@ def test_flushed_write_survives_a_killed_device_model(m):
     model is killed with SIGKILL right after; its domain is then crashed, not hanging."""
     make_disk(m, "d2", "16M")
     start(m, "dk2", "vd:d2,xvda,w")
-    text = guest(m, "dk2", "dd if=/dev/urandom of=/tmp/blob bs=4k count=64 2>/dev/null && "
+    text = guest_shell(m, "dk2", "dd if=/dev/urandom of=/tmp/blob bs=4k count=64 2>/dev/null && "
                  "dd if=/tmp/blob of=/dev/vda bs=4k seek=100 2>/dev/null && sync && "
                  "echo RESULT-sum-$(md5sum </tmp/blob | cut -c1-32)")
     sums = re.findall(r"RESULT-sum-([0-9a-f]{32})", text)

@@ -3,22 +3,11 @@ both ways between the guest and dom0's address on the bridge, and a missing brid
 Every packet stays inside the emulated machine: the bridge is dom0's own."""
 import re
 
-from guests import DEMO, check, console_text, create, dom0_fixtures, run, snapshot, wait_booted, wait_until
+from guests import DEMO, check, create, dom0_fixtures, guest_shell, run, snapshot, wait_booted
 
 m, clean = dom0_fixtures("network")
 
 MAC = "00:16:3e:4a:10:01"
-DONE = re.compile(r"RESULT-status-(\d+)-end")
-
-
-def guest(m, name, command, timeout=120):
-    """Type COMMAND into NAME's shell and wait for it to succeed; returns the console text."""
-    console_text(m, name, 3, f"{command}; echo RESULT-status-$?-end")
-    text = wait_until(m, f"`{command}` to end on {name}'s console",
-                      lambda: (lambda t: (DONE.search(t) is not None, t))(console_text(m, name, 3)),
-                      timeout, 5)
-    assert DONE.search(text).group(1) == "0", f"{name}: `{command}` failed:\n{text}"
-    return text
 
 
 def test_guest_and_dom0_talk_over_a_bridge(m):
@@ -29,7 +18,7 @@ def test_guest_and_dom0_talk_over_a_bridge(m):
         create(m, DEMO, "name=net1", f"'vif=[ \"mac={MAC}, bridge=xenbr9\" ]'")
         wait_booted(m, "net1")
         assert re.fullmatch(r"vif\d+\.0", check(m, "ls /sys/class/net/xenbr9/brif/"))
-        text = guest(m, "net1", "echo RESULT-mac-$(cat /sys/class/net/eth0/address) && "
+        text = guest_shell(m, "net1", "echo RESULT-mac-$(cat /sys/class/net/eth0/address) && "
                      "ip addr add 10.99.0.2/24 dev eth0 && ip link set eth0 up && "
                      "ping -c 3 -W 10 10.99.0.1 >/dev/null")
         assert f"RESULT-mac-{MAC}" in text

@@ -138,6 +138,7 @@ int devmodel_start(const struct domain_config *dc, uint32_t domid, char *err, si
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
 	last_line(log, line, sizeof(line));
+	unlink(log);		/* its one line goes into err: nothing is left behind */
 	snprintf(err, errlen, "device model: %s", line[0] ? line : "did not start within 30 s");
 	return -1;
 }

@@ -166,7 +166,8 @@ int domain_start(struct xl_handle *h, struct domain_config *dc, uint32_t *domid,
 		 char *err, size_t errlen);
 /* Start xenolith-dm for domain domid (built, paused) with dc's disks and vifs, its
  * log in RUN/NAME.dm.log, and wait until it serves. 0, or -1 with
- * "device model: <its last log line>" in err (it is stopped again). */
+ * "device model: <its last log line>" in err (it is stopped again and
+ * its log removed). */
 int devmodel_start(const struct domain_config *dc, uint32_t domid, char *err, size_t errlen);
 
 #endif
