@@ -12,9 +12,11 @@ int domain_start(struct xl_handle *h, struct domain_config *dc, uint32_t *domid,
 	char why[768];
 	int ret;
 
-	ret = disk_claims_claim(&env, dc->name, dc->disks, dc->ndisks, err, errlen);
-	if (ret)
-		return ret;
+	if (dc->ndisks) {
+		ret = disk_claims_claim(&env, dc->name, dc->disks, dc->ndisks, err, errlen);
+		if (ret)
+			return ret;
+	}
 	ret = bootloader_prepare(dc, &boot, err, errlen);
 	if (!ret) {
 		ret = xl_domain_build(h, dc, domid, err, errlen);
@@ -30,7 +32,7 @@ int domain_start(struct xl_handle *h, struct domain_config *dc, uint32_t *domid,
 		if (ret)
 			xl_domain_undo(h, *domid, dc->name, why, err, errlen);
 	}
-	if (ret)
+	if (ret && dc->ndisks)
 		disk_claims_release(&env, dc->name);
 	return ret;
 }
