@@ -18,6 +18,7 @@ static struct {
 	unsigned int nr, next, completed;
 	int complete_ret;
 	unsigned int maps, unmaps, msis, pio_maps;
+	uint32_t sci;			/* the level last given to xl_irq_sci */
 	uint64_t map_addr, map_len, msi_addr;
 	uint32_t map_type, msi_data;
 	bool no_device;			/* xl_open fails */
@@ -168,6 +169,16 @@ int xl_irq_msi(struct xl_handle *h, uint32_t domid, uint64_t addr, uint32_t data
 	return addr == 0 ? -ESRCH : 0;
 }
 
+int xl_irq_sci(struct xl_handle *h, uint32_t domid, uint32_t level, char *err, size_t errlen)
+{
+	(void)h;
+	(void)domid;
+	(void)err;
+	(void)errlen;
+	fake.sci = level;
+	return 0;
+}
+
 static void reset_fake(void)
 {
 	memset(&fake, 0, sizeof(fake));
@@ -200,6 +211,32 @@ static void test_serve_then_hangup(void **state)
 	assert_int_equal(fake.req[1].data, 0x00081b36);
 	assert_int_equal(fake.req[2].data, 0x0008);
 	assert_int_equal(fake.req[3].data, 0xffffffffu);	/* nothing decodes there */
+	close(fake.pipe[0]);
+}
+
+/* The GPE0 block and the slot registers are served before the bus; the
+ * SCI follows GPE0 through xl_irq_sci before each write completes. */
+static void test_hotplug_sci(void **state)
+{
+	struct dm dm = { .domid = 4, .srv = &server };
+
+	(void)state;
+	reset_fake();
+	pci_bus_init(&dm.bus, dm_bar_map, &dm);
+	hotplug_init(&dm.hp, dm_sci, &dm);
+	hotplug_plug(&dm.hp, 2);
+	assert_int_equal(fake.sci, 0);			/* GPE 1 not enabled yet */
+	add_req(XL_IOREQ_PIO, XL_IOREQ_WRITE, 0xafe2, 1, 0x02);	/* GPE0_EN: GPE 1 */
+	add_req(XL_IOREQ_PIO, XL_IOREQ_READ, 0xae00, 4, 0);	/* UP */
+	add_req(XL_IOREQ_PIO, XL_IOREQ_WRITE, 0xafe0, 1, 0x02);	/* clear GPE0_STS */
+	assert_int_equal(write(fake.pipe[1], "x", 1), 1);
+	close(fake.pipe[1]);
+	assert_int_equal(dm_loop(&dm), 0);
+	assert_int_equal(fake.completed, 3);
+	assert_int_equal(fake.req[1].data, 1u << 2);
+	assert_int_equal(fake.sci, 0);
+	assert_int_equal(dm.sci_errors, 0);
+	assert_true(!dm.hp.sci && dm.hp.gpe_en == 2 && !dm.hp.gpe_sts);
 	close(fake.pipe[0]);
 }
 
@@ -255,6 +292,9 @@ static void test_main(void **state)
 	char *bad[] = { "xenolith-dm", "--domid", "3", "--frob", NULL };
 	char *missing[] = { "xenolith-dm", "--domid", "3", "--disk", "/nonexistent", NULL };
 	char *good[] = { "xenolith-dm", "--domid", "3", "--disk", disk, NULL };
+	char sock[] = "/tmp/test_dm_main.sock";
+	char *ctl[] = { "xenolith-dm", "--domid", "3", "--disk", disk, "--control", sock, NULL };
+	char *badctl[] = { "xenolith-dm", "--domid", "3", "--control", "/nonexistent/dir/s", NULL };
 	int fd = mkstemp(path);
 
 	(void)state;
@@ -274,8 +314,21 @@ static void test_main(void **state)
 	snprintf(disk, sizeof(disk), "%s,vdev=xvdb", path);
 	close(fake.pipe[1]);
 	assert_int_equal(xenolith_dm_main(5, good), 0);
-	assert_int_equal(fake.pio_maps, 2);			/* 0xcf8 and 0xcfc-0xcff */
+	assert_int_equal(fake.pio_maps, 4);	/* 0xcf8, 0xcfc-0xcff, GPE0, hotplug slots */
 	close(fake.pipe[0]);
+
+	/* With a control socket: there while serving, removed at the end; one
+	 * that cannot be made fails the setup (status 1). */
+	reset_fake();
+	snprintf(disk, sizeof(disk), "%s,vdev=xvdb", path);
+	close(fake.pipe[1]);
+	assert_int_equal(xenolith_dm_main(7, ctl), 0);
+	assert_int_equal(access(sock, F_OK), -1);
+	close(fake.pipe[0]);
+	reset_fake();
+	assert_int_equal(xenolith_dm_main(5, badctl), 1);
+	close(fake.pipe[0]);
+	close(fake.pipe[1]);
 	close(fd);
 	unlink(path);
 }
@@ -284,6 +337,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_serve_then_hangup),
+		cmocka_unit_test(test_hotplug_sci),
 		cmocka_unit_test(test_complete_failure),
 		cmocka_unit_test(test_bar_map_and_msi),
 		cmocka_unit_test(test_main),

@@ -124,8 +124,9 @@ int dm_args_parse(int argc, char **argv, struct dm_args *a, char *err, size_t er
 		if (!strcmp(arg, "--disk")) {
 			if (parse_disk(a, argv[++i], err, errlen))
 				return -EINVAL;
-		} else if (!strcmp(arg, "--ready-fd") &&
-		    strcmp(arg, "--control")) {
+		} else if (!strcmp(arg, "--control")) {
+			a->control = argv[++i];
+		} else if (!strcmp(arg, "--ready-fd")) {
 			if (parse_number(arg, argv[++i], 3, INT_MAX, "a file descriptor from 3",
 					 &v, err, errlen))
 				return -EINVAL;
