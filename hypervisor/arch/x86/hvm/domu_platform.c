@@ -75,8 +75,7 @@ static void domu_pm_sci(void *opaque, bool level)
 {
 	struct domu_platform *p = opaque;
 
-	p->sci_pm = level;
-	vioapic_set_irq(&p->ioapic, ACPI_PM_SCI_IRQ, p->sci_pm || p->sci_dm);
+	vioapic_set_irq(&p->ioapic, ACPI_PM_SCI_IRQ, sci_line_set(&p->sci, SCI_SHARE_PM1, level));
 }
 
 /* SLP_EN with \_S5's SLP_TYP: the guest powered itself off. */
@@ -342,8 +341,7 @@ int domu_dm_sci(struct domain *d, uint32_t level)
 	if (level > 1)
 		return -EINVAL;
 	lib_spin_lock(&p->lock);
-	p->sci_dm = level;
-	vioapic_set_irq(&p->ioapic, ACPI_PM_SCI_IRQ, p->sci_pm || p->sci_dm);
+	vioapic_set_irq(&p->ioapic, ACPI_PM_SCI_IRQ, sci_line_set(&p->sci, SCI_SHARE_DM, level));
 	lib_spin_unlock(&p->lock);
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include "logring.h"
 #include "memmap.h"
 #include <arch/x86/vdev/acpi_pm.h>
+#include <arch/x86/vdev/sci_line.h>
 #include <arch/x86/vdev/vdebug_exit.h>
 #include <arch/x86/vdev/vioapic.h>
 #include <arch/x86/vdev/vpit.h>
@@ -38,8 +39,7 @@ struct domu_platform {
 	struct vuart uart;
 	struct vpit pit;
 	struct acpi_pm pm;
-	bool sci_pm;			/* PM1's share of the SCI line */
-	bool sci_dm;			/* the device model's (XL_DOMCTL_DM_SCI) */
+	struct sci_line sci;		/* PM1's and the device model's shares */
 	struct vreset reset;
 	struct vdebug_exit exit;
 	struct vrtc rtc;
