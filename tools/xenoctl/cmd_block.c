@@ -43,8 +43,8 @@ static int block_domain(struct xl_handle *h, const char *dom, char *name, size_t
 	return 0;
 }
 
-/* Ask the device model; its "ok" answer into reply. 0, or 1 after
- * printing its refusal or why it could not be asked. */
+/* Ask the device model. 0: its "ok" answer in reply; -1: its refusal in
+ * reply (the message alone, not printed); 1: it could not be asked (printed). */
 static int block_ask(const char *name, const char *path, const char *line, char *reply,
 		     size_t len)
 {
@@ -56,11 +56,20 @@ static int block_ask(const char *name, const char *path, const char *line, char 
 		return cmd_fail("domain %s: its device model is not running (%s)", name, err);
 	if (ret)
 		return cmd_fail("domain %s: %s", name, err);
-	if (!strncmp(reply, "error: ", 7)) {
-		reply[strcspn(reply, "\n")] = '\0';
-		return cmd_fail("domain %s: %s", name, reply + 7);
-	}
-	return 0;
+	if (strncmp(reply, "error: ", 7))
+		return 0;
+	memmove(reply, reply + 7, strlen(reply + 7) + 1);
+	reply[strcspn(reply, "\n")] = '\0';
+	return -1;
+}
+
+/* block_ask, printing a refusal. 0, or 1 after printing why. */
+static int block_ask_or_fail(const char *name, const char *path, const char *line,
+			     char *reply, size_t len)
+{
+	int ret = block_ask(name, path, line, reply, len);
+
+	return ret < 0 ? cmd_fail("domain %s: %s", name, reply) : ret;
 }
 
 int cmd_block_attach(int argc, char **argv)
@@ -88,7 +97,7 @@ int cmd_block_attach(int argc, char **argv)
 	if (disk_claims_claim(CLAIMS_ENV, name, &d, 1, err, sizeof(err)))
 		return cmd_fail("block-attach: %s", unprefixed(err, "disk[0]: "));
 	snprintf(line, sizeof(line), "attach %s", spec);
-	if (block_ask(name, path, line, reply, sizeof(reply))) {
+	if (block_ask_or_fail(name, path, line, reply, sizeof(reply))) {
 		disk_claims_release_one(CLAIMS_ENV, name, d.target);
 		return 1;
 	}
@@ -131,7 +140,7 @@ int cmd_block_detach(int argc, char **argv)
 	char why[256], name[XL_NAME_MAX], path[PATH_MAX], target[DISK_PATH_MAX];
 	char vdev[8], line[64], reply[BLOCK_REPLY_MAX];
 	const char *pos[2];
-	int i, npos = 0, force = 0;
+	int i, ret, npos = 0, force = 0;
 	unsigned int index;
 	struct xl_handle *h;
 
@@ -150,18 +159,19 @@ int cmd_block_detach(int argc, char **argv)
 	snprintf(vdev, sizeof(vdev), "xvd%c", 'a' + index);
 	h = cmd_open();
 	if (!h || block_domain(h, pos[0], name, sizeof(name), path, sizeof(path)) ||
-	    block_ask(name, path, "list", reply, sizeof(reply)))
+	    block_ask_or_fail(name, path, "list", reply, sizeof(reply)))
 		return 1;
 	if (listed_target(reply, vdev, target, sizeof(target)))
 		return cmd_fail("domain %s has no disk %s (`xenoctl block-list %s`)", name, vdev,
 				pos[0]);
 	snprintf(line, sizeof(line), "detach %s%s", vdev, force ? " force" : "");
-	if (block_ask(name, path, line, reply, sizeof(reply))) {
-		if (!force)
-			fprintf(stderr, "xenoctl: %s stays attached; is it mounted or in use in the "
-				"guest? (--force takes it anyway)\n", vdev);
+	ret = block_ask(name, path, line, reply, sizeof(reply));
+	if (ret > 0)
 		return 1;
-	}
+	if (ret < 0)
+		return cmd_fail("domain %s: %s%s", name, reply, strstr(reply, "did not release") ?
+				"; it stays attached (mounted or in use in the guest? --force "
+				"takes it anyway)" : "");
 	disk_claims_release_one(CLAIMS_ENV, name, target);
 	if (strstr(reply, " forced"))
 		printf("Detached %s from domain %s by force: the guest did not release it and "
@@ -180,7 +190,7 @@ int cmd_block_list(int argc, char **argv)
 		return cmd_fail("block-list: usage: xenoctl block-list DOM");
 	h = cmd_open();
 	if (!h || block_domain(h, argv[1], name, sizeof(name), path, sizeof(path)) ||
-	    block_ask(name, path, "list", reply, sizeof(reply)))
+	    block_ask_or_fail(name, path, "list", reply, sizeof(reply)))
 		return 1;
 	printf("%-6s %-30s %-6s %-6s %s\n", "Vdev", "Guest device", "Format", "Access", "Target");
 	for (row = strtok_r(reply, "\n", &save); row; row = strtok_r(NULL, "\n", &save)) {
