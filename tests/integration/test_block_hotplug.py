@@ -11,7 +11,7 @@ Needs `xenoctl create` to start the device model with `--control
 import itertools
 import re
 
-from guests import DEMO, check, console_text, create, dom0_fixtures, run, snapshot, type_into, \
+from guests import DEMO, check, console_text, create, dom0_fixtures, refused, run, type_into, \
     wait_booted, wait_until
 
 m, clean = dom0_fixtures("block-hotplug")
@@ -79,21 +79,6 @@ def block_list(m, name):
         f"`block-list {name}`: expected the header Vdev Guest device Format Access Target, " \
         f"saw:\n{out}"
     return {f[0]: tuple(f[1:5]) for f in (line.split() for line in lines[1:])}
-
-
-def refused(m, command, *expected):
-    """COMMAND exits 1 with one line 'xenoctl: ...' matching every regex of
-    EXPECTED, and changes nothing (domains, memory, run directory, monitors)."""
-    before = snapshot(m)
-    status, out = run(m, f"{command} 2>&1")
-    lines = out.splitlines()
-    assert status == 1, f"`{command}`: expected exit status 1, saw {status}:\n{out}"
-    assert len(lines) == 1 and lines[0].startswith("xenoctl: "), \
-        f"`{command}`: expected one line 'xenoctl: ...', saw:\n{out}"
-    for pattern in expected:
-        assert re.search(pattern, lines[0]), \
-            f"`{command}`: expected the line to match {pattern!r}, saw {lines[0]!r}"
-    assert snapshot(m) == before, f"`{command}` changed dom0's state"
 
 
 def test_attach_write_detach_read_elsewhere(m):
