@@ -6,6 +6,9 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -240,6 +243,73 @@ static void test_hotplug_sci(void **state)
 	close(fake.pipe[0]);
 }
 
+/* A client of the control socket: each command on its own connection, the
+ * answers' first lines joined into out; then the "domain" goes away. */
+static void client(const char *sock, const char *const *cmds, int pipe_w, int out)
+{
+	alarm(20);		/* never outlive a failed test */
+	for (; *cmds; cmds++) {
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+		int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		char buf[512] = "";
+		ssize_t n;
+
+		strcpy(sa.sun_path, sock);
+		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+		    write(fd, *cmds, strlen(*cmds)) < 0)
+			_exit(1);
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0 || write(out, buf, strcspn(buf, "\n") + 1) < 0)
+			_exit(1);
+	}
+	close(pipe_w);
+	_exit(0);
+}
+
+/* The event loop serves the control socket: a detach that times out is
+ * answered, and the socket takes the next command at once (not only after
+ * the guest's next I/O request). */
+static void test_control_socket(void **state)
+{
+	const char *const cmds[] = { "detach xvdb\n", "list\n", NULL };
+	char sock[] = "/tmp/test_dm_loop.sock", img[] = "/tmp/test_dm_loop.XXXXXX", err[256];
+	char seen[512] = "", want[512];
+	struct dm dm = { .domid = 4, .srv = &server, .queues = 1 };
+	struct dm_disk_arg disk = { .path = img, .vdev = "xvdb" };
+	int out[2], fd = mkstemp(img);
+	pid_t pid;
+
+	(void)state;
+	alarm(20);		/* a loop that stops serving the socket hangs: fail instead */
+	reset_fake();
+	assert_int_equal(ftruncate(fd, 1 << 20), 0);
+	assert_int_equal(pipe(out), 0);
+	pci_bus_init(&dm.bus, dm_bar_map, &dm);
+	hotplug_init(&dm.hp, dm_sci, &dm);
+	assert_int_equal(dm_disk_add(&dm, &disk, err, sizeof(err)), 1);
+	assert_int_equal(dm_ctl_open(&dm, sock, 1, err, sizeof(err)), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid)
+		client(sock, cmds, fake.pipe[1], out[1]);
+	close(fake.pipe[1]);
+	close(out[1]);
+	assert_int_equal(dm_loop(&dm), 0);
+	assert_true(read(out[0], seen, sizeof(seen) - 1) > 0);
+	snprintf(want, sizeof(want), "error: the guest did not release xvdb within 1 s\n"
+		 "xvdb\t/dev/disk/by-id/virtio-xvdb\t00:01.0\t%s\traw\trw\tattached\n", img);
+	assert_string_equal(seen, want);
+	alarm(0);
+	waitpid(pid, NULL, 0);
+	dm_ctl_close(&dm);
+	dm_disk_remove(&dm, 1);
+	close(out[0]);
+	close(fake.pipe[0]);
+	close(fd);
+	unlink(img);
+}
+
 static void test_complete_failure(void **state)
 {
 	struct dm dm = { .domid = 4, .srv = &server };
@@ -338,6 +408,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_serve_then_hangup),
 		cmocka_unit_test(test_hotplug_sci),
+		cmocka_unit_test(test_control_socket),
 		cmocka_unit_test(test_complete_failure),
 		cmocka_unit_test(test_bar_map_and_msi),
 		cmocka_unit_test(test_main),

@@ -91,8 +91,11 @@ int dm_loop(struct dm *dm)
 
 	pfd[PFD_IOREQ] = (struct pollfd){ .fd = xl_ioreq_server_fd(dm->srv), .events = POLLIN };
 	for (;;) {
+		/* The timeout first: a detach it answers frees the control socket. */
+		int timeout = dm_ctl_timeout(dm);
+
 		fill_pollfds(dm, pfd);
-		ret = poll(pfd, PFD_DISK + DM_MAX_DISKS, dm_ctl_timeout(dm));
+		ret = poll(pfd, PFD_DISK + DM_MAX_DISKS, timeout);
 		if (ret < 0) {
 			if (errno == EINTR)
 				continue;
