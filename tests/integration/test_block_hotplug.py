@@ -40,7 +40,7 @@ def guest(m, name, command, timeout=60):
     """Run COMMAND in guest NAME's shell; its output (newlines as spaces) and status."""
     tag = next(_tags)
     assert "'" not in command, "guest(): the console types the line in single quotes"
-    line = f'o=$({command} 2>&1); s=$?; echo "RESULT{tag} $(echo $o) :$s"'
+    line = f'o=$({{ {command}; }} 2>&1); s=$?; echo "RESULT{tag} $(echo $o) :$s"'
     found = re.compile(rf"^RESULT{tag} (.*) :(\d+)$", re.M)
 
     def answered():
@@ -96,8 +96,9 @@ def test_attach_write_detach_read_elsewhere(m):
     # Write in the guest: a file system if BusyBox has mke2fs, else raw bytes.
     has_mke2fs = guest(m, "web", "command -v mke2fs || true")[0] != ""
     if has_mke2fs:
-        out, status = guest(m, "web", f"mke2fs /dev/{dev} >/dev/null && mount /dev/{dev} /mnt "
-                                      f"&& echo {PATTERN} > /mnt/f && umount /mnt")
+        out, status = guest(m, "web", f"mke2fs /dev/{dev} >/dev/null && mkdir -p /mnt && "
+                                      f"mount /dev/{dev} /mnt && echo {PATTERN} > /mnt/f && "
+                                      "umount /mnt")
     else:
         out, status = guest(m, "web", f"echo {PATTERN} | dd of=/dev/{dev} bs=512 count=1 "
                                       "conv=sync,fsync")
@@ -120,7 +121,7 @@ def test_attach_write_detach_read_elsewhere(m):
     assert "as xvdc" in out, f"expected 'as xvdc', saw:\n{out}"
     dev = wait_guest_disk(m, "db", "xvdc")
     if has_mke2fs:
-        read = f"mount -o ro /dev/{dev} /mnt && cat /mnt/f && umount /mnt"
+        read = f"mkdir -p /mnt && mount -o ro /dev/{dev} /mnt && cat /mnt/f && umount /mnt"
     else:
         read = f"dd if=/dev/{dev} bs={len(PATTERN)} count=1"
     out, status = guest(m, "db", read)
