@@ -13,6 +13,9 @@
 
 #include "devmodel.h"
 
+/* An answer: a list of 26 disks with paths of up to 4 KiB fits. */
+#define REPLY_MAX	(128 * 1024)
+
 /* All fields belong to the event loop. */
 struct dm_ctl {
 	int fd;				/* listening */
@@ -90,7 +93,7 @@ void dm_ctl_pollfds(const struct dm *dm, int fd[2])
 __attribute__((format(printf, 2, 3)))
 static void reply(struct dm_ctl *c, const char *fmt, ...)
 {
-	char buf[8192];
+	static char buf[REPLY_MAX];	/* the one thread's */
 	va_list ap;
 	int n;
 
@@ -142,7 +145,8 @@ static void run_detach(struct dm *dm, const char *vdev, bool force)
 /* One complete command line. */
 static void run(struct dm *dm, char *line)
 {
-	char err[512], list[4096];
+	static char list[REPLY_MAX - 8];
+	char err[512];
 	struct dm_cmd cmd;
 
 	if (dm_cmd_parse(line, &cmd, err, sizeof(err)))

@@ -10,7 +10,7 @@
 /* How long xenoctl waits for the device model's answer: longer than the
  * 10 s a detach gives the guest. */
 #define BLOCK_REPLY_TIMEOUT_MS	30000
-#define BLOCK_REPLY_MAX		8192
+#define BLOCK_REPLY_MAX		(128 * 1024)	/* xenolith-dm's longest answer */
 
 /* The control socket of domain domid's device model, RUN/ID.dm.sock
  * (saved_run_dir()); xenolith-dm --control is given this path. */

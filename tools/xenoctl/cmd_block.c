@@ -75,7 +75,8 @@ static int block_ask_or_fail(const char *name, const char *path, const char *lin
 int cmd_block_attach(int argc, char **argv)
 {
 	char why[512], err[1024], name[XL_NAME_MAX], path[PATH_MAX], spec[DISK_PATH_MAX + 64];
-	char line[DISK_PATH_MAX + 80], reply[BLOCK_REPLY_MAX], abs[PATH_MAX];
+	char line[DISK_PATH_MAX + 80], abs[PATH_MAX];
+	static char reply[BLOCK_REPLY_MAX];
 	struct disk_spec d = { 0 };
 	struct xl_handle *h;
 
@@ -138,7 +139,8 @@ static int listed_target(char *list, const char *vdev, char *target, size_t len)
 int cmd_block_detach(int argc, char **argv)
 {
 	char why[256], name[XL_NAME_MAX], path[PATH_MAX], target[DISK_PATH_MAX];
-	char vdev[8], line[64], reply[BLOCK_REPLY_MAX];
+	char vdev[8], line[64];
+	static char reply[BLOCK_REPLY_MAX];
 	const char *pos[2];
 	int i, ret, npos = 0, force = 0;
 	unsigned int index;
@@ -183,7 +185,8 @@ int cmd_block_detach(int argc, char **argv)
 
 int cmd_block_list(int argc, char **argv)
 {
-	char name[XL_NAME_MAX], path[PATH_MAX], reply[BLOCK_REPLY_MAX], *row, *save = NULL;
+	char name[XL_NAME_MAX], path[PATH_MAX], *row, *save = NULL;
+	static char reply[BLOCK_REPLY_MAX];
 	struct xl_handle *h;
 
 	if (argc != 2)
