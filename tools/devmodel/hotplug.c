@@ -51,6 +51,8 @@ static uint32_t gpe_read(struct hotplug *h, unsigned int off)
 	return v >> 8 * off;
 }
 
+/* GPE0 write of size bytes at off: status bits written 1 clear, enable
+ * bytes are replaced; the SCI follows. */
 static void gpe_write(struct hotplug *h, unsigned int off, unsigned int size, uint32_t val)
 {
 	unsigned int i;
