@@ -1,4 +1,4 @@
-/* Domain control for device models: the ioreq server, its ranges and answers, MSIs, the RAM window. */
+/* Domain control for device models: the ioreq server, its ranges and answers, MSIs, the RAM window, the SCI. */
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -6,6 +6,7 @@
 #include "domctl.h"
 #include "errno.h"
 #include "ioreq.h"
+#include <arch/x86/hvm/domu.h>
 #include <arch/x86/hvm/hvm_domain.h>
 #include <arch/x86/hvm/ram_window.h>
 
@@ -28,6 +29,8 @@ int domctl_device_model(struct domain *caller, struct domain *d, struct xl_domct
 		return hvm_domain_msi(d, op->u.msi.addr, op->u.msi.data);
 	case XL_DOMCTL_RAM_WINDOW:
 		return ram_window_map(caller, d, &op->u.ram_window);
+	case XL_DOMCTL_DM_SCI:
+		return op->u.dm_sci.pad ? -EINVAL : domu_dm_sci(d, op->u.dm_sci.level);
 	default:
 		return -ENOSYS;
 	}

@@ -188,3 +188,20 @@ def snapshot(m):
     return dict(domains=doms, free_memory=free_memory(m),
                 run_dir=check(m, "ls /run/xenolith 2>/dev/null | grep -v '^medium$' || true"),
                 monitors=check(m, "pgrep -c -f '^xenoctl create' || true"))
+
+
+def refused(m, command, *expected):
+    """Run COMMAND: it must exit 1 with one line 'xenoctl: ...' matching every regex
+    of EXPECTED, and change nothing."""
+    before = snapshot(m)
+    status, out = run(m, f"{command} 2>&1")
+    lines = out.splitlines()
+    assert status == 1, f"`{command}`: expected exit status 1, saw {status}:\n{out}"
+    assert len(lines) == 1 and lines[0].startswith("xenoctl: "), \
+        f"`{command}`: expected one line 'xenoctl: ...', saw:\n{out}"
+    for pattern in expected:
+        assert re.search(pattern, lines[0]), \
+            f"`{command}`: expected /{pattern}/ in the message, saw {lines[0]!r}"
+    after = snapshot(m)
+    assert after == before, f"`{command}` left something behind: before {before}, after {after}"
+    return lines[0]

@@ -2,11 +2,9 @@
 nothing half-made: the domain list, free memory, saved configurations and
 monitors are as they were. One machine (-smp 2, 1 GiB) for the whole file.
 """
-import re
-
 import pytest
 
-from guests import DEMO, check, create, dom0_fixtures, run, snapshot, table
+from guests import DEMO, check, create, dom0_fixtures, refused, run, table
 
 BAD_SYNTAX = """name = "bad"
 kernel = "/usr/lib/xenolith/guest/vmlinuz"
@@ -26,23 +24,6 @@ def write_file(m, path, text):
     check(m, f"cat > {path} <<'EOF'\n{text.rstrip()}\nEOF\ntrue")
     seen = check(m, f"cat {path}")
     assert seen == text.rstrip(), f"{path}: damaged on the serial line:\n{seen}"
-
-
-def refused(m, command, *expected):
-    """Run COMMAND: it must exit 1 with one line 'xenoctl: ...' matching every regex
-    of EXPECTED, and change nothing."""
-    before = snapshot(m)
-    status, out = run(m, f"{command} 2>&1")
-    lines = out.splitlines()
-    assert status == 1, f"`{command}`: expected exit status 1, saw {status}:\n{out}"
-    assert len(lines) == 1 and lines[0].startswith("xenoctl: "), \
-        f"`{command}`: expected one line 'xenoctl: ...', saw:\n{out}"
-    for pattern in expected:
-        assert re.search(pattern, lines[0]), \
-            f"`{command}`: expected /{pattern}/ in the message, saw {lines[0]!r}"
-    after = snapshot(m)
-    assert after == before, f"`{command}` left something behind: before {before}, after {after}"
-    return lines[0]
 
 
 def test_syntax_error_names_file_line_and_column(m):

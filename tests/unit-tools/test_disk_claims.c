@@ -172,6 +172,30 @@ static void test_domains(void **state)
 	disk_claims_release(&env, "x");
 }
 
+/* block-attach and block-detach: one disk at a time; a refused one leaves
+ * the domain's other claims alone. */
+static void test_one_at_a_time(void **state)
+{
+	char holders[256];
+
+	(void)state;
+	claim_ok("web", file_a, DISK_ACCESS_RW);
+	claim_ok("db", file_b, DISK_ACCESS_RW);
+	claim_busy("web", file_b, DISK_ACCESS_RO, "disk[0]: '%s' is attached writable to "
+		   "domain db");
+	assert_int_equal(disk_claims_holders(&env, file_a, holders, sizeof(holders)), 0);
+	assert_string_equal(holders, "web(w)");
+	disk_claims_release_one(&env, "db", file_b);
+	claim_ok("web", file_b, DISK_ACCESS_RO);
+	disk_claims_release_one(&env, "web", file_a);
+	assert_int_equal(disk_claims_holders(&env, file_a, holders, sizeof(holders)), 0);
+	assert_string_equal(holders, "");
+	assert_int_equal(disk_claims_holders(&env, file_b, holders, sizeof(holders)), 0);
+	assert_string_equal(holders, "web(r)");
+	disk_claims_release_one(&env, "web", "/nonexistent");	/* nothing to do */
+	disk_claims_release(&env, "web");
+}
+
 static void test_own_disks(void **state)
 {
 	struct disk_spec two[2] = { disk(file_a, DISK_ACCESS_RO, 0),
@@ -235,6 +259,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_conflict_rule),
 		cmocka_unit_test(test_domains),
+		cmocka_unit_test(test_one_at_a_time),
 		cmocka_unit_test(test_own_disks),
 		cmocka_unit_test(test_dom0_mounts),
 		cmocka_unit_test(test_dom0_holders),

@@ -7,6 +7,9 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -20,6 +23,7 @@ static struct {
 	unsigned int nr, next, completed;
 	int complete_ret;
 	unsigned int maps, unmaps, msis, pio_maps;
+	uint32_t sci;			/* the level last given to xl_irq_sci */
 	uint64_t map_addr, map_len, msi_addr;
 	uint32_t map_type, msi_data;
 	bool no_device;			/* xl_open fails */
@@ -172,6 +176,16 @@ int xl_irq_msi(struct xl_handle *h, uint32_t domid, uint64_t addr, uint32_t data
 	return addr == 0 ? -ESRCH : 0;
 }
 
+int xl_irq_sci(struct xl_handle *h, uint32_t domid, uint32_t level, char *err, size_t errlen)
+{
+	(void)h;
+	(void)domid;
+	(void)err;
+	(void)errlen;
+	fake.sci = level;
+	return 0;
+}
+
 static void reset_fake(void)
 {
 	memset(&fake, 0, sizeof(fake));
@@ -205,6 +219,99 @@ static void test_serve_then_hangup(void **state)
 	assert_int_equal(fake.req[2].data, 0x0008);
 	assert_int_equal(fake.req[3].data, 0xffffffffu);	/* nothing decodes there */
 	close(fake.pipe[0]);
+}
+
+/* The GPE0 block and the slot registers are served before the bus; the
+ * SCI follows GPE0 through xl_irq_sci before each write completes. */
+static void test_hotplug_sci(void **state)
+{
+	struct dm dm = { .domid = 4, .srv = &server };
+
+	(void)state;
+	reset_fake();
+	pci_bus_init(&dm.bus, dm_bar_map, &dm);
+	hotplug_init(&dm.hp, dm_sci, &dm);
+	hotplug_plug(&dm.hp, 2);
+	assert_int_equal(fake.sci, 0);			/* GPE 1 not enabled yet */
+	add_req(XL_IOREQ_PIO, XL_IOREQ_WRITE, 0xafe2, 1, 0x02);	/* GPE0_EN: GPE 1 */
+	add_req(XL_IOREQ_PIO, XL_IOREQ_READ, 0xae00, 4, 0);	/* UP */
+	add_req(XL_IOREQ_PIO, XL_IOREQ_WRITE, 0xafe0, 1, 0x02);	/* clear GPE0_STS */
+	assert_int_equal(write(fake.pipe[1], "x", 1), 1);
+	close(fake.pipe[1]);
+	assert_int_equal(dm_loop(&dm), 0);
+	assert_int_equal(fake.completed, 3);
+	assert_int_equal(fake.req[1].data, 1u << 2);
+	assert_int_equal(fake.sci, 0);
+	assert_int_equal(dm.sci_errors, 0);
+	assert_true(!dm.hp.sci && dm.hp.gpe_en == 2 && !dm.hp.gpe_sts);
+	close(fake.pipe[0]);
+}
+
+/* A client of the control socket: each command on its own connection, the
+ * answers' first lines joined into out; then the "domain" goes away. */
+static void client(const char *sock, const char *const *cmds, int pipe_w, int out)
+{
+	alarm(20);		/* never outlive a failed test */
+	for (; *cmds; cmds++) {
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+		int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		char buf[512] = "";
+		ssize_t n;
+
+		strcpy(sa.sun_path, sock);
+		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+		    write(fd, *cmds, strlen(*cmds)) < 0)
+			_exit(1);
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0 || write(out, buf, strcspn(buf, "\n") + 1) < 0)
+			_exit(1);
+	}
+	close(pipe_w);
+	_exit(0);
+}
+
+/* The event loop serves the control socket: a detach that times out is
+ * answered, and the socket takes the next command at once (not only after
+ * the guest's next I/O request). */
+static void test_control_socket(void **state)
+{
+	const char *const cmds[] = { "detach xvdb\n", "list\n", NULL };
+	char sock[] = "/tmp/test_dm_loop.sock", img[] = "/tmp/test_dm_loop.XXXXXX", err[256];
+	char seen[512] = "", want[512];
+	struct dm dm = { .domid = 4, .srv = &server, .queues = 1 };
+	struct dm_disk_arg disk = { .path = img, .vdev = "xvdb" };
+	int out[2], fd = mkstemp(img);
+	pid_t pid;
+
+	(void)state;
+	alarm(20);		/* a loop that stops serving the socket hangs: fail instead */
+	reset_fake();
+	assert_int_equal(ftruncate(fd, 1 << 20), 0);
+	assert_int_equal(pipe(out), 0);
+	pci_bus_init(&dm.bus, dm_bar_map, &dm);
+	hotplug_init(&dm.hp, dm_sci, &dm);
+	assert_int_equal(dm_disk_add(&dm, &disk, err, sizeof(err)), 1);
+	assert_int_equal(dm_ctl_open(&dm, sock, 1, err, sizeof(err)), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid)
+		client(sock, cmds, fake.pipe[1], out[1]);
+	close(fake.pipe[1]);
+	close(out[1]);
+	assert_int_equal(dm_loop(&dm), 0);
+	assert_true(read(out[0], seen, sizeof(seen) - 1) > 0);
+	snprintf(want, sizeof(want), "error: the guest did not release xvdb within 1 s\n"
+		 "xvdb\t/dev/disk/by-id/virtio-xvdb\t00:01.0\t%s\traw\trw\tattached\n", img);
+	assert_string_equal(seen, want);
+	alarm(0);
+	waitpid(pid, NULL, 0);
+	dm_ctl_close(&dm);
+	dm_disk_remove(&dm, 1);
+	close(out[0]);
+	close(fake.pipe[0]);
+	close(fd);
+	unlink(img);
 }
 
 static void test_complete_failure(void **state)
@@ -261,6 +368,9 @@ static void test_main(void **state)
 	char *good[] = { "xenolith-dm", "--domid", "3", "--disk", disk, NULL };
 	char nic[] = "bridge=nosuchbr9";
 	char *no_bridge[] = { "xenolith-dm", "--domid", "3", "--nic", nic, NULL };
+	char sock[] = "/tmp/test_dm_main.sock";
+	char *ctl[] = { "xenolith-dm", "--domid", "3", "--disk", disk, "--control", sock, NULL };
+	char *badctl[] = { "xenolith-dm", "--domid", "3", "--control", "/nonexistent/dir/s", NULL };
 	int fd = mkstemp(path);
 
 	(void)state;
@@ -286,8 +396,21 @@ static void test_main(void **state)
 	snprintf(disk, sizeof(disk), "%s,vdev=xvdb", path);
 	close(fake.pipe[1]);
 	assert_int_equal(xenolith_dm_main(5, good), 0);
-	assert_int_equal(fake.pio_maps, 2);			/* 0xcf8 and 0xcfc-0xcff */
+	assert_int_equal(fake.pio_maps, 4);	/* 0xcf8, 0xcfc-0xcff, GPE0, hotplug slots */
 	close(fake.pipe[0]);
+
+	/* With a control socket: there while serving, removed at the end; one
+	 * that cannot be made fails the setup (status 1). */
+	reset_fake();
+	snprintf(disk, sizeof(disk), "%s,vdev=xvdb", path);
+	close(fake.pipe[1]);
+	assert_int_equal(xenolith_dm_main(7, ctl), 0);
+	assert_int_equal(access(sock, F_OK), -1);
+	close(fake.pipe[0]);
+	reset_fake();
+	assert_int_equal(xenolith_dm_main(5, badctl), 1);
+	close(fake.pipe[0]);
+	close(fake.pipe[1]);
 	close(fd);
 	unlink(path);
 }
@@ -314,6 +437,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_serve_then_hangup),
+		cmocka_unit_test(test_hotplug_sci),
+		cmocka_unit_test(test_control_socket),
 		cmocka_unit_test(test_complete_failure),
 		cmocka_unit_test(test_bar_map_and_msi),
 		cmocka_unit_test(test_main),

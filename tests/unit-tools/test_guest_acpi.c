@@ -86,11 +86,13 @@ static void test_fadt(void **state)
 	assert_int_equal(get32(f + 56), 0x600);
 	assert_int_equal(get32(f + 64), 0x604);
 	assert_int_equal(get32(f + 76), 0x608);
-	assert_int_equal(get32(f + 80) | get32(f + 84), 0);	/* no GPE blocks */
+	assert_int_equal(get32(f + 80), 0xafe0);	/* GPE0_BLK: PCI hotplug, device model */
+	assert_int_equal(get32(f + 84), 0);		/* no GPE1 block */
 	assert_int_equal(f[88], 4);
 	assert_int_equal(f[89], 2);
 	assert_int_equal(f[91], 4);
-	assert_int_equal(f[92] | f[93], 0);
+	assert_int_equal(f[92], 4);			/* GPE0_BLK_LEN */
+	assert_int_equal(f[93], 0);
 	assert_int_equal(f[108], 0x32);			/* century */
 	/* IAPC_BOOT_ARCH: no VGA; no 8042, no legacy devices; RTC present, MSI fine. */
 	assert_int_equal(get16(f + 109), 1u << 2);

@@ -7,21 +7,15 @@
 
 #include "args.h"
 
-/* One --disk value: PATH followed by ,key=value options; a disk without
- * vdev= gets the first free name. */
-static int parse_disk(struct dm_args *a, char *val, char *err, size_t errlen)
+int dm_disk_spec_parse(char *val, struct dm_disk_arg *d, const char *what, char *err,
+		       size_t errlen)
 {
-	struct dm_disk_arg *d = &a->disk[a->nr_disks];
 	char *opt, *save = NULL;
 
-	if (a->nr_disks == DM_MAX_DISKS) {
-		snprintf(err, errlen, "--disk %s: at most %d disks", val, DM_MAX_DISKS);
-		return -EINVAL;
-	}
 	memset(d, 0, sizeof(*d));
 	d->path = strtok_r(val, ",", &save);
 	if (!d->path || val[0] == ',') {
-		snprintf(err, errlen, "--disk: no path");
+		snprintf(err, errlen, "%s: no path", what);
 		return -EINVAL;
 	}
 	while ((opt = strtok_r(NULL, ",", &save))) {
@@ -33,11 +27,23 @@ static int parse_disk(struct dm_args *a, char *val, char *err, size_t errlen)
 		else if (!strcmp(opt, "format=raw") || !strcmp(opt, "format=qcow2"))
 			d->qcow2 = opt[7] == 'q';
 		else {
-			snprintf(err, errlen, "--disk %s: bad option '%s' (vdev=xvda..xvdz, "
-				 "access=rw|ro, format=raw|qcow2)", d->path, opt);
+			snprintf(err, errlen, "%s %s: bad option '%s' (vdev=xvda..xvdz, "
+				 "access=rw|ro, format=raw|qcow2)", what, d->path, opt);
 			return -EINVAL;
 		}
 	}
+	return 0;
+}
+
+/* One --disk value; a disk without vdev= gets the first free name later. */
+static int parse_disk(struct dm_args *a, char *val, char *err, size_t errlen)
+{
+	if (a->nr_disks == DM_MAX_DISKS) {
+		snprintf(err, errlen, "--disk %s: at most %d disks", val, DM_MAX_DISKS);
+		return -EINVAL;
+	}
+	if (dm_disk_spec_parse(val, &a->disk[a->nr_disks], "--disk", err, errlen))
+		return -EINVAL;
 	a->nr_disks++;
 	return 0;
 }
@@ -107,7 +113,7 @@ int dm_args_parse(int argc, char **argv, struct dm_args *a, char *err, size_t er
 			return 0;
 		}
 		if (strcmp(arg, "--domid") && strcmp(arg, "--disk") && strcmp(arg, "--nic") &&
-		    strcmp(arg, "--ready-fd")) {
+		    strcmp(arg, "--ready-fd") && strcmp(arg, "--control")) {
 			snprintf(err, errlen, "%s: unknown argument", arg);
 			return -EINVAL;
 		}
@@ -121,6 +127,8 @@ int dm_args_parse(int argc, char **argv, struct dm_args *a, char *err, size_t er
 		} else if (!strcmp(arg, "--nic")) {
 			if (dm_args_nic(a, argv[++i], err, errlen))
 				return -EINVAL;
+		} else if (!strcmp(arg, "--control")) {
+			a->control = argv[++i];
 		} else if (!strcmp(arg, "--ready-fd")) {
 			if (parse_number(arg, argv[++i], 3, INT_MAX, "a file descriptor from 3",
 					 &v, err, errlen))

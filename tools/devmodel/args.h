@@ -35,6 +35,7 @@ struct dm_args {
 	struct dm_disk_arg disk[DM_MAX_DISKS];
 	unsigned int nr_nics;
 	struct dm_nic_arg nic[DM_MAX_NICS];	/* in PCI slots after the disks, in order */
+	const char *control;		/* --control: the command socket's path, or NULL */
 	int ready_fd;			/* --ready-fd: "ready\n" once serving, or -1 */
 	bool help;
 };
@@ -50,12 +51,17 @@ int dm_mac_parse(const char *s, uint8_t mac[6]);
 /* A random address with Xen's OUI, 00:16:3e:xx:xx:xx, as xl makes them:
  * 0, or -errno if no random bytes could be had. */
 int dm_mac_random(uint8_t mac[6]);
+/* One disk's PATH[,vdev=xvdX][,access=rw|ro][,format=raw|qcow2] (val is
+ * cut up; d->path points into it; vdev stays empty when not given). 0, or
+ * -EINVAL with one line in err starting with what. */
+int dm_disk_spec_parse(char *val, struct dm_disk_arg *d, const char *what, char *err,
+		       size_t errlen);
 
 /* Parse argv (argv[0] is the program). 0, or -EINVAL with one line in
  * err naming the argument at fault. argv must outlive a. */
 int dm_args_parse(int argc, char **argv, struct dm_args *a, char *err, size_t errlen);
 
-#define DM_USAGE "usage: xenolith-dm --domid N [--ready-fd FD] " \
+#define DM_USAGE "usage: xenolith-dm --domid N [--ready-fd FD] [--control SOCKET] " \
 	"[--disk PATH[,vdev=xvdX][,access=rw|ro][,format=raw|qcow2]] ... " \
 	"[--nic [mac=MAC][,bridge=BR][,vifname=NAME]] ..."
 

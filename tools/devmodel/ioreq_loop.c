@@ -47,14 +47,26 @@ static struct pollfd tap_poll(struct dm *dm, unsigned int i)
 				.events = POLLIN };
 }
 
-/* Answer every waiting request. */
+void dm_sci(void *opaque, bool level)
+{
+	struct dm *dm = opaque;
+	char err[256];
+
+	if (xl_irq_sci(dm->xl, dm->domid, level, err, sizeof(err)) && !dm->sci_errors++)
+		fprintf(stderr, "xenolith-dm: domain %" PRIu32 ": %s (further failures not logged)\n",
+			dm->domid, err);
+}
+
+/* Answer every waiting request; the SCI follows a GPE write before the
+ * write completes. */
 static int serve_ioreqs(struct dm *dm)
 {
 	struct xl_ioreq *req;
 	char err[256];
 
 	while ((req = xl_ioreq_next(dm->srv))) {
-		dm_dispatch(&dm->bus, req);
+		if (!hotplug_ioreq(&dm->hp, req))
+			dm_dispatch(&dm->bus, req);
 		if (xl_ioreq_complete(dm->srv, req, err, sizeof(err))) {
 			fprintf(stderr, "xenolith-dm: domain %" PRIu32 ": %s\n", dm->domid, err);
 			return -EIO;
@@ -63,24 +75,45 @@ static int serve_ioreqs(struct dm *dm)
 	return 0;
 }
 
+/* Poll slots: the ioreq server, the control socket, its connection (not
+ * while a detach waits), then one per disk (by vdev letter). */
+enum { PFD_IOREQ, PFD_CTL, PFD_CONN, PFD_DISK };
+
+/* The fds to wait on now; a disk that waits for nothing is left out (fd -1). */
+static void fill_pollfds(struct dm *dm, struct pollfd *pfd)
+{
+	unsigned int i;
+
+	int ctl[2];
+
+	dm_ctl_pollfds(dm, ctl);
+	pfd[PFD_CTL] = (struct pollfd){ .fd = ctl[0], .events = POLLIN };
+	pfd[PFD_CONN] = (struct pollfd){ .fd = ctl[1], .events = POLLIN };
+	for (i = 0; i < DM_MAX_DISKS; i++) {
+		struct disk *d = dm->disk[i] ? dm->disk[i]->disk : NULL;
+		short ev = d ? d->ops->events(d) : 0;
+
+		pfd[PFD_DISK + i] = (struct pollfd){ .fd = ev ? d->fd : -1, .events = ev };
+	}
+}
+
 int dm_loop(struct dm *dm)
 {
-	struct pollfd pfd[1 + DM_MAX_DISKS + DM_MAX_NICS];
-	struct pollfd *tap = pfd + 1 + dm->nr_disks;
-	unsigned int i, n = 1 + dm->nr_disks + dm->nr_nics;
+	struct pollfd pfd[PFD_DISK + DM_MAX_DISKS + DM_MAX_NICS];
+	struct pollfd *tap = pfd + PFD_DISK + DM_MAX_DISKS;
+	unsigned int i;
 	int ret;
 
-	pfd[0] = (struct pollfd){ .fd = xl_ioreq_server_fd(dm->srv), .events = POLLIN };
+	pfd[PFD_IOREQ] = (struct pollfd){ .fd = xl_ioreq_server_fd(dm->srv), .events = POLLIN };
 	for (;;) {
-		/* A disk that waits for nothing is left out (fd -1). */
-		for (i = 0; i < dm->nr_disks; i++) {
-			short ev = dm->disk[i]->ops->events(dm->disk[i]);
+		/* The timeout first: a detach it answers frees the control socket. */
+		int timeout = dm_ctl_timeout(dm);
 
-			pfd[1 + i] = (struct pollfd){ .fd = ev ? dm->disk[i]->fd : -1, .events = ev };
-		}
+		fill_pollfds(dm, pfd);
 		for (i = 0; i < dm->nr_nics; i++)
 			tap[i] = tap_poll(dm, i);
-		if (poll(pfd, n, -1) < 0) {
+		ret = poll(pfd, PFD_DISK + DM_MAX_DISKS + dm->nr_nics, timeout);
+		if (ret < 0) {
 			if (errno == EINTR)
 				continue;
 			ret = -errno;
@@ -88,18 +121,24 @@ int dm_loop(struct dm *dm)
 				strerror(errno));
 			return ret;
 		}
-		for (i = 0; i < dm->nr_disks; i++)
-			if (pfd[1 + i].revents)
-				dm->disk[i]->ops->complete(dm->disk[i], pfd[1 + i].revents);
+		for (i = 0; i < DM_MAX_DISKS; i++)
+			if (pfd[PFD_DISK + i].revents && dm->disk[i])
+				dm->disk[i]->disk->ops->complete(dm->disk[i]->disk,
+								 pfd[PFD_DISK + i].revents);
 		for (i = 0; i < dm->nr_nics; i++)
 			if (tap[i].revents)
 				virtio_net_rx(dm->vnet[i]);
-		if (pfd[0].revents & POLLIN) {
+		if (pfd[PFD_IOREQ].revents & POLLIN) {
 			ret = serve_ioreqs(dm);
 			if (ret)
 				return ret;
+			dm_disk_ejected(dm, hotplug_take_ejected(&dm->hp));
 		}
-		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+		if (pfd[PFD_IOREQ].revents & (POLLHUP | POLLERR | POLLNVAL))
 			return 0;	/* the domain is gone */
+		if (pfd[PFD_CONN].revents)
+			dm_ctl_event(dm, 1);
+		else if (pfd[PFD_CTL].revents)
+			dm_ctl_event(dm, 0);
 	}
 }

@@ -9,19 +9,16 @@
 
 #include "devmodel.h"
 
-/* Requests in flight per disk: a full ring on every queue. */
-#define DEPTH(queues)	((queues) * VIRTQ_MAX_SIZE)
-
 static void teardown(struct dm *dm)
 {
 	unsigned int i;
 
+	dm_ctl_close(dm);
 	if (dm->srv)
 		xl_ioreq_server_destroy(dm->srv);
-	for (i = 0; i < dm->nr_disks; i++) {
-		dm->disk[i]->ops->close(dm->disk[i]);	/* may still complete requests */
-		free(dm->blk[i]);
-	}
+	for (i = 0; i < DM_MAX_DISKS; i++)
+		if (dm->disk[i])
+			dm_disk_remove(dm, i);
 	for (i = 0; i < dm->nr_nics; i++) {
 		dm->net[i]->ops->close(dm->net[i]);
 		free(dm->vnet[i]);
@@ -30,35 +27,6 @@ static void teardown(struct dm *dm)
 		xl_guest_ram_unmap(&dm->ram);
 	if (dm->xl)
 		xl_close(dm->xl);
-}
-
-/* Plug one virtio-blk per disk into the bus, in vdev order. */
-static int add_disks(struct dm *dm, const struct dm_args *a, unsigned int queues,
-		     char *err, size_t errlen)
-{
-	struct msix_sink sink = { dm_msi, dm };
-	unsigned int i;
-
-	for (i = 0; i < a->nr_disks; i++) {
-		const struct dm_disk_arg *d = &a->disk[i];
-		int ret = d->qcow2 ? disk_nbd_open(d->path, "qcow2", d->ro, &dm->disk[i], err, errlen)
-				   : disk_raw_open(d->path, d->ro, DEPTH(queues), &dm->disk[i], err, errlen);
-
-		if (ret)
-			return ret;
-		dm->nr_disks++;
-		dm->blk[i] = malloc(sizeof(*dm->blk[i]));
-		if (!dm->blk[i]) {
-			snprintf(err, errlen, "%s: out of memory", d->vdev);
-			return -1;
-		}
-		virtio_blk_init(dm->blk[i], dm->disk[i], d->vdev, queues, &dm->ram, sink);
-		if (pci_bus_add(&dm->bus, &dm->blk[i]->vp.pci) < 0) {
-			snprintf(err, errlen, "%s: no room on the PCI bus", d->vdev);
-			return -1;
-		}
-	}
-	return 0;
 }
 
 /* Plug one virtio-net per --nic into the bus after the disks, each over
@@ -90,29 +58,37 @@ static int add_nics(struct dm *dm, const struct dm_args *a, char *err, size_t er
 
 /* Everything up to serving: the domain, the disks (before anything a
  * qemu-nbd child should not inherit), its RAM, the server, the
- * configuration ports (0xcf8 alone: 0xcf9 is the reset register). */
+ * configuration ports (0xcf8 alone: 0xcf9 is the reset register), the
+ * hotplug registers and the control socket. */
 static int setup(struct dm *dm, const struct dm_args *a, char *err, size_t errlen)
 {
 	struct xl_domain_info info;
-	unsigned int queues;
+	unsigned int queues, i;
 
 	dm->xl = xl_open(NULL, err, errlen);
 	if (!dm->xl || xl_domain_getinfo(dm->xl, a->domid, &info, err, errlen))
 		return -1;
 	queues = info.vcpus < VIRTIO_PCI_MAX_QUEUES ? info.vcpus : VIRTIO_PCI_MAX_QUEUES;
-	if (!queues)
-		queues = 1;
+	dm->queues = queues ? queues : 1;
 	pci_bus_init(&dm->bus, dm_bar_map, dm);
-	if (add_disks(dm, a, queues, err, errlen) || add_nics(dm, a, err, errlen))
+	hotplug_init(&dm->hp, dm_sci, dm);
+	for (i = 0; i < a->nr_disks; i++)
+		if (dm_disk_add(dm, &a->disk[i], err, errlen) < 0)
+			return -1;
+	if (add_nics(dm, a, err, errlen))
 		return -1;
 	if (xl_guest_ram_map(dm->xl, a->domid, &dm->ram, err, errlen))
 		return -1;
 	if (xl_ioreq_server_create(dm->xl, a->domid, &dm->srv, err, errlen))
 		return -1;
 	if (xl_ioreq_map_range(dm->srv, XL_IOREQ_PIO, PCI_LAYOUT_CONF_ADDR, 1, err, errlen) ||
-	    xl_ioreq_map_range(dm->srv, XL_IOREQ_PIO, PCI_LAYOUT_CONF_DATA, 4, err, errlen))
+	    xl_ioreq_map_range(dm->srv, XL_IOREQ_PIO, PCI_LAYOUT_CONF_DATA, 4, err, errlen) ||
+	    xl_ioreq_map_range(dm->srv, XL_IOREQ_PIO, HOTPLUG_GPE0_BASE, HOTPLUG_GPE0_LEN,
+			       err, errlen) ||
+	    xl_ioreq_map_range(dm->srv, XL_IOREQ_PIO, HOTPLUG_SLOTS_BASE, HOTPLUG_SLOTS_LEN,
+			       err, errlen))
 		return -1;
-	return 0;
+	return a->control ? dm_ctl_open(dm, a->control, DM_EJECT_TIMEOUT_S, err, errlen) : 0;
 }
 
 /* Every --disk names something this process may read (and write, for rw):

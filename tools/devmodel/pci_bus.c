@@ -20,15 +20,16 @@ void pci_bus_init(struct pci_bus *b, pci_bus_map_fn map, void *opaque)
 	pci_dev_init(&b->host, PCI_LAYOUT_HOST_VENDOR, PCI_LAYOUT_HOST_DEVICE, 0x060000, 0,
 		     NULL, NULL);
 	b->slot[0] = &b->host;
-	b->nr_slots = 1;
 }
 
 int pci_bus_add(struct pci_bus *b, struct pci_dev *d)
 {
 	uint64_t next = b->mmio_next;
-	unsigned int i;
+	unsigned int i, s;
 
-	if (b->nr_slots >= PCI_LAYOUT_SLOTS)
+	for (s = 1; s < PCI_LAYOUT_SLOTS && b->slot[s]; s++)
+		;
+	if (s == PCI_LAYOUT_SLOTS)
 		return -ENOSPC;
 	for (i = 0; i < PCI_DEV_BARS; i++) {
 		struct pci_bar *bar = &d->bar[i];
@@ -46,8 +47,23 @@ int pci_bus_add(struct pci_bus *b, struct pci_dev *d)
 	b->mmio_next = next;
 	d->bus = b;
 	d->map = bus_bar_map;
-	b->slot[b->nr_slots] = d;
-	return b->nr_slots++;
+	b->slot[s] = d;
+	return (int)s;
+}
+
+void pci_bus_remove(struct pci_bus *b, unsigned int slot)
+{
+	struct pci_dev *d = b->slot[slot];
+	unsigned int i;
+
+	if (!slot || slot >= PCI_LAYOUT_SLOTS || !d)
+		return;
+	for (i = 0; i < PCI_DEV_BARS; i++)
+		if (d->bar[i].mapped) {
+			d->bar[i].mapped = false;
+			bus_bar_map(d, i, false);
+		}
+	b->slot[slot] = NULL;
 }
 
 /* The function that the address register selects with register offset
@@ -107,9 +123,11 @@ static struct pci_dev *mmio_target(struct pci_bus *b, uint64_t addr, unsigned in
 {
 	unsigned int s, i;
 
-	for (s = 1; s < b->nr_slots; s++) {
+	for (s = 1; s < PCI_LAYOUT_SLOTS; s++) {
 		struct pci_dev *d = b->slot[s];
 
+		if (!d)
+			continue;
 		for (i = 0; i < PCI_DEV_BARS; i++) {
 			const struct pci_bar *r = &d->bar[i];
 

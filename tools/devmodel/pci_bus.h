@@ -17,17 +17,20 @@ struct pci_bus {
 	uint32_t conf_addr;		/* the 0xcf8 register */
 	struct pci_dev host;		/* 00.0 */
 	struct pci_dev *slot[PCI_LAYOUT_SLOTS];
-	unsigned int nr_slots;		/* slots used, the host bridge included */
 	uint64_t mmio_next;		/* where the next BAR may go */
 	pci_bus_map_fn map;
 	void *opaque;
 };
 
 void pci_bus_init(struct pci_bus *b, pci_bus_map_fn map, void *opaque);
-/* Plug d into the next free slot and give its BARs addresses in the MMIO
+/* Plug d into the first free slot and give its BARs addresses in the MMIO
  * window (naturally aligned; the guest may move them). Returns the slot,
  * or -ENOSPC when the slots or the window are full. */
 int pci_bus_add(struct pci_bus *b, struct pci_dev *d);
+/* Unplug the device in slot (1..31; empty: nothing): its decoding BARs
+ * stop, its configuration space reads all ones. Its BAR addresses are
+ * not given out again (the window has room for 32768 such devices). */
+void pci_bus_remove(struct pci_bus *b, unsigned int slot);
 
 /* Port accesses to 0xcf8-0xcff (others read all ones). */
 uint32_t pci_bus_pio_read(struct pci_bus *b, uint16_t port, unsigned int size);

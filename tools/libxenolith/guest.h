@@ -52,6 +52,7 @@
 #define GUEST_PM1A_EVT_BLK	0x600	/* 4 bytes: PM1_STS, PM1_EN */
 #define GUEST_PM1A_CNT_BLK	0x604	/* 2 bytes: SCI_EN always set, SLP_TYP, SLP_EN */
 #define GUEST_PM_TMR_BLK	0x608	/* 4 bytes: 24-bit 3.579545 MHz timer */
+#define GUEST_GPE0_BLK		0xafe0	/* 4 bytes: GPE0_STS, GPE0_EN, in the device model */
 #define GUEST_RESET_PORT	0xcf9	/* RESET_REG ... */
 #define GUEST_RESET_VALUE	0x06	/* ... and the value that resets */
 #define GUEST_SLP_TYP_S5	5	/* \_S5 in the DSDT: SLP_TYP 5 + SLP_EN = power off */

@@ -52,6 +52,8 @@ static void build_fadt(struct acpi_fadt *f, uint32_t facs, uint32_t dsdt)
 	f->pm1_evt_len = 4;
 	f->pm1_cnt_len = 2;
 	f->pm_tmr_len = 4;
+	f->gpe0_blk = GUEST_GPE0_BLK;	/* PCI hotplug's GPE (docs/device-model.md) */
+	f->gpe0_blk_len = 4;
 	f->p_lvl2_lat = 101;
 	f->p_lvl3_lat = 1001;
 	f->century = GUEST_RTC_CENTURY;

@@ -154,6 +154,10 @@ int xl_ioreq_complete(struct xl_ioreq_server *s, struct xl_ioreq *req,
  * physical or logical destination). */
 int xl_irq_msi(struct xl_handle *h, uint32_t domid, uint64_t addr, uint32_t data,
 	       char *err, size_t errlen);
+/* Assert (level) or release the device model's share of the domain's SCI
+ * (level 1 or 0; GSI 9, level-triggered; the line is high while it or PM1 asserts it):
+ * the GPE0 block of PCI hotplug (docs/device-model.md "Hotplug"). */
+int xl_irq_sci(struct xl_handle *h, uint32_t domid, uint32_t level, char *err, size_t errlen);
 
 /* Build a domain from a checked configuration and start it: read the
  * kernel and ramdisk, build the guest image, create the domain, write

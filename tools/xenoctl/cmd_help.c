@@ -110,6 +110,29 @@ const struct cmd_verb cmd_verbs[] = {
 	  "  vd pool list         where the pool is, its device, size and free space\n"
 	  "On a terminal, long work shows its progress. A failed or interrupted\n"
 	  "command leaves no image behind.\n" },
+	{ "block-attach", cmd_block_attach, "block-attach DOM SPEC",
+	  "add a disk to a running domain",
+	  "SPEC is a disk as a configuration writes it (docs/disks.md), e.g.\n"
+	  "'/img/data.img,raw,xvdb,w' or 'vd:data,xvdb,r'; the same checks and\n"
+	  "sharing rules apply as at create. The domain's device model plugs a\n"
+	  "virtio disk into a free PCI slot and the guest's ACPI hotplug (Linux:\n"
+	  "acpiphp) finds it: /dev/disk/by-id/virtio-xvdX names it. Only a domain\n"
+	  "created with at least one disk has a device model; not Domain-0. The\n"
+	  "disk is not added to the saved configuration: a restart drops it.\n"
+	  DOM_NOTE },
+	{ "block-detach", cmd_block_detach, "block-detach DOM VDEV [--force]",
+	  "take a disk from a running domain",
+	  "Asks the guest to give the disk up (ACPI eject request) and waits up\n"
+	  "to 10 s for it to do so; then the disk is unplugged and its image\n"
+	  "closed, everything written reaching it. A guest that does not let go\n"
+	  "(Linux refuses nothing, but other guests may) leaves the disk attached\n"
+	  "and the command fails. VDEV: xvdb, hdb, sdb name the same disk.\n\n"
+	  "  --force  after the 10 s, close the image anyway: the guest keeps a\n"
+	  "           disk that fails every request until it lets go\n" DOM_NOTE },
+	{ "block-list", cmd_block_list, "block-list DOM",
+	  "the disks of a running domain",
+	  "Columns Vdev, Guest device (/dev/disk/by-id/virtio-VDEV in the guest),\n"
+	  "Format (raw, qcow2), Access (r, w), Target. " DOM_NOTE },
 	{ "help", cmd_help, "help [VERB]", "this text, or a verb's page", "" },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

@@ -12,19 +12,12 @@
 #include <unistd.h>
 #include "xenoctl.h"
 #include "config.h"
+#include "block.h"
 
 #define DM_PATH		"/usr/lib/xenolith/xenolith-dm"	/* XENOLITH_DM overrides */
 #define DM_READY_FD	3
 #define DM_READY_MS	30000
 #define DM_ARG_MAX	(2 * DISK_MAX + 2 * VIF_MAX + 8)
-
-/* The device model's --disk value for d: its target, xvd<letter>, access, format. */
-static void disk_arg(const struct disk_spec *d, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s,vdev=xvd%c,access=%s,format=%s", d->target,
-		 'a' + d->vdev_index, d->access == DISK_ACCESS_RO ? "ro" : "rw",
-		 disk_format_name(d->format));
-}
 
 /* The device model's --nic value for v: mac (if set), bridge, vifname (if set). */
 static void nic_arg(const struct vif_spec *v, char *buf, size_t len)
@@ -89,7 +82,7 @@ static int wait_ready(int fd)
 int devmodel_start(const struct domain_config *dc, uint32_t domid, char *err, size_t errlen)
 {
 	char disks[DISK_MAX][DISK_PATH_MAX + 64], nics[VIF_MAX][96];
-	char id[16], fd[8], log[1024], line[512];
+	char id[16], fd[8], log[1024], line[512], sock[1024];
 	const char *dm = getenv("XENOLITH_DM");
 	char *argv[DM_ARG_MAX];
 	int ready[2], logfd, argc = 0, status;
@@ -102,8 +95,14 @@ int devmodel_start(const struct domain_config *dc, uint32_t domid, char *err, si
 	argv[argc++] = id;
 	argv[argc++] = "--ready-fd";
 	argv[argc++] = fd;
+	block_ctl_path(saved_run_dir(), domid, sock, sizeof(sock));
+	argv[argc++] = "--control";
+	argv[argc++] = sock;
 	for (unsigned int i = 0; i < dc->ndisks; i++) {
-		disk_arg(&dc->disks[i], disks[i], sizeof(disks[i]));
+		if (block_dm_spec(&dc->disks[i], disks[i], sizeof(disks[i]), line, sizeof(line))) {
+			snprintf(err, errlen, "disk[%u]: %s", dc->disks[i].entry, line);
+			return -1;
+		}
 		argv[argc++] = "--disk";
 		argv[argc++] = disks[i];
 	}

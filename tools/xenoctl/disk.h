@@ -140,6 +140,9 @@ int disk_claims_check(const struct disk_claims_env *env, const char *domain,
 int disk_claims_claim(const struct disk_claims_env *env, const char *domain,
 		      const struct disk_spec *disks, unsigned int n,
 		      char *err, size_t errlen);
+/* Forget domain's claim on the disk at target (detached at run time). */
+void disk_claims_release_one(const struct disk_claims_env *env, const char *domain,
+			     const char *target);
 /* Forget every claim of domain (it ended). */
 void disk_claims_release(const struct disk_claims_env *env, const char *domain);
 /* The domain from is now called to (`xenoctl rename`). */

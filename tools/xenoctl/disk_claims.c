@@ -158,18 +158,30 @@ int disk_claims_check(const struct disk_claims_env *env, const char *domain,
 	return 0;
 }
 
-/* Write one claim file (through a temporary name). */
-static int claims_write(const char *dir, const char *domain, const struct disk_spec *d)
+/* The claim file of domain on the disk at target, into path. 0 or -errno. */
+static int claims_path(const char *dir, const char *domain, const char *target, char *path,
+		       size_t len)
 {
-	char key[64], path[1400], tmp[1500];
+	char key[64];
 	struct disk_id id;
-	FILE *f;
-	int ret = disk_id_of(d->target, &id);
+	int ret = disk_id_of(target, &id);
 
 	if (ret)
 		return ret;
 	claims_key(&id, key, sizeof(key));
-	snprintf(path, sizeof(path), "%s/%s@%s", dir, key, domain);
+	snprintf(path, len, "%s/%s@%s", dir, key, domain);
+	return 0;
+}
+
+/* Write one claim file (through a temporary name). */
+static int claims_write(const char *dir, const char *domain, const struct disk_spec *d)
+{
+	char path[1400], tmp[1500];
+	FILE *f;
+	int ret = claims_path(dir, domain, d->target, path, sizeof(path));
+
+	if (ret)
+		return ret;
 	snprintf(tmp, sizeof(tmp), "%s/.tmp.%d", dir, (int)getpid());
 	f = fopen(tmp, "w");
 	if (!f)
@@ -187,6 +199,7 @@ int disk_claims_claim(const struct disk_claims_env *env, const char *domain,
 		      char *err, size_t errlen)
 {
 	char dir[1024], lock[1100];
+	unsigned int i = 0;
 	int fd, ret;
 
 	claims_dir(env, dir, sizeof(dir));
@@ -200,15 +213,26 @@ int disk_claims_claim(const struct disk_claims_env *env, const char *domain,
 	}
 	flock(fd, LOCK_EX);
 	ret = disk_claims_check(env, domain, disks, n, err, errlen);
-	for (unsigned int i = 0; !ret && i < n; i++) {
+	for (i = 0; !ret && i < n; i++) {
 		ret = claims_write(dir, domain, &disks[i]);
 		if (ret)
 			snprintf(err, errlen, "%s: %s", dir, strerror(-ret));
 	}
-	if (ret)
-		disk_claims_release(env, domain);
+	/* Undo only this call's claims: the domain may hold others (block-attach). */
+	while (ret && i-- > 0)
+		disk_claims_release_one(env, domain, disks[i].target);
 	close(fd);
 	return ret;
+}
+
+void disk_claims_release_one(const struct disk_claims_env *env, const char *domain,
+			     const char *target)
+{
+	char dir[1024], path[1400];
+
+	claims_dir(env, dir, sizeof(dir));
+	if (!claims_path(dir, domain, target, path, sizeof(path)))
+		unlink(path);
 }
 
 /* Rename each claim file KEY@from to KEY@to, or remove it (to NULL). */

@@ -50,6 +50,9 @@ int cmd_vcpu_pin(int argc, char **argv);
 int cmd_vcpu_list(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_vd(int argc, char **argv);		/* cmd_vd.c */
+int cmd_block_attach(int argc, char **argv);	/* cmd_block.c */
+int cmd_block_detach(int argc, char **argv);
+int cmd_block_list(int argc, char **argv);
 
 /* Build and start one configuration file with overrides (create and
  * autostart); *domid is the new domain. Prints its own errors; 0 or 1. */

@@ -79,6 +79,7 @@
 #define XL_DOMCTL_MSI		22
 #define XL_DOMCTL_RAM_WINDOW	23
 #define XL_DOMCTL_RAM_WINDOW_END 24
+#define XL_DOMCTL_DM_SCI	25	/* device model's share of the SCI line (its GPE0 block) */
 
 /* XL_DOMCTL_GETINFO flags */
 #define XL_GETINFO_NEXT		1u	/* the first domain with id >= domid */
@@ -183,6 +184,13 @@ struct xl_dc_msi {
 	uint32_t pad;
 };
 
+/* XL_DOMCTL_DM_SCI: the device model's GPE0 block asserts (1) or releases
+ * (0) the SCI; the line is high while it or PM1 asserts it. */
+struct xl_dc_dm_sci {
+	uint32_t level;			/* in: 0 or 1 */
+	uint32_t pad;
+};
+
 /* RAM_WINDOW: the domain's RAM seen by dom0 at guest-physical base + gpa
  * for every gpa < len; range[] lists where that RAM is (gpa, len).
  * RAM_WINDOW_END: base in, domid ignored (the domain may be gone). */
@@ -213,6 +221,7 @@ struct xl_domctl {
 		struct xl_dc_ioreq_server ioreq_server;
 		struct xl_dc_ioreq_range ioreq_range;
 		struct xl_dc_msi msi;
+		struct xl_dc_dm_sci dm_sci;
 		struct xl_dc_ram_window ram_window;
 		uint8_t pad[248];
 	} u;

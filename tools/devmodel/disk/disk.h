@@ -55,5 +55,8 @@ int disk_raw_open(const char *path, bool ro, unsigned int depth, struct disk **o
  * ro. On failure err names the path and the reason. */
 int disk_nbd_open(const char *path, const char *format, bool ro, struct disk **out,
 		  char *err, size_t errlen);
+/* A disk whose image is gone (a forced detach): same size, every request
+ * fails with -EIO, nothing to poll or close. */
+void disk_gone_init(struct disk *d, uint64_t size, bool ro);
 
 #endif

@@ -122,6 +122,10 @@ static void raw_close(struct disk *d)
 	struct raw *r = (struct raw *)d;
 
 	io_uring_queue_exit(&r->ring);
+	/* A detached disk may be copied or attached elsewhere at once: on
+	 * stable storage first (a failure here has nobody left to tell). */
+	if (!d->ro)
+		fdatasync(r->file);
 	close(d->fd);
 	close(r->file);
 	free(r);

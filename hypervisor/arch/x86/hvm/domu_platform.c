@@ -70,11 +70,12 @@ static const struct vpit_ops domu_pit_ops = {
 	.irq0 = domu_pit_irq0,
 };
 
+/* PM1's share of the SCI changed; the pin is shared with the device model. */
 static void domu_pm_sci(void *opaque, bool level)
 {
 	struct domu_platform *p = opaque;
 
-	vioapic_set_irq(&p->ioapic, ACPI_PM_SCI_IRQ, level);
+	vioapic_set_irq(&p->ioapic, ACPI_PM_SCI_IRQ, sci_line_set(&p->sci, SCI_SHARE_PM1, level));
 }
 
 /* SLP_EN with \_S5's SLP_TYP: the guest powered itself off. */
@@ -331,6 +332,18 @@ void domu_power_button(struct domain *d)
 	lib_spin_lock(&p->lock);
 	acpi_pm_press_power_button(&p->pm);
 	lib_spin_unlock(&p->lock);
+}
+
+int domu_dm_sci(struct domain *d, uint32_t level)
+{
+	struct domu_platform *p = domu_of(d);
+
+	if (level > 1)
+		return -EINVAL;
+	lib_spin_lock(&p->lock);
+	vioapic_set_irq(&p->ioapic, ACPI_PM_SCI_IRQ, sci_line_set(&p->sci, SCI_SHARE_DM, level));
+	lib_spin_unlock(&p->lock);
+	return 0;
 }
 
 size_t domu_console_read(struct domain *d, uint64_t *pos, char *buf, size_t len,

@@ -9,6 +9,7 @@
 #include "logring.h"
 #include "memmap.h"
 #include <arch/x86/vdev/acpi_pm.h>
+#include <arch/x86/vdev/sci_line.h>
 #include <arch/x86/vdev/vdebug_exit.h>
 #include <arch/x86/vdev/vioapic.h>
 #include <arch/x86/vdev/vpit.h>
@@ -38,6 +39,7 @@ struct domu_platform {
 	struct vuart uart;
 	struct vpit pit;
 	struct acpi_pm pm;
+	struct sci_line sci;		/* PM1's and the device model's shares */
 	struct vreset reset;
 	struct vdebug_exit exit;
 	struct vrtc rtc;
@@ -64,6 +66,11 @@ int domu_destroy(struct domain *d);
 
 /* domu_power_button: press d's ACPI power button (a shutdown request). */
 void domu_power_button(struct domain *d);
+
+/* domu_dm_sci: d's device model asserts (level) or releases its share of
+ * the SCI (its GPE0 block, docs/device-model.md "Hotplug"); the IOAPIC pin
+ * is the OR of that and PM1's. 0, or -EINVAL (level not 0 or 1). */
+int domu_dm_sci(struct domain *d, uint32_t level);
 
 /* domu_console_read: up to len bytes of d's UART output from *pos on
  * (moved past them; *lost: bytes already gone before *pos). */

@@ -1,0 +1,58 @@
+/* ctl_cmd.c - parsing the control socket's commands: attach, detach, list. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ctl_cmd.h"
+
+/* xvda .. xvdz */
+static bool vdev_ok(const char *s)
+{
+	return strlen(s) == 4 && !strncmp(s, "xvd", 3) && s[3] >= 'a' && s[3] <= 'z';
+}
+
+/* "xvdX" or "xvdX force" after detach. */
+static int parse_detach(char *arg, struct dm_cmd *c, char *err, size_t errlen)
+{
+	char *save = NULL, *vdev = strtok_r(arg, " ", &save), *opt = strtok_r(NULL, " ", &save);
+
+	if (!vdev || !vdev_ok(vdev)) {
+		snprintf(err, errlen, "detach: '%s' is not a disk name (xvda..xvdz)", vdev ? vdev : "");
+		return -EINVAL;
+	}
+	memcpy(c->vdev, vdev, 5);
+	if (opt && strcmp(opt, "force")) {
+		snprintf(err, errlen, "detach %s: unknown option '%s' (force)", vdev, opt);
+		return -EINVAL;
+	}
+	c->force = opt;
+	if (strtok_r(NULL, " ", &save)) {
+		snprintf(err, errlen, "detach %s: too many arguments", vdev);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int dm_cmd_parse(char *line, struct dm_cmd *c, char *err, size_t errlen)
+{
+	char *arg = strchr(line, ' ');
+
+	memset(c, 0, sizeof(*c));
+	if (arg)
+		*arg++ = '\0';
+	if (!strcmp(line, "list") && !arg) {
+		c->kind = DM_CMD_LIST;
+		return 0;
+	}
+	if (!strcmp(line, "attach") && arg) {
+		c->kind = DM_CMD_ATTACH;
+		return dm_disk_spec_parse(arg, &c->disk, "attach", err, errlen);
+	}
+	if (!strcmp(line, "detach") && arg) {
+		c->kind = DM_CMD_DETACH;
+		return parse_detach(arg, c, err, errlen);
+	}
+	snprintf(err, errlen, "'%s': unknown command (attach SPEC, detach xvdX [force], list)",
+		 line);
+	return -EINVAL;
+}

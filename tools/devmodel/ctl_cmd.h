@@ -1,0 +1,29 @@
+/* ctl_cmd.h - the control socket's line protocol (docs/device-model.md "Hotplug"). */
+#ifndef DEVMODEL_CTL_CMD_H
+#define DEVMODEL_CTL_CMD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "args.h"
+
+#define DM_CMD_LINE_MAX	4096	/* a command line, newline included */
+
+enum dm_cmd_kind {
+	DM_CMD_ATTACH,			/* attach PATH[,vdev=xvdX][,access=..][,format=..] */
+	DM_CMD_DETACH,			/* detach xvdX [force] */
+	DM_CMD_LIST,			/* list */
+};
+
+struct dm_cmd {
+	enum dm_cmd_kind kind;
+	struct dm_disk_arg disk;	/* ATTACH: path points into the line */
+	char vdev[5];			/* DETACH */
+	bool force;			/* DETACH: release the image after the timeout anyway */
+};
+
+/* Parse one command line (no newline; cut up in place). 0, or -EINVAL
+ * with one line in err naming what is wrong. */
+int dm_cmd_parse(char *line, struct dm_cmd *c, char *err, size_t errlen);
+
+#endif
