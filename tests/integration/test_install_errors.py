@@ -314,8 +314,11 @@ def test_interrupt_while_copying_cleans_up(tmp_path, cd_dir):
         pytest.skip(f"host lacks {missing} (scripts/host-packages)")
     target = image(tmp_path / "disk.img", 4096)
     env = dict(os.environ, TMPDIR=str(tmp_path))
+    # SIGINT as a terminal gives it, even when the test runner inherited it
+    # ignored (a `make check &` from a script without job control).
     p = subprocess.Popen([SCRIPT, "--from", cd_dir, target], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
+                         stderr=subprocess.PIPE, text=True, env=env, start_new_session=True,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         seen = []
         for line in p.stdout:
