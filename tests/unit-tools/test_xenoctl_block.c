@@ -69,10 +69,15 @@ static pid_t fake_dm(const char *want, const char *answer, unsigned int delay_s)
 	if (!pid) {
 		char buf[256] = "";
 		int c = accept(fd, NULL, NULL);
-		ssize_t n = read(c, buf, sizeof(buf) - 1);
+		size_t got = 0;
+		ssize_t n = 1;
 
+		while (n > 0 && !strchr(buf, '\n') && got < sizeof(buf) - 1) {	/* a line may come in pieces */
+			n = read(c, buf + got, sizeof(buf) - 1 - got);
+			got += n > 0 ? (size_t)n : 0;
+		}
 		sleep(delay_s);
-		if (n > 0 && !strcmp(buf, want) && answer)
+		if (!strcmp(buf, want) && answer)
 			(void)!write(c, answer, strlen(answer));
 		_exit(0);
 	}

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -78,6 +79,8 @@ int block_ctl_request(const char *path, const char *line, int timeout_ms, char *
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct timespec deadline;
 	size_t n = strlen(line);
+	struct iovec iov[2] = { { (void *)line, n }, { "\n", 1 } };
+	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
 	int fd, ret;
 
 	if (strlen(path) >= sizeof(sa.sun_path)) {
@@ -100,7 +103,7 @@ int block_ctl_request(const char *path, const char *line, int timeout_ms, char *
 		deadline.tv_sec++;
 		deadline.tv_nsec -= 1000000000L;
 	}
-	if (send(fd, line, n, MSG_NOSIGNAL) != (ssize_t)n || send(fd, "\n", 1, MSG_NOSIGNAL) != 1) {
+	if (sendmsg(fd, &msg, MSG_NOSIGNAL) != (ssize_t)n + 1) {	/* one segment: line and newline */
 		ret = -errno;
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		close(fd);
