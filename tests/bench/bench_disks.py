@@ -14,11 +14,11 @@ hypervisor, -smp 2 -m 1024, under QEMU's software emulation, with two more QEMU 
 
 Every job runs with direct I/O (O_DIRECT, libaio), so that neither kernel's page cache
 answers: first in dom0 on the image file, then in the demo guest (DOMU_MIB, 1 vCPU) on
-/dev/vda, a `file:` disk of the same image served by xenolith-dm, then on a qcow2 copy of
-it (`tap:qcow2:`, served through qemu-nbd). The device model itself opens the image
-without O_DIRECT: dom0's page cache is dropped before every job, and the write jobs end
-with an fsync (end_fsync, counted in their time), so that the domU's figures are those
-of data on dom0's disk. Each job runs RUNTIME seconds; the figures are ratios within one
+/dev/vda, a `file:` disk of the same image served by xenolith-dm, then on a qcow2 image
+of the same size, every cluster written (`tap:qcow2:`, served through qemu-nbd). The
+device model itself opens the image without O_DIRECT: dom0's page cache is dropped
+before every job, and the write jobs end with an fsync (end_fsync, counted in their
+time), so that the domU's figures are those of data on dom0's disk. Each job runs RUNTIME seconds; the figures are ratios within one
 run (absolute figures under TCG say little). After the I/O, the device model's VmRSS.
 """
 import os
@@ -129,6 +129,13 @@ def dom0_jobs(m):
     return job_figures(out, "dom0")
 
 
+def uptimes(m, name):
+    """(the guest's uptime, dom0's uptime), seconds, read one after the other."""
+    text = guest_shell(m, name, "echo RESULT-uptime-$(cut -d. -f1 /proc/uptime)")
+    guest = int(re.findall(r"RESULT-uptime-(\d+)", text)[-1])
+    return guest, float(check(m, "cut -d' ' -f1 /proc/uptime"))
+
+
 def domu_jobs(m, name, spec):
     """Every job in the demo guest NAME with /dev/vda on SPEC and the fio image on
     /dev/vdb; then the device model's memory; the guest is destroyed after."""
@@ -136,11 +143,14 @@ def domu_jobs(m, name, spec):
            f"'disk=[ \"{spec},xvda,w\", \"phy:/dev/vda,xvdb,r\" ]'")
     wait_booted(m, name)
     guest_shell(m, name, "mkdir -p /fio && mount -o ro -t ext4 /dev/vdb /fio", 300)
+    clocks = [uptimes(m, name)]
     out = ""
     for job in JOBS:
         drop_caches(m)
         out += guest_shell(m, name, f"/fio/run-fio /dev/vda {job}", 600) + "\n"
     got = job_figures(out, name)
+    clocks.append(uptimes(m, name))
+    got["clock"] = (clocks[1][0] - clocks[0][0]) / (clocks[1][1] - clocks[0][1])
     pid = check(m, "pgrep -f 'xenolith-dm --domid'")
     memory = dict(re.findall(r"(\w+):\s+(\d+) kB",
                              check(m, f"grep -e VmRSS -e RssAnon -e RssFile /proc/{pid}/status")))
@@ -159,6 +169,12 @@ def compare(label, dom0, domu):
         target = " (target at least 0.8)" if kind == "bw" else ""
         figure(f"{what}, {label} / dom0{target}",
                f"{domu[job] / dom0[job]:.2f}" if dom0[job] else "none (dom0 did 0)", "")
+
+
+def clock_figure(label, domu):
+    """How fast the guest's clock ran against dom0's over its jobs: fio times by the
+    guest's clock, so its figures are only comparable while this is near 1."""
+    figure(f"the guest's clock over dom0's during the jobs, {label}", f"{domu['clock']:.2f}", "")
 
 
 def memory_figures(label, mem):
@@ -197,10 +213,12 @@ def main():
                        "MB/s" if kind == "bw" else "IOPS")
             raw, raw_mem = domu_jobs(m, "fioraw", f"file:{IMAGE}")
             compare("domU on a raw file", dom0, raw)
+            clock_figure("domU on a raw file", raw)
             memory_figures("one raw disk (and the fio disk)", raw_mem)
-            check(m, f"qemu-img convert -S 0 -f raw -O qcow2 {IMAGE} {QCOW2}", 900)
+            check(m, f"qemu-img create -q -f qcow2 -o preallocation=full {QCOW2} {IMAGE_MIB}M", 900)
             qcow2, qcow2_mem = domu_jobs(m, "fioqcow2", f"tap:qcow2:{QCOW2}")
-            compare("domU on a qcow2 copy (qemu-nbd)", dom0, qcow2)
+            compare("domU on a qcow2 image (qemu-nbd)", dom0, qcow2)
+            clock_figure("domU on a qcow2 image", qcow2)
             memory_figures("one qcow2 disk (qemu-nbd apart) and the fio disk", qcow2_mem)
     finally:
         shutil.rmtree(scratch_dir)
