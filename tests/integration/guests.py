@@ -156,19 +156,31 @@ def wait_booted(m, name, timeout=300):
 
 
 GUEST_COMMANDS = itertools.count()
+RETYPE_AFTER = 60	# seconds without the typed line on the console: it was lost
 
 
 def guest_shell(m, name, command, timeout=180):
     """Type COMMAND (no single quotes) into NAME's shell, wait for it to end and
     assert that it succeeded; returns the console text. Lines the command prints
-    reach it only if they contain RESULT. The end marker carries a number of its
-    own: an earlier command's marker, still on the console, does not end the wait."""
+    reach it only if they contain RESULT. The typed line and its end marker carry
+    a number of their own: an earlier command's marker, still on the console, does
+    not end the wait, and a line that never reached the shell (seen under heavy
+    load) is typed again."""
     n = next(GUEST_COMMANDS)
     done = re.compile(rf"RESULT-status-(\d+)-end-{n}\b")
-    console_text(m, name, 3, f"{command}; echo RESULT-status-$?-end-{n}")
-    text = wait_until(m, f"`{command}` to end on {name}'s console",
-                      lambda: (lambda t: (done.search(t) is not None, t))(
-                          console_text(m, name, 3)), timeout, 5)
+    typed = f"true cmd-{n}; {command}; echo RESULT-status-$?-end-{n}"
+    console_text(m, name, 3, typed)
+    last_typed = time.time()
+
+    def ended():
+        nonlocal last_typed
+        t = console_text(m, name, 3)
+        if done.search(t) is None and f"cmd-{n};" not in t and \
+                time.time() - last_typed > RETYPE_AFTER:
+            console_text(m, name, 3, typed)
+            last_typed = time.time()
+        return done.search(t) is not None, t
+    text = wait_until(m, f"`{command}` to end on {name}'s console", ended, timeout, 5)
     assert done.search(text).group(1) == "0", f"{name}: `{command}` failed:\n{text}"
     return text
 
