@@ -16,10 +16,9 @@
  * (saved_run_dir()); xenolith-dm --control is given this path. */
 void block_ctl_path(const char *run_dir, uint32_t domid, char *buf, size_t len);
 
-/* The device model's attach argument for d (checked by disk_check):
- * "TARGET,vdev=xvdX,access=rw|ro,format=raw|qcow2". 0, or -EINVAL with
- * why (a comma in the target, which the device model cannot take). */
-int block_dm_spec(const struct disk_spec *d, char *buf, size_t len, char *why, size_t whylen);
+/* The device model's attach argument for d (checked by disk_check, so
+ * its target has no comma): "TARGET,vdev=xvdX,access=rw|ro,format=raw|qcow2". */
+void block_dm_spec(const struct disk_spec *d, char *buf, size_t len);
 
 /* Send line (newline added) to the socket at path and read the answer
  * up to the device model's end of the connection, within timeout_ms.

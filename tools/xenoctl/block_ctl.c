@@ -16,16 +16,10 @@ void block_ctl_path(const char *run_dir, uint32_t domid, char *buf, size_t len)
 	snprintf(buf, len, "%s/%u.dm.sock", run_dir, domid);
 }
 
-int block_dm_spec(const struct disk_spec *d, char *buf, size_t len, char *why, size_t whylen)
+void block_dm_spec(const struct disk_spec *d, char *buf, size_t len)
 {
-	if (strchr(d->target, ',')) {
-		snprintf(why, whylen, "target '%s': a comma in the path is not supported here",
-			 d->target);
-		return -EINVAL;
-	}
 	snprintf(buf, len, "%s,vdev=xvd%c,access=%s,format=%s", d->target, 'a' + d->vdev_index,
 		 d->access == DISK_ACCESS_RO ? "ro" : "rw", disk_format_name(d->format));
-	return 0;
 }
 
 /* Milliseconds left until deadline (CLOCK_MONOTONIC), at least 0. */

@@ -75,7 +75,7 @@ static int block_ask_or_fail(const char *name, const char *path, const char *lin
 int cmd_block_attach(int argc, char **argv)
 {
 	char why[512], err[1024], name[XL_NAME_MAX], path[PATH_MAX], spec[DISK_PATH_MAX + 64];
-	char line[DISK_PATH_MAX + 80], abs[PATH_MAX];
+	char line[DISK_PATH_MAX + 80];
 	static char reply[BLOCK_REPLY_MAX];
 	struct disk_spec d = { 0 };
 	struct xl_handle *h;
@@ -91,10 +91,7 @@ int cmd_block_attach(int argc, char **argv)
 		return cmd_fail("%s", err);
 	if (disk_check(&d, 1, "block-attach", err, sizeof(err)))
 		return cmd_fail("block-attach: %s", unprefixed(err, "command line: disk[0]: "));
-	if (realpath(d.target, abs) && strlen(abs) < sizeof(d.target))
-		strcpy(d.target, abs);
-	if (block_dm_spec(&d, spec, sizeof(spec), why, sizeof(why)))
-		return cmd_fail("block-attach: %s", why);
+	block_dm_spec(&d, spec, sizeof(spec));
 	if (disk_claims_claim(CLAIMS_ENV, name, &d, 1, err, sizeof(err)))
 		return cmd_fail("block-attach: %s", unprefixed(err, "disk[0]: "));
 	snprintf(line, sizeof(line), "attach %s", spec);

@@ -75,7 +75,8 @@ int disk_list_finish(struct disk_spec *disks, unsigned int n, unsigned int *bad,
 		     char *why, size_t len);
 
 /* Look at each target on this host: vd:NAME found in the pool, the path
- * exists and is a file or block device as the prefix says, its contents
+ * exists (a relative one is made absolute), has no comma (the device
+ * model could not take it), is a file or block device as the prefix says, its contents
  * match the format (qcow2 magic QFI\xfb and a sound header, or raw that
  * is no qcow2). 0, or -EINVAL/-errno with "FILE:LINE: disk[N]: ..."
  * (filename names the configuration) in err. */
