@@ -146,6 +146,10 @@ static void test_targets(void **state)
 	check_err("vd:both,xvda,w", "t.cfg:3: disk[0]: disk 'both': both DIR/both.img "
 		  "and DIR/both.qcow2 exist; remove one");
 	check_err("vd:q,xvda,w,format=raw", "t.cfg:3: disk[0]: format raw: pool disk 'q' is qcow2");
+	check_err("tap:qcow2:%s/q.qcow2,xvda,w!", "t.cfg:3: disk[0]: access w!: target "
+		  "'DIR/q.qcow2' is qcow2, which two domains cannot write at once (its tables "
+		  "would be corrupted); share a raw image");
+	check_ok("%s/r.img,xvda,w!", DISK_FORMAT_RAW);
 	check_err("vdev=xvda, access=w, target=%s/a,b.img", "t.cfg:3: disk[0]: target "
 		  "'DIR/a,b.img': a comma in the path is not supported (rename the image or "
 		  "link it from a path without one)");

@@ -46,6 +46,9 @@ static void test_path_and_spec(void **state)
 	d.access = DISK_ACCESS_RW_SHARED;
 	d.vdev_index = 25;
 	block_dm_spec(&d, buf, sizeof(buf));
+	assert_string_equal(buf, "/img/a.qcow2,vdev=xvdz,access=shared,format=raw");
+	d.access = DISK_ACCESS_RW;
+	block_dm_spec(&d, buf, sizeof(buf));
 	assert_string_equal(buf, "/img/a.qcow2,vdev=xvdz,access=rw,format=raw");
 }
 

@@ -17,7 +17,7 @@
 void block_ctl_path(const char *run_dir, uint32_t domid, char *buf, size_t len);
 
 /* The device model's attach argument for d (checked by disk_check, so
- * its target has no comma): "TARGET,vdev=xvdX,access=rw|ro,format=raw|qcow2". */
+ * its target has no comma): "TARGET,vdev=xvdX,access=rw|ro|shared,format=raw|qcow2" (shared: w!). */
 void block_dm_spec(const struct disk_spec *d, char *buf, size_t len);
 
 /* Send line (newline added) to the socket at path and read the answer

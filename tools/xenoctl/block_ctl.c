@@ -19,7 +19,8 @@ void block_ctl_path(const char *run_dir, uint32_t domid, char *buf, size_t len)
 void block_dm_spec(const struct disk_spec *d, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s,vdev=xvd%c,access=%s,format=%s", d->target, 'a' + d->vdev_index,
-		 d->access == DISK_ACCESS_RO ? "ro" : "rw", disk_format_name(d->format));
+		 d->access == DISK_ACCESS_RO ? "ro" : d->access == DISK_ACCESS_RW ? "rw" : "shared",
+		 disk_format_name(d->format));
 }
 
 /* Milliseconds left until deadline (CLOCK_MONOTONIC), at least 0. */

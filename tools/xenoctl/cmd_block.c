@@ -198,7 +198,8 @@ int cmd_block_list(int argc, char **argv)
 
 		if (split_row(row, f) < 6)
 			continue;	/* the final "ok" */
-		printf("%-6s %-30s %-6s %-6s %s%s\n", f[0], f[1], f[4], strcmp(f[5], "ro") ? "w" : "r",
+		printf("%-6s %-30s %-6s %-6s %s%s\n", f[0], f[1], f[4],
+		       !strcmp(f[5], "ro") ? "r" : !strcmp(f[5], "shared") ? "w!" : "w",
 		       f[3], f[6] && !strcmp(f[6], "released") ?
 		       "  (detached by force; the guest still holds it)" : "");
 	}

@@ -118,6 +118,10 @@ static int check_one(struct disk_spec *d, const char *filename, char *err,
 		return check_error(-EINVAL, d, filename, err, errlen, "target '%s' "
 			"is a qcow2 image, not raw (write tap:qcow2:%s or format=qcow2)",
 			d->target, d->target);
+	if (d->format == DISK_FORMAT_QCOW2 && d->access == DISK_ACCESS_RW_SHARED)
+		return check_error(-EINVAL, d, filename, err, errlen, "access w!: target '%s' "
+			"is qcow2, which two domains cannot write at once (its tables would "
+			"be corrupted); share a raw image", d->target);
 	if (d->format == DISK_FORMAT_QCOW2 &&
 	    disk_qcow2_header(head, got, size, &vsize, why, sizeof(why)))
 		return check_error(-EINVAL, d, filename, err, errlen,

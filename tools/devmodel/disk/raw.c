@@ -37,20 +37,20 @@ static int image_size(int fd, uint64_t *size)
 	return 0;
 }
 
-/* One SQE per request: readv/writev straight to the guest's buffers. */
-/* Open the image; a block device opened for writing is opened exclusively
+/* Open the image; a block device written alone is opened exclusively
  * (O_EXCL: refused while mounted or in use in dom0). */
-static int open_image(const char *path, bool ro)
+static int open_image(const char *path, bool ro, bool shared)
 {
 	struct stat st;
 	int fd, flags = (ro ? O_RDONLY : O_RDWR) | O_CLOEXEC;
 
-	if (!ro && !stat(path, &st) && S_ISBLK(st.st_mode))
+	if (!ro && !shared && !stat(path, &st) && S_ISBLK(st.st_mode))
 		flags |= O_EXCL;
 	fd = open(path, flags);
 	return fd < 0 ? -errno : fd;
 }
 
+/* One SQE per request: readv/writev straight to the guest's buffers. */
 static int raw_submit(struct disk *d, struct disk_io *io)
 {
 	struct raw *r = (struct raw *)d;
@@ -138,8 +138,8 @@ static const struct disk_ops raw_ops = {
 	.close = raw_close,
 };
 
-int disk_raw_open(const char *path, bool ro, unsigned int depth, struct disk **out,
-		  char *err, size_t errlen)
+int disk_raw_open(const char *path, bool ro, bool shared, unsigned int depth,
+		  struct disk **out, char *err, size_t errlen)
 {
 	struct raw *r = calloc(1, sizeof(*r));
 	const char *what = "open";
@@ -150,13 +150,13 @@ int disk_raw_open(const char *path, bool ro, unsigned int depth, struct disk **o
 		return -ENOMEM;
 	}
 	r->disk = (struct disk){ .ops = &raw_ops, .ro = ro, .fd = -1 };
-	r->file = open_image(path, ro);
+	r->file = open_image(path, ro, shared);
 	if (r->file < 0) {
 		ret = r->file;
 		goto err_free;
 	}
 	what = "lock (in use elsewhere?)";
-	if (flock(r->file, (ro ? LOCK_SH : LOCK_EX) | LOCK_NB)) {
+	if (flock(r->file, (ro || shared ? LOCK_SH : LOCK_EX) | LOCK_NB)) {
 		ret = -errno;
 		goto err_file;
 	}
