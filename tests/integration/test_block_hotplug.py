@@ -152,6 +152,26 @@ def test_sharing_rules(m):
     check(m, "xenoctl block-detach web xvdb", timeout=60)
     check(m, "xenoctl block-detach db xvdb", timeout=60)
 
+    # w!: both domains write one raw image (each device model holds it under
+    # the shared lock) and see each other's bytes; plain w is refused meanwhile.
+    check(m, f"xenoctl block-attach web '{b},raw,xvdb,w!'")
+    check(m, f"xenoctl block-attach db '{b},raw,xvdb,w!'")
+    assert block_list(m, "db")["xvdb"][2] == "w!", \
+        f"expected db's xvdb listed with access w!, saw {block_list(m, 'db')}"
+    refused(m, f"xenoctl block-attach db '{b},raw,xvdc,w'",
+            rf"'{b}' is attached writable \(shared, w!\) to domain web")
+    dev_web, dev_db = wait_guest_disk(m, "web", "xvdb"), wait_guest_disk(m, "db", "xvdb")
+    out, status = guest(m, "web", f"echo {PATTERN} | dd of=/dev/{dev_web} bs=512 count=1 "
+                                  "conv=sync,fsync")
+    assert status == 0, f"guest web: writing /dev/{dev_web} failed: {out}"
+    out, status = guest(m, "db", "echo 3 > /proc/sys/vm/drop_caches; "
+                                 f"dd if=/dev/{dev_db} bs={len(PATTERN)} count=1")
+    assert status == 0 and PATTERN in out, \
+        f"guest db: expected web's {PATTERN!r} on the shared disk, saw: {out}"
+    check(m, "xenoctl block-detach web xvdb", timeout=60)
+    check(m, "xenoctl block-detach db xvdb", timeout=60)
+    refused(m, f"xenoctl block-attach web 'tap:qcow2:{b},xvdb,w!'", r"access w!")
+
     # A disk dom0 has mounted read-write is refused; once unmounted it is fine.
     check(m, f"mkfs.ext4 -q -F {b} && mkdir -p /mnt/hp && mount -o loop {b} /mnt/hp")
     try:
