@@ -183,6 +183,69 @@ def test_sharing_rules(m):
     check(m, "xenoctl block-detach web xvdb", timeout=60)
 
 
+def test_detach_refused_while_mounted(m):
+    """block-detach reads the disk's superblocks through the device model: a
+    file system the guest mounted read-write is marked in use (ext4: the
+    journal's needs_recovery; ext2: its state not clean), so the detach is
+    refused and nothing changes; after umount the detach goes; --force takes
+    it while mounted. A read-only mount marks nothing (docs/disks.md)."""
+    a, b, c = IMG.format("a"), IMG.format("b"), IMG.format("c")
+    check(m, f"rm -f {a} {b} {c}; truncate -s 32M {b} {c} && "
+             f"printf 'start=2048, type=83\\n' | sfdisk -q {b} && "
+             f"mkfs.ext4 -q -F -E offset=1048576 {b} 30M")
+    start(m, "web", f"{a},raw,xvda,w")
+
+    # ext4 on the disk's first partition, mounted read-write in the guest.
+    check(m, f"xenoctl block-attach web '{b},raw,xvdb,w'")
+    dev = wait_guest_disk(m, "web", "xvdb")
+    out, status = guest(m, "web", f"mkdir -p /mnt && mount -t ext4 /dev/{dev}1 /mnt && "
+                                  f"echo {PATTERN} > /mnt/f && sync")
+    assert status == 0, f"guest web: mounting /dev/{dev}1 failed: {out}"
+    refused(m, "xenoctl block-detach web xvdb",
+            r"^xenoctl: block-detach web xvdb: the guest has a file system on it mounted "
+            r"\(ext4 on xvdb1\); unmount it in the guest or use --force$")
+    assert "xvdb" in block_list(m, "web"), "xvdb gone from block-list after a refused detach"
+    out, status = guest(m, "web", "echo more >> /mnt/f && sync && cat /mnt/f")
+    assert status == 0 and PATTERN in out, \
+        f"guest web: expected /mnt/f still readable and writable after the refusal, saw: {out}"
+    out, status = guest(m, "web", "umount /mnt")
+    assert status == 0, f"guest web: umount /mnt failed: {out}"
+    check(m, "xenoctl block-detach web xvdb", timeout=60)
+    wait_guest_disk(m, "web", "xvdb", present=False)
+    seen = check(m, f"debugfs -R 'cat /f' '{b}?offset=1048576' 2>/dev/null")
+    assert PATTERN in seen and "more" in seen, \
+        f"{b}: expected the guest's /f ({PATTERN!r}, then 'more') in the image, saw {seen!r}"
+
+    # Read-only: nothing on the disk says it is mounted; the detach goes.
+    check(m, f"xenoctl block-attach web '{b},raw,xvdb,w'")
+    dev = wait_guest_disk(m, "web", "xvdb")
+    out, status = guest(m, "web", f"mount -t ext4 -o ro /dev/{dev}1 /mnt && cat /mnt/f")
+    assert status == 0 and PATTERN in out, f"guest web: read-only mount failed: {out}"
+    check(m, "xenoctl block-detach web xvdb", timeout=60)
+    wait_guest_disk(m, "web", "xvdb", present=False)
+    guest(m, "web", "umount -l /mnt")
+
+    # --force detaches a mounted disk without looking.
+    check(m, f"xenoctl block-attach web '{b},raw,xvdb,w'")
+    dev = wait_guest_disk(m, "web", "xvdb")
+    out, status = guest(m, "web", f"mount -t ext4 /dev/{dev}1 /mnt")
+    assert status == 0, f"guest web: mounting /dev/{dev}1 failed: {out}"
+    refused(m, "xenoctl block-detach web xvdb", r"\(ext4 on xvdb1\)")
+    check(m, "xenoctl block-detach web xvdb --force", timeout=60)
+    wait_guest_disk(m, "web", "xvdb", present=False)
+    guest(m, "web", "umount -l /mnt")
+
+    # ext2 on the whole disk, made and mounted by the guest's BusyBox.
+    check(m, f"xenoctl block-attach web '{c},raw,xvdc,w'")
+    dev = wait_guest_disk(m, "web", "xvdc")
+    out, status = guest(m, "web", f"mke2fs -q /dev/{dev} && mkdir -p /mnt2 && "
+                                  f"mount /dev/{dev} /mnt2")
+    assert status == 0, f"guest web: mke2fs and mount of /dev/{dev} failed: {out}"
+    refused(m, "xenoctl block-detach web xvdc", r"\(ext2 on xvdc\)")
+    guest(m, "web", "umount /mnt2")
+    check(m, "xenoctl block-detach web xvdc", timeout=60)
+
+
 def test_guest_that_keeps_the_disk(m):
     """A guest that does not answer the eject request (its GPE disabled): the
     detach fails after 10 s and the disk stays; --force closes the image; the

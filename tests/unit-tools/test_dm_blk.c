@@ -391,6 +391,29 @@ static void test_flush_survives_kill(void **state)
 	assert_int_equal(file_word(x, 48 * 512), 48 * 512);
 }
 
+/* read_now (the control socket's read): sector 5's first word, nothing
+ * past the end. */
+static void check_read_now(struct disk *d)
+{
+	uint32_t word = 0;
+
+	assert_int_equal(d->ops->read_now(d, &word, sizeof(word), 5 * 512), 0);
+	assert_int_equal(word, 5 * 512);
+	assert_int_not_equal(d->ops->read_now(d, &word, sizeof(word), DISK_SIZE), 0);
+}
+
+/* read_now of a raw image, and of a disk forced out (every read fails). */
+static void test_read_now(void **state)
+{
+	struct fixture *x = *state;
+	struct disk gone;
+	char byte;
+
+	check_read_now(x->disk);
+	disk_gone_init(&gone, DISK_SIZE, false);
+	assert_int_equal(gone.ops->read_now(&gone, &byte, 1, 0), -EIO);
+}
+
 /* qcow2 through qemu-nbd: the same requests, then the data checked in a
  * raw copy of the image made after the device model let go of it. */
 static void test_nbd_qcow2(void **state)
@@ -417,6 +440,7 @@ static void test_nbd_qcow2(void **state)
 	assert_int_equal(request(x, VIRTIO_BLK_T_IN, DISK_SIZE / 512, 512, true, NULL),
 			 VIRTIO_BLK_S_IOERR);
 	assert_int_equal(request(x, VIRTIO_BLK_T_GET_ID, 0, 20, true, NULL), VIRTIO_BLK_S_OK);
+	check_read_now(x->disk);
 
 	x->disk->ops->close(x->disk);			/* qemu-nbd exits */
 	x->disk = NULL;
@@ -558,6 +582,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_block_device, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_image_lock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shared_lock, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_now, setup, teardown),
 		cmocka_unit_test(test_multiqueue),
 		cmocka_unit_test_teardown(test_nbd_qcow2, teardown),
 		cmocka_unit_test_teardown(test_nbd_read_only, teardown),

@@ -117,8 +117,9 @@ static int split_row(char *row, char *f[7])
 	return n;
 }
 
-/* The target of disk vdev in a list answer, into target; 0 or -ENOENT. */
-static int listed_target(char *list, const char *vdev, char *target, size_t len)
+/* The target of disk vdev in a list answer, into target, and whether it
+ * was detached by force already (*released); 0 or -ENOENT. */
+static int listed_target(char *list, const char *vdev, char *target, size_t len, int *released)
 {
 	char *row, *save = NULL;
 
@@ -127,10 +128,33 @@ static int listed_target(char *list, const char *vdev, char *target, size_t len)
 
 		if (split_row(row, f) == 6 && !strcmp(f[0], vdev)) {
 			snprintf(target, len, "%s", f[3]);
+			*released = f[6] && !strcmp(f[6], "released");
 			return 0;
 		}
 	}
 	return -ENOENT;
+}
+
+/* Refuse to detach vdev of domain name while the guest has a file system
+ * on it mounted: its superblock, read through the device model at path,
+ * says so (disk_inuse_find). 0, or 1 after printing why. */
+static int refuse_mounted(const char *name, const char *path, const char *vdev)
+{
+	static struct block_reader r;
+	char what[64];
+	int ret;
+
+	memset(&r, 0, sizeof(r));
+	r.path = path;
+	snprintf(r.vdev, sizeof(r.vdev), "%s", vdev);
+	ret = disk_inuse_find(block_reader_read, &r, vdev, what, sizeof(what));
+	if (ret < 0)
+		return cmd_fail("block-detach %s %s: cannot look for a mounted file system on "
+				"it: %s (--force detaches without looking)", name, vdev, r.err);
+	if (ret)
+		return cmd_fail("block-detach %s %s: the guest has a file system on it mounted "
+				"(%s); unmount it in the guest or use --force", name, vdev, what);
+	return 0;
 }
 
 int cmd_block_detach(int argc, char **argv)
@@ -139,7 +163,7 @@ int cmd_block_detach(int argc, char **argv)
 	char vdev[8], line[64];
 	static char reply[BLOCK_REPLY_MAX];
 	const char *pos[2];
-	int i, ret, npos = 0, force = 0;
+	int i, ret, npos = 0, force = 0, released = 0;
 	unsigned int index;
 	struct xl_handle *h;
 
@@ -160,9 +184,11 @@ int cmd_block_detach(int argc, char **argv)
 	if (!h || block_domain(h, pos[0], name, sizeof(name), path, sizeof(path)) ||
 	    block_ask_or_fail(name, path, "list", reply, sizeof(reply)))
 		return 1;
-	if (listed_target(reply, vdev, target, sizeof(target)))
+	if (listed_target(reply, vdev, target, sizeof(target), &released))
 		return cmd_fail("domain %s has no disk %s (`xenoctl block-list %s`)", name, vdev,
 				pos[0]);
+	if (!force && !released && refuse_mounted(name, path, vdev))
+		return 1;
 	snprintf(line, sizeof(line), "detach %s%s", vdev, force ? " force" : "");
 	ret = block_ask(name, path, line, reply, sizeof(reply));
 	if (ret > 0)

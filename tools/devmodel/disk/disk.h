@@ -34,6 +34,9 @@ struct disk_ops {
 	short (*events)(struct disk *d);
 	/* fd reported revents: make progress, calling done() of what finished. */
 	void (*complete)(struct disk *d, short revents);
+	/* Read n bytes at off now, waiting for them, beside the requests in
+	 * flight (the control socket's read). 0 or -errno (-EIO if short). */
+	int (*read_now)(struct disk *d, void *buf, size_t n, uint64_t off);
 	void (*close)(struct disk *d);
 };
 

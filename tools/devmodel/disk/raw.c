@@ -117,6 +117,23 @@ static void raw_complete(struct disk *d, short revents)
 		io_uring_submit(&r->ring);
 }
 
+static int raw_read_now(struct disk *d, void *buf, size_t n, uint64_t off)
+{
+	struct raw *r = (struct raw *)d;
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t got = pread(r->file, (char *)buf + done, n - done, (off_t)(off + done));
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return got < 0 ? -errno : -EIO;
+		done += (size_t)got;
+	}
+	return 0;
+}
+
 static void raw_close(struct disk *d)
 {
 	struct raw *r = (struct raw *)d;
@@ -135,6 +152,7 @@ static const struct disk_ops raw_ops = {
 	.submit = raw_submit,
 	.events = raw_events,
 	.complete = raw_complete,
+	.read_now = raw_read_now,
 	.close = raw_close,
 };
 
