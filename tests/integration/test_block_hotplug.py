@@ -11,8 +11,8 @@ Needs `xenoctl create` to start the device model with `--control
 import itertools
 import re
 
-from guests import DEMO, check, console_text, create, dom0_fixtures, refused, run, type_into, \
-    wait_booted, wait_until
+from guests import DEMO, check, console_text, create, dom0_fixtures, domains_json, refused, run, \
+    type_into, wait_booted, wait_until
 
 m, clean = dom0_fixtures("block-hotplug")
 
@@ -32,6 +32,11 @@ def start(m, name, *specs):
     for s in specs:
         check(m, f"test -e {s.split(',')[0]} || truncate -s 16M {s.split(',')[0]}")
     create(m, DEMO, f"name={name}", disk_cfg(*specs))
+    booted(m, name)
+
+
+def booted(m, name):
+    """Wait for guest NAME's prompt and load its virtio modules."""
     wait_booted(m, name)
     guest(m, name, "for ko in $(cat /lib/disk/order); do insmod /lib/disk/$ko; done")
 
@@ -244,6 +249,35 @@ def test_detach_refused_while_mounted(m):
     refused(m, "xenoctl block-detach web xvdc", r"\(ext2 on xvdc\)")
     guest(m, "web", "umount /mnt2")
     check(m, "xenoctl block-detach web xvdc", timeout=60)
+
+
+def test_attached_disk_kept_across_reboot(m):
+    """block-attach and block-detach update the saved configuration, as xl
+    does: the domain rebuilt by on_reboot=restart has the attached disk, and
+    not the detached one."""
+    a, b, c = IMG.format("a"), IMG.format("b"), IMG.format("c")
+    check(m, f"rm -f {a} {c}; truncate -s 16M {b} {c}")
+    start(m, "web", f"{a},raw,xvda,w")
+    check(m, f"xenoctl block-attach web '{b},raw,xvdb,w'")
+    check(m, f"xenoctl block-attach web '{c},raw,xvdc,r'")
+    check(m, "xenoctl block-detach web xvdc", timeout=60)
+    saved = check(m, "cat /run/xenolith/web.cfg")
+    assert f"target={b}" in saved and c not in saved, \
+        f"expected {b} and not {c} in web's saved configuration, saw:\n{saved}"
+    before = domains_json(m)["web"]["domid"]
+    type_into(m, "web", "reboot -f")
+
+    def rebuilt():
+        d = domains_json(m).get("web")
+        return d is not None and d["domid"] != before, check(m, "xenoctl list")
+    wait_until(m, f"web rebuilt by on_reboot=restart (it had id {before})", rebuilt, 120)
+    booted(m, "web")
+    assert block_list(m, "web") == {
+        "xvda": ("/dev/disk/by-id/virtio-xvda", "raw", "w", a),
+        "xvdb": ("/dev/disk/by-id/virtio-xvdb", "raw", "w", b)}
+    wait_guest_disk(m, "web", "xvdb")
+    assert not guest_disk(m, "web", "xvdc"), "guest web: xvdc is back after the reboot"
+    check(m, "xenoctl block-detach web xvdb", timeout=60)
 
 
 def test_guest_that_keeps_the_disk(m):

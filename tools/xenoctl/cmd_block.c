@@ -43,6 +43,18 @@ static int block_domain(struct xl_handle *h, const char *dom, char *name, size_t
 	return 0;
 }
 
+/* Keep the saved configuration in step with the disks (add, or with add
+ * NULL take xvdX of vdev_index out): a restart has them. A failure is a
+ * warning; the disk was attached or detached all the same. */
+static void block_save(const char *name, const struct disk_spec *add, unsigned int vdev_index)
+{
+	char err[1024];
+
+	if (saved_config_disk(name, add, vdev_index, err, sizeof(err)))
+		fprintf(stderr, "xenoctl: warning: %s (a restart of domain %s will %s xvd%c)\n",
+			err, name, add ? "not have" : "still have", 'a' + vdev_index);
+}
+
 /* Ask the device model. 0: its "ok" answer in reply; -1: its refusal in
  * reply (the message alone, not printed); 1: it could not be asked (printed). */
 static int block_ask(const char *name, const char *path, const char *line, char *reply,
@@ -99,6 +111,7 @@ int cmd_block_attach(int argc, char **argv)
 		disk_claims_release_one(CLAIMS_ENV, name, d.target);
 		return 1;
 	}
+	block_save(name, &d, d.vdev_index);
 	printf("Attached %s to domain %s as xvd%c (in the guest: /dev/disk/by-id/virtio-xvd%c)\n",
 	       d.target, name, 'a' + d.vdev_index, 'a' + d.vdev_index);
 	return 0;
@@ -198,6 +211,7 @@ int cmd_block_detach(int argc, char **argv)
 				"; it stays attached (mounted or in use in the guest? --force "
 				"takes it anyway)" : "");
 	disk_claims_release_one(CLAIMS_ENV, name, target);
+	block_save(name, NULL, index);
 	if (strstr(reply, " forced"))
 		printf("Detached %s from domain %s by force: the guest did not release it and "
 		       "sees I/O errors on it\n", vdev, name);
