@@ -243,7 +243,7 @@ def test_detach_refused_while_mounted(m):
     # ext2 on the whole disk, made and mounted by the guest's BusyBox.
     check(m, f"xenoctl block-attach web '{c},raw,xvdc,w'")
     dev = wait_guest_disk(m, "web", "xvdc")
-    out, status = guest(m, "web", f"mke2fs -q /dev/{dev} && mkdir -p /mnt2 && "
+    out, status = guest(m, "web", f"mke2fs /dev/{dev} >/dev/null && mkdir -p /mnt2 && "
                                   f"mount /dev/{dev} /mnt2")
     assert status == 0, f"guest web: mke2fs and mount of /dev/{dev} failed: {out}"
     refused(m, "xenoctl block-detach web xvdc", r"\(ext2 on xvdc\)")
