@@ -341,3 +341,11 @@ def test_bad_input(m):
     refused(m, "xenoctl block-list", r"usage: xenoctl block-list DOM")
     refused(m, "xenoctl block-list plain", r"domain plain has no device model")
     assert list(block_list(m, "web")) == ["xvda"]
+
+    # A comma in a target: refused by create's disk checks, before anything is built.
+    check(m, "truncate -s 16M /tmp/hp-a,b.img")
+    refused(m, f"xenoctl create {DEMO} name=comma "
+               f"{disk_cfg('vdev=xvda, access=w, target=/tmp/hp-a,b.img')}",
+            r"disk\[0\]: target '/tmp/hp-a,b\.img': a comma in the path is not supported")
+    refused(m, "xenoctl block-attach web 'vdev=xvdb, access=w, target=/tmp/hp-a,b.img'",
+            r"^xenoctl: block-attach: target '/tmp/hp-a,b\.img': a comma in the path")
