@@ -186,7 +186,7 @@ static int read_img(void *ctx, uint64_t off, void *buf, size_t n)
 
 static void test_partitions(void **state)
 {
-	uint64_t offs[8];
+	struct bootloader_part p[8];
 
 	(void)state;
 	memset(img, 0, sizeof(img));
@@ -208,15 +208,20 @@ static void test_partitions(void **state)
 	img[12 * 512 + 511] = 0xaa;
 	img[478 + 4] = 0x82;		/* swap at LBA 0x100000 */
 	img[478 + 10] = 0x10;
-	assert_int_equal(bootloader_partitions(read_img, NULL, offs, 8), 5);
-	assert_int_equal(offs[0], 0);
-	assert_int_equal(offs[1], 2048 * 512);
-	assert_int_equal(offs[2], 104 * 512);
-	assert_int_equal(offs[3], 212 * 512);
-	assert_int_equal(offs[4], 0x100000ull * 512);
-	assert_int_equal(bootloader_partitions(read_img, NULL, offs, 2), 2);
+	assert_int_equal(bootloader_partitions(read_img, NULL, p, 8), 5);
+	assert_int_equal(p[0].off, 0);
+	assert_int_equal(p[0].num, 0);
+	assert_int_equal(p[1].off, 2048 * 512);
+	assert_int_equal(p[1].num, 1);
+	assert_int_equal(p[2].off, 104 * 512);
+	assert_int_equal(p[2].num, 5);
+	assert_int_equal(p[3].off, 212 * 512);
+	assert_int_equal(p[3].num, 6);
+	assert_int_equal(p[4].off, 0x100000ull * 512);
+	assert_int_equal(p[4].num, 3);
+	assert_int_equal(bootloader_partitions(read_img, NULL, p, 2), 2);
 	img[510] = 0;
-	assert_int_equal(bootloader_partitions(read_img, NULL, offs, 8), 1);
+	assert_int_equal(bootloader_partitions(read_img, NULL, p, 8), 1);
 }
 
 int main(void)

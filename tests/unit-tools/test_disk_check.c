@@ -1,6 +1,7 @@
 /* test_disk_check.c - unit tests of disk targets and images (tools/xenoctl/disk_check.c, disk_format.c, vd_pool.c, vd_size.c). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -57,6 +59,7 @@ static int setup(void **state)
 	write_file("both.img", "x", 1, 1 << 20);
 	write_file("both.qcow2", h, sizeof(h), 0x40000);
 	write_file("empty", "", 0, 0);
+	write_file("a,b.img", "x", 1, 1 << 20);
 	h[103] = 50;
 	write_file("short.qcow2", h, sizeof(h), 0x40000);
 	return 0;
@@ -143,6 +146,37 @@ static void test_targets(void **state)
 	check_err("vd:both,xvda,w", "t.cfg:3: disk[0]: disk 'both': both DIR/both.img "
 		  "and DIR/both.qcow2 exist; remove one");
 	check_err("vd:q,xvda,w,format=raw", "t.cfg:3: disk[0]: format raw: pool disk 'q' is qcow2");
+	check_err("tap:qcow2:%s/q.qcow2,xvda,w!", "t.cfg:3: disk[0]: access w!: target "
+		  "'DIR/q.qcow2' is qcow2, which two domains cannot write at once (its tables "
+		  "would be corrupted); share a raw image");
+	check_ok("%s/r.img,xvda,w!", DISK_FORMAT_RAW);
+	check_err("vdev=xvda, access=w, target=%s/a,b.img", "t.cfg:3: disk[0]: target "
+		  "'DIR/a,b.img': a comma in the path is not supported (rename the image or "
+		  "link it from a path without one)");
+}
+
+/* A relative target becomes absolute, and a comma the cwd brings in is refused. */
+static void test_relative_target(void **state)
+{
+	char cwd[PATH_MAX], err[1024], sub[128];
+	struct disk_spec d = { 0 };
+
+	(void)state;
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir(dir), 0);
+	assert_int_equal(disk_spec_parse("r.img,raw,xvda,w", &d, why, sizeof(why)), 0);
+	assert_int_equal(disk_check(&d, 1, "t.cfg", err, sizeof(err)), 0);
+	snprintf(sub, sizeof(sub), "%s/r.img", dir);
+	assert_string_equal(d.target, sub);
+	snprintf(sub, sizeof(sub), "%s/x,y", dir);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	write_file("x,y/s.img", "x", 1, 1 << 20);
+	assert_int_equal(chdir(sub), 0);
+	assert_int_equal(disk_spec_parse("s.img,raw,xvdb,w", &d, why, sizeof(why)), 0);
+	assert_int_equal(disk_check(&d, 1, "t.cfg", err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "command line: disk[0]: target '"));
+	assert_non_null(strstr(err, "/x,y/s.img': a comma in the path"));
+	assert_int_equal(chdir(cwd), 0);
 }
 
 static void header_err(void (*mod)(unsigned char *), uint64_t file_size, const char *want)
@@ -272,6 +306,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_targets),
+		cmocka_unit_test(test_relative_target),
 		cmocka_unit_test(test_qcow2_header),
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_names),

@@ -58,7 +58,11 @@ static void test_good(void **state)
 	assert_true(a.disk[2].ro);
 	assert_true(a.disk[2].qcow2);
 	assert_false(a.disk[0].qcow2);
+	assert_false(a.disk[0].shared);
 	assert_int_equal(a.ready_fd, -1);
+	assert_int_equal(parse(&a, err, "--domid", "7", "--disk", "/d/s.img,access=shared", NULL), 0);
+	assert_true(a.disk[0].shared);
+	assert_false(a.disk[0].ro);
 	assert_int_equal(parse(&a, err, "--domid", "3", "--ready-fd", "5", NULL), 0);
 	assert_int_equal(a.nr_disks, 0);
 	assert_int_equal(a.ready_fd, 5);
@@ -87,6 +91,8 @@ static void test_bad(void **state)
 {
 	(void)state;
 	bad("--domid: missing", NULL);
+	bad("--disk /q.qcow2: access=shared needs format=raw (two writers would corrupt a qcow2 "
+	    "image's tables)", "--domid", "3", "--disk", "/q.qcow2,access=shared,format=qcow2", NULL);
 	bad("--domid: missing", "--disk", "/a", NULL);
 	bad("--domid 0: not a domU id", "--domid", "0", NULL);
 	bad("--domid x1: not a domU id", "--domid", "x1", NULL);

@@ -90,6 +90,19 @@ static void test_parse(void **state)
 	parse_bad("list all", "unknown command");
 	parse_bad("", "unknown command");
 	parse_bad("frob xvdb", "'frob': unknown command");
+	parse_ok("read xvdb 1024 512", &c);
+	assert_int_equal(c.kind, DM_CMD_READ);
+	assert_string_equal(c.vdev, "xvdb");
+	assert_int_equal(c.off, 1024);
+	assert_int_equal(c.len, 512);
+	parse_ok("read xvdz 0 32768", &c);
+	parse_bad("read sdb 0 1", "read: 'sdb' is not a disk name");
+	parse_bad("read xvdb 0 32769", "read xvdb: expected OFFSET LENGTH");
+	parse_bad("read xvdb 0 0", "read xvdb: expected OFFSET LENGTH");
+	parse_bad("read xvdb -1 1", "read xvdb: expected OFFSET LENGTH");
+	parse_bad("read xvdb 1", "read xvdb: expected OFFSET LENGTH");
+	parse_bad("read xvdb 1 2 3", "read xvdb: expected OFFSET LENGTH");
+	parse_bad("read xvdb 99999999999999999999 1", "read xvdb: expected OFFSET LENGTH");
 }
 
 static char dir[64], sock[96], img[96];
@@ -226,6 +239,28 @@ static void test_attach_list_detach(void **state)
 	dm_disk_remove(&dm, 2);
 }
 
+/* read: bytes of an attached disk, as hex; nothing beyond its end. */
+static void test_read(void **state)
+{
+	char line[256];
+	struct dm dm;
+	int fd = open(img, O_WRONLY);
+
+	(void)state;
+	assert_int_equal(pwrite(fd, "\x53\xef\x01", 3, 1080), 3);
+	close(fd);
+	init_dm(&dm);
+	snprintf(line, sizeof(line), "attach %s,vdev=xvdb,access=ro\n", img);
+	expect(cmd(&dm, line), "ok xvdb\n");
+	assert_string_equal(cmd(&dm, "read xvdb 1079 5\n"), "ok 0053ef0100\n");
+	assert_string_equal(cmd(&dm, "read xvdb 1048575 1\n"), "ok 00\n");
+	expect(cmd(&dm, "read xvdb 1048575 2\n"), "error: xvdb: bytes 1048575..1048577 are "
+	       "beyond its end (1048576)");
+	expect(cmd(&dm, "read xvdc 0 1\n"), "error: xvdc: not attached");
+	dm_ctl_close(&dm);
+	dm_disk_remove(&dm, 1);
+}
+
 static void test_timeout_and_force(void **state)
 {
 	char line[256];
@@ -263,6 +298,7 @@ int main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_attach_list_detach),
 		cmocka_unit_test(test_timeout_and_force),
+		cmocka_unit_test(test_read),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -15,6 +15,7 @@ struct dm_disk_arg {
 	const char *path;		/* points into argv */
 	char vdev[5];			/* "xvdX" */
 	bool ro;
+	bool shared;			/* access=shared (xl's w!): written, other shared writers allowed */
 	bool qcow2;			/* format=qcow2 (through qemu-nbd), else raw */
 };
 
@@ -51,9 +52,10 @@ int dm_mac_parse(const char *s, uint8_t mac[6]);
 /* A random address with Xen's OUI, 00:16:3e:xx:xx:xx, as xl makes them:
  * 0, or -errno if no random bytes could be had. */
 int dm_mac_random(uint8_t mac[6]);
-/* One disk's PATH[,vdev=xvdX][,access=rw|ro][,format=raw|qcow2] (val is
- * cut up; d->path points into it; vdev stays empty when not given). 0, or
- * -EINVAL with one line in err starting with what. */
+/* One disk's PATH[,vdev=xvdX][,access=rw|ro|shared][,format=raw|qcow2]
+ * (val is cut up; d->path points into it; vdev stays empty when not
+ * given; shared needs raw). 0, or -EINVAL with one line in err starting
+ * with what. */
 int dm_disk_spec_parse(char *val, struct dm_disk_arg *d, const char *what, char *err,
 		       size_t errlen);
 
@@ -62,7 +64,7 @@ int dm_disk_spec_parse(char *val, struct dm_disk_arg *d, const char *what, char 
 int dm_args_parse(int argc, char **argv, struct dm_args *a, char *err, size_t errlen);
 
 #define DM_USAGE "usage: xenolith-dm --domid N [--ready-fd FD] [--control SOCKET] " \
-	"[--disk PATH[,vdev=xvdX][,access=rw|ro][,format=raw|qcow2]] ... " \
+	"[--disk PATH[,vdev=xvdX][,access=rw|ro|shared][,format=raw|qcow2]] ... " \
 	"[--nic [mac=MAC][,bridge=BR][,vifname=NAME]] ..."
 
 #endif

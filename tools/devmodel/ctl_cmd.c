@@ -1,6 +1,7 @@
-/* ctl_cmd.c - parsing the control socket's commands: attach, detach, list. */
+/* ctl_cmd.c - parsing the control socket's commands: attach, detach, list, read. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ctl_cmd.h"
@@ -33,6 +34,41 @@ static int parse_detach(char *arg, struct dm_cmd *c, char *err, size_t errlen)
 	return 0;
 }
 
+/* A decimal number up to max, the whole of s. */
+static bool number(const char *s, uint64_t max, uint64_t *v)
+{
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	return !errno && !*end && *v <= max;
+}
+
+/* "xvdX OFFSET LENGTH" after read. */
+static int parse_read(char *arg, struct dm_cmd *c, char *err, size_t errlen)
+{
+	char *save = NULL, *vdev = strtok_r(arg, " ", &save), *off = strtok_r(NULL, " ", &save);
+	char *len = strtok_r(NULL, " ", &save);
+	uint64_t o, n;
+
+	if (!vdev || !vdev_ok(vdev)) {
+		snprintf(err, errlen, "read: '%s' is not a disk name (xvda..xvdz)", vdev ? vdev : "");
+		return -EINVAL;
+	}
+	memcpy(c->vdev, vdev, 5);
+	if (!number(off, INT64_MAX, &o) || !number(len, DM_READ_MAX, &n) || !n ||
+	    strtok_r(NULL, " ", &save)) {
+		snprintf(err, errlen, "read %s: expected OFFSET LENGTH (bytes, decimal; "
+			 "LENGTH 1..%d)", vdev, DM_READ_MAX);
+		return -EINVAL;
+	}
+	c->off = o;
+	c->len = (uint32_t)n;
+	return 0;
+}
+
 int dm_cmd_parse(char *line, struct dm_cmd *c, char *err, size_t errlen)
 {
 	char *arg = strchr(line, ' ');
@@ -52,7 +88,11 @@ int dm_cmd_parse(char *line, struct dm_cmd *c, char *err, size_t errlen)
 		c->kind = DM_CMD_DETACH;
 		return parse_detach(arg, c, err, errlen);
 	}
-	snprintf(err, errlen, "'%s': unknown command (attach SPEC, detach xvdX [force], list)",
-		 line);
+	if (!strcmp(line, "read") && arg) {
+		c->kind = DM_CMD_READ;
+		return parse_read(arg, c, err, errlen);
+	}
+	snprintf(err, errlen, "'%s': unknown command (attach SPEC, detach xvdX [force], list, "
+		 "read xvdX OFFSET LENGTH)", line);
 	return -EINVAL;
 }

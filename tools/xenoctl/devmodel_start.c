@@ -99,10 +99,7 @@ int devmodel_start(const struct domain_config *dc, uint32_t domid, char *err, si
 	argv[argc++] = "--control";
 	argv[argc++] = sock;
 	for (unsigned int i = 0; i < dc->ndisks; i++) {
-		if (block_dm_spec(&dc->disks[i], disks[i], sizeof(disks[i]), line, sizeof(line))) {
-			snprintf(err, errlen, "disk[%u]: %s", dc->disks[i].entry, line);
-			return -1;
-		}
+		block_dm_spec(&dc->disks[i], disks[i], sizeof(disks[i]));
 		argv[argc++] = "--disk";
 		argv[argc++] = disks[i];
 	}

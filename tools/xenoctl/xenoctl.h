@@ -9,6 +9,7 @@
 
 struct config_file;
 struct domain_config;
+struct disk_spec;
 
 /* ---- main.c: verbs and messages ---- */
 
@@ -144,6 +145,13 @@ int saved_config_write(const struct config_file *cf, const struct domain_config 
 int saved_config_print(FILE *f, const struct config_file *cf, const struct domain_config *dc);
 /* Read RUN/NAME.cfg back (its name set to name) into dc. */
 int saved_config_load(const char *name, struct domain_config *dc, char *err, size_t errlen);
+/* Put disk add (checked by disk_check) into domain name's saved
+ * configuration, or with add NULL take the disk of vdev letter vdev_index
+ * out of it, so that a restart by the monitor has what block-attach and
+ * block-detach did (as xl keeps them). Nothing to do (already there, not
+ * there) is 0. 0, or -errno with err (-ENOENT: no saved configuration). */
+int saved_config_disk(const char *name, const struct disk_spec *add, unsigned int vdev_index,
+		      char *err, size_t errlen);
 /* The saved file's path. */
 void saved_config_path(const char *name, char *buf, size_t len);
 void saved_config_remove(const char *name);

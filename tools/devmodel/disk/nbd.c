@@ -132,6 +132,15 @@ static void nbd_complete(struct disk *d, short revents)
 		n->lib->aio_notify_write(n->h);
 }
 
+/* libnbd's synchronous read: it runs the handle's state machine until this
+ * command is back, completing other commands on the way (their done()). */
+static int nbd_read_now(struct disk *d, void *buf, size_t n, uint64_t off)
+{
+	struct nbd *nb = (struct nbd *)d;
+
+	return nb->lib->pread(nb->h, buf, n, off, 0) ? -EIO : 0;
+}
+
 static void nbd_close_disk(struct disk *d)
 {
 	struct nbd *n = (struct nbd *)d;
@@ -144,6 +153,7 @@ static const struct disk_ops nbd_ops = {
 	.submit = nbd_submit,
 	.events = nbd_events,
 	.complete = nbd_complete,
+	.read_now = nbd_read_now,
 	.close = nbd_close_disk,
 };
 

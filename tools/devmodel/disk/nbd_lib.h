@@ -10,7 +10,7 @@
 	X(create) X(close) X(connect_systemd_socket_activation) X(get_size)	\
 	X(is_read_only) X(get_error) X(aio_get_fd) X(aio_get_direction)	\
 	X(aio_notify_read) X(aio_notify_write) X(aio_pread) X(aio_pwrite)	\
-	X(aio_flush) X(aio_zero)
+	X(aio_flush) X(aio_zero) X(pread)
 
 struct nbd_lib {
 #define NBD_LIB_MEMBER(name) __typeof__(nbd_##name) *name;
