@@ -99,7 +99,8 @@ static int check_one(struct disk_spec *d, const char *filename, char *err,
 			"is a qcow2 image, not raw (write tap:qcow2:%s or format=qcow2)",
 			d->target, d->target);
 	if (d->format == DISK_FORMAT_QCOW2 &&
-	    disk_qcow2_header(head, got, size, &vsize, why, sizeof(why)))
+	    (disk_qcow2_header(head, got, size, &vsize, why, sizeof(why)) ||
+	     disk_qcow2_opens(d->target, why, sizeof(why))))
 		return check_error(-EINVAL, d, filename, err, errlen,
 				   "target '%s': %s", d->target, why);
 	if (!size)
