@@ -35,6 +35,8 @@ struct scenario {
 	const char *name;
 	struct setup (*setup)(void);	/* NULL: the defaults */
 	void (*offer)(void);		/* fill the rings; NULL: none */
+	uint64_t msi_addr;		/* if not 0: queue 0 interrupts with this MSI */
+	uint32_t msi_data;
 };
 
 static void put(unsigned int i, uint64_t addr, uint32_t len, uint16_t flags, uint16_t next)
@@ -253,32 +255,35 @@ static struct setup ring_outside_ram(void)
 /* In order: the good ones first and last, to show the device works before
  * the attack and after a reset. */
 static const struct scenario scenarios[] = {
-	{ "good-write", NULL, good_write },
-	{ "good-read", NULL, good_read },
-	{ "good-indirect", NULL, indirect_good },
-	{ "loop", NULL, loop },
-	{ "loop-self", NULL, loop_self },
-	{ "next-out-of-range", NULL, next_out_of_range },
-	{ "head-out-of-range", NULL, head_out_of_range },
-	{ "addr-outside-ram", NULL, addr_outside_ram },
-	{ "addr-device-mmio", NULL, addr_device_mmio },
-	{ "addr-wraps", NULL, addr_wraps },
-	{ "huge-len", NULL, huge_len },
-	{ "status-readable", NULL, status_readable },
-	{ "write-to-readable", NULL, write_to_readable },
-	{ "readable-after-writable", NULL, readable_after_writable },
-	{ "indirect-nested", NULL, indirect_nested },
-	{ "indirect-len-not-16", NULL, indirect_len_not_16 },
-	{ "indirect-loop", NULL, indirect_loop },
-	{ "indirect-and-next", NULL, indirect_and_next },
-	{ "indirect-too-long", NULL, indirect_too_long },
-	{ "indirect-outside-ram", NULL, indirect_outside_ram },
-	{ "avail-idx-jump", NULL, avail_idx_jump },
-	{ "size-not-power-of-2", size_not_power_of_2, NULL },
-	{ "size-too-big", size_too_big, NULL },
-	{ "ring-in-device-mmio", ring_in_device_mmio, NULL },
-	{ "ring-outside-ram", ring_outside_ram, NULL },
-	{ "good-read-after", NULL, good_read },
+	{ "good-write", NULL, good_write, 0, 0 },
+	{ "good-read", NULL, good_read, 0, 0 },
+	{ "good-indirect", NULL, indirect_good, 0, 0 },
+	{ "loop", NULL, loop, 0, 0 },
+	{ "loop-self", NULL, loop_self, 0, 0 },
+	{ "next-out-of-range", NULL, next_out_of_range, 0, 0 },
+	{ "head-out-of-range", NULL, head_out_of_range, 0, 0 },
+	{ "addr-outside-ram", NULL, addr_outside_ram, 0, 0 },
+	{ "addr-device-mmio", NULL, addr_device_mmio, 0, 0 },
+	{ "addr-wraps", NULL, addr_wraps, 0, 0 },
+	{ "huge-len", NULL, huge_len, 0, 0 },
+	{ "status-readable", NULL, status_readable, 0, 0 },
+	{ "write-to-readable", NULL, write_to_readable, 0, 0 },
+	{ "readable-after-writable", NULL, readable_after_writable, 0, 0 },
+	{ "indirect-nested", NULL, indirect_nested, 0, 0 },
+	{ "indirect-len-not-16", NULL, indirect_len_not_16, 0, 0 },
+	{ "indirect-loop", NULL, indirect_loop, 0, 0 },
+	{ "indirect-and-next", NULL, indirect_and_next, 0, 0 },
+	{ "indirect-too-long", NULL, indirect_too_long, 0, 0 },
+	{ "indirect-outside-ram", NULL, indirect_outside_ram, 0, 0 },
+	{ "avail-idx-jump", NULL, avail_idx_jump, 0, 0 },
+	{ "size-not-power-of-2", size_not_power_of_2, NULL, 0, 0 },
+	{ "size-too-big", size_too_big, NULL, 0, 0 },
+	{ "ring-in-device-mmio", ring_in_device_mmio, NULL, 0, 0 },
+	{ "ring-outside-ram", ring_outside_ram, NULL, 0, 0 },
+	/* Interrupts the hypervisor must refuse: outside the LAPIC window, vector 5. */
+	{ "msi-bad-address", NULL, good_read, 0xdead0000, 0xffffffff },
+	{ "msi-low-vector", NULL, good_read, 0xfee00000, 0x05 },
+	{ "good-read-after", NULL, good_read, 0, 0 },
 };
 
 /* Whether data_pg holds what good_write wrote. */
@@ -306,6 +311,10 @@ static void run(const struct scenario *s, char *out, size_t len)
 	st = vpci_setup(&dev, 1ull << VPCI_F_INDIRECT_DESC, u.size ? u.size : QSIZE,
 			u.desc_pa ? u.desc_pa : desc_pg.pa, u.avail_pa ? u.avail_pa : avail_pg.pa,
 			used_pg.pa);
+	if (s->msi_addr && vpci_msix(&dev, s->msi_addr, s->msi_data)) {
+		snprintf(out, len, "no-msix");
+		return;
+	}
 	if (s->offer && !(st & VPCI_NEEDS_RESET)) {
 		s->offer();
 		vpci_kick(&dev);

@@ -12,12 +12,13 @@
 #define SYSFS		"/sys/bus/pci/devices/"
 #define PAGE		4096
 #define CAP_VNDR	0x09		/* PCI vendor-specific capability: virtio's */
+#define CAP_MSIX	0x11
 #define CAP_COMMON	1		/* cfg_type values (§4.1.4) */
 #define CAP_NOTIFY	2
 
 /* Common configuration fields used (§4.1.4.3). */
 enum { GFSELECT = 0x08, GF = 0x0c, STATUS = 0x14, Q_SELECT = 0x16, Q_SIZE = 0x18,
-       Q_ENABLE = 0x1c, Q_NOTIFY_OFF = 0x1e, Q_DESC = 0x20, Q_DRIVER = 0x28,
+       Q_MSIX = 0x1a, Q_ENABLE = 0x1c, Q_NOTIFY_OFF = 0x1e, Q_DESC = 0x20, Q_DRIVER = 0x28,
        Q_DEVICE = 0x30 };
 
 static int fail(const char *what, const char *path)
@@ -73,6 +74,10 @@ static int config(struct vpci *v, unsigned int *bar)
 	}
 	close(fd);
 	for (p = cfg[0x34] & 0xfc; p && p < 0xfc && guard++ < 48; p = cfg[p + 1] & 0xfc) {
+		if (cfg[p] == CAP_MSIX && p + 8 <= sizeof(cfg)) {
+			v->msix_cap = p;
+			v->msix_table = le32(cfg + p + 4) & ~7u;	/* BIR 0 assumed */
+		}
 		if (cfg[p] != CAP_VNDR || p + 20 > sizeof(cfg))
 			continue;
 		if (cfg[p + 3] == CAP_COMMON) {
@@ -227,6 +232,34 @@ uint8_t vpci_setup(struct vpci *v, uint64_t features, uint16_t size, uint64_t de
 	vpci_w16(v, Q_ENABLE, 1);
 	vpci_w8(v, STATUS, s | VPCI_DRIVER_OK);
 	return vpci_status(v);
+}
+
+int vpci_msix(struct vpci *v, uint64_t addr, uint32_t data)
+{
+	volatile uint32_t *entry = (volatile uint32_t *)(v->bar + v->msix_table);
+	uint16_t ctrl = 0x8000;		/* MSI-X enable, function not masked */
+	char path[128];
+	int fd;
+
+	if (!v->msix_cap) {
+		fprintf(stderr, "virtio-hostile: %s: no MSI-X capability\n", v->bdf);
+		return -1;
+	}
+	snprintf(path, sizeof(path), SYSFS "%s/config", v->bdf);
+	fd = open(path, O_WRONLY);
+	if (fd < 0 || pwrite(fd, &ctrl, 2, v->msix_cap + 2) != 2) {
+		if (fd >= 0)
+			close(fd);
+		return fail("write", path);
+	}
+	close(fd);
+	entry[0] = (uint32_t)addr;
+	entry[1] = (uint32_t)(addr >> 32);
+	entry[2] = data;
+	entry[3] = 0;			/* unmasked */
+	vpci_w16(v, Q_SELECT, 0);
+	vpci_w16(v, Q_MSIX, 0);
+	return 0;
 }
 
 void vpci_kick(struct vpci *v)

@@ -44,6 +44,8 @@ struct vpci {
 	volatile uint8_t *bar;		/* the BAR of the common configuration */
 	uint64_t bar_pa, bar_len;
 	uint32_t common, notify, notify_mult;	/* offsets in the BAR; the multiplier */
+	uint32_t msix_table;		/* offset of the MSI-X table in the BAR */
+	unsigned int msix_cap;		/* its capability in config space */
 };
 
 /* Take function bdf from its driver, enable memory space and bus
@@ -67,6 +69,9 @@ void vpci_w64(struct vpci *v, uint32_t off, uint64_t val);
  * then DRIVER_OK. Returns the device status read back. */
 uint8_t vpci_setup(struct vpci *v, uint64_t features, uint16_t size, uint64_t desc,
 		   uint64_t avail, uint64_t used);
+/* Enable MSI-X with vector 0 sending (addr, data), unmasked, and make
+ * it queue 0's vector. 0, or -1 with a message. */
+int vpci_msix(struct vpci *v, uint64_t addr, uint32_t data);
 /* Kick queue 0. */
 void vpci_kick(struct vpci *v);
 /* device_status now. */

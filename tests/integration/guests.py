@@ -1,5 +1,6 @@
 """Helpers for the domU tests: boot the CD under QEMU, run xenoctl in dom0, read and
 type into a guest's console without holding dom0's serial line."""
+import itertools
 import json
 import re
 import time
@@ -155,18 +156,21 @@ def wait_booted(m, name, timeout=300):
                          f"hypervisor log:\n{m.run('xenoctl dmesg | tail -n 15')[1]}")
 
 
-GUEST_DONE = re.compile(r"RESULT-status-(\d+)-end")
+_shell_calls = itertools.count(1)
 
 
 def guest_shell(m, name, command, timeout=180):
     """Type COMMAND (no single quotes) into NAME's shell, wait for it to end and
     assert that it succeeded; returns the console text. Lines the command prints
-    reach it only if they contain RESULT."""
-    console_text(m, name, 3, f"{command}; echo RESULT-status-$?-end")
+    reach it only if they contain RESULT. Each call's end marker is its own, so
+    that an earlier command's does not end the wait."""
+    call = next(_shell_calls)
+    done = re.compile(rf"RESULT-status-(\d+)-end{call}\b")
+    console_text(m, name, 3, f"{command}; echo RESULT-status-$?-end{call}")
     text = wait_until(m, f"`{command}` to end on {name}'s console",
-                      lambda: (lambda t: (GUEST_DONE.search(t) is not None, t))(
+                      lambda: (lambda t: (done.search(t) is not None, t))(
                           console_text(m, name, 3)), timeout, 5)
-    assert GUEST_DONE.search(text).group(1) == "0", f"{name}: `{command}` failed:\n{text}"
+    assert done.search(text).group(1) == "0", f"{name}: `{command}` failed:\n{text}"
     return text
 
 
