@@ -49,15 +49,22 @@ static void write_file(const char *name, const void *data, size_t n, off_t size)
 static int setup(void **state)
 {
 	unsigned char h[512];
+	char cmd[1024];
 
 	(void)state;
 	assert_non_null(tmpdir_make(dir, sizeof(dir), "test_disk_check"));
 	setenv("XENOLITH_POOL", dir, 1);
+	/* Images qemu opens, and two whose header is sound but qemu refuses:
+	 * L1 table of size 0, refcount_order 9 (512-bit entries). */
+	snprintf(cmd, sizeof(cmd), "cd %s && qemu-img create -q -f qcow2 q.qcow2 1G && cp q.qcow2 both.qcow2 && "
+	   "cp q.qcow2 l1.qcow2 && cp q.qcow2 refcount.qcow2 && "
+	   "printf '\\000\\000\\000\\000' | dd of=l1.qcow2 bs=1 seek=36 conv=notrunc status=none && "
+	   "printf '\\000\\000\\000\\011' | dd of=refcount.qcow2 bs=1 seek=96 conv=notrunc "
+	   "status=none", dir);
+	assert_int_equal(system(cmd), 0);
 	qcow2_header(h);
-	write_file("q.qcow2", h, sizeof(h), 0x40000);
 	write_file("r.img", "hello", 5, 1 << 20);
 	write_file("both.img", "x", 1, 1 << 20);
-	write_file("both.qcow2", h, sizeof(h), 0x40000);
 	write_file("empty", "", 0, 0);
 	write_file("a,b.img", "x", 1, 1 << 20);
 	h[103] = 50;
@@ -134,6 +141,11 @@ static void test_targets(void **state)
 		  "not a qcow2 image (no QFI\\xfb magic)");
 	check_err("tap:qcow2:%s/short.qcow2,xvda,w", "t.cfg:3: disk[0]: target "
 		  "'DIR/short.qcow2': corrupt qcow2 header: v3 header too short");
+	check_err("tap:qcow2:%s/l1.qcow2,xvda,w", "t.cfg:3: disk[0]: target 'DIR/l1.qcow2': "
+		  "qemu cannot open it as qcow2: L1 table is too small");
+	check_err("format=qcow2, vdev=xvda, target=%s/refcount.qcow2", "t.cfg:3: disk[0]: "
+		  "target 'DIR/refcount.qcow2': qemu cannot open it as qcow2: Reference count "
+		  "entry width too large; may not exceed 64 bits");
 	check_err("file:%s/none,xvda,w", "t.cfg:3: disk[0]: target 'DIR/none': "
 		  "No such file or directory");
 	check_err("phy:%s/r.img,xvda,w", "t.cfg:3: disk[0]: target 'DIR/r.img': "

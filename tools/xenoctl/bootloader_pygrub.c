@@ -123,7 +123,7 @@ int bootloader_pygrub(const struct domain_config *dc, struct bootloader_files *o
 	const char *initrds[BOOTLOADER_MAX_INITRDS];
 	const char *kernel[1] = { e.kernel };
 	struct bootloader_fs fs = { NULL };
-	struct bootloader_nbd nbd = { NULL, 0 };
+	struct bootloader_nbd nbd = { .h = NULL };
 	char why[1024];
 	size_t la, lc;
 	int ret;

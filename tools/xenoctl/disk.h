@@ -91,6 +91,10 @@ int disk_qcow2_is(const unsigned char *buf, size_t n);
  * the guest-visible size in *virtual_size, or -EINVAL with why. */
 int disk_qcow2_header(const unsigned char *buf, size_t n, uint64_t file_size,
 		      uint64_t *virtual_size, char *why, size_t len);
+/* Open the qcow2 image at path as qemu-nbd will (qemu-img info, sharing
+ * locks): qemu checks more than the header (refcount width, L1 size ...).
+ * 0, or -EINVAL with qemu's reason in why. */
+int disk_qcow2_opens(const char *path, char *why, size_t len);
 
 /* A disk's identity on this host: a block device's number, or a file's
  * device and inode (whatever path names it). */

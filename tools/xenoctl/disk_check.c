@@ -123,7 +123,8 @@ static int check_one(struct disk_spec *d, const char *filename, char *err,
 			"is qcow2, which two domains cannot write at once (its tables would "
 			"be corrupted); share a raw image", d->target);
 	if (d->format == DISK_FORMAT_QCOW2 &&
-	    disk_qcow2_header(head, got, size, &vsize, why, sizeof(why)))
+	    (disk_qcow2_header(head, got, size, &vsize, why, sizeof(why)) ||
+	     disk_qcow2_opens(d->target, why, sizeof(why))))
 		return check_error(-EINVAL, d, filename, err, errlen,
 				   "target '%s': %s", d->target, why);
 	if (!size)
