@@ -29,7 +29,7 @@ import sys
 import tempfile
 
 from benchlib import MENU_XENOLITH, TOP, Machine, build_path, figure
-from guests import DEMO, check, create, guest_shell, run, wait_booted
+from guests import DEMO, check, create, guest_shell, wait_booted
 
 RUNTIME = 4
 IMAGE_MIB = 256
@@ -161,11 +161,19 @@ def domu_jobs(m, name, spec):
     return got, memory
 
 
+def job_figure(job, label, value):
+    """One job's figure: MB/s with a decimal, or IOPS."""
+    what, _, _, kind = JOBS[job]
+    if kind == "bw":
+        figure(f"{what}, {label}", f"{value:.1f}", "MB/s")
+    else:
+        figure(f"{what}, {label}", value, "IOPS")
+
+
 def compare(label, dom0, domu):
     """The domU's figures, and its ratios to dom0's, job by job."""
     for job, (what, _, _, kind) in JOBS.items():
-        unit = "MB/s" if kind == "bw" else "IOPS"
-        figure(f"{what}, {label}", f"{domu[job]:.1f}" if kind == "bw" else domu[job], unit)
+        job_figure(job, label, domu[job])
         target = " (target at least 0.8)" if kind == "bw" else ""
         figure(f"{what}, {label} / dom0{target}",
                f"{domu[job] / dom0[job]:.2f}" if dom0[job] else "none (dom0 did 0)", "")
@@ -207,10 +215,8 @@ def main():
             check(m, f"dd if=/dev/zero of={IMAGE} bs=1M count={IMAGE_MIB} oflag=direct "
                      "2>/dev/null", 900)
             dom0 = dom0_jobs(m)
-            for job, (what, _, _, kind) in JOBS.items():
-                figure(f"{what}, dom0 on the image file",
-                       f"{dom0[job]:.1f}" if kind == "bw" else dom0[job],
-                       "MB/s" if kind == "bw" else "IOPS")
+            for job in JOBS:
+                job_figure(job, "dom0 on the image file", dom0[job])
             raw, raw_mem = domu_jobs(m, "fioraw", f"file:{IMAGE}")
             compare("domU on a raw file", dom0, raw)
             clock_figure("domU on a raw file", raw)
