@@ -77,8 +77,7 @@ static void read_last_line(int fd, char *last, size_t len)
 	snprintf(last, len, "%.*s", (int)len - 1, strrchr(buf, '\n') ? strrchr(buf, '\n') + 1 : buf);
 }
 
-/* Run vif v's script; 0, or -1 with the message in err. */
-static int run_one(const struct domain_config *dc, const struct vif_spec *v, uint32_t domid,
+int vif_script_online(const struct domain_config *dc, const struct vif_spec *v, uint32_t domid,
 		   char *err, size_t errlen)
 {
 	char path[VIF_SCRIPT_MAX + 256], tap[VIF_IFNAME_MAX], last[512];
@@ -112,7 +111,7 @@ static int run_one(const struct domain_config *dc, const struct vif_spec *v, uin
 int vif_scripts_online(const struct domain_config *dc, uint32_t domid, char *err, size_t errlen)
 {
 	for (unsigned int i = 0; i < dc->nvifs; i++)
-		if (run_one(dc, &dc->vifs[i], domid, err, errlen))
+		if (vif_script_online(dc, &dc->vifs[i], domid, err, errlen))
 			return -1;
 	return 0;
 }

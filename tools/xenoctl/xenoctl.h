@@ -183,9 +183,12 @@ int devmodel_start(const struct domain_config *dc, uint32_t domid, pid_t *dm_pid
 int netboot_auto(struct domain_config *dc, char *err, size_t errlen);
 /* Drop domain name's claim of an address (RUN/NAME.ip), if any. */
 void netboot_auto_release(const char *name);
-/* Run each vif's script (vif_script.c) with "online" for domain domid,
- * whose taps exist: 0, or -1 with "vifD.N: script PATH: ..." (its
- * exit status and last line of output) in err. */
+/* Run vif v's script (vif_script.c) with "online" for domain domid (of
+ * configuration dc), whose tap exists: 0, or -1 with "vifD.N: script
+ * PATH failed (exit N): LAST LINE OF ITS OUTPUT" in err. */
+int vif_script_online(const struct domain_config *dc, const struct vif_spec *v, uint32_t domid,
+		      char *err, size_t errlen);
+/* The same for each of dc's vifs in turn, up to the first failure. */
 int vif_scripts_online(const struct domain_config *dc, uint32_t domid, char *err,
 		       size_t errlen);
 
