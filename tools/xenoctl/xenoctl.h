@@ -10,6 +10,7 @@
 
 struct config_file;
 struct domain_config;
+struct vif_spec;
 
 /* ---- main.c: verbs and messages ---- */
 
