@@ -36,7 +36,8 @@ def no_taps(m):
 def test_dom0_is_bridged(m):
     check(m, "systemctl is-active xenolith-network")
     addr = check(m, f"for i in $(seq 60); do ip -4 -br addr show xenbr0 | grep -q {DOM0}/ && "
-                    "break; sleep 1; done; ip -4 -br addr show xenbr0")
+                    "ip -4 route show default | grep -q xenbr0 && break; sleep 1; done; "
+                    "ip -4 -br addr show xenbr0")
     assert f"{DOM0}/24" in addr, addr
     assert "inet " not in check(m, "ip -4 addr show eth0"), "eth0 kept its address"
     assert check(m, "ls /sys/class/net/xenbr0/brif") == "eth0"
