@@ -57,7 +57,9 @@ while [ -n "$needed" ]; do
 	done
 	needed=$next
 done
-printf 'root:x:0:0:root:/root:/bin/sh\n' > "$stage/etc/passwd"
+# Root's home is written "/root/": dropbear finds /root//.ssh all the same, and BusyBox's
+# prompt keeps showing the directory as /root rather than ~ (the tests read it).
+printf 'root:x:0:0:root:/root/:/bin/sh\n' > "$stage/etc/passwd"
 printf 'root:x:0:\n' > "$stage/etc/group"
 printf '/bin/sh\n' > "$stage/etc/shells"
 # udhcpc's hook (dhcp in the configuration): the lease's address, router and name.
