@@ -79,6 +79,25 @@ static void test_errors(void **state)
 	assert_int_equal(if_nametoindex("vif9.0"), 0);		/* nothing left behind */
 }
 
+/* No bridge: the tap exists, down, on no bridge, with its own MTU, for
+ * the vif's script to plug in; it goes when closed. */
+static void test_no_bridge(void **state)
+{
+	struct net *a;
+	char err[256], buf[64];
+
+	(void)state;
+	if (!usable)
+		skip();
+	if (net_tap_open("vif9.0", "", &a, err, sizeof(err)))
+		fail_msg("net_tap_open: %s", err);
+	assert_int_equal(a->mtu, 1500);
+	assert_int_equal(access("/sys/class/net/vif9.0/brport", F_OK), -1);
+	assert_false(strtoul(line("/sys/class/net/vif9.0/flags", buf, sizeof(buf)), NULL, 16) & IFF_UP);
+	a->ops->close(a);
+	assert_int_equal(if_nametoindex("vif9.0"), 0);
+}
+
 /* Two taps on the bridge: the MTU, the bridge, up; a frame from one reaches the other. */
 static void test_bridge(void **state)
 {
@@ -321,6 +340,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_no_bridge),
 		cmocka_unit_test(test_bridge),
 		cmocka_unit_test(test_device),
 		cmocka_unit_test(test_tso),

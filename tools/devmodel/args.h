@@ -9,7 +9,6 @@
 #define DM_MAX_DISKS	26		/* xvda .. xvdz */
 #define DM_MAX_NICS	8
 #define DM_IFNAME_MAX	16		/* an interface name with its NUL (IFNAMSIZ) */
-#define DM_DEFAULT_BRIDGE "xenbr0"	/* as xl's */
 
 struct dm_disk_arg {
 	const char *path;		/* points into argv */
@@ -20,12 +19,13 @@ struct dm_disk_arg {
 };
 
 /* One --nic: the tap vifname (default vifDOMID.N, N its place among the
- * --nic arguments) on bridge, with MAC address mac (random 00:16:3e:xx:xx:xx
- * when not given). */
+ * --nic arguments), added to bridge when one is given (else left down for
+ * the vif's script, docs/networking.md "Who does what"), with MAC address
+ * mac (random 00:16:3e:xx:xx:xx when not given). */
 struct dm_nic_arg {
 	uint8_t mac[6];
 	bool has_mac;
-	char bridge[DM_IFNAME_MAX];
+	char bridge[DM_IFNAME_MAX];	/* "" = none */
 	char vifname[DM_IFNAME_MAX];
 };
 
@@ -47,8 +47,6 @@ int dm_args_nic(struct dm_args *a, char *val, char *err, size_t errlen);
 /* Name the NICs without vifname= vifDOMID.N and refuse repeated MACs
  * and names (args_nic.c). 0 or -EINVAL with err. */
 int dm_args_nics_finish(struct dm_args *a, char *err, size_t errlen);
-/* "xx:xx:xx:xx:xx:xx" into mac: 0, or -EINVAL for anything else. */
-int dm_mac_parse(const char *s, uint8_t mac[6]);
 /* A random address with Xen's OUI, 00:16:3e:xx:xx:xx, as xl makes them:
  * 0, or -errno if no random bytes could be had. */
 int dm_mac_random(uint8_t mac[6]);

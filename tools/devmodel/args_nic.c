@@ -5,26 +5,9 @@
 #include <sys/types.h>
 #include <sys/random.h>
 
+#include "libxenolith/libxenolith.h"
 #include "args.h"
 #include "pci_layout.h"
-
-int dm_mac_parse(const char *s, uint8_t mac[6])
-{
-	unsigned int i, b[6];
-	int end = -1;
-
-	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%n", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
-		   &end) != 6 || end != 17 || s[end])
-		return -EINVAL;
-	for (i = 0; i < 6; i++) {
-		/* sscanf's %x takes a sign or "0x": only two hex digits each. */
-		if (!strchr("0123456789abcdefABCDEF", s[3 * i]) || !s[3 * i] ||
-		    !strchr("0123456789abcdefABCDEF", s[3 * i + 1]) || !s[3 * i + 1])
-			return -EINVAL;
-		mac[i] = (uint8_t)b[i];
-	}
-	return 0;
-}
 
 int dm_mac_random(uint8_t mac[6])
 {
@@ -58,13 +41,12 @@ int dm_args_nic(struct dm_args *a, char *val, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	memset(n, 0, sizeof(*n));
-	memcpy(n->bridge, DM_DEFAULT_BRIDGE, sizeof(DM_DEFAULT_BRIDGE));
 	for (opt = strtok_r(val, ",", &save); opt; opt = strtok_r(NULL, ",", &save)) {
 		if (!strncmp(opt, "mac=", 4)) {
-			if (dm_mac_parse(opt + 4, n->mac) || (n->mac[0] & 1) ||
-			    !memcmp(n->mac, "\0\0\0\0\0\0", 6)) {
-				snprintf(err, errlen, "--nic %s: not a unicast MAC address "
-					 "(xx:xx:xx:xx:xx:xx, first byte even, not all zeros)", opt);
+			int ret = xl_mac_parse(opt + 4, n->mac);
+
+			if (ret) {
+				snprintf(err, errlen, "--nic %s: %s", opt, xl_mac_strerror(ret));
 				return -EINVAL;
 			}
 			n->has_mac = true;

@@ -19,18 +19,15 @@
 #define DM_READY_MS	30000
 #define DM_ARG_MAX	(2 * DISK_MAX + 2 * VIF_MAX + 8)
 
-/* The device model's --nic value for v: mac (if set), bridge, vifname (if set). */
-static void nic_arg(const struct vif_spec *v, char *buf, size_t len)
+/* The device model's --nic value for vif v of domain domid: its MAC
+ * address and tap name; the tap is left down, for the vif's script. */
+static void nic_arg(const struct vif_spec *v, uint32_t domid, char *buf, size_t len)
 {
-	const uint8_t *a = v->mac;
-	int n = 0;
+	char mac[XL_MAC_STRLEN], name[VIF_IFNAME_MAX];
 
-	if (v->has_mac)
-		n = snprintf(buf, len, "mac=%02x:%02x:%02x:%02x:%02x:%02x,",
-			     a[0], a[1], a[2], a[3], a[4], a[5]);
-	n += snprintf(buf + n, len - n, "bridge=%s", v->bridge);
-	if (v->vifname[0])
-		snprintf(buf + n, len - n, ",vifname=%s", v->vifname);
+	xl_mac_format(v->mac, mac);
+	vif_tap_name(v, domid, name);
+	snprintf(buf, len, "mac=%s,vifname=%s", mac, name);
 }
 
 /* The last line of the log file at path into buf ("" if none). */
@@ -79,7 +76,8 @@ static int wait_ready(int fd)
 	return n >= 5 && !memcmp(buf, "ready", 5) ? 0 : -1;
 }
 
-int devmodel_start(const struct domain_config *dc, uint32_t domid, char *err, size_t errlen)
+int devmodel_start(const struct domain_config *dc, uint32_t domid, pid_t *dm_pid, char *err,
+		   size_t errlen)
 {
 	char disks[DISK_MAX][DISK_PATH_MAX + 64], nics[VIF_MAX][96];
 	char id[16], fd[8], log[1024], line[512], sock[1024];
@@ -104,7 +102,7 @@ int devmodel_start(const struct domain_config *dc, uint32_t domid, char *err, si
 		argv[argc++] = disks[i];
 	}
 	for (unsigned int i = 0; i < dc->nvifs; i++) {
-		nic_arg(&dc->vifs[i], nics[i], sizeof(nics[i]));
+		nic_arg(&dc->vifs[i], domid, nics[i], sizeof(nics[i]));
 		argv[argc++] = "--nic";
 		argv[argc++] = nics[i];
 	}
@@ -128,6 +126,7 @@ int devmodel_start(const struct domain_config *dc, uint32_t domid, char *err, si
 	close(logfd);
 	if (wait_ready(ready[0]) == 0) {
 		close(ready[0]);
+		*dm_pid = pid;
 		return 0;
 	}
 	close(ready[0]);

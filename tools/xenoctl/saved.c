@@ -246,6 +246,7 @@ void saved_config_remove(const char *name)
 
 	saved_config_path(name, path, sizeof(path));
 	unlink(path);
+	netboot_auto_release(name);
 }
 
 int saved_config_rename(const char *from, const char *to)
@@ -254,7 +255,12 @@ int saved_config_rename(const char *from, const char *to)
 
 	saved_config_path(from, a, sizeof(a));
 	saved_config_path(to, b, sizeof(b));
-	return rename(a, b) < 0 ? -errno : 0;
+	if (rename(a, b) < 0)
+		return -errno;
+	snprintf(a, sizeof(a), "%s/%s.ip", saved_run_dir(), from);	/* ip = "auto"'s claim */
+	snprintf(b, sizeof(b), "%s/%s.ip", saved_run_dir(), to);
+	rename(a, b);
+	return 0;
 }
 
 static void exit_path(uint32_t domid, char *buf, size_t len)

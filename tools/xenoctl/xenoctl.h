@@ -5,11 +5,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include "libxenolith/libxenolith.h"
 
 struct config_file;
 struct domain_config;
 struct disk_spec;
+struct vif_spec;
 
 /* ---- main.c: verbs and messages ---- */
 
@@ -175,10 +177,28 @@ int monitor_start(const struct domain_config *dc, uint32_t domid);
  * domain, no claim, no device model; one line in err. */
 int domain_start(struct xl_handle *h, struct domain_config *dc, uint32_t *domid,
 		 char *err, size_t errlen);
-/* Start xenolith-dm for domain domid (built, paused) with dc's disks and vifs, its
- * log in RUN/NAME.dm.log, and wait until it serves. 0, or -1 with
+/* Start xenolith-dm for domain domid (built, paused) with dc's disks and vifs
+ * (their taps made, left down), its log in RUN/NAME.dm.log, and wait until
+ * it serves; its pid in *dm_pid (a child of this process). 0, or -1 with
  * "device model: <its last log line>" in err (it is stopped again and
  * its log removed). */
-int devmodel_start(const struct domain_config *dc, uint32_t domid, char *err, size_t errlen);
+int devmodel_start(const struct domain_config *dc, uint32_t domid, pid_t *dm_pid, char *err,
+		   size_t errlen);
+/* Resolve ip = "auto" of dc (netboot_auto.c): the first address after
+ * dom0's on the first vif's bridge (xenbr0 without vifs) that no other
+ * domain claims, kept across restarts in RUN/NAME.ip; netmask and
+ * gateway (dom0's default gateway there, else dom0) unless given.
+ * Nothing to do without "auto". 0, or -1 with "ip: auto: ..." in err. */
+int netboot_auto(struct domain_config *dc, char *err, size_t errlen);
+/* Drop domain name's claim of an address (RUN/NAME.ip), if any. */
+void netboot_auto_release(const char *name);
+/* Run vif v's script (vif_script.c) with "online" for domain domid (of
+ * configuration dc), whose tap exists: 0, or -1 with "vifD.N: script
+ * PATH failed (exit N): LAST LINE OF ITS OUTPUT" in err. */
+int vif_script_online(const struct domain_config *dc, const struct vif_spec *v, uint32_t domid,
+		      char *err, size_t errlen);
+/* The same for each of dc's vifs in turn, up to the first failure. */
+int vif_scripts_online(const struct domain_config *dc, uint32_t domid, char *err,
+		       size_t errlen);
 
 #endif
