@@ -40,6 +40,9 @@ struct dm_args {
 	bool help;
 };
 
+/* A NIC's spec: mac=, bridge=, vifname=, comma-separated, any of them
+ * left out (val is cut up). 0 or -EINVAL with err. */
+int dm_nic_spec_parse(char *val, struct dm_nic_arg *n, char *err, size_t errlen);
 /* One --nic value (args_nic.c): mac=, bridge=, vifname=, comma-separated,
  * any of them left out. 0 or -EINVAL with err. */
 int dm_args_nic(struct dm_args *a, char *val, char *err, size_t errlen);

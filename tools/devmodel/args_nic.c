@@ -48,15 +48,10 @@ static int ifname(const char *opt, const char *v, char *dst, char *err, size_t e
 	return 0;
 }
 
-int dm_args_nic(struct dm_args *a, char *val, char *err, size_t errlen)
+int dm_nic_spec_parse(char *val, struct dm_nic_arg *n, char *err, size_t errlen)
 {
-	struct dm_nic_arg *n = &a->nic[a->nr_nics];
 	char *opt, *save = NULL;
 
-	if (a->nr_nics == DM_MAX_NICS) {
-		snprintf(err, errlen, "--nic: at most %d NICs", DM_MAX_NICS);
-		return -EINVAL;
-	}
 	memset(n, 0, sizeof(*n));
 	memcpy(n->bridge, DM_DEFAULT_BRIDGE, sizeof(DM_DEFAULT_BRIDGE));
 	for (opt = strtok_r(val, ",", &save); opt; opt = strtok_r(NULL, ",", &save)) {
@@ -79,6 +74,17 @@ int dm_args_nic(struct dm_args *a, char *val, char *err, size_t errlen)
 			return -EINVAL;
 		}
 	}
+	return 0;
+}
+
+int dm_args_nic(struct dm_args *a, char *val, char *err, size_t errlen)
+{
+	if (a->nr_nics == DM_MAX_NICS) {
+		snprintf(err, errlen, "--nic: at most %d NICs", DM_MAX_NICS);
+		return -EINVAL;
+	}
+	if (dm_nic_spec_parse(val, &a->nic[a->nr_nics], err, errlen))
+		return -EINVAL;
 	a->nr_nics++;
 	return 0;
 }

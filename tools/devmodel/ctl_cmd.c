@@ -1,5 +1,7 @@
 /* ctl_cmd.c - parsing the control socket's commands: attach, detach, list. */
+#include <ctype.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,6 +35,21 @@ static int parse_detach(char *arg, struct dm_cmd *c, char *err, size_t errlen)
 	return 0;
 }
 
+/* A devid after nic-detach: a decimal number below DM_MAX_NICS. */
+static int parse_devid(const char *arg, struct dm_cmd *c, char *err, size_t errlen)
+{
+	char *end;
+	unsigned long v = strtoul(arg, &end, 10);
+
+	if (!isdigit((unsigned char)arg[0]) || *end || v >= DM_MAX_NICS) {
+		snprintf(err, errlen, "nic-detach: '%s' is not a devid (0..%d)", arg,
+			 DM_MAX_NICS - 1);
+		return -EINVAL;
+	}
+	c->devid = (unsigned int)v;
+	return 0;
+}
+
 int dm_cmd_parse(char *line, struct dm_cmd *c, char *err, size_t errlen)
 {
 	char *arg = strchr(line, ' ');
@@ -52,7 +69,19 @@ int dm_cmd_parse(char *line, struct dm_cmd *c, char *err, size_t errlen)
 		c->kind = DM_CMD_DETACH;
 		return parse_detach(arg, c, err, errlen);
 	}
-	snprintf(err, errlen, "'%s': unknown command (attach SPEC, detach xvdX [force], list)",
-		 line);
+	if (!strcmp(line, "nic-list") && !arg) {
+		c->kind = DM_CMD_NIC_LIST;
+		return 0;
+	}
+	if (!strcmp(line, "nic-attach")) {
+		c->kind = DM_CMD_NIC_ATTACH;
+		return dm_nic_spec_parse(arg ? arg : (char[]){ "" }, &c->nic, err, errlen);
+	}
+	if (!strcmp(line, "nic-detach") && arg) {
+		c->kind = DM_CMD_NIC_DETACH;
+		return parse_devid(arg, c, err, errlen);
+	}
+	snprintf(err, errlen, "'%s': unknown command (attach SPEC, detach xvdX [force], list, "
+		 "nic-attach SPEC, nic-detach DEVID, nic-list)", line);
 	return -EINVAL;
 }

@@ -13,6 +13,9 @@ enum dm_cmd_kind {
 	DM_CMD_ATTACH,			/* attach PATH[,vdev=xvdX][,access=..][,format=..] */
 	DM_CMD_DETACH,			/* detach xvdX [force] */
 	DM_CMD_LIST,			/* list */
+	DM_CMD_NIC_ATTACH,		/* nic-attach [mac=..][,bridge=..][,vifname=..] */
+	DM_CMD_NIC_DETACH,		/* nic-detach DEVID */
+	DM_CMD_NIC_LIST,		/* nic-list */
 };
 
 struct dm_cmd {
@@ -20,6 +23,8 @@ struct dm_cmd {
 	struct dm_disk_arg disk;	/* ATTACH: path points into the line */
 	char vdev[5];			/* DETACH */
 	bool force;			/* DETACH: release the image after the timeout anyway */
+	struct dm_nic_arg nic;		/* NIC_ATTACH */
+	unsigned int devid;		/* NIC_DETACH */
 };
 
 /* Parse one command line (no newline; cut up in place). 0, or -EINVAL

@@ -33,17 +33,21 @@ void dm_msi(void *opaque, uint64_t addr, uint32_t data)
 			": %s (further failures not logged)\n", dm->domid, addr, data, err);
 }
 
-/* NIC i's tap, to poll for POLLIN or not (fd -1): only while its guest
- * can take a frame. A tap that failed (deleted under us, whether found by
- * the loop or by a kick) is logged once and never polled again. */
+/* NIC devid i's tap, to poll for POLLIN or not (fd -1): only while its
+ * guest can take a frame. A tap that failed (deleted under us, whether
+ * found by the loop or by a kick) is logged once and never polled again. */
 static struct pollfd tap_poll(struct dm *dm, unsigned int i)
 {
-	if (dm->vnet[i]->rx_error && !dm->tap_failed[i]) {
-		dm->tap_failed[i] = true;
+	struct dm_nic *x = dm->nic[i];
+
+	if (!x)
+		return (struct pollfd){ .fd = -1 };
+	if (x->vnet.rx_error && !x->tap_failed) {
+		x->tap_failed = true;
 		fprintf(stderr, "xenolith-dm: domain %" PRIu32 ": %s: read: %s (no longer read)\n",
-			dm->domid, dm->net[i]->name, strerror(-dm->vnet[i]->rx_error));
+			dm->domid, x->net->name, strerror(-x->vnet.rx_error));
 	}
-	return (struct pollfd){ .fd = virtio_net_rx_wanted(dm->vnet[i]) ? dm->net[i]->fd : -1,
+	return (struct pollfd){ .fd = virtio_net_rx_wanted(&x->vnet) ? x->net->fd : -1,
 				.events = POLLIN };
 }
 
@@ -101,6 +105,7 @@ int dm_loop(struct dm *dm)
 {
 	struct pollfd pfd[PFD_DISK + DM_MAX_DISKS + DM_MAX_NICS];
 	struct pollfd *tap = pfd + PFD_DISK + DM_MAX_DISKS;
+	uint32_t ejected;
 	unsigned int i;
 	int ret;
 
@@ -110,9 +115,9 @@ int dm_loop(struct dm *dm)
 		int timeout = dm_ctl_timeout(dm);
 
 		fill_pollfds(dm, pfd);
-		for (i = 0; i < dm->nr_nics; i++)
+		for (i = 0; i < DM_MAX_NICS; i++)
 			tap[i] = tap_poll(dm, i);
-		ret = poll(pfd, PFD_DISK + DM_MAX_DISKS + dm->nr_nics, timeout);
+		ret = poll(pfd, PFD_DISK + DM_MAX_DISKS + DM_MAX_NICS, timeout);
 		if (ret < 0) {
 			if (errno == EINTR)
 				continue;
@@ -125,14 +130,16 @@ int dm_loop(struct dm *dm)
 			if (pfd[PFD_DISK + i].revents && dm->disk[i])
 				dm->disk[i]->disk->ops->complete(dm->disk[i]->disk,
 								 pfd[PFD_DISK + i].revents);
-		for (i = 0; i < dm->nr_nics; i++)
-			if (tap[i].revents)
-				virtio_net_rx(dm->vnet[i]);
+		for (i = 0; i < DM_MAX_NICS; i++)
+			if (tap[i].revents && dm->nic[i])
+				virtio_net_rx(&dm->nic[i]->vnet);
 		if (pfd[PFD_IOREQ].revents & POLLIN) {
 			ret = serve_ioreqs(dm);
 			if (ret)
 				return ret;
-			dm_disk_ejected(dm, hotplug_take_ejected(&dm->hp));
+			ejected = hotplug_take_ejected(&dm->hp);
+			dm_disk_ejected(dm, ejected);
+			dm_nic_ejected(dm, ejected);
 		}
 		if (pfd[PFD_IOREQ].revents & (POLLHUP | POLLERR | POLLNVAL))
 			return 0;	/* the domain is gone */

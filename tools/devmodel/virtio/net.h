@@ -44,6 +44,33 @@ struct virtio_net_hdr {
 };
 _Static_assert(sizeof(struct virtio_net_hdr) == NET_HDR_LEN, "virtio_net_hdr layout");
 
+/* Why a frame was dropped; network-list names them by virtio_net_drop_name. */
+enum virtio_net_drop {
+	VIRTIO_NET_DROP_TX_CHAIN,	/* malformed TX chain: bad descriptor, writable buffer,
+					 * shorter than its header, longer than NET_MAX_FRAME */
+	VIRTIO_NET_DROP_TX_GSO,		/* a GSO type the driver did not negotiate */
+	VIRTIO_NET_DROP_TX_BACKEND,	/* the tap refused the frame */
+	VIRTIO_NET_DROP_TX_RING,	/* the TX ring itself broke (the device needs a reset) */
+	VIRTIO_NET_DROP_RX_FRAME,	/* from the tap: runt, too long, offloads not negotiated */
+	VIRTIO_NET_DROP_RX_CHAIN,	/* a malformed RX chain, or one with readable buffers */
+	VIRTIO_NET_DROP_RX_BUFFERS,	/* no guest buffers could ever hold it */
+	VIRTIO_NET_DROP_RX_RING,	/* the RX ring broke (the device needs a reset) */
+	VIRTIO_NET_DROP_NR
+};
+
+/* Counters of one NIC; packets and bytes are whole frames (no header)
+ * as the guest sees them: tx from the guest, rx to the guest. */
+struct virtio_net_stats {
+	unsigned long rx_packets, tx_packets;
+	unsigned long long rx_bytes, tx_bytes;
+	unsigned long dropped[VIRTIO_NET_DROP_NR];
+};
+
+/* The short name of a drop reason ("tx_chain", ...). */
+const char *virtio_net_drop_name(enum virtio_net_drop why);
+/* All drops of s. */
+unsigned long virtio_net_dropped(const struct virtio_net_stats *s);
+
 /* All fields belong to the event loop. */
 struct virtio_net {
 	struct virtio_pci vp;
@@ -53,7 +80,7 @@ struct virtio_net {
 	unsigned int offload;		/* NET_OFFLOAD_* the backend's frames may use now */
 	uint32_t rx_len;		/* the frame waiting for guest buffers, with its header; 0: none */
 	int rx_error;			/* the backend failed (-errno, not -EAGAIN): no longer read */
-	unsigned long tx_dropped, rx_dropped;	/* frames the backend or the guest refused */
+	struct virtio_net_stats stats;
 	struct virtq_chain first, chain;	/* RX: the frame's first chain; scratch */
 	uint8_t rx_buf[NET_HDR_LEN + NET_MAX_RX_FRAME + 1];	/* the frame being delivered (+1: too long) */
 };
