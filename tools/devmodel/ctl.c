@@ -23,7 +23,7 @@ struct dm_ctl {
 	char buf[DM_CMD_LINE_MAX];	/* its command line so far */
 	size_t len;
 	int pending;			/* PCI slot a detach waits for, or -1 */
-	char pending_name[DM_IFNAME_MAX];	/* its device, for the answer (xvdb, 1) */
+	char pending_name[DM_IFNAME_MAX];	/* its device, for the answer (xvdb, vif3.1) */
 	bool force;			/* that detach's force (disks only) */
 	struct timespec until;		/* its deadline, CLOCK_MONOTONIC */
 	unsigned int timeout_s;		/* how long a detach waits */
@@ -166,15 +166,12 @@ static void run_nic_attach(struct dm *dm, const struct dm_nic_arg *a)
 	      x->arg.mac[5]);
 }
 
-/* Detach NIC devid: ask the guest for it. */
+/* Detach NIC devid: ask the guest for it (answered with its vifname). */
 static void run_nic_detach(struct dm *dm, unsigned int devid)
 {
-	char name[DM_IFNAME_MAX];
-
 	if (devid >= DM_MAX_NICS || !dm->nic[devid])
 		return reply(dm->ctl, "error: no NIC with devid %u\n", devid);
-	snprintf(name, sizeof(name), "%u", devid);
-	wait_eject(dm, dm->nic[devid]->slot, name, false);
+	wait_eject(dm, dm->nic[devid]->slot, dm->nic[devid]->arg.vifname, false);
 }
 
 /* One complete command line. */

@@ -19,8 +19,7 @@
 #define DM_READY_MS	30000
 #define DM_ARG_MAX	(2 * DISK_MAX + 2 * VIF_MAX + 8)
 
-/* The device model's --nic value for v: mac (if set), bridge, vifname (if set). */
-static void nic_arg(const struct vif_spec *v, char *buf, size_t len)
+void devmodel_nic_arg(const struct vif_spec *v, char *buf, size_t len)
 {
 	const uint8_t *a = v->mac;
 	int n = 0;
@@ -107,7 +106,7 @@ int devmodel_start(const struct domain_config *dc, uint32_t domid, char *err, si
 		argv[argc++] = disks[i];
 	}
 	for (unsigned int i = 0; i < dc->nvifs; i++) {
-		nic_arg(&dc->vifs[i], nics[i], sizeof(nics[i]));
+		devmodel_nic_arg(&dc->vifs[i], nics[i], sizeof(nics[i]));
 		argv[argc++] = "--nic";
 		argv[argc++] = nics[i];
 	}

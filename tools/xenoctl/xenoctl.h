@@ -53,6 +53,9 @@ int cmd_vd(int argc, char **argv);		/* cmd_vd.c */
 int cmd_block_attach(int argc, char **argv);	/* cmd_block.c */
 int cmd_block_detach(int argc, char **argv);
 int cmd_block_list(int argc, char **argv);
+int cmd_network_attach(int argc, char **argv);	/* cmd_network.c */
+int cmd_network_detach(int argc, char **argv);
+int cmd_network_list(int argc, char **argv);
 
 /* Build and start one configuration file with overrides (create and
  * autostart); *domid is the new domain. Prints its own errors; 0 or 1. */
@@ -172,5 +175,9 @@ int domain_start(struct xl_handle *h, struct domain_config *dc, uint32_t *domid,
  * "device model: <its last log line>" in err (it is stopped again and
  * its log removed). */
 int devmodel_start(const struct domain_config *dc, uint32_t domid, char *err, size_t errlen);
+/* The device model's NIC spec for v (its --nic value, and network-attach's):
+ * mac (if set), bridge, vifname (if set). */
+struct vif_spec;
+void devmodel_nic_arg(const struct vif_spec *v, char *buf, size_t len);
 
 #endif
