@@ -292,6 +292,33 @@ static void test_tx_ring_broken(void **state)
 	assert_int_equal(x->fn.sent, 0);
 }
 
+/* A rate limit of 1 byte a second (credit 10 bytes each 10 s): the first
+ * frame goes, the next waits in the queue, counted nowhere as dropped. */
+static void test_tx_rate_limited(void **state)
+{
+	struct fixture *x = *state;
+	uint64_t a = BUF;
+	uint32_t l = 80;
+	uint16_t fl = 0;
+
+	memset(gpa(&x->ram, BUF), 0, NET_HDR_LEN);
+	virtio_net_set_rate(&x->net, 1, 10000000);
+	assert_int_equal(virtio_net_tx_wait_ms(&x->net), -1);
+	fake_vq_chain(&x->txq, 0, 1, &a, &l, &fl);
+	fake_vq_chain(&x->txq, 1, 1, &a, &l, &fl);
+	fake_kick(&x->net.vp, VIRTIO_NET_TXQ);
+	assert_int_equal(x->fn.sent, 1);
+	assert_int_equal(fake_used_idx(&x->txq), 1);
+	assert_true(virtio_net_tx_wait_ms(&x->net) > 9000);
+	virtio_net_tx_resume(&x->net);			/* too early: still waits */
+	assert_int_equal(x->fn.sent, 1);
+	assert_int_equal(virtio_net_dropped(&x->net.stats), 0);
+	virtio_net_set_rate(&x->net, 0, 0);		/* lifted: the frame goes */
+	virtio_net_tx_resume(&x->net);
+	assert_int_equal(x->fn.sent, 2);
+	assert_int_equal(virtio_net_tx_wait_ms(&x->net), -1);
+}
+
 /* The largest frame passes. */
 static void test_tx_max(void **state)
 {
@@ -532,6 +559,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tx, setup, fake_fixture_free),
 		cmocka_unit_test_setup_teardown(test_tx_dropped, setup, fake_fixture_free),
 		cmocka_unit_test_setup_teardown(test_tx_ring_broken, setup, fake_fixture_free),
+		cmocka_unit_test_setup_teardown(test_tx_rate_limited, setup, fake_fixture_free),
 		cmocka_unit_test(test_tx_malformed),
 		cmocka_unit_test_setup_teardown(test_tx_max, setup, fake_fixture_free),
 		cmocka_unit_test_setup_teardown(test_rx_single, setup, fake_fixture_free),

@@ -51,6 +51,31 @@ static struct pollfd tap_poll(struct dm *dm, unsigned int i)
 				.events = POLLIN };
 }
 
+/* The poll timeout: the control socket's (a detach waiting) or sooner,
+ * when a rate-limited NIC gets credit again. */
+static int loop_timeout(struct dm *dm)
+{
+	int timeout = dm_ctl_timeout(dm), t;
+	unsigned int i;
+
+	for (i = 0; i < DM_MAX_NICS; i++) {
+		t = dm->nic[i] ? virtio_net_tx_wait_ms(&dm->nic[i]->vnet) : -1;
+		if (t >= 0 && (timeout < 0 || t < timeout))
+			timeout = t;
+	}
+	return timeout;
+}
+
+/* Let rate-limited NICs whose credit came send what waits. */
+static void resume_tx(struct dm *dm)
+{
+	unsigned int i;
+
+	for (i = 0; i < DM_MAX_NICS; i++)
+		if (dm->nic[i] && !virtio_net_tx_wait_ms(&dm->nic[i]->vnet))
+			virtio_net_tx_resume(&dm->nic[i]->vnet);
+}
+
 void dm_sci(void *opaque, bool level)
 {
 	struct dm *dm = opaque;
@@ -112,7 +137,7 @@ int dm_loop(struct dm *dm)
 	pfd[PFD_IOREQ] = (struct pollfd){ .fd = xl_ioreq_server_fd(dm->srv), .events = POLLIN };
 	for (;;) {
 		/* The timeout first: a detach it answers frees the control socket. */
-		int timeout = dm_ctl_timeout(dm);
+		int timeout = loop_timeout(dm);
 
 		fill_pollfds(dm, pfd);
 		for (i = 0; i < DM_MAX_NICS; i++)
@@ -126,6 +151,7 @@ int dm_loop(struct dm *dm)
 				strerror(errno));
 			return ret;
 		}
+		resume_tx(dm);
 		for (i = 0; i < DM_MAX_DISKS; i++)
 			if (pfd[PFD_DISK + i].revents && dm->disk[i])
 				dm->disk[i]->disk->ops->complete(dm->disk[i]->disk,

@@ -65,6 +65,7 @@ int dm_nic_add(struct dm *dm, const struct dm_nic_arg *a, char *err, size_t errl
 	    net_tap_open(x->arg.vifname, x->arg.bridge, &x->net, err, errlen))
 		goto err_free;
 	virtio_net_init(&x->vnet, x->net, x->arg.mac, &dm->ram, sink);
+	virtio_net_set_rate(&x->vnet, x->arg.rate_bytes, x->arg.rate_us);
 	slot = pci_bus_add(&dm->bus, &x->vnet.vp.pci);
 	if (slot < 0) {
 		snprintf(err, errlen, "%s: no room on the PCI bus", x->arg.vifname);

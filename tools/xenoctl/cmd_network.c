@@ -28,7 +28,7 @@ static int split_nic_row(char *row, char *f[NIC_FIELDS])
 
 int cmd_network_attach(int argc, char **argv)
 {
-	char why[512], name[XL_NAME_MAX], path[PATH_MAX], arg[128], line[160];
+	char why[512], name[XL_NAME_MAX], path[PATH_MAX], arg[160], line[192];
 	char devid[16], tap[32], mac[32];
 	static char reply[BLOCK_REPLY_MAX];
 	struct vif_spec v = { 0 };

@@ -29,7 +29,10 @@ void devmodel_nic_arg(const struct vif_spec *v, char *buf, size_t len)
 			     a[0], a[1], a[2], a[3], a[4], a[5]);
 	n += snprintf(buf + n, len - n, "bridge=%s", v->bridge);
 	if (v->vifname[0])
-		snprintf(buf + n, len - n, ",vifname=%s", v->vifname);
+		n += snprintf(buf + n, len - n, ",vifname=%s", v->vifname);
+	if (v->rate.bytes_per_s)
+		snprintf(buf + n, len - n, ",rate=%llu@%u", (unsigned long long)v->rate.bytes_per_s,
+			 v->rate.interval_us);
 }
 
 /* The last line of the log file at path into buf ("" if none). */
@@ -80,7 +83,7 @@ static int wait_ready(int fd)
 
 int devmodel_start(const struct domain_config *dc, uint32_t domid, char *err, size_t errlen)
 {
-	char disks[DISK_MAX][DISK_PATH_MAX + 64], nics[VIF_MAX][96];
+	char disks[DISK_MAX][DISK_PATH_MAX + 64], nics[VIF_MAX][160];
 	char id[16], fd[8], log[1024], line[512], sock[1024];
 	const char *dm = getenv("XENOLITH_DM");
 	char *argv[DM_ARG_MAX];

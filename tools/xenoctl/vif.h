@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vif_rate.h"
+
 /*
  * docs/networking.md is the user's side of this. vif_spec_parse() reads
  * one spec (plain text, nothing on the system is looked at);
@@ -24,14 +26,15 @@ struct vif_spec {
 	char bridge[VIF_IFNAME_MAX];	/* default VIF_DEFAULT_BRIDGE */
 	char vifname[VIF_IFNAME_MAX];	/* "" = vifDOMID.N, N = entry */
 	char ip[VIF_IP_MAX];		/* recorded, not used yet; "" = none */
+	struct vif_rate rate;		/* rate=; bytes_per_s 0: no limit */
 	const char *ignored;		/* a Xen key taken and ignored (script, ...), or NULL */
 	unsigned int line;		/* where the spec is, for messages */
 	unsigned int entry;		/* its index in vif = [...] */
 };
 
 /* Parse one spec, "key=value, ..." with Xen's keys mac, bridge, vifname,
- * ip, model (virtio or ioemu), type (ioemu or vif; both ignored) and
- * script, backend, rate, devid (ignored); '' is a vif with every default.
+ * ip, rate (vif_rate.h), model (virtio or ioemu), type (ioemu or vif;
+ * both ignored) and script, backend, devid (ignored); '' is a vif with every default.
  * v->line and v->entry are left alone. 0, or -EINVAL with the reason
  * in why, naming the field (e.g. "mac '00:16:3e:zz:01:02': expected six
  * hex bytes"). */

@@ -79,19 +79,26 @@ static void tx_one(struct virtio_net *n, struct virtq_chain *c)
 		n->stats.dropped[VIRTIO_NET_DROP_TX_BACKEND]++;
 		return;
 	}
+	net_rate_charge(&n->rate, c->out_len - NET_HDR_LEN);
 	n->stats.tx_packets++;
 	n->stats.tx_bytes += c->out_len - NET_HDR_LEN;
 }
 
-/* Send every frame waiting in the TX queue, then interrupt once. A
- * malformed chain is returned unused; a broken ring stops the device. */
+/* Send every frame waiting in the TX queue (while the rate limit lets
+ * them go), then interrupt once. A malformed chain is returned unused; a
+ * broken ring stops the device. */
 static void tx(struct virtio_net *n)
 {
 	struct virtq *q = &n->vp.vq[VIRTIO_NET_TXQ];
+	uint64_t now = n->rate.bytes_per_interval ? net_rate_now() : 0;
 	bool any = false;
 	int ret;
 
 	while (virtio_pci_queue_live(&n->vp, VIRTIO_NET_TXQ)) {
+		if (!net_rate_may_send(&n->rate, now)) {
+			n->tx_throttled = true;
+			break;
+		}
 		ret = virtq_pop(q, &n->chain);
 		if (ret == -EBADMSG) {
 			n->stats.dropped[VIRTIO_NET_DROP_TX_CHAIN]++;
@@ -111,6 +118,22 @@ static void tx(struct virtio_net *n)
 		virtio_pci_queue_interrupt(&n->vp, VIRTIO_NET_TXQ);
 }
 
+void virtio_net_set_rate(struct virtio_net *n, uint64_t bytes_per_s, uint32_t interval_us)
+{
+	net_rate_init(&n->rate, bytes_per_s, interval_us, net_rate_now());
+}
+
+int virtio_net_tx_wait_ms(const struct virtio_net *n)
+{
+	return n->tx_throttled ? net_rate_wait_ms(&n->rate, net_rate_now()) : -1;
+}
+
+void virtio_net_tx_resume(struct virtio_net *n)
+{
+	n->tx_throttled = false;
+	tx(n);
+}
+
 bool virtio_net_gso_ok(uint8_t gso, uint64_t features, unsigned int tso4, unsigned int tso6)
 {
 	return gso == VIRTIO_NET_HDR_GSO_NONE ||
@@ -126,10 +149,12 @@ static void net_notify(struct virtio_pci *vp, unsigned int q)
 		virtio_net_rx(net_of(vp));	/* new buffers: a waiting frame may fit */
 }
 
-/* A reset drops the frame that waited for buffers. */
+/* A reset drops the frame that waited for buffers and the TX queue
+ * that waited for credit. */
 static void net_reset(struct virtio_pci *vp)
 {
 	net_of(vp)->rx_len = 0;
+	net_of(vp)->tx_throttled = false;
 }
 
 static void net_cfg_read(struct virtio_pci *vp, uint32_t off, void *buf, unsigned int len)

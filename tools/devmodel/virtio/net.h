@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "net/net.h"
+#include "net/rate.h"
 #include "virtio/pci.h"
 
 #define VIRTIO_ID_NET			1
@@ -81,6 +82,8 @@ struct virtio_net {
 	uint32_t rx_len;		/* the frame waiting for guest buffers, with its header; 0: none */
 	int rx_error;			/* the backend failed (-errno, not -EAGAIN): no longer read */
 	struct virtio_net_stats stats;
+	struct net_rate rate;		/* the limit on what the guest sends */
+	bool tx_throttled;		/* TX stopped for want of credit */
 	struct virtq_chain first, chain;	/* RX: the frame's first chain; scratch */
 	uint8_t rx_buf[NET_HDR_LEN + NET_MAX_RX_FRAME + 1];	/* the frame being delivered (+1: too long) */
 };
@@ -89,6 +92,15 @@ struct virtio_net {
  * and one TX queue); plug n->vp.pci into a bus afterwards. */
 void virtio_net_init(struct virtio_net *n, struct net *nb, const uint8_t mac[6],
 		     const struct xl_guest_ram *ram, struct msix_sink sink);
+/* Limit what the guest sends to bytes_per_s (0: no limit), credited
+ * every interval_us (net/rate.h); frames over the limit wait in the TX
+ * queue, none is dropped. */
+void virtio_net_set_rate(struct virtio_net *n, uint64_t bytes_per_s, uint32_t interval_us);
+/* Milliseconds until TX may go on after the limit stopped it (0: now),
+ * or -1 if it is not stopped. */
+int virtio_net_tx_wait_ms(const struct virtio_net *n);
+/* Go on sending what waits in the TX queue, once tx_wait_ms said 0. */
+void virtio_net_tx_resume(struct virtio_net *n);
 /* Whether the event loop should poll the backend's fd for POLLIN: the
  * driver is ready, no frame waits for its buffers and the backend has not
  * failed (rx_error, which the caller logs: the tap was deleted, say). */
