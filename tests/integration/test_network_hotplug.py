@@ -111,6 +111,8 @@ def test_bad_input(m):
                 rf"mac {MAC0} already used by vif{domid}\.0")
         refused(m, "xenoctl network-attach hot2 'vifname=xenbr8, bridge=xenbr9'",
                 r"xenbr8: an interface of that name exists already")
+        refused(m, "xenoctl network-attach hot2 'rate=fast'", r"network-attach: 'rate=fast': "
+                r"rate 'fast': expected a number")
         refused(m, "xenoctl network-attach nosuch bridge=xenbr9", r"nosuch")
         refused(m, "xenoctl network-attach Domain-0 bridge=xenbr9",
                 r"Domain-0 has no device model")
