@@ -58,7 +58,8 @@ struct dm {
 };
 
 /* pci_bus_map_fn over xl_ioreq_map_range()/unmap_range(); logs the first
- * failure (a guest may move a BAR onto something else again and again). */
+ * failure (a guest may move a BAR onto something else again and again).
+ * Does nothing without a server (before it is made, after teardown). */
 void dm_bar_map(void *opaque, uint64_t addr, uint64_t len, bool on);
 /* msix_sink.raise over xl_irq_msi(). */
 void dm_msi(void *opaque, uint64_t addr, uint32_t data);

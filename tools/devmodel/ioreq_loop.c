@@ -14,6 +14,8 @@ void dm_bar_map(void *opaque, uint64_t addr, uint64_t len, bool on)
 	char err[256];
 	int ret;
 
+	if (!dm->srv)
+		return;		/* torn down (teardown) or not made yet */
 	if (on)
 		ret = xl_ioreq_map_range(dm->srv, XL_IOREQ_MMIO, addr, len, err, sizeof(err));
 	else

@@ -16,6 +16,7 @@ static void teardown(struct dm *dm)
 	dm_ctl_close(dm);
 	if (dm->srv)
 		xl_ioreq_server_destroy(dm->srv);
+	dm->srv = NULL;		/* the devices' BARs go with it: no unmapping below */
 	for (i = 0; i < DM_MAX_DISKS; i++)
 		if (dm->disk[i])
 			dm_disk_remove(dm, i);
