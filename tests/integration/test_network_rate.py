@@ -24,10 +24,11 @@ def receive_ms(m, guest, src_if, dst_ip, port):
     subnet) to dom0's DST_IP:PORT; the bytes dom0 got and the milliseconds
     from the first to the last."""
     # The listener's stdin stays open (sleep): BusyBox nc ends at its stdin's EOF.
-    check(m, f"rm -f /tmp/rate.out; (sleep 600 | busybox nc -l -p {port} | {{ dd bs=1 count=1 "
+    # In a subshell: not a job of the login shell (no "Done" line later).
+    check(m, f"rm -f /tmp/rate.out; ( sleep 600 | busybox nc -l -p {port} | {{ dd bs=1 count=1 "
              "2>/dev/null >/dev/null; s=$(date +%s%N); n=$(wc -c); e=$(date +%s%N); "
-             "echo \"$((n + 1)) $(( (e - s) / 1000000 ))\"; } > /tmp/rate.out) "
-             ">/dev/null 2>&1 &")
+             "echo \"$((n + 1)) $(( (e - s) / 1000000 ))\" > /tmp/rate.out.tmp; "
+             "mv /tmp/rate.out.tmp /tmp/rate.out; }} >/dev/null 2>&1 & )")
     guest_shell(m, guest, f"dd if=/dev/zero bs=1024 count={SIZE // 1024} 2>/dev/null | "
                 f"nc {dst_ip} {port}", timeout=300)
     out = ""
@@ -36,7 +37,7 @@ def receive_ms(m, guest, src_if, dst_ip, port):
         if out:
             break
         run(m, "sleep 1")
-    found = re.fullmatch(r"(\d+) (\d+)", out)
+    found = re.search(r"^(\d+) (\d+)$", out, re.M)
     assert found, f"dom0's receiver: expected 'BYTES MS', saw {out!r}"
     return int(found.group(1)), int(found.group(2))
 
