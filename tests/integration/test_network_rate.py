@@ -10,6 +10,7 @@ Every packet stays inside the emulated machine: the bridges are dom0's own.
 import re
 
 from guests import DEMO, check, create, dom0_fixtures, guest_shell, run, snapshot, wait_booted
+from test_network_hotplug import define_nic
 
 m, clean = dom0_fixtures("network-rate")
 
@@ -29,8 +30,8 @@ def receive_ms(m, guest, src_if, dst_ip, port):
              "2>/dev/null >/dev/null; s=$(date +%s%N); n=$(wc -c); e=$(date +%s%N); "
              "echo \"$((n + 1)) $(( (e - s) / 1000000 ))\" > /tmp/rate.out.tmp; "
              "mv /tmp/rate.out.tmp /tmp/rate.out; }} >/dev/null 2>&1 & )")
-    guest_shell(m, guest, f"dd if=/dev/zero bs=1024 count={SIZE // 1024} 2>/dev/null | "
-                f"nc {dst_ip} {port}", timeout=300)
+    guest_shell(m, guest, f"dd if=/dev/zero bs=1k count={SIZE // 1024} | nc {dst_ip} {port}",
+                timeout=300)
     out = ""
     for _ in range(120):
         out = check(m, "cat /tmp/rate.out 2>/dev/null || true")
@@ -51,10 +52,10 @@ def test_rate_limits_throughput(m):
         create(m, DEMO, "name=rate1", f"'vif=[ \"mac={MAC_FREE}, bridge=xenbr9\", "
                                       f"\"mac={MAC_SLOW}, bridge=xenbr8, rate=50KB/s\" ]'")
         wait_booted(m, "rate1")
+        define_nic(m, "rate1")
         for mac, ip in ((MAC_FREE, "10.99.3.2"), (MAC_SLOW, "10.99.4.2")):
-            guest_shell(m, "rate1", f"dev=$(grep -l {mac} /sys/class/net/*/address | "
-                        f"cut -d/ -f5); ip addr add {ip}/24 dev $dev && ip link set $dev up "
-                        "&& ping -c 2 -W 10 " + ip.rsplit(".", 1)[0] + ".1 >/dev/null")
+            guest_shell(m, "rate1", f"d=$(nic {mac}); ip addr add {ip}/24 dev $d && "
+                        f"ip link set $d up && ping -c 2 -W 10 {ip.rsplit('.', 1)[0]}.1 >/dev/null")
         free_bytes, free_ms = receive_ms(m, "rate1", MAC_FREE, "10.99.3.1", 5001)
         slow_bytes, slow_ms = receive_ms(m, "rate1", MAC_SLOW, "10.99.4.1", 5002)
         assert free_bytes == SIZE and slow_bytes == SIZE, \
