@@ -29,7 +29,7 @@ def receive_ms(m, guest, src_if, dst_ip, port):
     check(m, f"rm -f /tmp/rate.out; ( sleep 600 | busybox nc -l -p {port} | {{ dd bs=1 count=1 "
              "2>/dev/null >/dev/null; s=$(date +%s%N); n=$(wc -c); e=$(date +%s%N); "
              "echo \"$((n + 1)) $(( (e - s) / 1000000 ))\" > /tmp/rate.out.tmp; "
-             "mv /tmp/rate.out.tmp /tmp/rate.out; }} >/dev/null 2>&1 & )")
+             "mv /tmp/rate.out.tmp /tmp/rate.out; } >/dev/null 2>&1 & )")
     guest_shell(m, guest, f"dd if=/dev/zero bs=1k count={SIZE // 1024} | nc {dst_ip} {port}",
                 timeout=300)
     out = ""
