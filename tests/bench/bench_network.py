@@ -75,12 +75,12 @@ def shell(m, name, command, timeout=180):
 
 def guest_result(m, name, command, tag, what, timeout=300):
     """Run COMMAND in guest NAME (through its shell function r, which keeps
-    the summary lines: iperf3's receiver line, ping's round trip); those
-    lines, marked with TAG on the console. Typed lines stay short: the
+    the summary lines: iperf3's receiver line, ping's round trip, or else
+    the last lines, an error); those lines, marked with TAG on the console. Typed lines stay short: the
     console types them through a 16-byte UART FIFO."""
     text = shell(m, name, f"r {command} | sed s/^/RESULT-{tag}:/", timeout=timeout)
-    lines = [line.split(f"RESULT-{tag}:", 1)[1] for line in text.splitlines()
-             if f"RESULT-{tag}:" in line]
+    lines = [line[len(f"RESULT-{tag}:"):] for line in text.splitlines()
+             if line.startswith(f"RESULT-{tag}:")]
     if not lines:
         sys.exit(f"bench_network: {what}: no summary from the guest:\n{text}")
     return "\n".join(lines)
@@ -91,7 +91,7 @@ def start_guest(m, name, mac, ip):
     create(m, DEMO, f"name={name}", f"ramdisk={INITRD}", "memory=192",
            f"'vif=[ \"mac={mac}, bridge=xenbr7\" ]'")
     wait_booted(m, name, timeout=600)
-    shell(m, name, "r() { \"$@\" >/tmp/o 2>&1; grep -e receiver -e min/avg /tmp/o; }")
+    shell(m, name, "r() { \"$@\" >/tmp/o 2>&1; grep -e receiver -e min/avg /tmp/o || tail -n3 /tmp/o; }")
     shell(m, name, f"ip addr add {ip}/24 dev eth0 && ip link set eth0 up && "
                 "ping -c 2 -W 10 10.98.1.1 >/dev/null")
 
