@@ -222,7 +222,7 @@ static void test_device(void **state)
 	memcpy(gpa(&r->ram, a), frame, sizeof(frame));
 	fake_vq_chain(&r->f[1], 0, 1, &a, &l, &fl);
 	fake_kick(&r->n.vp, VIRTIO_NET_TXQ);
-	assert_int_equal(r->n.tx_dropped, 0);
+	assert_int_equal(virtio_net_dropped(&r->n.stats), 0);
 	assert_int_equal(recv_from(r->peer, mac, got, sizeof(got)), sizeof(frame));
 	assert_memory_equal(got + NET_HDR_LEN, frame + NET_HDR_LEN, 60);
 
@@ -298,7 +298,7 @@ static void test_tso(void **state)
 	memcpy(gpa(&r->ram, a), &gso, sizeof(gso));
 	fake_vq_chain(&r->f[1], 0, 1, &a, &l, &fl);
 	fake_kick(&r->n.vp, VIRTIO_NET_TXQ);
-	assert_int_equal(r->n.tx_dropped, 0);
+	assert_int_equal(virtio_net_dropped(&r->n.stats), 0);
 	for (i = 0; i < 3; i++) {
 		assert_int_equal(recv_from(r->peer, mac, got, sizeof(got)), NET_HDR_LEN + 54 + 1000);
 		assert_int_equal(got[NET_HDR_LEN + 14 + 2] << 8 | got[NET_HDR_LEN + 14 + 3], 1040);

@@ -63,9 +63,9 @@ static void test_specs(void **state)
 	assert_string_equal(v.vifname, "web.0");
 	assert_string_equal(v.ip, "10.0.0.2 fd00::2");
 	assert_string_equal(v.script, "vif-bridge");
-	spec_ok("type=vif,model=ioemu,script=vif-route,rate=10Mb/s");
+	spec_ok("type=vif,model=ioemu,script=vif-route,backend=0");
 	assert_string_equal(v.script, "vif-route");
-	assert_string_equal(v.ignored, "rate");
+	assert_string_equal(v.ignored, "backend");
 	spec_ok("script=/root/my-vif");
 	assert_string_equal(v.script, "/root/my-vif");
 	spec_ok("mac=02:00:00:00:00:01");			/* locally administered */
@@ -142,9 +142,9 @@ static void test_key(void **state)
 	assert_int_equal(domain(BASE "vif = 'vifname=web0'\n"), 0);	/* a string: a list of one */
 	assert_int_equal(dc.nvifs, 1);
 	assert_string_equal(dc.vifs[0].vifname, "web0");
-	assert_int_equal(domain(BASE "vif = [ 'rate=10Mb/s' ]\n"), 0);
+	assert_int_equal(domain(BASE "vif = [ 'devid=1' ]\n"), 0);
 	assert_int_equal(nwarned, 1);
-	assert_string_equal(warned, "demo.cfg:3: vif[0]: rate: ignored");
+	assert_string_equal(warned, "demo.cfg:3: vif[0]: devid: ignored");
 	assert_int_equal(domain(BASE "\n"), 0);
 	assert_int_equal(dc.nvifs, 0);
 	config_free(&cf);

@@ -27,6 +27,8 @@ struct dm_nic_arg {
 	bool has_mac;
 	char bridge[DM_IFNAME_MAX];	/* "" = none */
 	char vifname[DM_IFNAME_MAX];
+	uint64_t rate_bytes;		/* rate=BYTES@US: bytes a second the guest may send; 0: no limit */
+	uint32_t rate_us;		/* credit interval */
 };
 
 /* Disks sorted by vdev: disk[i] goes into PCI slot i + 1. */
@@ -41,6 +43,9 @@ struct dm_args {
 	bool help;
 };
 
+/* A NIC's spec: mac=, bridge=, vifname=, rate=BYTES@US, comma-separated, any of them
+ * left out (val is cut up). 0 or -EINVAL with err. */
+int dm_nic_spec_parse(char *val, struct dm_nic_arg *n, char *err, size_t errlen);
 /* One --nic value (args_nic.c): mac=, bridge=, vifname=, comma-separated,
  * any of them left out. 0 or -EINVAL with err. */
 int dm_args_nic(struct dm_args *a, char *val, char *err, size_t errlen);
@@ -63,6 +68,6 @@ int dm_args_parse(int argc, char **argv, struct dm_args *a, char *err, size_t er
 
 #define DM_USAGE "usage: xenolith-dm --domid N [--ready-fd FD] [--control SOCKET] " \
 	"[--disk PATH[,vdev=xvdX][,access=rw|ro|shared][,format=raw|qcow2]] ... " \
-	"[--nic [mac=MAC][,bridge=BR][,vifname=NAME]] ..."
+	"[--nic [mac=MAC][,bridge=BR][,vifname=NAME][,rate=BYTES@US]] ..."
 
 #endif

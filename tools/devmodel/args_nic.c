@@ -1,4 +1,5 @@
 /* args_nic.c - xenolith-dm's --nic arguments and MAC addresses. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -31,15 +32,29 @@ static int ifname(const char *opt, const char *v, char *dst, char *err, size_t e
 	return 0;
 }
 
-int dm_args_nic(struct dm_args *a, char *val, char *err, size_t errlen)
+/* rate=BYTES@US: bytes a second (1 to 10^12) and the credit interval in
+ * microseconds (1 to 10^7), as xenoctl gives them. */
+static int parse_rate(const char *opt, struct dm_nic_arg *n, char *err, size_t errlen)
 {
-	struct dm_nic_arg *n = &a->nic[a->nr_nics];
-	char *opt, *save = NULL;
+	unsigned long long bytes, us;
+	int end = -1;
 
-	if (a->nr_nics == DM_MAX_NICS) {
-		snprintf(err, errlen, "--nic: at most %d NICs", DM_MAX_NICS);
+	if (sscanf(opt + 5, "%llu@%llu%n", &bytes, &us, &end) != 2 || end < 0 || opt[5 + end] ||
+	    !isdigit((unsigned char)opt[5]) || !bytes || bytes > 1000000000000ull || !us ||
+	    us > 10000000) {
+		snprintf(err, errlen, "--nic %s: expected rate=BYTES@US (bytes a second, "
+			 "credit interval in microseconds)", opt);
 		return -EINVAL;
 	}
+	n->rate_bytes = bytes;
+	n->rate_us = (uint32_t)us;
+	return 0;
+}
+
+int dm_nic_spec_parse(char *val, struct dm_nic_arg *n, char *err, size_t errlen)
+{
+	char *opt, *save = NULL;
+
 	memset(n, 0, sizeof(*n));
 	for (opt = strtok_r(val, ",", &save); opt; opt = strtok_r(NULL, ",", &save)) {
 		if (!strncmp(opt, "mac=", 4)) {
@@ -56,11 +71,26 @@ int dm_args_nic(struct dm_args *a, char *val, char *err, size_t errlen)
 		} else if (!strncmp(opt, "vifname=", 8)) {
 			if (ifname(opt, opt + 8, n->vifname, err, errlen))
 				return -EINVAL;
+		} else if (!strncmp(opt, "rate=", 5)) {
+			if (parse_rate(opt, n, err, errlen))
+				return -EINVAL;
 		} else {
-			snprintf(err, errlen, "--nic: bad option '%s' (mac=, bridge=, vifname=)", opt);
+			snprintf(err, errlen, "--nic: bad option '%s' (mac=, bridge=, vifname=, rate=)",
+				 opt);
 			return -EINVAL;
 		}
 	}
+	return 0;
+}
+
+int dm_args_nic(struct dm_args *a, char *val, char *err, size_t errlen)
+{
+	if (a->nr_nics == DM_MAX_NICS) {
+		snprintf(err, errlen, "--nic: at most %d NICs", DM_MAX_NICS);
+		return -EINVAL;
+	}
+	if (dm_nic_spec_parse(val, &a->nic[a->nr_nics], err, errlen))
+		return -EINVAL;
 	a->nr_nics++;
 	return 0;
 }

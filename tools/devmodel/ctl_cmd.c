@@ -1,4 +1,4 @@
-/* ctl_cmd.c - parsing the control socket's commands: attach, detach, list, read. */
+/* ctl_cmd.c - parsing the control socket's commands: attach, detach, list, read, nic-attach, nic-detach, nic-list. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +69,20 @@ static int parse_read(char *arg, struct dm_cmd *c, char *err, size_t errlen)
 	return 0;
 }
 
+/* A devid after nic-detach: a decimal number below DM_MAX_NICS. */
+static int parse_devid(const char *arg, struct dm_cmd *c, char *err, size_t errlen)
+{
+	uint64_t v;
+
+	if (!number(arg, DM_MAX_NICS - 1, &v)) {
+		snprintf(err, errlen, "nic-detach: '%s' is not a devid (0..%d)", arg,
+			 DM_MAX_NICS - 1);
+		return -EINVAL;
+	}
+	c->devid = (unsigned int)v;
+	return 0;
+}
+
 int dm_cmd_parse(char *line, struct dm_cmd *c, char *err, size_t errlen)
 {
 	char *arg = strchr(line, ' ');
@@ -92,7 +106,19 @@ int dm_cmd_parse(char *line, struct dm_cmd *c, char *err, size_t errlen)
 		c->kind = DM_CMD_READ;
 		return parse_read(arg, c, err, errlen);
 	}
+	if (!strcmp(line, "nic-list") && !arg) {
+		c->kind = DM_CMD_NIC_LIST;
+		return 0;
+	}
+	if (!strcmp(line, "nic-attach")) {
+		c->kind = DM_CMD_NIC_ATTACH;
+		return dm_nic_spec_parse(arg ? arg : (char[]){ "" }, &c->nic, err, errlen);
+	}
+	if (!strcmp(line, "nic-detach") && arg) {
+		c->kind = DM_CMD_NIC_DETACH;
+		return parse_devid(arg, c, err, errlen);
+	}
 	snprintf(err, errlen, "'%s': unknown command (attach SPEC, detach xvdX [force], list, "
-		 "read xvdX OFFSET LENGTH)", line);
+		 "read xvdX OFFSET LENGTH, nic-attach SPEC, nic-detach DEVID, nic-list)", line);
 	return -EINVAL;
 }

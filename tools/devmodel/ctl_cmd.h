@@ -16,6 +16,9 @@ enum dm_cmd_kind {
 	DM_CMD_DETACH,			/* detach xvdX [force] */
 	DM_CMD_LIST,			/* list */
 	DM_CMD_READ,			/* read xvdX OFFSET LENGTH */
+	DM_CMD_NIC_ATTACH,		/* nic-attach [mac=..][,bridge=..][,vifname=..] */
+	DM_CMD_NIC_DETACH,		/* nic-detach DEVID */
+	DM_CMD_NIC_LIST,		/* nic-list */
 };
 
 struct dm_cmd {
@@ -25,6 +28,8 @@ struct dm_cmd {
 	bool force;			/* DETACH: release the image after the timeout anyway */
 	uint64_t off;			/* READ: bytes, decimal */
 	uint32_t len;			/* READ: 1..DM_READ_MAX */
+	struct dm_nic_arg nic;		/* NIC_ATTACH */
+	unsigned int devid;		/* NIC_DETACH */
 };
 
 /* Parse one command line (no newline; cut up in place). 0, or -EINVAL

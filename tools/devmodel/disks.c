@@ -85,9 +85,19 @@ void dm_disk_ejected(struct dm *dm, uint32_t slots)
 
 	for (i = 0; i < DM_MAX_DISKS; i++)
 		if (dm->disk[i] && slots & 1u << dm->disk[i]->slot) {
-			dm_ctl_released(dm, i);
+			dm_ctl_released(dm, dm->disk[i]->slot);
 			dm_disk_remove(dm, i);
 		}
+}
+
+int dm_disk_in_slot(const struct dm *dm, unsigned int slot)
+{
+	int i;
+
+	for (i = 0; i < DM_MAX_DISKS; i++)
+		if (dm->disk[i] && dm->disk[i]->slot == slot)
+			return i;
+	return -1;
 }
 
 void dm_disk_force_out(struct dm *dm, unsigned int i)

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "block.h"
+#include "dm_ask.h"
 #include "vd.h"
 #include "xenoctl.h"
 
@@ -20,29 +21,6 @@ static const char *unprefixed(const char *msg, const char *prefix)
 	return strncmp(msg, prefix, n) ? msg : msg + n;
 }
 
-/* Look DOM up: its id, name and device model's socket. Refuses dom0 and a
- * domain without a device model. 0, or 1 after printing why. */
-static int block_domain(struct xl_handle *h, const char *dom, char *name, size_t namelen,
-			char *path, size_t pathlen)
-{
-	struct xl_domain_info info;
-	char err[512];
-	uint32_t domid;
-
-	if (cmd_lookup(h, dom, &domid))
-		return 1;
-	if (!domid)
-		return cmd_fail("%s: Domain-0 has no device model (its disks are dom0's own)", dom);
-	if (xl_domain_getinfo(h, domid, &info, err, sizeof(err)))
-		return cmd_fail("%s", err);
-	snprintf(name, namelen, "%s", info.name);
-	block_ctl_path(saved_run_dir(), domid, path, pathlen);
-	if (access(path, F_OK))
-		return cmd_fail("domain %s has no device model (no %s): disks can be added only "
-				"to a domain created with at least one", name, path);
-	return 0;
-}
-
 /* Keep the saved configuration in step with the disks (add, or with add
  * NULL take xvdX of vdev_index out): a restart has them. A failure is a
  * warning; the disk was attached or detached all the same. */
@@ -53,35 +31,6 @@ static void block_save(const char *name, const struct disk_spec *add, unsigned i
 	if (saved_config_disk(name, add, vdev_index, err, sizeof(err)))
 		fprintf(stderr, "xenoctl: warning: %s (a restart of domain %s will %s xvd%c)\n",
 			err, name, add ? "not have" : "still have", 'a' + vdev_index);
-}
-
-/* Ask the device model. 0: its "ok" answer in reply; -1: its refusal in
- * reply (the message alone, not printed); 1: it could not be asked (printed). */
-static int block_ask(const char *name, const char *path, const char *line, char *reply,
-		     size_t len)
-{
-	char err[512];
-	int ret = block_ctl_request(path, line, BLOCK_REPLY_TIMEOUT_MS, reply, len, err,
-				    sizeof(err));
-
-	if (ret == -ENOENT)
-		return cmd_fail("domain %s: its device model is not running (%s)", name, err);
-	if (ret)
-		return cmd_fail("domain %s: %s", name, err);
-	if (strncmp(reply, "error: ", 7))
-		return 0;
-	memmove(reply, reply + 7, strlen(reply + 7) + 1);
-	reply[strcspn(reply, "\n")] = '\0';
-	return -1;
-}
-
-/* block_ask, printing a refusal. 0, or 1 after printing why. */
-static int block_ask_or_fail(const char *name, const char *path, const char *line,
-			     char *reply, size_t len)
-{
-	int ret = block_ask(name, path, line, reply, len);
-
-	return ret < 0 ? cmd_fail("domain %s: %s", name, reply) : ret;
 }
 
 int cmd_block_attach(int argc, char **argv)
@@ -97,7 +46,7 @@ int cmd_block_attach(int argc, char **argv)
 	if (disk_spec_parse(argv[2], &d, why, sizeof(why)))
 		return cmd_fail("block-attach: '%s': %s", argv[2], why);
 	h = cmd_open();
-	if (!h || block_domain(h, argv[1], name, sizeof(name), path, sizeof(path)))
+	if (!h || dm_ask_domain(h, argv[1], "disks", name, sizeof(name), path, sizeof(path)))
 		return 1;
 	if (d.kind == DISK_KIND_POOL && vd_pool_ready(err, sizeof(err)))
 		return cmd_fail("%s", err);
@@ -107,7 +56,7 @@ int cmd_block_attach(int argc, char **argv)
 	if (disk_claims_claim(CLAIMS_ENV, name, &d, 1, err, sizeof(err)))
 		return cmd_fail("block-attach: %s", unprefixed(err, "disk[0]: "));
 	snprintf(line, sizeof(line), "attach %s", spec);
-	if (block_ask_or_fail(name, path, line, reply, sizeof(reply))) {
+	if (dm_ask_or_fail(name, path, line, reply, sizeof(reply))) {
 		disk_claims_release_one(CLAIMS_ENV, name, d.target);
 		return 1;
 	}
@@ -194,8 +143,8 @@ int cmd_block_detach(int argc, char **argv)
 		return cmd_fail("block-detach: %s", why);
 	snprintf(vdev, sizeof(vdev), "xvd%c", 'a' + index);
 	h = cmd_open();
-	if (!h || block_domain(h, pos[0], name, sizeof(name), path, sizeof(path)) ||
-	    block_ask_or_fail(name, path, "list", reply, sizeof(reply)))
+	if (!h || dm_ask_domain(h, pos[0], "disks", name, sizeof(name), path, sizeof(path)) ||
+	    dm_ask_or_fail(name, path, "list", reply, sizeof(reply)))
 		return 1;
 	if (listed_target(reply, vdev, target, sizeof(target), &released))
 		return cmd_fail("domain %s has no disk %s (`xenoctl block-list %s`)", name, vdev,
@@ -203,7 +152,7 @@ int cmd_block_detach(int argc, char **argv)
 	if (!force && !released && refuse_mounted(name, path, vdev))
 		return 1;
 	snprintf(line, sizeof(line), "detach %s%s", vdev, force ? " force" : "");
-	ret = block_ask(name, path, line, reply, sizeof(reply));
+	ret = dm_ask(name, path, line, reply, sizeof(reply));
 	if (ret > 0)
 		return 1;
 	if (ret < 0)
@@ -229,8 +178,8 @@ int cmd_block_list(int argc, char **argv)
 	if (argc != 2)
 		return cmd_fail("block-list: usage: xenoctl block-list DOM");
 	h = cmd_open();
-	if (!h || block_domain(h, argv[1], name, sizeof(name), path, sizeof(path)) ||
-	    block_ask_or_fail(name, path, "list", reply, sizeof(reply)))
+	if (!h || dm_ask_domain(h, argv[1], "disks", name, sizeof(name), path, sizeof(path)) ||
+	    dm_ask_or_fail(name, path, "list", reply, sizeof(reply)))
 		return 1;
 	printf("%-6s %-30s %-6s %-6s %s\n", "Vdev", "Guest device", "Format", "Access", "Target");
 	for (row = strtok_r(reply, "\n", &save); row; row = strtok_r(NULL, "\n", &save)) {

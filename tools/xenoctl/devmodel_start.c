@@ -19,15 +19,23 @@
 #define DM_READY_MS	30000
 #define DM_ARG_MAX	(2 * DISK_MAX + 2 * VIF_MAX + 8)
 
-/* The device model's --nic value for vif v of domain domid: its MAC
- * address and tap name; the tap is left down, for the vif's script. */
-static void nic_arg(const struct vif_spec *v, uint32_t domid, char *buf, size_t len)
+void devmodel_nic_arg(const struct vif_spec *v, char *buf, size_t len)
 {
-	char mac[XL_MAC_STRLEN], name[VIF_IFNAME_MAX];
+	char mac[XL_MAC_STRLEN];
+	int n = 0;
 
-	xl_mac_format(v->mac, mac);
-	vif_tap_name(v, domid, name);
-	snprintf(buf, len, "mac=%s,vifname=%s", mac, name);
+	static const uint8_t none[6];
+
+	if (memcmp(v->mac, none, sizeof(none))) {	/* given, or derived by config_vifs() */
+		xl_mac_format(v->mac, mac);
+		n = snprintf(buf, len, "mac=%s,", mac);
+	}
+	if (v->vifname[0])
+		n += snprintf(buf + n, len - n, "vifname=%s,", v->vifname);
+	if (v->rate.bytes_per_s)
+		n += snprintf(buf + n, len - n, "rate=%llu@%u,",
+			      (unsigned long long)v->rate.bytes_per_s, v->rate.interval_us);
+	buf[n ? n - 1 : 0] = '\0';	/* the last comma */
 }
 
 /* The last line of the log file at path into buf ("" if none). */
@@ -79,7 +87,7 @@ static int wait_ready(int fd)
 int devmodel_start(const struct domain_config *dc, uint32_t domid, pid_t *dm_pid, char *err,
 		   size_t errlen)
 {
-	char disks[DISK_MAX][DISK_PATH_MAX + 64], nics[VIF_MAX][96];
+	char disks[DISK_MAX][DISK_PATH_MAX + 64], nics[VIF_MAX][160];
 	char id[16], fd[8], log[1024], line[512], sock[1024];
 	const char *dm = getenv("XENOLITH_DM");
 	char *argv[DM_ARG_MAX];
@@ -102,7 +110,7 @@ int devmodel_start(const struct domain_config *dc, uint32_t domid, pid_t *dm_pid
 		argv[argc++] = disks[i];
 	}
 	for (unsigned int i = 0; i < dc->nvifs; i++) {
-		nic_arg(&dc->vifs[i], domid, nics[i], sizeof(nics[i]));
+		devmodel_nic_arg(&dc->vifs[i], nics[i], sizeof(nics[i]));
 		argv[argc++] = "--nic";
 		argv[argc++] = nics[i];
 	}

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vif_rate.h"
+
 /*
  * docs/networking.md is the user's side of this. vif_spec_parse() reads
  * one spec (plain text, nothing on the system is looked at);
@@ -27,14 +29,15 @@ struct vif_spec {
 	char vifname[VIF_IFNAME_MAX];	/* "" = vifDOMID.N, N = entry */
 	char ip[VIF_IP_MAX];		/* for the script (vif-route, vif-nat); "" = none */
 	char script[VIF_SCRIPT_MAX];	/* a name in the scripts directory, or a path */
-	const char *ignored;		/* a Xen key taken and ignored (rate, ...), or NULL */
+	struct vif_rate rate;		/* rate=; bytes_per_s 0: no limit */
+	const char *ignored;		/* a Xen key taken and ignored (backend, devid), or NULL */
 	unsigned int line;		/* where the spec is, for messages */
 	unsigned int entry;		/* its index in vif = [...] */
 };
 
 /* Parse one spec, "key=value, ..." with Xen's keys mac, bridge, vifname,
- * ip, script, model (virtio or ioemu), type (ioemu or vif; both ignored)
- * and backend, rate, devid (ignored); '' is a vif with every default.
+ * ip, script, rate (vif_rate.h), model (virtio or ioemu), type (ioemu or
+ * vif; both ignored) and backend, devid (ignored); '' is a vif with every default.
  * v->line and v->entry are left alone. 0, or -EINVAL with the reason
  * in why, naming the field (e.g. "mac '00:16:3e:zz:01:02': expected six
  * hex bytes"). */

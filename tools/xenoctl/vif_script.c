@@ -28,7 +28,7 @@ static void script_path(const char *script, char *buf, size_t len)
 
 /* In the child: the environment of docs/networking.md "The scripts",
  * stdout and stderr into the pipe; then exec. Never returns. */
-static void exec_script(const char *path, const struct domain_config *dc, const struct vif_spec *v,
+static void exec_script(const char *path, const char *domname, const struct vif_spec *v,
 			uint32_t domid, const char *tap, int out)
 {
 	char mac[XL_MAC_STRLEN], num[16];
@@ -42,7 +42,7 @@ static void exec_script(const char *path, const struct domain_config *dc, const 
 	setenv("mac", mac, 1);
 	setenv("bridge", v->bridge, 1);
 	setenv("ip", v->ip, 1);
-	setenv("domname", dc->name, 1);
+	setenv("domname", domname, 1);
 	snprintf(num, sizeof(num), "%u", domid);
 	setenv("domid", num, 1);
 	snprintf(num, sizeof(num), "%u", v->entry);
@@ -77,8 +77,8 @@ static void read_last_line(int fd, char *last, size_t len)
 	snprintf(last, len, "%.*s", (int)len - 1, strrchr(buf, '\n') ? strrchr(buf, '\n') + 1 : buf);
 }
 
-int vif_script_online(const struct domain_config *dc, const struct vif_spec *v, uint32_t domid,
-		   char *err, size_t errlen)
+int vif_script_online(const char *domname, const struct vif_spec *v, uint32_t domid, char *err,
+		      size_t errlen)
 {
 	char path[VIF_SCRIPT_MAX + 256], tap[VIF_IFNAME_MAX], last[512];
 	int out[2], status;
@@ -91,7 +91,7 @@ int vif_script_online(const struct domain_config *dc, const struct vif_spec *v, 
 		return -1;
 	}
 	if (pid == 0)
-		exec_script(path, dc, v, domid, tap, out[1]);
+		exec_script(path, domname, v, domid, tap, out[1]);
 	close(out[1]);
 	read_last_line(out[0], last, sizeof(last));
 	close(out[0]);
@@ -111,7 +111,7 @@ int vif_script_online(const struct domain_config *dc, const struct vif_spec *v, 
 int vif_scripts_online(const struct domain_config *dc, uint32_t domid, char *err, size_t errlen)
 {
 	for (unsigned int i = 0; i < dc->nvifs; i++)
-		if (vif_script_online(dc, &dc->vifs[i], domid, err, errlen))
+		if (vif_script_online(dc->name, &dc->vifs[i], domid, err, errlen))
 			return -1;
 	return 0;
 }

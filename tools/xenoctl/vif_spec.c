@@ -10,7 +10,7 @@
 #include "vif.h"
 
 /* Keys of Xen's vif specs that a Xenolith vif takes and ignores. */
-static const char *const vif_ignored[] = { "backend", "rate", "devid" };
+static const char *const vif_ignored[] = { "backend", "devid" };
 
 /* The reason into why: "KEY 'VALUE': msg", "'KEY': msg" (no value) or
  * msg alone (no key); returns -EINVAL. */
@@ -103,6 +103,8 @@ static int parse_field(char *f, struct vif_spec *v, char *why, size_t len)
 		return parse_ip(val, v, why, len);
 	if (!strcmp(f, "script"))
 		return parse_script(val, v, why, len);
+	if (!strcmp(f, "rate"))
+		return vif_rate_parse(val, &v->rate, why, len);
 	if (!strcmp(f, "model"))
 		return strcmp(val, "virtio") && strcmp(val, "ioemu") ?
 		       field_error(why, len, f, val, "only virtio is supported") : 0;

@@ -56,6 +56,9 @@ int cmd_vd(int argc, char **argv);		/* cmd_vd.c */
 int cmd_block_attach(int argc, char **argv);	/* cmd_block.c */
 int cmd_block_detach(int argc, char **argv);
 int cmd_block_list(int argc, char **argv);
+int cmd_network_attach(int argc, char **argv);	/* cmd_network.c */
+int cmd_network_detach(int argc, char **argv);
+int cmd_network_list(int argc, char **argv);
 
 /* Build and start one configuration file with overrides (create and
  * autostart); *domid is the new domain. Prints its own errors; 0 or 1. */
@@ -193,12 +196,16 @@ int netboot_auto(struct domain_config *dc, char *err, size_t errlen);
 /* Drop domain name's claim of an address (RUN/NAME.ip), if any. */
 void netboot_auto_release(const char *name);
 /* Run vif v's script (vif_script.c) with "online" for domain domid (of
- * configuration dc), whose tap exists: 0, or -1 with "vifD.N: script
+ * name domname), whose tap exists: 0, or -1 with "vifD.N: script
  * PATH failed (exit N): LAST LINE OF ITS OUTPUT" in err. */
-int vif_script_online(const struct domain_config *dc, const struct vif_spec *v, uint32_t domid,
-		      char *err, size_t errlen);
+int vif_script_online(const char *domname, const struct vif_spec *v, uint32_t domid, char *err,
+		      size_t errlen);
 /* The same for each of dc's vifs in turn, up to the first failure. */
 int vif_scripts_online(const struct domain_config *dc, uint32_t domid, char *err,
 		       size_t errlen);
+/* The device model's NIC spec for vif v (its --nic value, and
+ * network-attach's): mac, vifname and rate where set; never bridge=: the
+ * vif's script puts the tap where it belongs. */
+void devmodel_nic_arg(const struct vif_spec *v, char *buf, size_t len);
 
 #endif
