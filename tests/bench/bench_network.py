@@ -22,9 +22,10 @@ DEMO_INITRD = "/usr/lib/xenolith/guest/initrd.gz"
 
 
 def guest_initrd(m):
-    """The demo initrd with iperf3, its libraries and their loader added."""
-    check(m, "d=/tmp/bench-net-extra; rm -rf $d && mkdir -p $d/usr/bin && "
-             "cp /usr/bin/iperf3 $d/usr/bin/ && "
+    """The demo initrd with iperf3 (in /bin: the guest's PATH is /bin alone),
+    its libraries and their loader added."""
+    check(m, "d=/tmp/bench-net-extra; rm -rf $d && mkdir -p $d/bin && "
+             "cp /usr/bin/iperf3 $d/bin/ && "
              "for l in $(ldd /usr/bin/iperf3 | grep -o '/[^ ]*'); do cp --parents $l $d; done && "
              f"(cd $d && find . | busybox cpio -o -H newc 2>/dev/null) | gzip > {INITRD}.extra && "
              f"cat {DEMO_INITRD} {INITRD}.extra > {INITRD}")

@@ -171,13 +171,13 @@ def guest_shell(m, name, command, timeout=180):
     done = re.compile(rf"RESULT-status-(\d+)-end-{n}\b")
     typed = f"true cmd-{n}; {command}; echo RESULT-status-$?-end-{n}"
     console_text(m, name, 3, typed)
-    last_typed = time.time()
+    last_typed, seen = time.time(), False
 
     def ended():
-        nonlocal last_typed
+        nonlocal last_typed, seen
         t = console_text(m, name, 3)
-        if done.search(t) is None and f"cmd-{n};" not in t and \
-                time.time() - last_typed > RETYPE_AFTER:
+        seen = seen or f"cmd-{n};" in t
+        if done.search(t) is None and not seen and time.time() - last_typed > RETYPE_AFTER:
             console_text(m, name, 3, typed)
             last_typed = time.time()
         return done.search(t) is not None, t
