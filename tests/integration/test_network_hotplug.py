@@ -109,7 +109,7 @@ def test_bad_input(m):
         before = taps(m)
         refused(m, "xenoctl network-attach hot2 'mac=00:16:3e:zz:00:01'", r"mac '00:16:3e:zz")
         refused(m, "xenoctl network-attach hot2 'bridge=nosuchbr'",
-                rf"domain hot2: vif{domid}\.1: bridge nosuchbr: no such bridge")
+                rf"domain hot2: vif{domid}\.1: script \S*vif-bridge failed.*bridge nosuchbr: no such bridge")
         refused(m, f"xenoctl network-attach hot2 'mac={MAC0}, bridge=xenbr8'",
                 rf"mac {MAC0} already used by vif{domid}\.0")
         refused(m, "xenoctl network-attach hot2 'vifname=xenbr8, bridge=xenbr9'",

@@ -139,7 +139,7 @@ void dm_nic_list(const struct dm *dm, char *buf, size_t len)
 				      "%u\t%02x:%02x:%02x:%02x:%02x:%02x\t%s\t%s\t00:%02x.0\t%s\t"
 				      "%lu\t%llu\t%lu\t%llu\t%lu\t%s\n",
 				      i, m[0], m[1], m[2], m[3], m[4], m[5], x->arg.vifname,
-				      x->arg.bridge, x->slot, x->vnet.rx_error || x->tap_failed ?
+				      x->arg.bridge[0] ? x->arg.bridge : "-", x->slot, x->vnet.rx_error || x->tap_failed ?
 				      "tap-failed" : "attached", s->rx_packets, s->rx_bytes,
 				      s->tx_packets, s->tx_bytes, virtio_net_dropped(s), why);
 	}

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "block.h"
 #include "dm_ask.h"
@@ -24,6 +25,24 @@ static int split_nic_row(char *row, char *f[NIC_FIELDS])
 	     f[++n] = strtok_r(NULL, "\t", &save))
 		;
 	return f[n] ? n + 1 : n;
+}
+
+/* The bridge tap is a port of (its master in sysfs: where the vif's
+ * script put it) into buf, or "-". */
+static void tap_bridge(const char *tap, char *buf, size_t len)
+{
+	char link[PATH_MAX], target[PATH_MAX];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/sys/class/net/%s/master", tap);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n <= 0) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	target[n] = '\0';
+	snprintf(buf, len, "%.*s", (int)len - 1,
+		 strrchr(target, '/') ? strrchr(target, '/') + 1 : target);
 }
 
 /* Take NIC devid out again after its script failed (the guest may not
@@ -75,8 +94,9 @@ int cmd_network_attach(int argc, char **argv)
 		nic_undo(name, path, devid);
 		return cmd_fail("network-attach: domain %s: %s", name, why);
 	}
-	printf("Attached %s (devid %s, mac %s) to domain %s with script %s\n", tap, devid, mac,
-	       name, v.script);
+	tap_bridge(tap, line, sizeof(line));
+	printf("Attached %s (devid %s, mac %s) to domain %s on bridge %s\n", tap, devid, mac,
+	       name, line);
 	return 0;
 }
 
@@ -133,7 +153,7 @@ int cmd_network_detach(int argc, char **argv)
 
 int cmd_network_list(int argc, char **argv)
 {
-	char name[XL_NAME_MAX], path[PATH_MAX], *row, *save = NULL;
+	char name[XL_NAME_MAX], path[PATH_MAX], bridge[VIF_IFNAME_MAX], *row, *save = NULL;
 	static char reply[BLOCK_REPLY_MAX];
 	struct xl_handle *h;
 
@@ -152,8 +172,9 @@ int cmd_network_list(int argc, char **argv)
 
 		if (split_nic_row(row, f) != NIC_FIELDS)
 			continue;	/* the final "ok" */
+		tap_bridge(f[2], bridge, sizeof(bridge));
 		printf("%-3s %-17s %-15s %-15s %-8s %10s %12s %10s %12s %8s %s\n", f[0], f[1], f[2],
-		       f[3], f[5], f[6], f[7], f[8], f[9], f[10], f[11]);
+		       bridge, f[5], f[6], f[7], f[8], f[9], f[10], f[11]);
 	}
 	return 0;
 }
