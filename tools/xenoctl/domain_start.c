@@ -5,20 +5,23 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "xenoctl.h"
+#include "block.h"
 #include "bootloader.h"
 #include "config.h"
 
-/* Stop the device model dm of a domain that will not start: its taps
- * go with it; its log too. */
-static void devmodel_stop(const struct domain_config *dc, pid_t dm)
+/* Stop the device model dm of domain domid, which will not start: its
+ * taps go with it; its log and control socket are removed. */
+static void devmodel_stop(const struct domain_config *dc, uint32_t domid, pid_t dm)
 {
-	char log[1024];
+	char path[1024];
 
 	kill(dm, SIGKILL);
 	while (waitpid(dm, NULL, 0) < 0 && errno == EINTR)
 		;
-	snprintf(log, sizeof(log), "%s/%s.dm.log", saved_run_dir(), dc->name);
-	unlink(log);
+	snprintf(path, sizeof(path), "%s/%s.dm.log", saved_run_dir(), dc->name);
+	unlink(path);
+	block_ctl_path(saved_run_dir(), domid, path, sizeof(path));
+	unlink(path);
 }
 
 int domain_start(struct xl_handle *h, struct domain_config *dc, uint32_t *domid,
@@ -47,7 +50,7 @@ int domain_start(struct xl_handle *h, struct domain_config *dc, uint32_t *domid,
 	if (!ret && (dc->ndisks || dc->nvifs)) {
 		ret = devmodel_start(dc, *domid, &dm, why, sizeof(why));
 		if (!ret && vif_scripts_online(dc, *domid, why, sizeof(why))) {
-			devmodel_stop(dc, dm);
+			devmodel_stop(dc, *domid, dm);
 			ret = -1;
 		}
 		if (ret)
