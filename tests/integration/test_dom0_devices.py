@@ -132,8 +132,11 @@ def check_dhcp(m, driver, label, chip):
     name, dev, addr = cards[driver]
     label = label.format(name=name, dev=dev)
     m.check(f"ip link set {name} up")  # e1000 asks for its interrupt only now
+    # A port of xenbr0 (bridged networking) hands its frames to the bridge:
+    # ask over the bridge, the frames still pass through the NIC.
+    ask = m.check(f"basename $(readlink /sys/class/net/{name}/master) 2>/dev/null || echo {name}")
     before, lines = irq_total(m, label)
-    out = m.check(f"busybox udhcpc -i {name} -f -q -n -t 5 -T 3 -s /bin/true 2>&1",
+    out = m.check(f"busybox udhcpc -i {ask} -f -q -n -t 5 -T 3 -s /bin/true 2>&1",
                   timeout=120)
     after, _ = irq_total(m, label)
     assert "lease of 10.0.2.15 obtained" in out, f"no DHCP lease on {name} ({driver}):\n{out}"
