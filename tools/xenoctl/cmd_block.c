@@ -46,7 +46,7 @@ int cmd_block_attach(int argc, char **argv)
 	if (disk_spec_parse(argv[2], &d, why, sizeof(why)))
 		return cmd_fail("block-attach: '%s': %s", argv[2], why);
 	h = cmd_open();
-	if (!h || dm_ask_domain(h, argv[1], "disks", name, sizeof(name), path, sizeof(path)))
+	if (!h || dm_ask_domain(h, argv[1], "disks", name, sizeof(name), path, sizeof(path), NULL))
 		return 1;
 	if (d.kind == DISK_KIND_POOL && vd_pool_ready(err, sizeof(err)))
 		return cmd_fail("%s", err);
@@ -143,7 +143,7 @@ int cmd_block_detach(int argc, char **argv)
 		return cmd_fail("block-detach: %s", why);
 	snprintf(vdev, sizeof(vdev), "xvd%c", 'a' + index);
 	h = cmd_open();
-	if (!h || dm_ask_domain(h, pos[0], "disks", name, sizeof(name), path, sizeof(path)) ||
+	if (!h || dm_ask_domain(h, pos[0], "disks", name, sizeof(name), path, sizeof(path), NULL) ||
 	    dm_ask_or_fail(name, path, "list", reply, sizeof(reply)))
 		return 1;
 	if (listed_target(reply, vdev, target, sizeof(target), &released))
@@ -178,7 +178,7 @@ int cmd_block_list(int argc, char **argv)
 	if (argc != 2)
 		return cmd_fail("block-list: usage: xenoctl block-list DOM");
 	h = cmd_open();
-	if (!h || dm_ask_domain(h, argv[1], "disks", name, sizeof(name), path, sizeof(path)) ||
+	if (!h || dm_ask_domain(h, argv[1], "disks", name, sizeof(name), path, sizeof(path), NULL) ||
 	    dm_ask_or_fail(name, path, "list", reply, sizeof(reply)))
 		return 1;
 	printf("%-6s %-30s %-6s %-6s %s\n", "Vdev", "Guest device", "Format", "Access", "Target");

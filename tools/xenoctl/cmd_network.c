@@ -73,7 +73,7 @@ int cmd_network_attach(int argc, char **argv)
 		return cmd_fail("network-attach: '%s': %s", argv[2], why);
 	h = cmd_open();
 	if (!h || dm_ask_domain(h, argv[1], "network interfaces", name, sizeof(name), path,
-				sizeof(path)) || cmd_lookup(h, argv[1], &domid))
+				sizeof(path), &domid))
 		return 1;
 	if (v.ignored)
 		fprintf(stderr, "xenoctl: network-attach: %s: ignored\n", v.ignored);
@@ -133,7 +133,7 @@ int cmd_network_detach(int argc, char **argv)
 				"`xenoctl network-list %s`)", devid, argv[1]);
 	h = cmd_open();
 	if (!h || dm_ask_domain(h, argv[1], "network interfaces", name, sizeof(name), path,
-				sizeof(path)) ||
+				sizeof(path), NULL) ||
 	    dm_ask_or_fail(name, path, "nic-list", reply, sizeof(reply)))
 		return 1;
 	if (!listed_devid(reply, devid))
@@ -161,7 +161,7 @@ int cmd_network_list(int argc, char **argv)
 		return cmd_fail("network-list: usage: xenoctl network-list DOM");
 	h = cmd_open();
 	if (!h || dm_ask_domain(h, argv[1], "network interfaces", name, sizeof(name), path,
-				sizeof(path)) ||
+				sizeof(path), NULL) ||
 	    dm_ask_or_fail(name, path, "nic-list", reply, sizeof(reply)))
 		return 1;
 	printf("%-3s %-17s %-15s %-15s %-8s %10s %12s %10s %12s %8s %s\n", "Idx", "MAC", "Tap",

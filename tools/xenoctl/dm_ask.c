@@ -9,7 +9,7 @@
 #include "xenoctl.h"
 
 int dm_ask_domain(struct xl_handle *h, const char *dom, const char *what, char *name,
-		  size_t namelen, char *path, size_t pathlen)
+		  size_t namelen, char *path, size_t pathlen, uint32_t *found)
 {
 	struct xl_domain_info info;
 	char err[512];
@@ -27,6 +27,8 @@ int dm_ask_domain(struct xl_handle *h, const char *dom, const char *what, char *
 	if (access(path, F_OK))
 		return cmd_fail("domain %s has no device model (no %s): %s can be added only "
 				"to a domain created with at least one disk or vif", name, path, what);
+	if (found)
+		*found = domid;
 	return 0;
 }
 

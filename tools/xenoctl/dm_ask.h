@@ -8,9 +8,10 @@
 
 /* Look DOM up: its name and its device model's socket. Refuses dom0 and
  * a domain without a device model (what: "disks", "network interfaces",
- * for the message). 0, or 1 after printing why. */
+ * for the message); its id in *found unless found is NULL. 0, or 1
+ * after printing why. */
 int dm_ask_domain(struct xl_handle *h, const char *dom, const char *what, char *name,
-		  size_t namelen, char *path, size_t pathlen);
+		  size_t namelen, char *path, size_t pathlen, uint32_t *found);
 
 /* Send line to the device model of domain name at path. 0: its "ok"
  * answer in reply; -1: its refusal in reply (the message alone, not
