@@ -35,7 +35,7 @@ def check(m, command, timeout=300):
 def boot_dom0(name, iso, disks=()):
     """The CD under the hypervisor, 2 CPUs, 1 GiB, logged in as root; DISKS (raw
     images) are dom0's virtio disks /dev/vda, /dev/vdb ..."""
-    m = Machine(name, cdrom=iso, disks=disks, smp=2, memory=1024)
+    m = Machine(name, cdrom=iso, disks=disks, smp=2, memory=1024, hypervisor=True)
     try:
         m.grub_select(MENU_XENOLITH)
         m.login(timeout=900)
