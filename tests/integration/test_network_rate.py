@@ -9,8 +9,6 @@ Every packet stays inside the emulated machine: the bridges are dom0's own.
 """
 import re
 
-import pytest
-
 from guests import DEMO, check, create, dom0_fixtures, guest_shell, run, snapshot, wait_booted
 from test_network_hotplug import define_nic
 
@@ -45,9 +43,6 @@ def receive_ms(m, guest, src_if, dst_ip, port):
     return int(found.group(1)), int(found.group(2))
 
 
-@pytest.mark.skip(reason="an unlimited vif moves only about 16 KB/s from the guest under TCG "
-                  "(the guest-to-dom0 path is slow, an open bug): the limited and unlimited "
-                  "transfers cannot yet be told apart")
 def test_rate_limits_throughput(m):
     run(m, "ip link del xenbr9; ip link del xenbr8")
     for br, net in (("xenbr9", "10.99.3"), ("xenbr8", "10.99.4")):
