@@ -40,7 +40,7 @@ def make_root(m):
              "mkdir -p bin sbin dev proc sys tmp root && cp /usr/bin/busybox bin/ && "
              "for a in $(bin/busybox --list); do [ -e bin/$a ] || ln -s busybox bin/$a; done")
     check(m, f"cat > {EXPORT}/sbin/init <<'EOF_INIT'\n{INIT}EOF_INIT\nchmod 755 {EXPORT}/sbin/init")
-    check(m, f"printf 'PS1=\"demo:\\\\w\\\\$ \"\\n' > {EXPORT}/root/.profile")
+    check(m, f"cat > {EXPORT}/root/.profile <<'EOF_PROFILE'\nPS1='demo:\\w\\$ '\nEOF_PROFILE\nchmod 644 {EXPORT}/root/.profile")
 
 
 def test_nfs_root_boots_and_writes(m):
