@@ -35,9 +35,9 @@ def bridge_address(m):
 
 def make_root(m):
     """A BusyBox tree in a tmpfs at EXPORT (thrown away with the umount)."""
-    check(m, f"mkdir -p {EXPORT} && mount -t tmpfs -o size=64m nfsroot {EXPORT} && cd {EXPORT} && "
+    check(m, f"mkdir -p {EXPORT} && mount -t tmpfs -o size=64m nfsroot {EXPORT} && (cd {EXPORT} && "
              "mkdir -p bin sbin dev proc sys tmp root && cp /usr/bin/busybox bin/ && "
-             "for a in $(bin/busybox --list); do [ -e bin/$a ] || ln -s busybox bin/$a; done")
+             "for a in $(bin/busybox --list); do [ -e bin/$a ] || ln -s busybox bin/$a; done)")
     check(m, f"cat > {EXPORT}/sbin/init <<'EOF_INIT'\n{INIT}EOF_INIT\nchmod 755 {EXPORT}/sbin/init")
     check(m, f"cat > {EXPORT}/root/.profile <<'EOF_PROFILE'\nPS1='demo:\\w\\$ '\nEOF_PROFILE\nchmod 644 {EXPORT}/root/.profile")
 
