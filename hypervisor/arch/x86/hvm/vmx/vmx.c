@@ -132,19 +132,6 @@ static void vmx_vcpu_free(struct vcpu *v)
 	v->vendor = NULL;
 }
 
-/* The CR0/CR4 bits the guest reads from the shadows and whose changes
- * exit: VMX's fixed bits, CR0.PG (long mode follows it), CR4.VMXE. */
-static void vmx_write_cr_masks(void)
-{
-	const struct vmx_cpu_caps *c = vmx_cpu_caps();
-	uint64_t cr0 = ((c->cr0_fixed0 | ~c->cr0_fixed1) & 0xffffffffull &
-			~(uint64_t)(X86_CR0_PE | X86_CR0_PG)) | X86_CR0_PG;
-	uint64_t cr4 = (c->cr4_fixed0 | ~c->cr4_fixed1) & 0xffffffffull;
-
-	vmx_vmwrite(VMCS_CR0_MASK, cr0);
-	vmx_vmwrite(VMCS_CR4_MASK, cr4);
-}
-
 /* vmx_write_controls: the fields that stay for the VMCS's life (§24.6-24.8). */
 static void vmx_write_controls(struct vmx_vcpu *x)
 {
@@ -166,7 +153,8 @@ static void vmx_write_controls(struct vmx_vcpu *x)
 	if (c->vpid)
 		vmx_vmwrite(VMCS_VPID, x->vpid);
 	vmx_vmwrite(VMCS_LINK_POINTER, ~0ull);
-	vmx_write_cr_masks();
+	vmx_vmwrite(VMCS_CR0_MASK, vmx_guest_cr0_mask());
+	vmx_vmwrite(VMCS_CR4_MASK, vmx_guest_cr4_mask());
 	vmx_vmwrite(VMCS_HOST_RIP, (uint64_t)(uintptr_t)vmx_exit_point);
 	vmx_vmwrite(VMCS_HOST_CS_SEL, GDT_SEL_CODE64);
 	vmx_vmwrite(VMCS_HOST_SS_SEL, GDT_SEL_DATA);
@@ -369,6 +357,11 @@ static void vmx_read_exit(struct vcpu *v, struct vmx_vcpu *x, struct vmx_exit_in
 	x->idt_info = (uint32_t)vmx_vmread(VMCS_IDT_VECTORING_INFO);
 	x->interruptibility = (uint32_t)vmx_vmread(VMCS_GUEST_INTERRUPTIBILITY);
 	x->guest_cr3 = vmx_vmread(VMCS_GUEST_CR3);
+	/* The bits the guest owns change without exits: ours from the shadow. */
+	x->cr0 = (vmx_vmread(VMCS_GUEST_CR0) & ~vmx_guest_cr0_mask()) |
+		 (x->cr0 & vmx_guest_cr0_mask());
+	x->cr4 = (vmx_vmread(VMCS_GUEST_CR4) & ~vmx_guest_cr4_mask()) |
+		 (x->cr4 & vmx_guest_cr4_mask());
 	x->efer = vmx_vmread(VMCS_GUEST_EFER);
 	x->cs.sel = (uint16_t)vmx_vmread(VMCS_GUEST_ES_SEL + 2 * VMCS_CS);
 	x->cs.ar = (uint32_t)vmx_vmread(VMCS_GUEST_ES_AR + 2 * VMCS_CS);

@@ -36,6 +36,21 @@ static void vmx_guest_write_seg(unsigned int seg, const struct vmx_seg *s)
 	vmx_vmwrite(VMCS_GUEST_ES_BASE + 2 * seg, s->base);
 }
 
+uint64_t vmx_guest_cr0_mask(void)
+{
+	const struct vmx_cpu_caps *c = vmx_cpu_caps();
+
+	return ((c->cr0_fixed0 | ~c->cr0_fixed1) & 0xffffffffull & ~(uint64_t)VMX_CR0_UNRESTRICTED) |
+	       X86_CR0_PG;
+}
+
+uint64_t vmx_guest_cr4_mask(void)
+{
+	const struct vmx_cpu_caps *c = vmx_cpu_caps();
+
+	return (c->cr4_fixed0 | ~c->cr4_fixed1) & 0xffffffffull;
+}
+
 /* The real CR0/CR4 for what the guest wants, VMX's fixed bits applied. */
 static uint64_t vmx_guest_real_cr0(uint64_t cr0)
 {

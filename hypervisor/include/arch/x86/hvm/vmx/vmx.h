@@ -80,6 +80,12 @@ void vmx_guest_cr(struct vcpu *v, uint64_t qual, uint32_t len);
 /* vmx_guest_xsetbv: an XSETBV exit: XCR0 set if valid, else #GP. */
 void vmx_guest_xsetbv(struct vcpu *v, uint32_t len);
 
+/* vmx_guest_cr0_mask / vmx_guest_cr4_mask: the CR0 and CR4 bits the guest
+ * reads from the shadows and whose changes exit (VMX's fixed bits, CR0.PG
+ * which long mode follows, CR4.VMXE); the guest owns the others. */
+uint64_t vmx_guest_cr0_mask(void);
+uint64_t vmx_guest_cr4_mask(void);
+
 /* vmx_guest_queue_gp: #GP(0) at the next entry. */
 void vmx_guest_queue_gp(struct vmx_vcpu *x);
 
