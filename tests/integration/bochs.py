@@ -37,7 +37,7 @@ class BochsMachine(Machine):
     this object's pexpect child. The serial line goes to build/test-logs/NAME.log,
     Bochs's own log beside it as NAME.bochs.log."""
 
-    def __init__(self, name, iso, model=MODEL_VMX, megs=512):
+    def __init__(self, name, iso, model=MODEL_VMX, megs=1024):
         self.name = name
         self.tmp = tempfile.mkdtemp(prefix="xenolith-bochs-")
         self.master, slave = pty.openpty()
