@@ -31,7 +31,7 @@ unit: deps
 integration: deps
 	$(MAKE) iso VERSION=check
 	XENOLITH_ISO=$(CURDIR)/build/xenolith-check.iso \
-		$(PYTEST) -n $(JOBS) --dist loadfile -p no:cacheprovider tests/integration
+		$(PYTEST) -n $(JOBS) --dist loadfile --durations=30 -p no:cacheprovider tests/integration
 
 check: deps build unit integration
 

@@ -39,6 +39,44 @@ while read -r ko; do
 	echo "${ko##*/}"
 done < "$stage/lib/disk.list" > "$stage/lib/disk/order"
 rm "$stage/lib/disk.list"
+# ssh into the guest (docs/networking.md): Debian's dropbear and the libraries it
+# needs (NEEDED entries, followed), under the paths the loader searches.
+[ -x "$root/usr/sbin/dropbear" ] || die "$root/usr/sbin/dropbear: missing (package dropbear-bin)"
+cp "$root/usr/sbin/dropbear" "$stage/bin/dropbear"
+mkdir -p "$stage/lib64" "$stage/lib/x86_64-linux-gnu" "$stage/etc/dropbear"
+cp -L "$root/lib64/ld-linux-x86-64.so.2" "$stage/lib64/"
+needed=$(readelf -d "$root/usr/sbin/dropbear" | sed -n 's/.*NEEDED.*\[\(.*\)\]/\1/p')
+while [ -n "$needed" ]; do
+	next=
+	for lib in $needed; do
+		[ -e "$stage/lib/x86_64-linux-gnu/$lib" ] && continue
+		src=$root/usr/lib/x86_64-linux-gnu/$lib
+		[ -e "$src" ] || die "$src: missing (a library dropbear needs)"
+		cp -L "$src" "$stage/lib/x86_64-linux-gnu/$lib"
+		next="$next $(readelf -d "$src" | sed -n 's/.*NEEDED.*\[\(.*\)\]/\1/p')"
+	done
+	needed=$next
+done
+# Root's home is written "/root/": dropbear finds /root//.ssh all the same, and BusyBox's
+# prompt keeps showing the directory as /root rather than ~ (the tests read it).
+printf 'root:x:0:0:root:/root/:/bin/sh\n' > "$stage/etc/passwd"
+printf 'root:x:0:\n' > "$stage/etc/group"
+printf '/bin/sh\n' > "$stage/etc/shells"
+# udhcpc's hook (dhcp in the configuration): the lease's address, router and name.
+cat > "$stage/etc/udhcpc.script" <<'DHCP'
+#!/bin/sh
+case $1 in
+bound|renew)
+	ip addr flush dev "$interface"
+	ip addr add "$ip/${mask:-24}" dev "$interface"
+	[ -n "$router" ] && ip route add default via "${router%% *}" dev "$interface"
+	[ -n "$hostname" ] && hostname "$hostname"
+	echo "xenolith-guest: $interface: $ip by DHCP"
+	;;
+esac
+exit 0
+DHCP
+chmod 755 "$stage/etc/udhcpc.script"
 mkdir -p "$stage/etc/acpi/PWRF" "$stage/newroot"
 printf '#!/bin/sh\necho "xenolith-guest: power button pressed, powering off"\nsync\npoweroff -f\n' \
 	> "$stage/etc/acpi/PWRF/00000080"
@@ -53,9 +91,12 @@ mount -t devtmpfs devtmpfs /dev
 mem=$(free -m | awk '/^Mem:/ { print $2 }')
 echo "xenolith-guest: init reached (kernel $(uname -r), $(nproc) CPUs, $mem MiB)"
 # root=DEV (a device, UUID= or LABEL=): mount it and hand over to its init.
-root= rootfstype= mode=ro init=/sbin/init
+# ip=CLIENT:SERVER:GATEWAY:NETMASK:HOSTNAME:DEVICE:AUTOCONF (the kernel's form, which
+# xenoctl writes from the configuration's ip/netmask/gateway/hostname/dhcp keys).
+root= rootfstype= mode=ro init=/sbin/init ipconf=
 for arg in $(cat /proc/cmdline); do
 	case $arg in
+	ip=*) ipconf=${arg#ip=} ;;
 	root=*) root=${arg#root=} ;;
 	rootfstype=*) rootfstype=${arg#rootfstype=} ;;
 	init=*) init=${arg#init=} ;;
@@ -89,6 +130,40 @@ if [ -n "$root" ]; then
 	else
 		echo "xenolith-guest: root=$root: cannot mount $dev; a shell instead"
 	fi
+fi
+# The network: eth0 as ip= says (a static address, or DHCP), then dropbear for ssh
+# (host keys made at the first connection; keys in /root/.ssh/authorized_keys).
+if [ -n "$ipconf" ]; then
+	IFS=: read -r addr _ gw mask host dev autoconf <<EOF_IP
+$ipconf
+EOF_IP
+	dev=${dev:-eth0}
+	[ -n "$host" ] && hostname "$host"
+	for i in $(seq 50); do [ -e "/sys/class/net/$dev" ] && break; sleep 0.1; done
+	ip link set lo up
+	if ! ip link set "$dev" up 2>/dev/null; then
+		echo "xenolith-guest: ip=$ipconf: no interface $dev"
+	elif [ "$autoconf" = dhcp ] || [ "$ipconf" = dhcp ]; then
+		udhcpc -i "$dev" -s /etc/udhcpc.script -t 10 -T 2 -n -q ${host:+-x hostname:$host} ||
+			echo "xenolith-guest: $dev: no DHCP lease"
+	elif [ -n "$addr" ]; then
+		# No netmask: the class's, as the kernel's ip= does.
+		if [ -z "$mask" ]; then
+			case ${addr%%.*} in
+			[0-9] | [0-9][0-9] | 1[01][0-9] | 12[0-7]) mask=255.0.0.0 ;;
+			12[89] | 1[3-8][0-9] | 19[01]) mask=255.255.0.0 ;;
+			*) mask=255.255.255.0 ;;
+			esac
+		fi
+		ip addr add "$addr/$mask" dev "$dev"
+		# The gateway may lie outside the netmask (routed mode: dom0's address).
+		[ -n "$gw" ] && ip route add "$gw" dev "$dev" 2>/dev/null
+		[ -n "$gw" ] && ip route add default via "$gw" dev "$dev"
+		echo "xenolith-guest: $dev: $addr/$mask${gw:+ via $gw}"
+	fi
+	mkdir -p /root/.ssh /dev/pts
+	mount -t devpts devpts /dev/pts 2>/dev/null
+	dropbear -R 2>/dev/null || echo "xenolith-guest: dropbear would not start"
 fi
 insmod /lib/evdev.ko && insmod /lib/button.ko &&
 	acpid -c /etc/acpi -l /dev/null -p /dev/null

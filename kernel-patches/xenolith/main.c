@@ -3,10 +3,12 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/capability.h>
+#include <linux/gfp.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/string.h>
+#include <asm/io.h>
 #include <asm/processor.h>
 
 #include "hypercall.h"
@@ -68,10 +70,28 @@ static struct miscdevice xl_misc = {
 };
 
 /*
- * xl_init: load only under the hypervisor (-ENODEV with one line on plain
- * Linux, e.g. the CD's "Linux (no hypervisor)" entry). A VERSION hypercall
- * that fails is logged and the module loads all the same; an ABI of another
- * major version is refused.
+ * xl_dom0: whether this kernel is dom0. Control hypercalls are dom0's
+ * alone: a domU gets -EPERM for every SYSCTL, dom0 -ENOSYS for command 0
+ * (a zeroed structure). When no page can be had, it says yes.
+ */
+static bool xl_dom0(void)
+{
+	struct xl_sysctl *op = (struct xl_sysctl *)get_zeroed_page(GFP_KERNEL | GFP_DMA32);
+	long ret;
+
+	if (!op)
+		return true;
+	ret = xl_hypercall(XL_HC_SYSCTL, virt_to_phys(op), 0, 0);
+	free_page((unsigned long)op);
+	return ret != -EPERM;
+}
+
+/*
+ * xl_init: load only in dom0 under the hypervisor (-ENODEV with one line on
+ * plain Linux, e.g. the CD's "Linux (no hypervisor)" entry, and in a domU,
+ * e.g. the CD's root booted as a guest: /dev/xenolith marks dom0). A
+ * VERSION hypercall that fails is logged and the module loads all the same;
+ * an ABI of another major version is refused.
  */
 static int __init xl_init(void)
 {
@@ -88,6 +108,10 @@ static int __init xl_init(void)
 		pr_err("hypervisor ABI %ld.%ld, this module speaks %u.x: not loaded\n",
 		       ver >> 16, ver & 0xffff, XL_ABI_VERSION >> 16);
 		return -EPROTO;
+	}
+	if (!xl_dom0()) {
+		pr_info("running in a domU (control hypercalls refused): /dev/xenolith is dom0's, not loaded\n");
+		return -ENODEV;
 	}
 	xl_event_init();
 	ret = misc_register(&xl_misc);

@@ -6,23 +6,15 @@ test kernel tests/guest-kernels/ioreq.c in a domU with `xenolith-bench ioreq`
 server timed over the guest's 2000 port reads, and how fast dom0 reads the
 guest's RAM through its window.
 """
-import os
 import re
-import subprocess
 import sys
 
-from benchlib import MENU_XENOLITH, TOP, Machine, build_path, figure
+from benchlib import dom0_machine, figure
 from test_ioreq import DIR, install_kernel, server_exit, start, wait_for
 
 
 def main():
-    iso = build_path("xenolith-check.iso")
-    if not os.path.exists(iso):
-        subprocess.run(["./make-iso.sh", "check"], cwd=TOP, check=True, stdout=subprocess.DEVNULL)
-    with Machine("bench-ioreq", cdrom=iso, smp=2, memory=1024) as m:
-        m.grub_select(MENU_XENOLITH)
-        m.login(timeout=900)
-        m.run("systemctl is-system-running --wait", timeout=600)
+    with dom0_machine("bench-ioreq") as m:
         install_kernel(m)
         start(m)
         wait_for(m, "xenoctl list ioreq | awk 'NR == 2 { print $5 }' | grep -q s", 600,

@@ -1,5 +1,6 @@
 """Helpers for the domU tests: boot the CD under QEMU, run xenoctl in dom0, read and
 type into a guest's console without holding dom0's serial line."""
+import itertools
 import json
 import re
 import time
@@ -31,9 +32,10 @@ def check(m, command, timeout=300):
     return out
 
 
-def boot_dom0(name, iso):
-    """The CD under the hypervisor, 2 CPUs, 1 GiB, logged in as root."""
-    m = Machine(name, cdrom=iso, smp=2, memory=1024)
+def boot_dom0(name, iso, disks=()):
+    """The CD under the hypervisor, 2 CPUs, 1 GiB, logged in as root; DISKS (raw
+    images) are dom0's virtio disks /dev/vda, /dev/vdb ..."""
+    m = Machine(name, cdrom=iso, disks=disks, smp=2, memory=1024, hypervisor=True)
     try:
         m.grub_select(MENU_XENOLITH)
         m.login(timeout=900)
@@ -154,18 +156,33 @@ def wait_booted(m, name, timeout=300):
                          f"hypervisor log:\n{m.run('xenoctl dmesg | tail -n 15')[1]}")
 
 
-GUEST_DONE = re.compile(r"RESULT-status-(\d+)-end")
+GUEST_COMMANDS = itertools.count()
+RETYPE_AFTER = 60	# seconds without the typed line on the console: it was lost
 
 
 def guest_shell(m, name, command, timeout=180):
     """Type COMMAND (no single quotes) into NAME's shell, wait for it to end and
     assert that it succeeded; returns the console text. Lines the command prints
-    reach it only if they contain RESULT."""
-    console_text(m, name, 3, f"{command}; echo RESULT-status-$?-end")
-    text = wait_until(m, f"`{command}` to end on {name}'s console",
-                      lambda: (lambda t: (GUEST_DONE.search(t) is not None, t))(
-                          console_text(m, name, 3)), timeout, 5)
-    assert GUEST_DONE.search(text).group(1) == "0", f"{name}: `{command}` failed:\n{text}"
+    reach it only if they contain RESULT. The typed line and its end marker carry
+    a number of their own: an earlier command's marker, still on the console, does
+    not end the wait, and a line that never reached the shell (seen under heavy
+    load) is typed again."""
+    n = next(GUEST_COMMANDS)
+    done = re.compile(rf"RESULT-status-(\d+)-end-{n}\b")
+    typed = f"true cmd-{n}; {command}; echo RESULT-status-$?-end-{n}"
+    console_text(m, name, 3, typed)
+    last_typed, seen = time.time(), False
+
+    def ended():
+        nonlocal last_typed, seen
+        t = console_text(m, name, 3)
+        seen = seen or f"cmd-{n};" in t
+        if done.search(t) is None and not seen and time.time() - last_typed > RETYPE_AFTER:
+            console_text(m, name, 3, typed)
+            last_typed = time.time()
+        return done.search(t) is not None, t
+    text = wait_until(m, f"`{command}` to end on {name}'s console", ended, timeout, 5)
+    assert done.search(text).group(1) == "0", f"{name}: `{command}` failed:\n{text}"
     return text
 
 

@@ -6,6 +6,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 
 import pexpect
 
@@ -13,6 +14,8 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 OVMF_CODE = "/usr/share/OVMF/OVMF_CODE.fd"
 OVMF_VARS = "/usr/share/OVMF/OVMF_VARS.fd"
 PROMPT = "XENOLITH-PROMPT# "
+# Ctrl-A three times: the serial input goes to the hypervisor's debug keys, or back.
+CONSOLE_SWITCH = "\x01\x01\x01"
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 PASSWORD = os.environ.get("XENOLITH_PASSWORD", "xenolith")
 # How QEMU runs guests here: scripts/qemu-accel decides (one place for the
@@ -36,8 +39,10 @@ class Machine:
 
     def __init__(self, name, cdrom=None, disks=(), kernel=None, initrd=None,
                  append=None, uefi=False, memory=1024, smp=1,
-                 cpu="qemu64,+svm,+npt", nic="virtio-net-pci", extra=()):
+                 cpu="qemu64,+svm,+npt", nic="virtio-net-pci", extra=(), hypervisor=False):
         self.name = name
+        self.hypervisor = hypervisor	# runs Xenolith: a timeout asks it for its state
+        self.at_hypervisor = False	# the serial input goes to its debug keys now
         self.tmp = tempfile.mkdtemp(prefix="xenolith-qemu-")
         args = ["qemu-system-x86_64", "-M", "q35", "-accel", ACCEL, "-m", str(memory),
                 "-smp", str(smp), "-cpu", cpu, "-display", "none",
@@ -78,9 +83,30 @@ class Machine:
             return self.child.expect(pattern, timeout=timeout)
         except (pexpect.TIMEOUT, pexpect.EOF) as e:
             tail = (self.child.before or "")[-2000:]
-            kind = "timeout" if isinstance(e, pexpect.TIMEOUT) else self.how_qemu_ended()
+            if isinstance(e, pexpect.TIMEOUT):
+                kind, state = "timeout", self.hypervisor_state()
+            else:
+                kind, state = self.how_qemu_ended(), ""
             raise AssertionError(f"{self.name}: {kind} waiting for {pattern!r}; "
-                                 f"last output:\n{tail}") from None
+                                 f"last output:\n{tail}{state}") from None
+
+    def hypervisor_state(self):
+        """After a timeout under Xenolith: what its debug keys q (domains and
+        vCPUs), r (run queues) and e (exits) show, to tell a hung hypervisor
+        from a guest that is only slow; the input then goes back where it was."""
+        if not self.hypervisor:
+            return ""
+        switch = "" if self.at_hypervisor else CONSOLE_SWITCH
+        try:
+            self.child.send(switch)
+            time.sleep(1)
+            self.child.send("qre")
+            time.sleep(3)
+            self.child.send(switch)
+            self.child.expect(pexpect.TIMEOUT, timeout=3)
+        except pexpect.EOF:
+            return ""
+        return "\nthe hypervisor's debug keys q, r, e then showed:\n" + self.child.before[-6000:]
 
     def how_qemu_ended(self):
         """'QEMU exited (status N)' or 'QEMU died (SIGNAME)': a reset under
@@ -91,7 +117,10 @@ class Machine:
         return f"QEMU exited (status {self.child.exitstatus})"
 
     def send(self, text):
-        """Type TEXT on the serial line."""
+        """Type TEXT on the serial line (Ctrl-A three times switches it between
+        dom0 and the hypervisor's debug keys)."""
+        if text.count(CONSOLE_SWITCH) % 2:
+            self.at_hypervisor = not self.at_hypervisor
         self.child.send(text)
 
     def grub_select(self, index, timeout=120):

@@ -11,8 +11,8 @@ Needs `xenoctl create` to start the device model with `--control
 import itertools
 import re
 
-from guests import DEMO, check, console_text, create, dom0_fixtures, refused, run, type_into, \
-    wait_booted, wait_until
+from guests import DEMO, check, console_text, create, dom0_fixtures, domains_json, refused, run, \
+    type_into, wait_booted, wait_until
 
 m, clean = dom0_fixtures("block-hotplug")
 
@@ -32,8 +32,13 @@ def start(m, name, *specs):
     for s in specs:
         check(m, f"test -e {s.split(',')[0]} || truncate -s 16M {s.split(',')[0]}")
     create(m, DEMO, f"name={name}", disk_cfg(*specs))
+    booted(m, name)
+
+
+def booted(m, name):
+    """Wait for guest NAME's prompt and load its virtio modules."""
     wait_booted(m, name)
-    guest(m, name, "for ko in $(cat /lib/disk/order); do insmod /lib/disk/$ko; done")
+    guest(m, name, "for ko in $(cat /lib/disk/order); do insmod /lib/disk/$ko; done", 180)
 
 
 def guest(m, name, command, timeout=60):
@@ -152,6 +157,26 @@ def test_sharing_rules(m):
     check(m, "xenoctl block-detach web xvdb", timeout=60)
     check(m, "xenoctl block-detach db xvdb", timeout=60)
 
+    # w!: both domains write one raw image (each device model holds it under
+    # the shared lock) and see each other's bytes; plain w is refused meanwhile.
+    check(m, f"xenoctl block-attach web '{b},raw,xvdb,w!'")
+    check(m, f"xenoctl block-attach db '{b},raw,xvdb,w!'")
+    assert block_list(m, "db")["xvdb"][2] == "w!", \
+        f"expected db's xvdb listed with access w!, saw {block_list(m, 'db')}"
+    refused(m, f"xenoctl block-attach db '{b},raw,xvdc,w'",
+            rf"'{b}' is attached writable \(shared, w!\) to domain web")
+    dev_web, dev_db = wait_guest_disk(m, "web", "xvdb"), wait_guest_disk(m, "db", "xvdb")
+    out, status = guest(m, "web", f"echo {PATTERN} | dd of=/dev/{dev_web} bs=512 count=1 "
+                                  "conv=sync,fsync")
+    assert status == 0, f"guest web: writing /dev/{dev_web} failed: {out}"
+    out, status = guest(m, "db", "echo 3 > /proc/sys/vm/drop_caches; "
+                                 f"dd if=/dev/{dev_db} bs={len(PATTERN)} count=1")
+    assert status == 0 and PATTERN in out, \
+        f"guest db: expected web's {PATTERN!r} on the shared disk, saw: {out}"
+    check(m, "xenoctl block-detach web xvdb", timeout=60)
+    check(m, "xenoctl block-detach db xvdb", timeout=60)
+    refused(m, f"xenoctl block-attach web 'tap:qcow2:{b},xvdb,w!'", r"access w!")
+
     # A disk dom0 has mounted read-write is refused; once unmounted it is fine.
     check(m, f"mkfs.ext4 -q -F {b} && mkdir -p /mnt/hp && mount -o loop {b} /mnt/hp")
     try:
@@ -160,6 +185,90 @@ def test_sharing_rules(m):
     finally:
         check(m, "umount /mnt/hp")
     check(m, f"xenoctl block-attach web '{b},raw,xvdb,w'")
+    check(m, "xenoctl block-detach web xvdb", timeout=60)
+
+
+def test_detach_refused_while_mounted(m):
+    """block-detach reads the disk's superblocks through the device model: a
+    file system the guest mounted read-write is marked in use (ext4: the
+    journal's needs_recovery; ext2: its state not clean), so the detach is
+    refused and nothing changes; after umount the detach goes; --force takes
+    it while mounted. A read-only mount marks nothing (docs/disks.md)."""
+    a, b, c = IMG.format("a"), IMG.format("b"), IMG.format("c")
+    check(m, f"rm -f {a} {b} {c}; truncate -s 32M {b} {c} && "
+             f"printf 'start=2048, type=83\\n' | sfdisk -q {b} && "
+             f"mkfs.ext4 -q -F -E offset=1048576 {b} 30M")
+    start(m, "web", f"{a},raw,xvda,w")
+
+    # ext4 on the disk's first partition, mounted read-write in the guest.
+    check(m, f"xenoctl block-attach web '{b},raw,xvdb,w'")
+    dev = wait_guest_disk(m, "web", "xvdb")
+    out, status = guest(m, "web", f"mkdir -p /mnt && mount -t ext4 /dev/{dev}1 /mnt && "
+                                  f"echo {PATTERN} > /mnt/f && sync")
+    assert status == 0, f"guest web: mounting /dev/{dev}1 failed: {out}"
+    refused(m, "xenoctl block-detach web xvdb",
+            r"^xenoctl: block-detach web xvdb: the guest has a file system on it mounted "
+            r"\(ext4 on xvdb1\); unmount it in the guest or use --force$")
+    assert "xvdb" in block_list(m, "web"), "xvdb gone from block-list after a refused detach"
+    out, status = guest(m, "web", "echo more >> /mnt/f && sync && cat /mnt/f")
+    assert status == 0 and PATTERN in out, \
+        f"guest web: expected /mnt/f still readable and writable after the refusal, saw: {out}"
+    out, status = guest(m, "web", "umount /mnt")
+    assert status == 0, f"guest web: umount /mnt failed: {out}"
+    check(m, "xenoctl block-detach web xvdb", timeout=60)
+    wait_guest_disk(m, "web", "xvdb", present=False)
+    seen = check(m, f"debugfs -R 'cat /f' '{b}?offset=1048576' 2>/dev/null")
+    assert PATTERN in seen and "more" in seen, \
+        f"{b}: expected the guest's /f ({PATTERN!r}, then 'more') in the image, saw {seen!r}"
+
+    # ext2 on the whole disk, made and mounted by the guest's BusyBox.
+    check(m, f"xenoctl block-attach web '{c},raw,xvdc,w'")
+    dev_c = wait_guest_disk(m, "web", "xvdc")
+    out, status = guest(m, "web", f"mke2fs /dev/{dev_c} >/dev/null && mkdir -p /mnt2 && "
+                                  f"mount /dev/{dev_c} /mnt2 && umount /mnt2")
+    assert status == 0, f"guest web: mke2fs, mount, umount of /dev/{dev_c} failed: {out}"
+
+    # b read-only, c read-write, both mounted. The read-only mount marks
+    # nothing on the disk: that detach goes. c is refused; --force takes it
+    # without looking. (Last: a guest left holding mounts of removed disks
+    # was seen to stop answering on its console.)
+    check(m, f"xenoctl block-attach web '{b},raw,xvdb,w'")
+    dev_b = wait_guest_disk(m, "web", "xvdb")
+    out, status = guest(m, "web", f"mount -t ext4 -o ro /dev/{dev_b}1 /mnt && "
+                                  f"mount /dev/{dev_c} /mnt2 && cat /mnt/f")
+    assert status == 0 and PATTERN in out, f"guest web: mounting b ro and c rw failed: {out}"
+    refused(m, "xenoctl block-detach web xvdc", r"\(ext2 on xvdc\); unmount it")
+    check(m, "xenoctl block-detach web xvdb", timeout=60)
+    check(m, "xenoctl block-detach web xvdc --force", timeout=60)
+    assert list(block_list(m, "web")) == ["xvda"]
+
+
+def test_attached_disk_kept_across_reboot(m):
+    """block-attach and block-detach update the saved configuration, as xl
+    does: the domain rebuilt by on_reboot=restart has the attached disk, and
+    not the detached one."""
+    a, b, c = IMG.format("a"), IMG.format("b"), IMG.format("c")
+    check(m, f"rm -f {a} {c}; truncate -s 16M {b} {c}")
+    start(m, "web", f"{a},raw,xvda,w")
+    check(m, f"xenoctl block-attach web '{b},raw,xvdb,w'")
+    check(m, f"xenoctl block-attach web '{c},raw,xvdc,r'")
+    check(m, "xenoctl block-detach web xvdc", timeout=60)
+    saved = check(m, "cat /run/xenolith/web.cfg")
+    assert f"target={b}" in saved and c not in saved, \
+        f"expected {b} and not {c} in web's saved configuration, saw:\n{saved}"
+    before = domains_json(m)["web"]["domid"]
+    type_into(m, "web", "reboot -f")
+
+    def rebuilt():
+        d = domains_json(m).get("web")
+        return d is not None and d["domid"] != before, check(m, "xenoctl list")
+    wait_until(m, f"web rebuilt by on_reboot=restart (it had id {before})", rebuilt, 120)
+    booted(m, "web")
+    assert block_list(m, "web") == {
+        "xvda": ("/dev/disk/by-id/virtio-xvda", "raw", "w", a),
+        "xvdb": ("/dev/disk/by-id/virtio-xvdb", "raw", "w", b)}
+    wait_guest_disk(m, "web", "xvdb")
+    assert not guest_disk(m, "web", "xvdc"), "guest web: xvdc is back after the reboot"
     check(m, "xenoctl block-detach web xvdb", timeout=60)
 
 
@@ -224,3 +333,11 @@ def test_bad_input(m):
     refused(m, "xenoctl block-list", r"usage: xenoctl block-list DOM")
     refused(m, "xenoctl block-list plain", r"domain plain has no device model")
     assert list(block_list(m, "web")) == ["xvda"]
+
+    # A comma in a target: refused by create's disk checks, before anything is built.
+    check(m, "truncate -s 16M /tmp/hp-a,b.img")
+    refused(m, f"xenoctl create {DEMO} name=comma "
+               f"{disk_cfg('vdev=xvda, access=w, target=/tmp/hp-a,b.img')}",
+            r"disk\[0\]: target '/tmp/hp-a,b\.img': a comma in the path is not supported")
+    refused(m, "xenoctl block-attach web 'vdev=xvdb, access=w, target=/tmp/hp-a,b.img'",
+            r"^xenoctl: block-attach: target '/tmp/hp-a,b\.img': a comma in the path")

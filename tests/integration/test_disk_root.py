@@ -1,6 +1,7 @@
 """A domU whose root file system is a virtual disk made from the CD's own root: the pool on
 a partition of its own (`vd pool add`), `vd create --from` the CD's root, and the guest
-booting from it to a login prompt (docs/disks.md, docs/guests.md)."""
+booting from it to a login prompt (docs/disks.md, docs/guests.md). xenolith-domains.service
+runs in dom0 without failing and is skipped in that guest (/dev/xenolith marks dom0)."""
 import re
 import shlex
 import time
@@ -28,6 +29,9 @@ def test_guest_boots_from_the_cd_root_on_a_vd(iso, tmp_path):
     with m:
         m.grub_select(MENU_XENOLITH)
         m.login(timeout=900)
+        run(m, "systemctl is-system-running --wait", 300)
+        status, out = run(m, "systemctl is-failed xenolith-domains.service")
+        assert status != 0, f"dom0: xenolith-domains.service failed: {out}"
         check(m, "xenoctl vd pool add /dev/vda")
         assert "/dev/vda" in check(m, "xenoctl vd pool list")
         check(m, f"xenoctl vd create root 2G --fs ext4 --from {ROOTFS}", 1200)
@@ -50,4 +54,16 @@ def test_guest_boots_from_the_cd_root_on_a_vd(iso, tmp_path):
                                "echo RESULT-$(findmnt -n -o SOURCE /)-$(cat /etc/hostname)")
             return re.search(r"RESULT-/dev/vda-\w", out) is not None, out
         wait_until(m, "the guest's shell to show its root on /dev/vda", root_device, 300, 10)
+
+        def units_settled():
+            out = console_text(m, "rootvd", 10, "echo RESULT-state-$(systemctl is-system-running)"
+                               "-units-$(systemctl is-failed xenolith-domains.service "
+                               'systemd-modules-load.service | tr "\\n" +)-end')
+            hit = re.findall(r"RESULT-state-(\w+)-units-([\w+-]*)-end", out)
+            return bool(hit) and hit[-1][0] in ("running", "degraded"), out
+        out = wait_until(m, "the guest's systemd to finish starting", units_settled, 300, 10)
+        units = re.findall(r"RESULT-state-(\w+)-units-([\w+-]*)-end", out)[-1][1]
+        assert units == "inactive+active+", \
+            f"guest rootvd: expected xenolith-domains.service skipped (inactive: no " \
+            f"/dev/xenolith in a domU) and systemd-modules-load.service active, saw {units!r}"
         check(m, "xenoctl destroy rootvd")

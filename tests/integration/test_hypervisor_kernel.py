@@ -152,7 +152,7 @@ def hv_machine(name, initrd, cpu="qemu64,+svm,+npt", hv_args="noreboot", dom0_ar
                modules=True, smp=1, memory=1024):
     mods = f"{KERNEL} console=ttyS0 panic=-1 {dom0_args},{initrd}" if modules else None
     return Machine(name, kernel=XENOLITH, initrd=mods, append=hv_args, cpu=cpu,
-                   memory=memory, nic=None, smp=smp)
+                   memory=memory, nic=None, smp=smp, hypervisor=True)
 
 
 @pytest.fixture(scope="module")

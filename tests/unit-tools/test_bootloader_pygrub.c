@@ -13,6 +13,7 @@
 #include "tmpdir.h"
 
 #include "xenoctl/bootloader.h"
+#include "xenoctl/bootloader_nbd.h"
 
 static char dir[64], err[1024];
 
@@ -136,6 +137,48 @@ static void test_qcow2(void **state)
 	boot("gpt.qcow2", "", "KERNEL-B", NULL, "root=/dev/vda2");
 }
 
+/* The NBD read cache: what it returns is the image's bytes (across windows,
+ * at the disk's end), and reading a disk 1 KiB at a time, as libext2fs
+ * reads a file, fetches each window once. */
+static void test_nbd_cache(void **state)
+{
+	static char want[BOOTLOADER_NBD_WINDOW * 3 + 512], got[sizeof(want)];
+	struct bootloader_nbd n = { .h = NULL };
+	char path[128], why[512];
+	FILE *f;
+
+	(void)state;
+	if (system("command -v qemu-nbd >/dev/null"))
+		skip();
+	sh("cd %s && head -c %zu /dev/urandom > cache.img && "
+	   "qemu-img convert -f raw -O qcow2 cache.img cache.qcow2", dir, sizeof(want));
+	snprintf(path, sizeof(path), "%s/cache.img", dir);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_int_equal(fread(want, 1, sizeof(want), f), sizeof(want));
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/cache.qcow2", dir);
+	assert_int_equal(bootloader_nbd_open(path, "qcow2", &n, why, sizeof(why)), 0);
+	assert_int_equal(n.size, sizeof(want));
+	for (size_t off = 0; off < sizeof(want); off += 1024) {
+		size_t len = sizeof(want) - off < 1024 ? sizeof(want) - off : 1024;
+
+		assert_int_equal(bootloader_nbd_read(&n, off, got + off, len), 0);
+	}
+	assert_memory_equal(got, want, sizeof(want));
+	assert_int_equal(n.fetches, 4);		/* 3 windows and the tail */
+	/* a read across two windows, one ending at the disk's end, one past it */
+	assert_int_equal(bootloader_nbd_read(&n, BOOTLOADER_NBD_WINDOW - 100, got, 300), 0);
+	assert_memory_equal(got, want + BOOTLOADER_NBD_WINDOW - 100, 300);
+	assert_int_equal(bootloader_nbd_read(&n, sizeof(want) - 10, got, 10), 0);
+	assert_memory_equal(got, want + sizeof(want) - 10, 10);
+	assert_int_equal(bootloader_nbd_read(&n, sizeof(want) - 10, got, 11), -EIO);
+	assert_int_equal(bootloader_nbd_read(&n, 0, got, sizeof(want)), 0);
+	assert_memory_equal(got, want, sizeof(want));
+	bootloader_nbd_close(&n);
+	assert_null(n.h);
+}
+
 static void test_errors(void **state)
 {
 	struct bootloader_files f;
@@ -186,7 +229,7 @@ static int read_img(void *ctx, uint64_t off, void *buf, size_t n)
 
 static void test_partitions(void **state)
 {
-	uint64_t offs[8];
+	struct bootloader_part p[8];
 
 	(void)state;
 	memset(img, 0, sizeof(img));
@@ -208,15 +251,20 @@ static void test_partitions(void **state)
 	img[12 * 512 + 511] = 0xaa;
 	img[478 + 4] = 0x82;		/* swap at LBA 0x100000 */
 	img[478 + 10] = 0x10;
-	assert_int_equal(bootloader_partitions(read_img, NULL, offs, 8), 5);
-	assert_int_equal(offs[0], 0);
-	assert_int_equal(offs[1], 2048 * 512);
-	assert_int_equal(offs[2], 104 * 512);
-	assert_int_equal(offs[3], 212 * 512);
-	assert_int_equal(offs[4], 0x100000ull * 512);
-	assert_int_equal(bootloader_partitions(read_img, NULL, offs, 2), 2);
+	assert_int_equal(bootloader_partitions(read_img, NULL, p, 8), 5);
+	assert_int_equal(p[0].off, 0);
+	assert_int_equal(p[0].num, 0);
+	assert_int_equal(p[1].off, 2048 * 512);
+	assert_int_equal(p[1].num, 1);
+	assert_int_equal(p[2].off, 104 * 512);
+	assert_int_equal(p[2].num, 5);
+	assert_int_equal(p[3].off, 212 * 512);
+	assert_int_equal(p[3].num, 6);
+	assert_int_equal(p[4].off, 0x100000ull * 512);
+	assert_int_equal(p[4].num, 3);
+	assert_int_equal(bootloader_partitions(read_img, NULL, p, 2), 2);
 	img[510] = 0;
-	assert_int_equal(bootloader_partitions(read_img, NULL, offs, 8), 1);
+	assert_int_equal(bootloader_partitions(read_img, NULL, p, 8), 1);
 }
 
 int main(void)
@@ -225,6 +273,7 @@ int main(void)
 		cmocka_unit_test(test_partitions),
 		cmocka_unit_test(test_images),
 		cmocka_unit_test(test_qcow2),
+		cmocka_unit_test(test_nbd_cache),
 		cmocka_unit_test(test_errors),
 	};
 

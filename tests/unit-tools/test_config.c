@@ -470,7 +470,7 @@ static void test_warnings(void **state)
 		  "device_model_version = 'qemu-xen'\n"
 		  "vnc = 1\nvnclisten = '0.0.0.0'\nsdl = 0\n"
 		  "memroy = 256\n"
-		  "dhcp = 'dhcp'\n");
+		  "console = 'vc'\n");
 	assert_int_equal(nwarnings, 8);
 	assert_string_equal(warnings[0], "demo.cfg:4: type: not supported yet, ignored");
 	assert_warned("demo.cfg:5: builder: not supported yet, ignored");
@@ -481,7 +481,7 @@ static void test_warnings(void **state)
 	assert_warned("demo.cfg:12: vnclisten: not supported yet, ignored");
 	assert_warned("demo.cfg:13: sdl: not supported yet, ignored");
 	assert_warned("demo.cfg:14: memroy: unknown key, ignored");
-	assert_warned("demo.cfg:15: dhcp: not supported yet, ignored");
+	assert_warned("demo.cfg:15: console: not supported yet, ignored");
 	assert_int_equal(dc.memory_mib, 128);
 	/* a NULL warn is allowed */
 	assert_int_equal(config_to_domain(&cf, &dc, err, sizeof(err), NULL, NULL), 0);

@@ -1,6 +1,7 @@
 /* test_disk_check.c - unit tests of disk targets and images (tools/xenoctl/disk_check.c, disk_format.c, vd_pool.c, vd_size.c). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -47,16 +49,24 @@ static void write_file(const char *name, const void *data, size_t n, off_t size)
 static int setup(void **state)
 {
 	unsigned char h[512];
+	char cmd[1024];
 
 	(void)state;
 	assert_non_null(tmpdir_make(dir, sizeof(dir), "test_disk_check"));
 	setenv("XENOLITH_POOL", dir, 1);
+	/* Images qemu opens, and two whose header is sound but qemu refuses:
+	 * L1 table of size 0, refcount_order 9 (512-bit entries). */
+	snprintf(cmd, sizeof(cmd), "cd %s && qemu-img create -q -f qcow2 q.qcow2 1G && cp q.qcow2 both.qcow2 && "
+	   "cp q.qcow2 l1.qcow2 && cp q.qcow2 refcount.qcow2 && "
+	   "printf '\\000\\000\\000\\000' | dd of=l1.qcow2 bs=1 seek=36 conv=notrunc status=none && "
+	   "printf '\\000\\000\\000\\011' | dd of=refcount.qcow2 bs=1 seek=96 conv=notrunc "
+	   "status=none", dir);
+	assert_int_equal(system(cmd), 0);
 	qcow2_header(h);
-	write_file("q.qcow2", h, sizeof(h), 0x40000);
 	write_file("r.img", "hello", 5, 1 << 20);
 	write_file("both.img", "x", 1, 1 << 20);
-	write_file("both.qcow2", h, sizeof(h), 0x40000);
 	write_file("empty", "", 0, 0);
+	write_file("a,b.img", "x", 1, 1 << 20);
 	h[103] = 50;
 	write_file("short.qcow2", h, sizeof(h), 0x40000);
 	return 0;
@@ -131,6 +141,11 @@ static void test_targets(void **state)
 		  "not a qcow2 image (no QFI\\xfb magic)");
 	check_err("tap:qcow2:%s/short.qcow2,xvda,w", "t.cfg:3: disk[0]: target "
 		  "'DIR/short.qcow2': corrupt qcow2 header: v3 header too short");
+	check_err("tap:qcow2:%s/l1.qcow2,xvda,w", "t.cfg:3: disk[0]: target 'DIR/l1.qcow2': "
+		  "qemu cannot open it as qcow2: L1 table is too small");
+	check_err("format=qcow2, vdev=xvda, target=%s/refcount.qcow2", "t.cfg:3: disk[0]: "
+		  "target 'DIR/refcount.qcow2': qemu cannot open it as qcow2: Reference count "
+		  "entry width too large; may not exceed 64 bits");
 	check_err("file:%s/none,xvda,w", "t.cfg:3: disk[0]: target 'DIR/none': "
 		  "No such file or directory");
 	check_err("phy:%s/r.img,xvda,w", "t.cfg:3: disk[0]: target 'DIR/r.img': "
@@ -143,6 +158,37 @@ static void test_targets(void **state)
 	check_err("vd:both,xvda,w", "t.cfg:3: disk[0]: disk 'both': both DIR/both.img "
 		  "and DIR/both.qcow2 exist; remove one");
 	check_err("vd:q,xvda,w,format=raw", "t.cfg:3: disk[0]: format raw: pool disk 'q' is qcow2");
+	check_err("tap:qcow2:%s/q.qcow2,xvda,w!", "t.cfg:3: disk[0]: access w!: target "
+		  "'DIR/q.qcow2' is qcow2, which two domains cannot write at once (its tables "
+		  "would be corrupted); share a raw image");
+	check_ok("%s/r.img,xvda,w!", DISK_FORMAT_RAW);
+	check_err("vdev=xvda, access=w, target=%s/a,b.img", "t.cfg:3: disk[0]: target "
+		  "'DIR/a,b.img': a comma in the path is not supported (rename the image or "
+		  "link it from a path without one)");
+}
+
+/* A relative target becomes absolute, and a comma the cwd brings in is refused. */
+static void test_relative_target(void **state)
+{
+	char cwd[PATH_MAX], err[1024], sub[128];
+	struct disk_spec d = { 0 };
+
+	(void)state;
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir(dir), 0);
+	assert_int_equal(disk_spec_parse("r.img,raw,xvda,w", &d, why, sizeof(why)), 0);
+	assert_int_equal(disk_check(&d, 1, "t.cfg", err, sizeof(err)), 0);
+	snprintf(sub, sizeof(sub), "%s/r.img", dir);
+	assert_string_equal(d.target, sub);
+	snprintf(sub, sizeof(sub), "%s/x,y", dir);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	write_file("x,y/s.img", "x", 1, 1 << 20);
+	assert_int_equal(chdir(sub), 0);
+	assert_int_equal(disk_spec_parse("s.img,raw,xvdb,w", &d, why, sizeof(why)), 0);
+	assert_int_equal(disk_check(&d, 1, "t.cfg", err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "command line: disk[0]: target '"));
+	assert_non_null(strstr(err, "/x,y/s.img': a comma in the path"));
+	assert_int_equal(chdir(cwd), 0);
 }
 
 static void header_err(void (*mod)(unsigned char *), uint64_t file_size, const char *want)
@@ -272,6 +318,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_targets),
+		cmocka_unit_test(test_relative_target),
 		cmocka_unit_test(test_qcow2_header),
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_names),

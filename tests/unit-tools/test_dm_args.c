@@ -58,7 +58,11 @@ static void test_good(void **state)
 	assert_true(a.disk[2].ro);
 	assert_true(a.disk[2].qcow2);
 	assert_false(a.disk[0].qcow2);
+	assert_false(a.disk[0].shared);
 	assert_int_equal(a.ready_fd, -1);
+	assert_int_equal(parse(&a, err, "--domid", "7", "--disk", "/d/s.img,access=shared", NULL), 0);
+	assert_true(a.disk[0].shared);
+	assert_false(a.disk[0].ro);
 	assert_int_equal(parse(&a, err, "--domid", "3", "--ready-fd", "5", NULL), 0);
 	assert_int_equal(a.nr_disks, 0);
 	assert_int_equal(a.ready_fd, 5);
@@ -87,6 +91,8 @@ static void test_bad(void **state)
 {
 	(void)state;
 	bad("--domid: missing", NULL);
+	bad("--disk /q.qcow2: access=shared needs format=raw (two writers would corrupt a qcow2 "
+	    "image's tables)", "--domid", "3", "--disk", "/q.qcow2,access=shared,format=qcow2", NULL);
 	bad("--domid: missing", "--disk", "/a", NULL);
 	bad("--domid 0: not a domU id", "--domid", "0", NULL);
 	bad("--domid x1: not a domU id", "--domid", "x1", NULL);
@@ -117,10 +123,10 @@ static void test_nic(void **state)
 	assert_memory_equal(a.nic[0].mac, mac, 6);
 	assert_string_equal(a.nic[0].bridge, "br1");
 	assert_string_equal(a.nic[0].vifname, "vif12.0");
-	/* no mac=: Xen's OUI and three random bytes; no bridge=: xenbr0 */
+	/* no mac=: Xen's OUI and three random bytes; no bridge=: none (the script's job) */
 	assert_false(a.nic[1].has_mac);
 	assert_memory_equal(a.nic[1].mac, mac, 3);
-	assert_string_equal(a.nic[1].bridge, "xenbr0");
+	assert_string_equal(a.nic[1].bridge, "");
 	assert_string_equal(a.nic[1].vifname, "vif12.1");
 	assert_string_equal(a.nic[2].vifname, "web0");
 	assert_string_equal(a.nic[2].bridge, "xenbr2");
@@ -131,16 +137,16 @@ static void test_nic(void **state)
 static void test_nic_bad(void **state)
 {
 	(void)state;
-	bad("--nic mac=00:16:3e:zz:01:02: not a unicast MAC", "--domid", "1",
+	bad("--nic mac=00:16:3e:zz:01:02: expected six hex bytes", "--domid", "1",
 	    "--nic", "mac=00:16:3e:zz:01:02", NULL);
-	bad("--nic mac=01:16:3e:00:01:02: not a unicast MAC", "--domid", "1",
+	bad("--nic mac=01:16:3e:00:01:02: a multicast address", "--domid", "1",
 	    "--nic", "mac=01:16:3e:00:01:02", NULL);
-	bad("--nic mac=00:00:00:00:00:00: not a unicast", "--domid", "1",
+	bad("--nic mac=00:00:00:00:00:00: not a usable address", "--domid", "1",
 	    "--nic", "mac=00:00:00:00:00:00", NULL);
-	bad("not a unicast", "--domid", "1", "--nic", "mac=00:16:3e:1:02:03", NULL);
-	bad("not a unicast", "--domid", "1", "--nic", "mac=00:16:3e:01:02:03:04", NULL);
-	bad("not a unicast", "--domid", "1", "--nic", "mac= 0:16:3e:01:02:03", NULL);
-	bad("not a unicast", "--domid", "1", "--nic", "mac=+0:16:3e:01:02:03", NULL);
+	bad("expected six hex bytes", "--domid", "1", "--nic", "mac=00:16:3e:1:02:03", NULL);
+	bad("expected six hex bytes", "--domid", "1", "--nic", "mac=00:16:3e:01:02:03:04", NULL);
+	bad("expected six hex bytes", "--domid", "1", "--nic", "mac= 0:16:3e:01:02:03", NULL);
+	bad("expected six hex bytes", "--domid", "1", "--nic", "mac=+0:16:3e:01:02:03", NULL);
 	bad("--nic: bad option 'model=e1000'", "--domid", "1", "--nic", "model=e1000", NULL);
 	bad("--nic bridge=: not an interface name", "--domid", "1", "--nic", "bridge=", NULL);
 	bad("--nic vifname=abcdefghijklmnop: not an interface name", "--domid", "1",

@@ -57,7 +57,7 @@ static struct fixture *make_with(bool ro, unsigned int queues, bool qcow2)
 		if (disk_nbd_open(x->qcow2, "qcow2", ro, &x->disk, err, sizeof(err)))
 			fail_msg("disk_nbd_open: %s", err);
 	} else {
-		assert_int_equal(disk_raw_open(x->path, ro, 64, &x->disk, err, sizeof(err)), 0);
+		assert_int_equal(disk_raw_open(x->path, ro, false, 64, &x->disk, err, sizeof(err)), 0);
 	}
 	virtio_blk_init(&x->blk, x->disk, "xvdb", queues, &x->ram,
 			(struct msix_sink){ msi_log_raise, &x->msi });
@@ -374,7 +374,7 @@ static void test_flush_survives_kill(void **state)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		assert_int_equal(disk_raw_open(x->path, false, 64, &x->disk, err, sizeof(err)), 0);
+		assert_int_equal(disk_raw_open(x->path, false, false, 64, &x->disk, err, sizeof(err)), 0);
 		virtio_blk_init(&x->blk, x->disk, "xvdb", 1, &x->ram,
 				(struct msix_sink){ msi_log_raise, &x->msi });
 		fake_driver_ok(&x->blk.vp, &x->f, 0, QBASE, 16, 1ull << VIRTIO_BLK_F_FLUSH);
@@ -389,6 +389,29 @@ static void test_flush_survives_kill(void **state)
 	assert_int_equal(file_word(x, 40 * 512), 0x5a5a5a5a);
 	assert_int_equal(file_word(x, 47 * 512 + 508), 0x5a5a5a5a);
 	assert_int_equal(file_word(x, 48 * 512), 48 * 512);
+}
+
+/* read_now (the control socket's read): sector 5's first word, nothing
+ * past the end. */
+static void check_read_now(struct disk *d)
+{
+	uint32_t word = 0;
+
+	assert_int_equal(d->ops->read_now(d, &word, sizeof(word), 5 * 512), 0);
+	assert_int_equal(word, 5 * 512);
+	assert_int_not_equal(d->ops->read_now(d, &word, sizeof(word), DISK_SIZE), 0);
+}
+
+/* read_now of a raw image, and of a disk forced out (every read fails). */
+static void test_read_now(void **state)
+{
+	struct fixture *x = *state;
+	struct disk gone;
+	char byte;
+
+	check_read_now(x->disk);
+	disk_gone_init(&gone, DISK_SIZE, false);
+	assert_int_equal(gone.ops->read_now(&gone, &byte, 1, 0), -EIO);
 }
 
 /* qcow2 through qemu-nbd: the same requests, then the data checked in a
@@ -417,6 +440,7 @@ static void test_nbd_qcow2(void **state)
 	assert_int_equal(request(x, VIRTIO_BLK_T_IN, DISK_SIZE / 512, 512, true, NULL),
 			 VIRTIO_BLK_S_IOERR);
 	assert_int_equal(request(x, VIRTIO_BLK_T_GET_ID, 0, 20, true, NULL), VIRTIO_BLK_S_OK);
+	check_read_now(x->disk);
 
 	x->disk->ops->close(x->disk);			/* qemu-nbd exits */
 	x->disk = NULL;
@@ -458,7 +482,7 @@ static void test_block_device(void **state)
 	x->loop[strcspn(x->loop, "\n")] = 0;
 	x->disk->ops->close(x->disk);
 	x->disk = NULL;
-	assert_int_equal(disk_raw_open(x->loop, false, 64, &x->disk, err, sizeof(err)), 0);
+	assert_int_equal(disk_raw_open(x->loop, false, false, 64, &x->disk, err, sizeof(err)), 0);
 	assert_int_equal(x->disk->size, DISK_SIZE);		/* BLKGETSIZE64 */
 	virtio_blk_init(&x->blk, x->disk, "xvdb", 1, &x->ram,
 			(struct msix_sink){ msi_log_raise, &x->msi });
@@ -487,22 +511,46 @@ static void test_image_lock(void **state)
 	struct disk *d, *e;
 	char err[256];
 
-	assert_int_equal(disk_raw_open(x->path, false, 8, &d, err, sizeof(err)), -EWOULDBLOCK);
+	assert_int_equal(disk_raw_open(x->path, false, false, 8, &d, err, sizeof(err)), -EWOULDBLOCK);
 	assert_non_null(strstr(err, x->path));
 	assert_non_null(strstr(err, "lock"));
-	assert_int_equal(disk_raw_open(x->path, true, 8, &d, err, sizeof(err)), -EWOULDBLOCK);
+	assert_int_equal(disk_raw_open(x->path, true, false, 8, &d, err, sizeof(err)), -EWOULDBLOCK);
 	x->disk->ops->close(x->disk);
 	x->disk = NULL;
-	assert_int_equal(disk_raw_open(x->path, true, 8, &d, err, sizeof(err)), 0);
-	assert_int_equal(disk_raw_open(x->path, true, 8, &e, err, sizeof(err)), 0);
-	assert_int_equal(disk_raw_open(x->path, false, 8, &x->disk, err, sizeof(err)), -EWOULDBLOCK);
+	assert_int_equal(disk_raw_open(x->path, true, false, 8, &d, err, sizeof(err)), 0);
+	assert_int_equal(disk_raw_open(x->path, true, false, 8, &e, err, sizeof(err)), 0);
+	assert_int_equal(disk_raw_open(x->path, false, false, 8, &x->disk, err, sizeof(err)), -EWOULDBLOCK);
 	x->disk = NULL;
 	d->ops->close(d);
 	e->ops->close(e);
-	assert_int_equal(disk_raw_open("/nonexistent/img", false, 8, &d, err, sizeof(err)), -ENOENT);
+	assert_int_equal(disk_raw_open("/nonexistent/img", false, false, 8, &d, err, sizeof(err)), -ENOENT);
 	assert_string_equal(err, "/nonexistent/img: open: No such file or directory");
-	assert_int_equal(disk_raw_open("/dev/null", true, 8, &d, err, sizeof(err)), -EINVAL);
+	assert_int_equal(disk_raw_open("/dev/null", true, false, 8, &d, err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "/dev/null: size: not a file or block device");
+}
+
+/* Shared writers (w!) and readers hold the image together; a plain writer
+ * is kept out while they do, and they are while it does. */
+static void test_shared_lock(void **state)
+{
+	struct fixture *x = *state;
+	struct disk *s, *t, *r, *w;
+	char err[256];
+
+	assert_int_equal(disk_raw_open(x->path, false, true, 8, &s, err, sizeof(err)), -EWOULDBLOCK);
+	x->disk->ops->close(x->disk);
+	x->disk = NULL;
+	assert_int_equal(disk_raw_open(x->path, false, true, 8, &s, err, sizeof(err)), 0);
+	assert_false(s->ro);
+	assert_int_equal(disk_raw_open(x->path, false, true, 8, &t, err, sizeof(err)), 0);
+	assert_int_equal(disk_raw_open(x->path, true, false, 8, &r, err, sizeof(err)), 0);
+	assert_int_equal(disk_raw_open(x->path, false, false, 8, &w, err, sizeof(err)), -EWOULDBLOCK);
+	assert_non_null(strstr(err, "lock"));
+	s->ops->close(s);
+	t->ops->close(t);
+	r->ops->close(r);
+	assert_int_equal(disk_raw_open(x->path, false, false, 8, &w, err, sizeof(err)), 0);
+	w->ops->close(w);
 }
 
 static void test_multiqueue(void **state)
@@ -533,6 +581,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_flush_survives_kill, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_block_device, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_image_lock, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shared_lock, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_now, setup, teardown),
 		cmocka_unit_test(test_multiqueue),
 		cmocka_unit_test_teardown(test_nbd_qcow2, teardown),
 		cmocka_unit_test_teardown(test_nbd_read_only, teardown),

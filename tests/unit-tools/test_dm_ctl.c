@@ -10,9 +10,11 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include <net/if.h>
 #include <cmocka.h>
 
 #include "devmodel.h"
+#include "netns_testlib.h"
 #include "tmpdir.h"
 
 /* The glue that ioreq_loop.c would provide. */
@@ -90,6 +92,49 @@ static void test_parse(void **state)
 	parse_bad("list all", "unknown command");
 	parse_bad("", "unknown command");
 	parse_bad("frob xvdb", "'frob': unknown command");
+	parse_ok("read xvdb 1024 512", &c);
+	assert_int_equal(c.kind, DM_CMD_READ);
+	assert_string_equal(c.vdev, "xvdb");
+	assert_int_equal(c.off, 1024);
+	assert_int_equal(c.len, 512);
+	parse_ok("read xvdz 0 32768", &c);
+	parse_bad("read sdb 0 1", "read: 'sdb' is not a disk name");
+	parse_bad("read xvdb 0 32769", "read xvdb: expected OFFSET LENGTH");
+	parse_bad("read xvdb 0 0", "read xvdb: expected OFFSET LENGTH");
+	parse_bad("read xvdb -1 1", "read xvdb: expected OFFSET LENGTH");
+	parse_bad("read xvdb 1", "read xvdb: expected OFFSET LENGTH");
+	parse_bad("read xvdb 1 2 3", "read xvdb: expected OFFSET LENGTH");
+	parse_bad("read xvdb 99999999999999999999 1", "read xvdb: expected OFFSET LENGTH");
+
+	parse_ok("nic-attach mac=00:16:3e:00:00:07,bridge=br1,vifname=web0,rate=1000@20000", &c);
+	assert_int_equal(c.kind, DM_CMD_NIC_ATTACH);
+	assert_true(c.nic.has_mac);
+	assert_int_equal(c.nic.mac[5], 7);
+	assert_string_equal(c.nic.bridge, "br1");
+	assert_string_equal(c.nic.vifname, "web0");
+	assert_int_equal(c.nic.rate_bytes, 1000);
+	assert_int_equal(c.nic.rate_us, 20000);
+	parse_ok("nic-attach", &c);
+	assert_int_equal(c.kind, DM_CMD_NIC_ATTACH);
+	assert_string_equal(c.nic.bridge, "");	/* left down, for the vif's script */
+	assert_false(c.nic.has_mac);
+	assert_int_equal(c.nic.rate_bytes, 0);
+	parse_ok("nic-detach 7", &c);
+	assert_int_equal(c.kind, DM_CMD_NIC_DETACH);
+	assert_int_equal(c.devid, 7);
+	parse_ok("nic-list", &c);
+	assert_int_equal(c.kind, DM_CMD_NIC_LIST);
+	parse_bad("nic-attach frob=1", "bad option 'frob=1'");
+	parse_bad("nic-attach mac=01:16:3e:00:00:01", "a multicast address");
+	parse_bad("nic-attach rate=10Mb/s", "expected rate=BYTES@US");
+	parse_bad("nic-attach rate=0@20000", "expected rate=BYTES@US");
+	parse_bad("nic-attach rate=1000@0", "expected rate=BYTES@US");
+	parse_bad("nic-attach rate=-1@20", "expected rate=BYTES@US");
+	parse_bad("nic-detach 8", "'8' is not a devid (0..7)");
+	parse_bad("nic-detach -1", "'-1' is not a devid");
+	parse_bad("nic-detach 1 2", "'1 2' is not a devid");
+	parse_bad("nic-detach", "unknown command");
+	parse_bad("nic-list 0", "unknown command");
 }
 
 static char dir[64], sock[96], img[96];
@@ -226,6 +271,28 @@ static void test_attach_list_detach(void **state)
 	dm_disk_remove(&dm, 2);
 }
 
+/* read: bytes of an attached disk, as hex; nothing beyond its end. */
+static void test_read(void **state)
+{
+	char line[256];
+	struct dm dm;
+	int fd = open(img, O_WRONLY);
+
+	(void)state;
+	assert_int_equal(pwrite(fd, "\x53\xef\x01", 3, 1080), 3);
+	close(fd);
+	init_dm(&dm);
+	snprintf(line, sizeof(line), "attach %s,vdev=xvdb,access=ro\n", img);
+	expect(cmd(&dm, line), "ok xvdb\n");
+	assert_string_equal(cmd(&dm, "read xvdb 1079 5\n"), "ok 0053ef0100\n");
+	assert_string_equal(cmd(&dm, "read xvdb 1048575 1\n"), "ok 00\n");
+	expect(cmd(&dm, "read xvdb 1048575 2\n"), "error: xvdb: bytes 1048575..1048577 are "
+	       "beyond its end (1048576)");
+	expect(cmd(&dm, "read xvdc 0 1\n"), "error: xvdc: not attached");
+	dm_ctl_close(&dm);
+	dm_disk_remove(&dm, 1);
+}
+
 static void test_timeout_and_force(void **state)
 {
 	char line[256];
@@ -257,12 +324,66 @@ static void test_timeout_and_force(void **state)
 	dm_ctl_close(&dm);
 }
 
+/* NICs over real taps in a private network namespace with bridge xbr0
+ * (skipped without root and /dev/net/tun): attach, refusals that leave
+ * no tap, list with counters, detach answered on the guest's eject and
+ * the tap gone. Last: the process stays in that namespace. */
+static void test_nics(void **state)
+{
+	char want[256];
+	struct dm dm;
+	int fd;
+
+	(void)state;
+	if (!netns_private_bridge("test_dm_ctl"))
+		skip();
+	init_dm(&dm);
+	expect(cmd(&dm, "nic-attach mac=00:16:3e:00:00:07,bridge=xbr0\n"),
+	       "ok 0 vif5.0 00:16:3e:00:00:07\n");
+	assert_true(if_nametoindex("vif5.0") > 0);
+	assert_int_equal(dm.nic[0]->slot, 1);
+	assert_int_equal(dm.hp.up, 1u << 1);
+	expect(cmd(&dm, "nic-attach mac=00:16:3e:00:00:07,bridge=xbr0\n"),
+	       "error: vif5.1: mac 00:16:3e:00:00:07 already used by vif5.0\n");
+	expect(cmd(&dm, "nic-attach bridge=nosuch\n"), "error: vif5.1: bridge nosuch: no such bridge\n");
+	expect(cmd(&dm, "nic-attach bridge=xbr0,vifname=vif5.0\n"),
+	       "error: vif5.0: vifname already used by devid 0\n");
+	expect(cmd(&dm, "nic-attach bridge=xbr0,vifname=xbr0\n"),
+	       "error: xbr0: an interface of that name exists already\n");
+	assert_int_equal(if_nametoindex("vif5.1"), 0);
+	assert_null(dm.nic[1]);
+	expect(cmd(&dm, "nic-attach bridge=xbr0,rate=125000@20000\n"), "ok 1 vif5.1 00:16:3e:");
+	assert_int_equal(dm.nic[1]->vnet.rate.bytes_per_interval, 2500);
+	snprintf(want, sizeof(want), "0\t00:16:3e:00:00:07\tvif5.0\txbr0\t00:01.0\tattached\t"
+		 "0\t0\t0\t0\t0\t-\n1\t");
+	expect(cmd(&dm, "nic-list\n"), want);
+	dm.nic[0]->vnet.stats.dropped[VIRTIO_NET_DROP_TX_CHAIN] = 2;
+	dm.nic[0]->vnet.stats.dropped[VIRTIO_NET_DROP_RX_BUFFERS] = 1;
+	dm.nic[0]->vnet.stats.tx_packets = 4;
+	expect(cmd(&dm, "nic-list\n"), "\tattached\t0\t0\t4\t0\t3\ttx_chain=2,rx_buffers=1\n");
+
+	fd = send_cmd(&dm, "nic-detach 0\n");
+	assert_int_equal(dm.hp.down, 1u << 1);
+	dm_nic_ejected(&dm, 1u << 1);
+	expect(answer(fd), "ok vif5.0\n");
+	assert_null(dm.nic[0]);
+	assert_int_equal(if_nametoindex("vif5.0"), 0);
+	expect(cmd(&dm, "nic-detach 0\n"), "error: no NIC with devid 0\n");
+	expect(cmd(&dm, "nic-attach bridge=xbr0\n"), "ok 0 vif5.0 ");	/* devid 0 again */
+	dm_nic_remove(&dm, 0);
+	dm_nic_remove(&dm, 1);
+	assert_int_equal(if_nametoindex("vif5.1"), 0);
+	dm_ctl_close(&dm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_attach_list_detach),
 		cmocka_unit_test(test_timeout_and_force),
+		cmocka_unit_test(test_read),
+		cmocka_unit_test(test_nics),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

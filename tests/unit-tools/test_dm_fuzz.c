@@ -153,7 +153,7 @@ static void test_fuzz(void **state)
 	assert_true(fd >= 0);
 	assert_int_equal(ftruncate(fd, DISK_SIZE), 0);
 	fake_ram_init(&z->ram);
-	assert_int_equal(disk_raw_open(path, false, 64, &z->disk, err, sizeof(err)), 0);
+	assert_int_equal(disk_raw_open(path, false, false, 64, &z->disk, err, sizeof(err)), 0);
 	virtio_blk_init(&z->blk, z->disk, "xvda", 1, &z->ram,
 			(struct msix_sink){ msi_log_raise, &z->msi });
 	pci_bus_init(&z->bus, map_count, z);

@@ -168,8 +168,8 @@ static void test_fuzz_net(void **state)
 		rounds += 1000;
 	}
 	printf("test_dm_fuzz_net: %lu rounds, seed %s, %lu frames sent, %lu received, "
-	       "%lu/%lu dropped, %u interrupts\n", rounds, seed ? seed : "default", z->sent,
-	       z->received, z->net.tx_dropped, z->net.rx_dropped, z->msi.count);
+	       "%lu dropped, %lu delivered, %u interrupts\n", rounds, seed ? seed : "default", z->sent,
+	       z->received, virtio_net_dropped(&z->net.stats), z->net.stats.rx_packets, z->msi.count);
 	fake_ram_free(&z->ram);
 	free(z);
 }

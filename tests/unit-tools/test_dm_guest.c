@@ -107,7 +107,7 @@ static void test_guest_reads_a_disk(void **state)
 	fd = mkstemp(g->path);
 	assert_int_equal(ftruncate(fd, 1 << 20), 0);
 	assert_int_equal(pwrite(fd, "sector7!", 8, 7 * 512), 8);
-	assert_int_equal(disk_raw_open(g->path, false, 64, &g->disk, err, sizeof(err)), 0);
+	assert_int_equal(disk_raw_open(g->path, false, false, 64, &g->disk, err, sizeof(err)), 0);
 	pci_bus_init(&g->bus, map_record, g);
 	virtio_blk_init(&g->blk, g->disk, "xvda", 1, &g->ram,
 			(struct msix_sink){ msi_log_raise, &g->msi });

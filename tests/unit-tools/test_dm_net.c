@@ -210,7 +210,10 @@ static void test_tx_gso(void **state)
 	fake_kick(&x->net.vp, VIRTIO_NET_TXQ);
 	assert_int_equal(x->fn.sent, 1);
 	assert_int_equal(x->fn.last[1], VIRTIO_NET_HDR_GSO_TCPV4);
-	assert_int_equal(x->net.tx_dropped, 1);
+	assert_int_equal(x->net.stats.dropped[VIRTIO_NET_DROP_TX_GSO], 1);
+	assert_int_equal(virtio_net_dropped(&x->net.stats), 1);
+	assert_int_equal(x->net.stats.tx_packets, 1);
+	assert_int_equal(x->net.stats.tx_bytes, 3000 - NET_HDR_LEN);
 	assert_int_equal(fake_used_idx(&x->txq), 2);
 	fake_fixture_free((void **)&x);
 }
@@ -232,24 +235,36 @@ static void test_tx_dropped(void **state)
 	fake_vq_chain(&x->txq, 1, 1, &a, &l, &fl);
 	fake_kick(&x->net.vp, VIRTIO_NET_TXQ);
 	assert_int_equal(x->fn.sent, 1);	/* the GSO frame never reached it */
-	assert_int_equal(x->net.tx_dropped, 2);
+	assert_int_equal(x->net.stats.dropped[VIRTIO_NET_DROP_TX_BACKEND], 1);
+	assert_int_equal(x->net.stats.dropped[VIRTIO_NET_DROP_TX_GSO], 1);
+	assert_int_equal(x->net.stats.tx_packets, 0);
 	assert_int_equal(fake_used_idx(&x->txq), 2);
 	assert_false(needs_reset(x));
 }
 
-/* One malformed TX chain: NEEDS_RESET and nothing sent. */
+/* One malformed TX chain, then a good one: the bad one is returned
+ * unused and counted, the device goes on (no reset) and sends the next. */
 static void tx_bad(uint64_t addr, uint32_t len0, uint32_t len1, uint16_t flags1)
 {
 	struct fixture *x = make(NO_CSUM);
-	uint64_t a[2] = { addr, BIG };
-	uint32_t l[2] = { len0, len1 };
-	uint16_t fl[2] = { 0, flags1 };
+	uint64_t a[2] = { addr, BIG }, good = BUF;
+	uint32_t l[2] = { len0, len1 }, goodlen = 80;
+	uint16_t fl[2] = { 0, flags1 }, goodfl = 0;
 
+	memset(gpa(&x->ram, BUF), 0, NET_HDR_LEN);
 	fake_vq_chain(&x->txq, 0, len1 ? 2 : 1, a, l, fl);
+	fake_vq_chain(&x->txq, 2, 1, &good, &goodlen, &goodfl);
 	fake_kick(&x->net.vp, VIRTIO_NET_TXQ);
-	assert_true(needs_reset(x));
-	assert_int_equal(x->fn.sent, 0);
-	assert_int_equal(fake_used_idx(&x->txq), 0);
+	assert_false(needs_reset(x));
+	assert_int_equal(x->fn.sent, 1);
+	assert_int_equal(x->fn.last_len, 80);
+	assert_int_equal(fake_used_idx(&x->txq), 2);
+	assert_int_equal(fake_used_id(&x->txq, 0), 0);
+	assert_int_equal(fake_used_len(&x->txq, 0), 0);
+	assert_int_equal(x->net.stats.dropped[VIRTIO_NET_DROP_TX_CHAIN], 1);
+	assert_int_equal(virtio_net_dropped(&x->net.stats), 1);
+	assert_int_equal(x->net.stats.tx_packets, 1);
+	assert_int_equal(x->net.stats.tx_bytes, 80 - NET_HDR_LEN);
 	fake_fixture_free((void **)&x);
 }
 
@@ -257,9 +272,51 @@ static void test_tx_malformed(void **state)
 {
 	(void)state;
 	tx_bad(BUF, 11, 0, 0);				/* shorter than the header */
+	tx_bad(BUF, 12, 0, 0);				/* a header and no frame */
 	tx_bad(BUF, 12, NET_MAX_FRAME + 1, 0);		/* a frame over 64 KiB */
 	tx_bad(BUF, 60, 4, VIRTQ_DESC_F_WRITE);		/* a writable buffer */
 	tx_bad(FAKE_LOW - 4, 12, 0, 0);			/* outside RAM */
+}
+
+/* A TX ring whose avail index jumps past the queue size: the device
+ * needs a reset, counted once. */
+static void test_tx_ring_broken(void **state)
+{
+	struct fixture *x = *state;
+	uint16_t *avail_idx = (uint16_t *)gpa(&x->ram, x->txq.avail) + 1;
+
+	*avail_idx = (uint16_t)(*avail_idx + QSIZE + 1);
+	fake_kick(&x->net.vp, VIRTIO_NET_TXQ);
+	assert_true(needs_reset(x));
+	assert_int_equal(x->net.stats.dropped[VIRTIO_NET_DROP_TX_RING], 1);
+	assert_int_equal(x->fn.sent, 0);
+}
+
+/* A rate limit of 1 byte a second (credit 10 bytes each 10 s): the first
+ * frame goes, the next waits in the queue, counted nowhere as dropped. */
+static void test_tx_rate_limited(void **state)
+{
+	struct fixture *x = *state;
+	uint64_t a = BUF;
+	uint32_t l = 80;
+	uint16_t fl = 0;
+
+	memset(gpa(&x->ram, BUF), 0, NET_HDR_LEN);
+	virtio_net_set_rate(&x->net, 1, 10000000);
+	assert_int_equal(virtio_net_tx_wait_ms(&x->net), -1);
+	fake_vq_chain(&x->txq, 0, 1, &a, &l, &fl);
+	fake_vq_chain(&x->txq, 1, 1, &a, &l, &fl);
+	fake_kick(&x->net.vp, VIRTIO_NET_TXQ);
+	assert_int_equal(x->fn.sent, 1);
+	assert_int_equal(fake_used_idx(&x->txq), 1);
+	assert_true(virtio_net_tx_wait_ms(&x->net) > 9000);
+	virtio_net_tx_resume(&x->net);			/* too early: still waits */
+	assert_int_equal(x->fn.sent, 1);
+	assert_int_equal(virtio_net_dropped(&x->net.stats), 0);
+	virtio_net_set_rate(&x->net, 0, 0);		/* lifted: the frame goes */
+	virtio_net_tx_resume(&x->net);
+	assert_int_equal(x->fn.sent, 2);
+	assert_int_equal(virtio_net_tx_wait_ms(&x->net), -1);
 }
 
 /* The largest frame passes. */
@@ -309,7 +366,7 @@ static void test_rx_too_small(void **state)
 	backend_frame(&x->fn, 1000, 1, 0);
 	backend_frame(&x->fn, 100, 2, 0);
 	virtio_net_rx(&x->net);
-	assert_int_equal(x->net.rx_dropped, 1);
+	assert_int_equal(x->net.stats.dropped[VIRTIO_NET_DROP_RX_BUFFERS], 1);
 	assert_int_equal(fake_used_idx(&x->rxq), 1);
 	assert_int_equal(fake_used_len(&x->rxq, 0), 112);
 }
@@ -369,7 +426,8 @@ static void test_rx_never_fits(void **state)
 	rx_buffers(x, 0, QSIZE, 16);
 	backend_frame(&x->fn, 1000, 0x44, 0);
 	virtio_net_rx(&x->net);
-	assert_int_equal(x->net.rx_dropped, 1);
+	assert_int_equal(x->net.stats.dropped[VIRTIO_NET_DROP_RX_BUFFERS], 1);
+	assert_int_equal(x->net.stats.rx_packets, 0);
 	assert_int_equal(fake_used_idx(&x->rxq), 0);
 	assert_true(virtio_net_rx_wanted(&x->net));
 }
@@ -414,7 +472,9 @@ static void test_rx_gso(void **state)
 	assert_int_equal(h->gso_type, VIRTIO_NET_HDR_GSO_TCPV4);
 	assert_int_equal(h->gso_size, 1000);
 	assert_int_equal(h->num_buffers, 3);
-	assert_int_equal(x->net.rx_dropped, 2);
+	assert_int_equal(x->net.stats.dropped[VIRTIO_NET_DROP_RX_FRAME], 2);
+	assert_int_equal(x->net.stats.rx_packets, 1);
+	assert_int_equal(x->net.stats.rx_bytes, 3000);
 	fake_fixture_free((void **)&x);
 }
 
@@ -431,24 +491,36 @@ static void test_rx_refused_frames(void **state)
 	x->fn.rx[x->fn.nr_rx - 1][1] = 1;		/* gso_type TCPv4 */
 	while (x->fn.nr_rx)
 		virtio_net_rx(&x->net);
-	assert_int_equal(x->net.rx_dropped, 3);
+	assert_int_equal(x->net.stats.dropped[VIRTIO_NET_DROP_RX_FRAME], 3);
 	assert_int_equal(fake_used_idx(&x->rxq), 0);
 }
 
-/* A receive chain with a readable buffer breaks the device. */
+/* A receive chain with a readable buffer, or outside RAM: returned
+ * empty, the frame dropped and counted; the next frame takes the next
+ * chain, and the device goes on. */
 static void test_rx_malformed(void **state)
 {
 	struct fixture *x = *state;
-	uint64_t a[2] = { BUF, BUF + 0x1000 };
-	uint32_t l[2] = { 12, 1500 };
-	uint16_t fl[2] = { 0, VIRTQ_DESC_F_WRITE };
+	uint64_t a[2] = { BUF, BUF + 0x1000 }, outside = FAKE_LOW - 4;
+	uint32_t l[2] = { 12, 1500 }, four = 100;
+	uint16_t fl[2] = { 0, VIRTQ_DESC_F_WRITE }, w = VIRTQ_DESC_F_WRITE;
 
 	fake_vq_chain(&x->rxq, 0, 2, a, l, fl);
+	fake_vq_chain(&x->rxq, 2, 1, &outside, &four, &w);
+	rx_buffers(x, 3, 1, 1500);
 	backend_frame(&x->fn, 100, 0, 0);
-	virtio_net_rx(&x->net);
-	assert_true(needs_reset(x));
-	assert_int_equal(fake_used_idx(&x->rxq), 0);
-	assert_false(virtio_net_rx_wanted(&x->net));
+	backend_frame(&x->fn, 100, 0, 0);
+	backend_frame(&x->fn, 100, 0x77, 0);
+	while (x->fn.nr_rx)
+		virtio_net_rx(&x->net);
+	assert_false(needs_reset(x));
+	assert_int_equal(x->net.stats.dropped[VIRTIO_NET_DROP_RX_CHAIN], 2);
+	assert_int_equal(fake_used_idx(&x->rxq), 3);
+	assert_int_equal(fake_used_len(&x->rxq, 0), 0);
+	assert_int_equal(fake_used_len(&x->rxq, 1), 0);
+	assert_int_equal(fake_used_len(&x->rxq, 2), 112);
+	assert_int_equal(x->net.stats.rx_packets, 1);
+	assert_true(virtio_net_rx_wanted(&x->net));
 }
 
 /* A reset drops the frame that waited for buffers. */
@@ -486,6 +558,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_config, setup, fake_fixture_free),
 		cmocka_unit_test_setup_teardown(test_tx, setup, fake_fixture_free),
 		cmocka_unit_test_setup_teardown(test_tx_dropped, setup, fake_fixture_free),
+		cmocka_unit_test_setup_teardown(test_tx_ring_broken, setup, fake_fixture_free),
+		cmocka_unit_test_setup_teardown(test_tx_rate_limited, setup, fake_fixture_free),
 		cmocka_unit_test(test_tx_malformed),
 		cmocka_unit_test_setup_teardown(test_tx_max, setup, fake_fixture_free),
 		cmocka_unit_test_setup_teardown(test_rx_single, setup, fake_fixture_free),

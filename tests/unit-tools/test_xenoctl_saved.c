@@ -163,10 +163,58 @@ static void test_write_load_exit(void **state)
 	config_free(&cf);
 }
 
+/* block-attach and block-detach keep the saved configuration in step. */
+static void test_disk_changes(void **state)
+{
+	static struct domain_config dc, dc2;
+	struct config_file cf = { 0 };
+	struct disk_spec d = { 0 };
+	char dir[] = "/tmp/xenoctl-saved-XXXXXX", why[256], spec[32];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	setenv("XENOLITH_RUN_DIR", dir, 1);
+	parse("name='vm'\nkernel='/k'\nmemory=64\ndisk=['/a.img,raw,xvda,w']\n"
+	      "on_reboot='restart'\n", &cf, &dc);
+	assert_int_equal(saved_config_write(&cf, &dc, err, sizeof(err)), 0);
+	assert_int_equal(disk_spec_parse("vdev=hdc, access=w!, target=/srv/b,c.img", &d, why,
+					 sizeof(why)), 0);
+	assert_int_equal(saved_config_disk("vm", &d, d.vdev_index, err, sizeof(err)), 0);
+	assert_int_equal(saved_config_disk("vm", &d, d.vdev_index, err, sizeof(err)), 0);
+	assert_int_equal(saved_config_load("vm", &dc2, err, sizeof(err)), 0);
+	assert_int_equal(dc2.ndisks, 2);
+	assert_string_equal(dc2.disks[1].target, "/srv/b,c.img");
+	assert_string_equal(dc2.disks[1].vdev, "hdc");
+	assert_int_equal(dc2.disks[1].access, DISK_ACCESS_RW_SHARED);
+	assert_int_equal(dc2.on_reboot, CONFIG_ACTION_RESTART);	/* the rest kept */
+	assert_int_equal(dc2.memory_mib, 64);
+
+	assert_int_equal(saved_config_disk("vm", NULL, 0, err, sizeof(err)), 0);	/* xvda out */
+	assert_int_equal(saved_config_disk("vm", NULL, 5, err, sizeof(err)), 0);	/* none */
+	assert_int_equal(saved_config_load("vm", &dc2, err, sizeof(err)), 0);
+	assert_int_equal(dc2.ndisks, 1);
+	assert_string_equal(dc2.disks[0].vdev, "hdc");
+
+	for (unsigned int i = 1; i < DISK_MAX; i++) {
+		snprintf(spec, sizeof(spec), "/d%u.img,raw,xvd%c,r", i, 'c' + i);
+		assert_int_equal(disk_spec_parse(spec, &d, why, sizeof(why)), 0);
+		assert_int_equal(saved_config_disk("vm", &d, d.vdev_index, err, sizeof(err)), 0);
+	}
+	assert_int_equal(disk_spec_parse("/z.img,raw,xvdz,r", &d, why, sizeof(why)), 0);
+	assert_int_equal(saved_config_disk("vm", &d, d.vdev_index, err, sizeof(err)), -ENOSPC);
+	assert_string_equal(err, "vm: 16 disks already, at most 16 in a configuration");
+	assert_int_equal(saved_config_disk("nope", &d, d.vdev_index, err, sizeof(err)), -ENOENT);
+
+	saved_config_remove("vm");
+	assert_int_equal(rmdir(dir), 0);
+	config_free(&cf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_disk_changes),
 		cmocka_unit_test(test_name_and_paths_from_dc),
 		cmocka_unit_test(test_pygrub_saved_without_kernel),
 		cmocka_unit_test(test_write_load_exit),

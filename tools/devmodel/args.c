@@ -22,15 +22,23 @@ int dm_disk_spec_parse(char *val, struct dm_disk_arg *d, const char *what, char 
 		if (!strncmp(opt, "vdev=", 5) && strlen(opt) == 9 && !strncmp(opt + 5, "xvd", 3) &&
 		    opt[8] >= 'a' && opt[8] <= 'z')
 			memcpy(d->vdev, opt + 5, 5);
-		else if (!strcmp(opt, "access=rw") || !strcmp(opt, "access=ro"))
-			d->ro = opt[8] == 'o';
+		else if (!strcmp(opt, "access=rw") || !strcmp(opt, "access=ro") ||
+			 !strcmp(opt, "access=shared")) {
+			d->ro = !strcmp(opt, "access=ro");
+			d->shared = !strcmp(opt, "access=shared");
+		}
 		else if (!strcmp(opt, "format=raw") || !strcmp(opt, "format=qcow2"))
 			d->qcow2 = opt[7] == 'q';
 		else {
 			snprintf(err, errlen, "%s %s: bad option '%s' (vdev=xvda..xvdz, "
-				 "access=rw|ro, format=raw|qcow2)", what, d->path, opt);
+				 "access=rw|ro|shared, format=raw|qcow2)", what, d->path, opt);
 			return -EINVAL;
 		}
+	}
+	if (d->shared && d->qcow2) {
+		snprintf(err, errlen, "%s %s: access=shared needs format=raw (two writers "
+			 "would corrupt a qcow2 image's tables)", what, d->path);
+		return -EINVAL;
 	}
 	return 0;
 }

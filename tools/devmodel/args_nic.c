@@ -1,30 +1,14 @@
 /* args_nic.c - xenolith-dm's --nic arguments and MAC addresses. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
 #include <sys/random.h>
 
+#include "libxenolith/libxenolith.h"
 #include "args.h"
 #include "pci_layout.h"
-
-int dm_mac_parse(const char *s, uint8_t mac[6])
-{
-	unsigned int i, b[6];
-	int end = -1;
-
-	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%n", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
-		   &end) != 6 || end != 17 || s[end])
-		return -EINVAL;
-	for (i = 0; i < 6; i++) {
-		/* sscanf's %x takes a sign or "0x": only two hex digits each. */
-		if (!strchr("0123456789abcdefABCDEF", s[3 * i]) || !s[3 * i] ||
-		    !strchr("0123456789abcdefABCDEF", s[3 * i + 1]) || !s[3 * i + 1])
-			return -EINVAL;
-		mac[i] = (uint8_t)b[i];
-	}
-	return 0;
-}
 
 int dm_mac_random(uint8_t mac[6])
 {
@@ -48,23 +32,36 @@ static int ifname(const char *opt, const char *v, char *dst, char *err, size_t e
 	return 0;
 }
 
-int dm_args_nic(struct dm_args *a, char *val, char *err, size_t errlen)
+/* rate=BYTES@US: bytes a second (1 to 10^12) and the credit interval in
+ * microseconds (1 to 10^7), as xenoctl gives them. */
+static int parse_rate(const char *opt, struct dm_nic_arg *n, char *err, size_t errlen)
 {
-	struct dm_nic_arg *n = &a->nic[a->nr_nics];
-	char *opt, *save = NULL;
+	unsigned long long bytes, us;
+	int end = -1;
 
-	if (a->nr_nics == DM_MAX_NICS) {
-		snprintf(err, errlen, "--nic: at most %d NICs", DM_MAX_NICS);
+	if (sscanf(opt + 5, "%llu@%llu%n", &bytes, &us, &end) != 2 || end < 0 || opt[5 + end] ||
+	    !isdigit((unsigned char)opt[5]) || !bytes || bytes > 1000000000000ull || !us ||
+	    us > 10000000) {
+		snprintf(err, errlen, "--nic %s: expected rate=BYTES@US (bytes a second, "
+			 "credit interval in microseconds)", opt);
 		return -EINVAL;
 	}
+	n->rate_bytes = bytes;
+	n->rate_us = (uint32_t)us;
+	return 0;
+}
+
+int dm_nic_spec_parse(char *val, struct dm_nic_arg *n, char *err, size_t errlen)
+{
+	char *opt, *save = NULL;
+
 	memset(n, 0, sizeof(*n));
-	memcpy(n->bridge, DM_DEFAULT_BRIDGE, sizeof(DM_DEFAULT_BRIDGE));
 	for (opt = strtok_r(val, ",", &save); opt; opt = strtok_r(NULL, ",", &save)) {
 		if (!strncmp(opt, "mac=", 4)) {
-			if (dm_mac_parse(opt + 4, n->mac) || (n->mac[0] & 1) ||
-			    !memcmp(n->mac, "\0\0\0\0\0\0", 6)) {
-				snprintf(err, errlen, "--nic %s: not a unicast MAC address "
-					 "(xx:xx:xx:xx:xx:xx, first byte even, not all zeros)", opt);
+			int ret = xl_mac_parse(opt + 4, n->mac);
+
+			if (ret) {
+				snprintf(err, errlen, "--nic %s: %s", opt, xl_mac_strerror(ret));
 				return -EINVAL;
 			}
 			n->has_mac = true;
@@ -74,11 +71,26 @@ int dm_args_nic(struct dm_args *a, char *val, char *err, size_t errlen)
 		} else if (!strncmp(opt, "vifname=", 8)) {
 			if (ifname(opt, opt + 8, n->vifname, err, errlen))
 				return -EINVAL;
+		} else if (!strncmp(opt, "rate=", 5)) {
+			if (parse_rate(opt, n, err, errlen))
+				return -EINVAL;
 		} else {
-			snprintf(err, errlen, "--nic: bad option '%s' (mac=, bridge=, vifname=)", opt);
+			snprintf(err, errlen, "--nic: bad option '%s' (mac=, bridge=, vifname=, rate=)",
+				 opt);
 			return -EINVAL;
 		}
 	}
+	return 0;
+}
+
+int dm_args_nic(struct dm_args *a, char *val, char *err, size_t errlen)
+{
+	if (a->nr_nics == DM_MAX_NICS) {
+		snprintf(err, errlen, "--nic: at most %d NICs", DM_MAX_NICS);
+		return -EINVAL;
+	}
+	if (dm_nic_spec_parse(val, &a->nic[a->nr_nics], err, errlen))
+		return -EINVAL;
 	a->nr_nics++;
 	return 0;
 }

@@ -22,8 +22,9 @@ struct dm_ctl {
 	int conn;			/* the connection served, or -1 */
 	char buf[DM_CMD_LINE_MAX];	/* its command line so far */
 	size_t len;
-	int pending;			/* vdev letter a detach waits for, or -1 */
-	bool force;			/* that detach's force */
+	int pending;			/* PCI slot a detach waits for, or -1 */
+	char pending_name[DM_IFNAME_MAX];	/* its device, for the answer (xvdb, vif3.1) */
+	bool force;			/* that detach's force (disks only) */
 	struct timespec until;		/* its deadline, CLOCK_MONOTONIC */
 	unsigned int timeout_s;		/* how long a detach waits */
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
@@ -114,17 +115,28 @@ static void run_attach(struct dm *dm, const struct dm_disk_arg *a)
 {
 	char err[512];
 	int slot = dm_disk_add(dm, a, err, sizeof(err));
-	unsigned int i;
 
 	if (slot < 0)
 		return reply(dm->ctl, "error: %s\n", err);
-	for (i = 0; !dm->disk[i] || dm->disk[i]->slot != (unsigned int)slot; i++)
-		;
 	hotplug_plug(&dm->hp, (unsigned int)slot);
-	reply(dm->ctl, "ok %s\n", dm->disk[i]->arg.vdev);
+	reply(dm->ctl, "ok %s\n", dm->disk[dm_disk_in_slot(dm, (unsigned int)slot)]->arg.vdev);
 }
 
-/* Ask the guest for the disk; the answer waits for its _EJ0 or the timeout. */
+/* Ask the guest for the device in slot (called name in the answer); the
+ * answer waits for its _EJ0 or the timeout. */
+static void wait_eject(struct dm *dm, unsigned int slot, const char *name, bool force)
+{
+	struct dm_ctl *c = dm->ctl;
+
+	c->pending = (int)slot;
+	snprintf(c->pending_name, sizeof(c->pending_name), "%s", name);
+	c->force = force;
+	clock_gettime(CLOCK_MONOTONIC, &c->until);
+	c->until.tv_sec += c->timeout_s;
+	hotplug_request_eject(&dm->hp, slot);
+}
+
+/* Detach the disk: ask the guest for it. */
 static void run_detach(struct dm *dm, const char *vdev, bool force)
 {
 	struct dm_ctl *c = dm->ctl;
@@ -135,11 +147,59 @@ static void run_detach(struct dm *dm, const char *vdev, bool force)
 	if (dm->disk[i]->disk == &dm->disk[i]->gone)
 		return reply(c, "error: %s: already detached by force; the guest still holds "
 			     "its slot\n", vdev);
-	c->pending = i;
-	c->force = force;
-	clock_gettime(CLOCK_MONOTONIC, &c->until);
-	c->until.tv_sec += c->timeout_s;
-	hotplug_request_eject(&dm->hp, dm->disk[i]->slot);
+	wait_eject(dm, dm->disk[i]->slot, vdev, force);
+}
+
+/* Plug the NIC and tell the guest: "ok DEVID VIFNAME MAC". */
+static void run_nic_attach(struct dm *dm, const struct dm_nic_arg *a)
+{
+	char err[512];
+	int devid = dm_nic_add(dm, a, err, sizeof(err));
+	const struct dm_nic *x;
+
+	if (devid < 0)
+		return reply(dm->ctl, "error: %s\n", err);
+	x = dm->nic[devid];
+	hotplug_plug(&dm->hp, x->slot);
+	reply(dm->ctl, "ok %d %s %02x:%02x:%02x:%02x:%02x:%02x\n", devid, x->arg.vifname,
+	      x->arg.mac[0], x->arg.mac[1], x->arg.mac[2], x->arg.mac[3], x->arg.mac[4],
+	      x->arg.mac[5]);
+}
+
+/* Detach NIC devid: ask the guest for it (answered with its vifname). */
+static void run_nic_detach(struct dm *dm, unsigned int devid)
+{
+	if (devid >= DM_MAX_NICS || !dm->nic[devid])
+		return reply(dm->ctl, "error: no NIC with devid %u\n", devid);
+	wait_eject(dm, dm->nic[devid]->slot, dm->nic[devid]->arg.vifname, false);
+}
+
+/* LENGTH bytes of the disk at OFFSET, as hex: what xenoctl block-detach
+ * looks at before it asks the guest (a file system marked in use). */
+static void run_read(struct dm *dm, const struct dm_cmd *cmd)
+{
+	static const char digits[] = "0123456789abcdef";
+	static unsigned char data[DM_READ_MAX];
+	static char hex[2 * DM_READ_MAX + 1];
+	const struct dm_disk *x = dm->disk[cmd->vdev[3] - 'a'];
+	int ret;
+
+	if (!x)
+		return reply(dm->ctl, "error: %s: not attached\n", cmd->vdev);
+	if (cmd->off > x->disk->size || cmd->len > x->disk->size - cmd->off)
+		return reply(dm->ctl, "error: %s: bytes %llu..%llu are beyond its end (%llu)\n",
+			     cmd->vdev, (unsigned long long)cmd->off,
+			     (unsigned long long)(cmd->off + cmd->len),
+			     (unsigned long long)x->disk->size);
+	ret = x->disk->ops->read_now(x->disk, data, cmd->len, cmd->off);
+	if (ret)
+		return reply(dm->ctl, "error: %s: read: %s\n", cmd->vdev, strerror(-ret));
+	for (uint32_t i = 0; i < cmd->len; i++) {
+		hex[2 * i] = digits[data[i] >> 4];
+		hex[2 * i + 1] = digits[data[i] & 15];
+	}
+	hex[2 * cmd->len] = '\0';
+	reply(dm->ctl, "ok %s\n", hex);
 }
 
 /* One complete command line. */
@@ -158,6 +218,15 @@ static void run(struct dm *dm, char *line)
 		return run_detach(dm, cmd.vdev, cmd.force);
 	case DM_CMD_LIST:
 		dm_disk_list(dm, list, sizeof(list));
+		return reply(dm->ctl, "%sok\n", list);
+	case DM_CMD_READ:
+		return run_read(dm, &cmd);
+	case DM_CMD_NIC_ATTACH:
+		return run_nic_attach(dm, &cmd.nic);
+	case DM_CMD_NIC_DETACH:
+		return run_nic_detach(dm, cmd.devid);
+	case DM_CMD_NIC_LIST:
+		dm_nic_list(dm, list, sizeof(list));
 		return reply(dm->ctl, "%sok\n", list);
 	}
 }
@@ -198,14 +267,14 @@ void dm_ctl_event(struct dm *dm, unsigned int which)
 	c->len = 0;
 }
 
-void dm_ctl_released(struct dm *dm, unsigned int i)
+void dm_ctl_released(struct dm *dm, unsigned int slot)
 {
 	struct dm_ctl *c = dm->ctl;
 
-	if (!c || c->pending != (int)i)
+	if (!c || c->pending != (int)slot)
 		return;
 	c->pending = -1;
-	reply(c, "ok %s\n", dm->disk[i]->arg.vdev);
+	reply(c, "ok %s\n", c->pending_name);
 }
 
 int dm_ctl_timeout(struct dm *dm)
@@ -213,22 +282,22 @@ int dm_ctl_timeout(struct dm *dm)
 	struct dm_ctl *c = dm->ctl;
 	struct timespec now;
 	long long ms;
-	int i;
+	int disk;
 
 	if (!c || c->pending < 0)
 		return -1;
-	i = c->pending;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	ms = (c->until.tv_sec - now.tv_sec) * 1000LL + (c->until.tv_nsec - now.tv_nsec) / 1000000;
 	if (ms > 0)
 		return (int)ms;
+	disk = dm_disk_in_slot(dm, (unsigned int)c->pending);
 	c->pending = -1;
-	if (!c->force) {
-		reply(c, "error: the guest did not release %s within %u s\n",
-		      dm->disk[i]->arg.vdev, c->timeout_s);
+	if (!c->force || disk < 0) {
+		reply(c, "error: the guest did not release %s within %u s\n", c->pending_name,
+		      c->timeout_s);
 		return -1;
 	}
-	dm_disk_force_out(dm, (unsigned int)i);
-	reply(c, "ok %s forced\n", dm->disk[i]->arg.vdev);
+	dm_disk_force_out(dm, (unsigned int)disk);
+	reply(c, "ok %s forced\n", c->pending_name);
 	return -1;
 }

@@ -1,6 +1,7 @@
-/* ctl_cmd.c - parsing the control socket's commands: attach, detach, list. */
+/* ctl_cmd.c - parsing the control socket's commands: attach, detach, list, read, nic-attach, nic-detach, nic-list. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ctl_cmd.h"
@@ -33,6 +34,55 @@ static int parse_detach(char *arg, struct dm_cmd *c, char *err, size_t errlen)
 	return 0;
 }
 
+/* A decimal number up to max, the whole of s. */
+static bool number(const char *s, uint64_t max, uint64_t *v)
+{
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	return !errno && !*end && *v <= max;
+}
+
+/* "xvdX OFFSET LENGTH" after read. */
+static int parse_read(char *arg, struct dm_cmd *c, char *err, size_t errlen)
+{
+	char *save = NULL, *vdev = strtok_r(arg, " ", &save), *off = strtok_r(NULL, " ", &save);
+	char *len = strtok_r(NULL, " ", &save);
+	uint64_t o, n;
+
+	if (!vdev || !vdev_ok(vdev)) {
+		snprintf(err, errlen, "read: '%s' is not a disk name (xvda..xvdz)", vdev ? vdev : "");
+		return -EINVAL;
+	}
+	memcpy(c->vdev, vdev, 5);
+	if (!number(off, INT64_MAX, &o) || !number(len, DM_READ_MAX, &n) || !n ||
+	    strtok_r(NULL, " ", &save)) {
+		snprintf(err, errlen, "read %s: expected OFFSET LENGTH (bytes, decimal; "
+			 "LENGTH 1..%d)", vdev, DM_READ_MAX);
+		return -EINVAL;
+	}
+	c->off = o;
+	c->len = (uint32_t)n;
+	return 0;
+}
+
+/* A devid after nic-detach: a decimal number below DM_MAX_NICS. */
+static int parse_devid(const char *arg, struct dm_cmd *c, char *err, size_t errlen)
+{
+	uint64_t v;
+
+	if (!number(arg, DM_MAX_NICS - 1, &v)) {
+		snprintf(err, errlen, "nic-detach: '%s' is not a devid (0..%d)", arg,
+			 DM_MAX_NICS - 1);
+		return -EINVAL;
+	}
+	c->devid = (unsigned int)v;
+	return 0;
+}
+
 int dm_cmd_parse(char *line, struct dm_cmd *c, char *err, size_t errlen)
 {
 	char *arg = strchr(line, ' ');
@@ -52,7 +102,23 @@ int dm_cmd_parse(char *line, struct dm_cmd *c, char *err, size_t errlen)
 		c->kind = DM_CMD_DETACH;
 		return parse_detach(arg, c, err, errlen);
 	}
-	snprintf(err, errlen, "'%s': unknown command (attach SPEC, detach xvdX [force], list)",
-		 line);
+	if (!strcmp(line, "read") && arg) {
+		c->kind = DM_CMD_READ;
+		return parse_read(arg, c, err, errlen);
+	}
+	if (!strcmp(line, "nic-list") && !arg) {
+		c->kind = DM_CMD_NIC_LIST;
+		return 0;
+	}
+	if (!strcmp(line, "nic-attach")) {
+		c->kind = DM_CMD_NIC_ATTACH;
+		return dm_nic_spec_parse(arg ? arg : (char[]){ "" }, &c->nic, err, errlen);
+	}
+	if (!strcmp(line, "nic-detach") && arg) {
+		c->kind = DM_CMD_NIC_DETACH;
+		return parse_devid(arg, c, err, errlen);
+	}
+	snprintf(err, errlen, "'%s': unknown command (attach SPEC, detach xvdX [force], list, "
+		 "read xvdX OFFSET LENGTH, nic-attach SPEC, nic-detach DEVID, nic-list)", line);
 	return -EINVAL;
 }

@@ -28,6 +28,16 @@ struct dm_disk {
 	unsigned int slot;		/* PCI slot on bus 0 */
 };
 
+/* One NIC on the bus, from --nic or attach until the guest ejects it. */
+struct dm_nic {
+	struct dm_nic_arg arg;		/* vifname and mac filled in */
+	unsigned int devid;		/* its index in dm->nic */
+	unsigned int slot;		/* PCI slot on bus 0 */
+	struct net *net;		/* the tap */
+	bool tap_failed;		/* vnet.rx_error was logged */
+	struct virtio_net vnet;		/* last: its receive buffer is large */
+};
+
 struct dm_ctl;
 
 /* One domain's device model; everything belongs to the one thread. */
@@ -41,17 +51,15 @@ struct dm {
 	struct dm_disk *disk[DM_MAX_DISKS];	/* by vdev letter; NULL: none */
 	struct hotplug hp;
 	struct dm_ctl *ctl;		/* the control socket (ctl.c), or NULL */
-	unsigned int nr_nics;
-	struct net *net[DM_MAX_NICS];		/* the taps */
-	struct virtio_net *vnet[DM_MAX_NICS];
-	bool tap_failed[DM_MAX_NICS];		/* its rx_error was logged */
+	struct dm_nic *nic[DM_MAX_NICS];	/* by devid; NULL: none */
 	unsigned long msi_errors;	/* xl_irq_msi() failures, the first logged */
 	unsigned long map_errors;	/* BAR (un)mapping failures, the first logged */
 	unsigned long sci_errors;	/* xl_irq_sci() failures, the first logged */
 };
 
 /* pci_bus_map_fn over xl_ioreq_map_range()/unmap_range(); logs the first
- * failure (a guest may move a BAR onto something else again and again). */
+ * failure (a guest may move a BAR onto something else again and again).
+ * Does nothing without a server (before it is made, after teardown). */
 void dm_bar_map(void *opaque, uint64_t addr, uint64_t len, bool on);
 /* msix_sink.raise over xl_irq_msi(). */
 void dm_msi(void *opaque, uint64_t addr, uint32_t data);
@@ -78,6 +86,22 @@ void dm_disk_list(const struct dm *dm, char *buf, size_t len);
  * waiting for one of their disks, then remove them. */
 void dm_disk_ejected(struct dm *dm, uint32_t slots);
 
+/* disks.c: the disk in slot, by vdev letter, or -1. */
+int dm_disk_in_slot(const struct dm *dm, unsigned int slot);
+
+/* nics.c: open a tap for a (vifname default vifDOMID.DEVID, a random MAC
+ * when none is given) and plug a virtio-net over it into the first free
+ * slot, as the lowest free devid. The devid, or -1 with one line in err
+ * naming the vif; nothing is left behind on failure. */
+int dm_nic_add(struct dm *dm, const struct dm_nic_arg *a, char *err, size_t errlen);
+/* Unplug NIC devid, close its tap (it leaves the bridge) and free it. */
+void dm_nic_remove(struct dm *dm, unsigned int devid);
+/* The guest released slots: answer a detach waiting for one of their
+ * NICs, then remove them. */
+void dm_nic_ejected(struct dm *dm, uint32_t slots);
+/* One line per NIC into buf (docs/device-model.md "Hotplug"). */
+void dm_nic_list(const struct dm *dm, char *buf, size_t len);
+
 /* ctl.c: the control socket at path (mode 0600, a stale one replaced); a
  * detach waits timeout_s seconds for the guest. 0, or -1 with one line in
  * err. */
@@ -90,8 +114,9 @@ void dm_ctl_pollfds(const struct dm *dm, int fd[2]);
 /* fd[which] of dm_ctl_pollfds had events: accept, or read and run a
  * complete command line. */
 void dm_ctl_event(struct dm *dm, unsigned int which);
-/* Disk i is being removed: answer the detach waiting for it, if any. */
-void dm_ctl_released(struct dm *dm, unsigned int i);
+/* The device in slot is being removed: answer the detach waiting for
+ * it, if any. */
+void dm_ctl_released(struct dm *dm, unsigned int slot);
 /* Milliseconds until a waiting detach times out (-1: none waits); once
  * due, the detach is answered (or forced) and -1 returned. */
 int dm_ctl_timeout(struct dm *dm);

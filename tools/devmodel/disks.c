@@ -45,7 +45,8 @@ int dm_disk_add(struct dm *dm, const struct dm_disk_arg *a, char *err, size_t er
 	x->arg.path = x->path;
 	snprintf(x->arg.vdev, sizeof(x->arg.vdev), "xvd%c", 'a' + i);
 	ret = a->qcow2 ? disk_nbd_open(x->path, "qcow2", a->ro, &x->disk, err, errlen)
-		       : disk_raw_open(x->path, a->ro, DEPTH(dm->queues), &x->disk, err, errlen);
+		       : disk_raw_open(x->path, a->ro, a->shared, DEPTH(dm->queues), &x->disk,
+				       err, errlen);
 	if (ret)
 		goto err_free;
 	virtio_blk_init(&x->blk, x->disk, x->arg.vdev, dm->queues, &dm->ram, sink);
@@ -84,9 +85,19 @@ void dm_disk_ejected(struct dm *dm, uint32_t slots)
 
 	for (i = 0; i < DM_MAX_DISKS; i++)
 		if (dm->disk[i] && slots & 1u << dm->disk[i]->slot) {
-			dm_ctl_released(dm, i);
+			dm_ctl_released(dm, dm->disk[i]->slot);
 			dm_disk_remove(dm, i);
 		}
+}
+
+int dm_disk_in_slot(const struct dm *dm, unsigned int slot)
+{
+	int i;
+
+	for (i = 0; i < DM_MAX_DISKS; i++)
+		if (dm->disk[i] && dm->disk[i]->slot == slot)
+			return i;
+	return -1;
 }
 
 void dm_disk_force_out(struct dm *dm, unsigned int i)
@@ -114,7 +125,8 @@ void dm_disk_list(const struct dm *dm, char *buf, size_t len)
 			continue;
 		n += (size_t)snprintf(buf + n, len - n, "%s\t/dev/disk/by-id/virtio-%s\t00:%02x.0\t%s\t%s\t%s\t%s\n",
 				      x->arg.vdev, x->arg.vdev, x->slot, x->path,
-				      x->arg.qcow2 ? "qcow2" : "raw", x->arg.ro ? "ro" : "rw",
+				      x->arg.qcow2 ? "qcow2" : "raw",
+				      x->arg.ro ? "ro" : x->arg.shared ? "shared" : "rw",
 				      x->disk == &x->gone ? "released" : "attached");
 	}
 }

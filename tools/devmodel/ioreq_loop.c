@@ -14,6 +14,8 @@ void dm_bar_map(void *opaque, uint64_t addr, uint64_t len, bool on)
 	char err[256];
 	int ret;
 
+	if (!dm->srv)
+		return;		/* torn down (teardown) or not made yet */
 	if (on)
 		ret = xl_ioreq_map_range(dm->srv, XL_IOREQ_MMIO, addr, len, err, sizeof(err));
 	else
@@ -33,18 +35,47 @@ void dm_msi(void *opaque, uint64_t addr, uint32_t data)
 			": %s (further failures not logged)\n", dm->domid, addr, data, err);
 }
 
-/* NIC i's tap, to poll for POLLIN or not (fd -1): only while its guest
- * can take a frame. A tap that failed (deleted under us, whether found by
- * the loop or by a kick) is logged once and never polled again. */
+/* NIC devid i's tap, to poll for POLLIN or not (fd -1): only while its
+ * guest can take a frame. A tap that failed (deleted under us, whether
+ * found by the loop or by a kick) is logged once and never polled again. */
 static struct pollfd tap_poll(struct dm *dm, unsigned int i)
 {
-	if (dm->vnet[i]->rx_error && !dm->tap_failed[i]) {
-		dm->tap_failed[i] = true;
+	struct dm_nic *x = dm->nic[i];
+
+	if (!x)
+		return (struct pollfd){ .fd = -1 };
+	if (x->vnet.rx_error && !x->tap_failed) {
+		x->tap_failed = true;
 		fprintf(stderr, "xenolith-dm: domain %" PRIu32 ": %s: read: %s (no longer read)\n",
-			dm->domid, dm->net[i]->name, strerror(-dm->vnet[i]->rx_error));
+			dm->domid, x->net->name, strerror(-x->vnet.rx_error));
 	}
-	return (struct pollfd){ .fd = virtio_net_rx_wanted(dm->vnet[i]) ? dm->net[i]->fd : -1,
+	return (struct pollfd){ .fd = virtio_net_rx_wanted(&x->vnet) ? x->net->fd : -1,
 				.events = POLLIN };
+}
+
+/* The poll timeout: the control socket's (a detach waiting) or sooner,
+ * when a rate-limited NIC gets credit again. */
+static int loop_timeout(struct dm *dm)
+{
+	int timeout = dm_ctl_timeout(dm), t;
+	unsigned int i;
+
+	for (i = 0; i < DM_MAX_NICS; i++) {
+		t = dm->nic[i] ? virtio_net_tx_wait_ms(&dm->nic[i]->vnet) : -1;
+		if (t >= 0 && (timeout < 0 || t < timeout))
+			timeout = t;
+	}
+	return timeout;
+}
+
+/* Let rate-limited NICs whose credit came send what waits. */
+static void resume_tx(struct dm *dm)
+{
+	unsigned int i;
+
+	for (i = 0; i < DM_MAX_NICS; i++)
+		if (dm->nic[i] && !virtio_net_tx_wait_ms(&dm->nic[i]->vnet))
+			virtio_net_tx_resume(&dm->nic[i]->vnet);
 }
 
 void dm_sci(void *opaque, bool level)
@@ -101,18 +132,19 @@ int dm_loop(struct dm *dm)
 {
 	struct pollfd pfd[PFD_DISK + DM_MAX_DISKS + DM_MAX_NICS];
 	struct pollfd *tap = pfd + PFD_DISK + DM_MAX_DISKS;
+	uint32_t ejected;
 	unsigned int i;
 	int ret;
 
 	pfd[PFD_IOREQ] = (struct pollfd){ .fd = xl_ioreq_server_fd(dm->srv), .events = POLLIN };
 	for (;;) {
 		/* The timeout first: a detach it answers frees the control socket. */
-		int timeout = dm_ctl_timeout(dm);
+		int timeout = loop_timeout(dm);
 
 		fill_pollfds(dm, pfd);
-		for (i = 0; i < dm->nr_nics; i++)
+		for (i = 0; i < DM_MAX_NICS; i++)
 			tap[i] = tap_poll(dm, i);
-		ret = poll(pfd, PFD_DISK + DM_MAX_DISKS + dm->nr_nics, timeout);
+		ret = poll(pfd, PFD_DISK + DM_MAX_DISKS + DM_MAX_NICS, timeout);
 		if (ret < 0) {
 			if (errno == EINTR)
 				continue;
@@ -121,18 +153,21 @@ int dm_loop(struct dm *dm)
 				strerror(errno));
 			return ret;
 		}
+		resume_tx(dm);
 		for (i = 0; i < DM_MAX_DISKS; i++)
 			if (pfd[PFD_DISK + i].revents && dm->disk[i])
 				dm->disk[i]->disk->ops->complete(dm->disk[i]->disk,
 								 pfd[PFD_DISK + i].revents);
-		for (i = 0; i < dm->nr_nics; i++)
-			if (tap[i].revents)
-				virtio_net_rx(dm->vnet[i]);
+		for (i = 0; i < DM_MAX_NICS; i++)
+			if (tap[i].revents && dm->nic[i])
+				virtio_net_rx(&dm->nic[i]->vnet);
 		if (pfd[PFD_IOREQ].revents & POLLIN) {
 			ret = serve_ioreqs(dm);
 			if (ret)
 				return ret;
-			dm_disk_ejected(dm, hotplug_take_ejected(&dm->hp));
+			ejected = hotplug_take_ejected(&dm->hp);
+			dm_disk_ejected(dm, ejected);
+			dm_nic_ejected(dm, ejected);
 		}
 		if (pfd[PFD_IOREQ].revents & (POLLHUP | POLLERR | POLLNVAL))
 			return 0;	/* the domain is gone */

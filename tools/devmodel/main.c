@@ -16,44 +16,17 @@ static void teardown(struct dm *dm)
 	dm_ctl_close(dm);
 	if (dm->srv)
 		xl_ioreq_server_destroy(dm->srv);
+	dm->srv = NULL;		/* the devices' BARs go with it: no unmapping below */
 	for (i = 0; i < DM_MAX_DISKS; i++)
 		if (dm->disk[i])
 			dm_disk_remove(dm, i);
-	for (i = 0; i < dm->nr_nics; i++) {
-		dm->net[i]->ops->close(dm->net[i]);
-		free(dm->vnet[i]);
-	}
+	for (i = 0; i < DM_MAX_NICS; i++)
+		if (dm->nic[i])
+			dm_nic_remove(dm, i);
 	if (dm->ram.nr)
 		xl_guest_ram_unmap(&dm->ram);
 	if (dm->xl)
 		xl_close(dm->xl);
-}
-
-/* Plug one virtio-net per --nic into the bus after the disks, each over
- * a tap added to its bridge. */
-static int add_nics(struct dm *dm, const struct dm_args *a, char *err, size_t errlen)
-{
-	struct msix_sink sink = { dm_msi, dm };
-	unsigned int i;
-
-	for (i = 0; i < a->nr_nics; i++) {
-		const struct dm_nic_arg *n = &a->nic[i];
-
-		if (net_tap_open(n->vifname, n->bridge, &dm->net[i], err, errlen))
-			return -1;
-		dm->nr_nics++;
-		dm->vnet[i] = malloc(sizeof(*dm->vnet[i]));
-		if (!dm->vnet[i]) {
-			snprintf(err, errlen, "%s: out of memory", n->vifname);
-			return -1;
-		}
-		virtio_net_init(dm->vnet[i], dm->net[i], n->mac, &dm->ram, sink);
-		if (pci_bus_add(&dm->bus, &dm->vnet[i]->vp.pci) < 0) {
-			snprintf(err, errlen, "%s: no room on the PCI bus", n->vifname);
-			return -1;
-		}
-	}
-	return 0;
 }
 
 /* Everything up to serving: the domain, the disks (before anything a
@@ -75,8 +48,9 @@ static int setup(struct dm *dm, const struct dm_args *a, char *err, size_t errle
 	for (i = 0; i < a->nr_disks; i++)
 		if (dm_disk_add(dm, &a->disk[i], err, errlen) < 0)
 			return -1;
-	if (add_nics(dm, a, err, errlen))
-		return -1;
+	for (i = 0; i < a->nr_nics; i++)	/* after the disks, devid i each */
+		if (dm_nic_add(dm, &a->nic[i], err, errlen) < 0)
+			return -1;
 	if (xl_guest_ram_map(dm->xl, a->domid, &dm->ram, err, errlen))
 		return -1;
 	if (xl_ioreq_server_create(dm->xl, a->domid, &dm->srv, err, errlen))

@@ -176,6 +176,20 @@ int xl_domain_build(struct xl_handle *h, const struct domain_config *dc,
 void xl_domain_undo(struct xl_handle *h, uint32_t domid, const char *name,
 		    const char *why, char *err, size_t errlen);
 
+/* MAC addresses of virtual NICs (xl_mac.c), shared by xenoctl's vif specs
+ * and xenolith-dm's --nic. */
+#define XL_MAC_STRLEN		18	/* "xx:xx:xx:xx:xx:xx" and its NUL */
+/* "xx:xx:xx:xx:xx:xx" (either case) into mac: 0; -EINVAL if it is not
+ * that, -EDOM for a multicast address, -ERANGE for all zeros (mac is
+ * left alone on failure). */
+int xl_mac_parse(const char *s, uint8_t mac[6]);
+/* What xl_mac_parse()'s return value ret means, for messages. */
+const char *xl_mac_strerror(int ret);
+void xl_mac_format(const uint8_t mac[6], char buf[XL_MAC_STRLEN]);
+/* Xen's range, 00:16:3e:xx:xx:xx, the last three bytes a hash of the
+ * domain's name and the vif's number: stable across restarts. */
+void xl_mac_from_name(const char *name, unsigned int vif, uint8_t mac[6]);
+
 /* A state as one letter of `xl list`'s "rbpscd", '-' if unknown. */
 char xl_state_letter(uint32_t state);
 

@@ -16,10 +16,28 @@
  * (saved_run_dir()); xenolith-dm --control is given this path. */
 void block_ctl_path(const char *run_dir, uint32_t domid, char *buf, size_t len);
 
-/* The device model's attach argument for d (checked by disk_check):
- * "TARGET,vdev=xvdX,access=rw|ro,format=raw|qcow2". 0, or -EINVAL with
- * why (a comma in the target, which the device model cannot take). */
-int block_dm_spec(const struct disk_spec *d, char *buf, size_t len, char *why, size_t whylen);
+/* The device model's attach argument for d (checked by disk_check, so
+ * its target has no comma): "TARGET,vdev=xvdX,access=rw|ro|shared,format=raw|qcow2" (shared: w!). */
+void block_dm_spec(const struct disk_spec *d, char *buf, size_t len);
+
+#define BLOCK_READ_MAX		32768	/* bytes of one "read": xenolith-dm's DM_READ_MAX */
+
+/* A domain's disk read through its device model ("read xvdX OFFSET
+ * LENGTH"), so raw and qcow2 images read alike and nothing else opens
+ * them; a window of up to BLOCK_READ_MAX bytes is kept for the small
+ * reads that follow. Set path and vdev, have 0. */
+struct block_reader {
+	const char *path;		/* the control socket */
+	char vdev[8];			/* "xvdb" */
+	uint64_t at;			/* the window's offset on the disk */
+	size_t have;			/* bytes in it; 0: none */
+	unsigned char win[BLOCK_READ_MAX];
+	char err[512];			/* why the last read failed */
+};
+
+/* n (at most BLOCK_READ_MAX) bytes at off of r's disk (ctx is a struct
+ * block_reader: disk_inuse_find's read). 0, or -errno with r->err. */
+int block_reader_read(void *ctx, uint64_t off, void *buf, size_t n);
 
 /* Send line (newline added) to the socket at path and read the answer
  * up to the device model's end of the connection, within timeout_ms.

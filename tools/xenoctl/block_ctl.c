@@ -16,16 +16,11 @@ void block_ctl_path(const char *run_dir, uint32_t domid, char *buf, size_t len)
 	snprintf(buf, len, "%s/%u.dm.sock", run_dir, domid);
 }
 
-int block_dm_spec(const struct disk_spec *d, char *buf, size_t len, char *why, size_t whylen)
+void block_dm_spec(const struct disk_spec *d, char *buf, size_t len)
 {
-	if (strchr(d->target, ',')) {
-		snprintf(why, whylen, "target '%s': a comma in the path is not supported here",
-			 d->target);
-		return -EINVAL;
-	}
 	snprintf(buf, len, "%s,vdev=xvd%c,access=%s,format=%s", d->target, 'a' + d->vdev_index,
-		 d->access == DISK_ACCESS_RO ? "ro" : "rw", disk_format_name(d->format));
-	return 0;
+		 d->access == DISK_ACCESS_RO ? "ro" : d->access == DISK_ACCESS_RW ? "rw" : "shared",
+		 disk_format_name(d->format));
 }
 
 /* Milliseconds left until deadline (CLOCK_MONOTONIC), at least 0. */
@@ -112,4 +107,62 @@ int block_ctl_request(const char *path, const char *line, int timeout_ms, char *
 	ret = read_reply(fd, &deadline, reply, len, err, errlen);
 	close(fd);
 	return ret;
+}
+
+/* The "ok HEX" answer into buf (exactly n bytes). 0 or -EIO with err. */
+static int parse_hex(const char *reply, unsigned char *buf, size_t n, char *err, size_t errlen)
+{
+	const char *hex = reply + 3;
+
+	if (!strncmp(reply, "error: ", 7)) {
+		snprintf(err, errlen, "%.*s", (int)strcspn(reply + 7, "\n"), reply + 7);
+		return -EIO;
+	}
+	if (strncmp(reply, "ok ", 3) || strspn(hex, "0123456789abcdef") != 2 * n ||
+	    hex[2 * n] != '\n') {
+		snprintf(err, errlen, "the device model's answer to read is not %zu bytes in hex", n);
+		return -EIO;
+	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned int v;
+
+		sscanf(hex + 2 * i, "%2x", &v);
+		buf[i] = (unsigned char)v;
+	}
+	return 0;
+}
+
+/* Fill r's window with n bytes at off. */
+static int reader_fill(struct block_reader *r, uint64_t off, size_t n)
+{
+	static char reply[2 * BLOCK_READ_MAX + 64];
+	char line[64];
+	int ret;
+
+	r->have = 0;
+	snprintf(line, sizeof(line), "read %s %llu %zu", r->vdev, (unsigned long long)off, n);
+	ret = block_ctl_request(r->path, line, BLOCK_REPLY_TIMEOUT_MS, reply, sizeof(reply),
+				r->err, sizeof(r->err));
+	if (!ret)
+		ret = parse_hex(reply, r->win, n, r->err, sizeof(r->err));
+	if (ret)
+		return ret;
+	r->at = off;
+	r->have = n;
+	return 0;
+}
+
+int block_reader_read(void *ctx, uint64_t off, void *buf, size_t n)
+{
+	struct block_reader *r = ctx;
+
+	if (n > BLOCK_READ_MAX) {
+		snprintf(r->err, sizeof(r->err), "read of %zu bytes: at most %d", n, BLOCK_READ_MAX);
+		return -EINVAL;
+	}
+	if (!(r->have && off >= r->at && off + n <= r->at + r->have) &&
+	    reader_fill(r, off, BLOCK_READ_MAX) && reader_fill(r, off, n))
+		return -EIO;	/* a whole window, or just n bytes near the disk's end */
+	memcpy(buf, r->win + (off - r->at), n);
+	return 0;
 }

@@ -29,12 +29,19 @@ struct bootloader_entry {
 int bootloader_grub_default(const char *text, size_t len,
 			    struct bootloader_entry *e, char *why, size_t whylen);
 
-/* Where a file system may start on a disk image: offset 0 (a bare file
- * system) and each partition of an MBR (primary and logical) or GPT table. read
- * gives n bytes at off of the image. Returns how many offsets (at most
- * max) were put in offs, or -errno. */
+/* Where a file system may start on a disk image. */
+struct bootloader_part {
+	uint64_t off;			/* bytes from the disk's start */
+	unsigned int num;		/* the partition's number as Linux gives it (vda1..; MBR
+					 * logical from 5); 0: the whole disk */
+};
+
+/* Offset 0 (a bare file system) and each partition of an MBR (primary
+ * and logical) or GPT table. read gives n bytes at off of the image
+ * (0, or -errno). Returns how many (at most max) were put in parts, or
+ * -EIO if the first sector cannot be read. */
 int bootloader_partitions(int (*read)(void *ctx, uint64_t off, void *buf, size_t n),
-			  void *ctx, uint64_t *offs, int max);
+			  void *ctx, struct bootloader_part *parts, int max);
 
 /* What pygrub found: temporary files for the builder, and the command
  * line (grub's, then the configuration's cmdline/root/extra). */

@@ -74,15 +74,67 @@ void bootloader_nbd_close(struct bootloader_nbd *n)
 		nbd_close(n->h);
 	}
 	n->h = NULL;
+	for (unsigned int i = 0; i < BOOTLOADER_NBD_WINDOWS; i++) {
+		free(n->win[i].data);
+		n->win[i].data = NULL;
+	}
+}
+
+/* The index of the cached window starting at base (aligned), read over
+ * NBD into the least recently used slot if none does; *err set on failure. */
+static unsigned int nbd_window(struct bootloader_nbd *n, uint64_t base, int *err)
+{
+	unsigned int i, lru = 0;
+
+	for (i = 0; i < BOOTLOADER_NBD_WINDOWS; i++) {
+		if (n->win[i].data && n->win[i].off == base)
+			return i;
+		if (n->win[i].used < n->win[lru].used)
+			lru = i;
+	}
+	if (!n->win[lru].data)
+		n->win[lru].data = malloc(BOOTLOADER_NBD_WINDOW);
+	if (!n->win[lru].data) {
+		*err = -ENOMEM;
+		return lru;
+	}
+	n->win[lru].off = base;
+	n->win[lru].len = n->size - base < BOOTLOADER_NBD_WINDOW ?
+			  (size_t)(n->size - base) : BOOTLOADER_NBD_WINDOW;
+	n->fetches++;
+	if (nbd_pread(n->h, n->win[lru].data, n->win[lru].len, base, 0) < 0) {
+		free(n->win[lru].data);
+		n->win[lru].data = NULL;
+		*err = -EIO;
+	}
+	return lru;
 }
 
 int bootloader_nbd_read(void *ctx, uint64_t off, void *buf, size_t count)
 {
 	struct bootloader_nbd *n = ctx;
+	char *out = buf;
+	int err = 0;
 
 	if (off > n->size || count > n->size - off)
 		return -EIO;
-	return nbd_pread(n->h, buf, count, off, 0) < 0 ? -EIO : 0;
+	n->reads++;
+	while (count) {
+		uint64_t base = off - off % BOOTLOADER_NBD_WINDOW;
+		unsigned int i = nbd_window(n, base, &err);
+		size_t at = (size_t)(off - base), part = n->win[i].len - at;
+
+		if (err)
+			return err;
+		if (part > count)
+			part = count;
+		n->win[i].used = n->reads;
+		memcpy(out, n->win[i].data + at, part);
+		out += part;
+		off += part;
+		count -= part;
+	}
+	return 0;
 }
 
 static errcode_t nbdio_open(const char *name, int flags, io_channel *channel)

@@ -25,19 +25,21 @@ static uint64_t le(const unsigned char *p, int n)
 	return v;
 }
 
-static int part_add(uint64_t *offs, int n, int max, uint64_t off)
+static int part_add(struct bootloader_part *parts, int n, int max, uint64_t off,
+		    unsigned int num)
 {
 	for (int i = 0; i < n; i++)
-		if (offs[i] == off)
+		if (parts[i].off == off)
 			return n;
 	if (n < max)
-		offs[n++] = off;
+		parts[n++] = (struct bootloader_part){ off, num };
 	return n;
 }
 
-/* The GPT at LBA 1: each used entry's first LBA. */
+/* The GPT at LBA 1: each used entry's first LBA (partition number: the
+ * entry's place, from 1). */
 static int part_gpt(int (*read)(void *ctx, uint64_t off, void *buf, size_t n),
-		    void *ctx, uint64_t *offs, int n, int max)
+		    void *ctx, struct bootloader_part *parts, int n, int max)
 {
 	unsigned char hdr[SECTOR], ent[128];
 	uint64_t table, count, size;
@@ -55,26 +57,26 @@ static int part_gpt(int (*read)(void *ctx, uint64_t off, void *buf, size_t n),
 		if (read(ctx, table * SECTOR + i * size, ent, sizeof(ent)))
 			break;
 		if (memcmp(ent, unused, 16) && le(ent + 32, 8))
-			n = part_add(offs, n, max, le(ent + 32, 8) * SECTOR);
+			n = part_add(parts, n, max, le(ent + 32, 8) * SECTOR, (unsigned int)i + 1);
 	}
 	return n;
 }
 
-/* The logical partitions in the extended partition at LBA ext: each EBR
- * holds one partition (relative to itself) and the next EBR (relative
- * to ext). */
+/* The logical partitions in the extended partition at LBA ext, numbered
+ * from 5 in chain order: each EBR holds one partition (relative to
+ * itself) and the next EBR (relative to ext). */
 static int part_logical(int (*read)(void *ctx, uint64_t off, void *buf, size_t n),
-			void *ctx, uint64_t ext, uint64_t *offs, int n, int max)
+			void *ctx, uint64_t ext, struct bootloader_part *parts, int n, int max)
 {
 	unsigned char ebr[SECTOR];
 	uint64_t at = ext;
 
-	for (int i = 0; i < MBR_MAX_LOGICAL && n < max; i++) {
+	for (unsigned int i = 0; i < MBR_MAX_LOGICAL && n < max; i++) {
 		if (read(ctx, at * SECTOR, ebr, sizeof(ebr)) || ebr[510] != 0x55 ||
 		    ebr[511] != 0xaa)
 			break;
 		if (ebr[446 + 4] && le(ebr + 446 + 8, 4))
-			n = part_add(offs, n, max, (at + le(ebr + 446 + 8, 4)) * SECTOR);
+			n = part_add(parts, n, max, (at + le(ebr + 446 + 8, 4)) * SECTOR, 5 + i);
 		if (!part_extended(ebr[462 + 4]) || !le(ebr + 462 + 8, 4))
 			break;
 		at = ext + le(ebr + 462 + 8, 4);
@@ -83,10 +85,10 @@ static int part_logical(int (*read)(void *ctx, uint64_t off, void *buf, size_t n
 }
 
 int bootloader_partitions(int (*read)(void *ctx, uint64_t off, void *buf, size_t n),
-			  void *ctx, uint64_t *offs, int max)
+			  void *ctx, struct bootloader_part *parts, int max)
 {
 	unsigned char mbr[SECTOR];
-	int n = part_add(offs, 0, max, 0), gpt = 0;
+	int n = part_add(parts, 0, max, 0, 0), gpt = 0;
 
 	if (read(ctx, 0, mbr, sizeof(mbr)))
 		return -EIO;
@@ -100,9 +102,9 @@ int bootloader_partitions(int (*read)(void *ctx, uint64_t off, void *buf, size_t
 		if (type == MBR_PROTECTIVE)
 			gpt = 1;
 		else if (type && start && part_extended(type))
-			n = part_logical(read, ctx, start, offs, n, max);
+			n = part_logical(read, ctx, start, parts, n, max);
 		else if (type && start)
-			n = part_add(offs, n, max, start * SECTOR);
+			n = part_add(parts, n, max, start * SECTOR, (unsigned int)i + 1);
 	}
-	return gpt ? part_gpt(read, ctx, offs, n, max) : n;
+	return gpt ? part_gpt(read, ctx, parts, n, max) : n;
 }

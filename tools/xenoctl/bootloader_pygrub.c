@@ -33,7 +33,7 @@ static int pygrub_find(const struct disk_spec *d, struct bootloader_nbd *nbd,
 		       char *why, size_t len)
 {
 	struct struct_io_manager *manager = NULL;
-	uint64_t offs[PYGRUB_PARTS];
+	struct bootloader_part parts[PYGRUB_PARTS];
 	char *text, scratch[256];
 	int fd = -1, n, ret;
 	size_t tlen;
@@ -43,18 +43,18 @@ static int pygrub_find(const struct disk_spec *d, struct bootloader_nbd *nbd,
 		if (ret)
 			return ret;
 		manager = bootloader_nbd_io_manager(nbd);
-		n = bootloader_partitions(bootloader_nbd_read, nbd, offs, PYGRUB_PARTS);
+		n = bootloader_partitions(bootloader_nbd_read, nbd, parts, PYGRUB_PARTS);
 	} else {
 		fd = open(d->target, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
 			snprintf(why, len, "%s", strerror(errno));
 			return -errno;
 		}
-		n = bootloader_partitions(pygrub_read_at, &fd, offs, PYGRUB_PARTS);
+		n = bootloader_partitions(pygrub_read_at, &fd, parts, PYGRUB_PARTS);
 		close(fd);
 	}
 	for (int i = 0; i < n; i++) {
-		if (bootloader_ext2_open(d->target, offs[i], manager, fs, scratch,
+		if (bootloader_ext2_open(d->target, parts[i].off, manager, fs, scratch,
 					 sizeof(scratch)))
 			continue;
 		for (size_t c = 0; c < sizeof(pygrub_cfgs) / sizeof(pygrub_cfgs[0]); c++) {
@@ -123,7 +123,7 @@ int bootloader_pygrub(const struct domain_config *dc, struct bootloader_files *o
 	const char *initrds[BOOTLOADER_MAX_INITRDS];
 	const char *kernel[1] = { e.kernel };
 	struct bootloader_fs fs = { NULL };
-	struct bootloader_nbd nbd = { NULL, 0 };
+	struct bootloader_nbd nbd = { .h = NULL };
 	char why[1024];
 	size_t la, lc;
 	int ret;

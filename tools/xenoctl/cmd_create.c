@@ -61,7 +61,7 @@ static int load_config(const char *path, const char *const *over, int nover,
 	return 0;
 }
 
-/* Make a kernel, ramdisk or disk path absolute: the monitor rebuilds from "/". */
+/* Make a kernel or ramdisk path absolute: the monitor rebuilds from "/". */
 static void absolute(char *path, size_t len)
 {
 	char buf[PATH_MAX];
@@ -84,8 +84,6 @@ int cmd_create_file(struct xl_handle *h, const char *path, const char *const *ov
 	snprintf(name, namelen, "%s", dc.name);
 	absolute(dc.kernel, sizeof(dc.kernel));
 	absolute(dc.ramdisk, sizeof(dc.ramdisk));
-	for (unsigned int i = 0; i < dc.ndisks; i++)
-		absolute(dc.disks[i].target, sizeof(dc.disks[i].target));
 	ret = domain_start(h, &dc, domid, err, sizeof(err));
 	if (ret) {
 		ret = cmd_fail("%s: %s", path, err);

@@ -133,6 +133,34 @@ const struct cmd_verb cmd_verbs[] = {
 	  "the disks of a running domain",
 	  "Columns Vdev, Guest device (/dev/disk/by-id/virtio-VDEV in the guest),\n"
 	  "Format (raw, qcow2), Access (r, w), Target. " DOM_NOTE },
+	{ "network-attach", cmd_network_attach, "network-attach DOM SPEC",
+	  "add a network interface to a running domain",
+	  "SPEC is a vif as a configuration writes it (docs/networking.md), e.g.\n"
+	  "'bridge=xenbr0' or 'mac=00:16:3e:00:00:02, bridge=xenbr1, vifname=web1'.\n"
+	  "The domain's device model creates the tap (vifDOMID.DEVID unless\n"
+	  "vifname= says otherwise), adds it to the bridge and plugs a virtio NIC\n"
+	  "into a free PCI slot; the guest's ACPI hotplug (Linux: acpiphp) finds\n"
+	  "it. DEVID is the lowest free one (0..7). Prints \"Attached TAP (devid N,\n"
+	  "mac MAC) to domain DOM on bridge BR\". Only a domain created with at\n"
+	  "least one disk or vif has a device model; not Domain-0. The vif is not\n"
+	  "added to the saved configuration: a restart drops it.\n" DOM_NOTE },
+	{ "network-detach", cmd_network_detach, "network-detach DOM DEVID",
+	  "take a network interface from a running domain",
+	  "Asks the guest to give the NIC up (ACPI eject request) and waits up to\n"
+	  "10 s for it; then the NIC is unplugged and its tap deleted. A guest that\n"
+	  "does not let go keeps the NIC and the command fails. DEVID: the Idx\n"
+	  "column of network-list.\n" DOM_NOTE },
+	{ "network-list", cmd_network_list, "network-list DOM",
+	  "the network interfaces of a running domain, with counters",
+	  "Columns Idx (devid), MAC, Tap, Bridge, State (attached, tap-failed),\n"
+	  "RX-packets, RX-bytes (to the guest), TX-packets, TX-bytes (from the\n"
+	  "guest), Dropped and Drop-reasons: frames the device model dropped, by\n"
+	  "reason (tx_chain: malformed descriptor chain from the guest; tx_gso: a\n"
+	  "segmentation type the guest did not negotiate; tx_tap: refused by the\n"
+	  "tap; tx_ring/rx_ring: the guest broke a ring, the NIC stops until it is\n"
+	  "reset; rx_frame: a frame from the tap the guest cannot take; rx_chain:\n"
+	  "a malformed receive chain; rx_buffers: no receive buffers can hold it).\n"
+	  DOM_NOTE },
 	{ "help", cmd_help, "help [VERB]", "this text, or a verb's page", "" },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

@@ -2,6 +2,7 @@
 #ifndef XENOCTL_CONFIG_H
 #define XENOCTL_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -67,6 +68,17 @@ enum config_boot {
 	CONFIG_BOOT_PYGRUB,	/* bootloader='pygrub', or no kernel and a disk */
 };
 
+/* The guest's own address: the ip, netmask, gateway, hostname and dhcp
+ * keys (config_netboot.c); "" = not given. */
+struct config_netboot {
+	char ip[16];			/* dotted IPv4; "auto" until domain_start resolves it */
+	char netmask[16];
+	char gateway[16];
+	char hostname[64];
+	bool dhcp;			/* dhcp = "dhcp" */
+	bool ip_auto;			/* ip = "auto" (docs/networking.md) */
+};
+
 /* A domain as the configuration describes it, checked and with defaults. */
 struct domain_config {
 	char name[CONFIG_NAME_MAX + 1];
@@ -90,6 +102,7 @@ struct domain_config {
 	struct disk_spec disks[DISK_MAX];	/* by vdev letter (disk_list_finish) */
 	unsigned int nvifs;		/* 0..VIF_MAX */
 	struct vif_spec vifs[VIF_MAX];	/* in list order: vif[N] is vifDOMID.N */
+	struct config_netboot net;
 };
 
 /* Syntax: parse len bytes of text (need not be NUL-terminated) into out,
@@ -135,13 +148,27 @@ int config_disks(const struct config_file *cf, struct domain_config *dc,
 		 char *err, size_t errlen,
 		 void (*warn)(void *ctx, const char *msg), void *ctx);
 
-/* vif= of cf into dc (config_vif.c, called by config_to_domain): each
- * spec parsed, the list checked (vif_list_finish); a Xen key that is
- * ignored gives a warning. 0, or -EINVAL with "FILE:LINE: vif[N]: ..."
+/* vif= of cf into dc (config_vif.c, called by config_to_domain after
+ * name=): each spec parsed, a missing mac derived from the domain's name
+ * and the vif's number (xl_mac_from_name), the list checked
+ * (vif_list_finish); a Xen key that is ignored gives a warning. 0, or -EINVAL with "FILE:LINE: vif[N]: ..."
  * in err. */
 int config_vifs(const struct config_file *cf, struct domain_config *dc,
 		char *err, size_t errlen,
 		void (*warn)(void *ctx, const char *msg), void *ctx);
+
+/* ip, netmask, gateway, hostname and dhcp of cf into dc->net
+ * (config_netboot.c, called by config_to_domain): each checked, and
+ * together (not ip and dhcp; netmask and gateway need ip). 0, or -EINVAL
+ * with "FILE:LINE: key: ..." in err. */
+int config_netboot(const struct config_file *cf, struct domain_config *dc, char *err,
+		   size_t errlen);
+
+/* Append dc->net as the kernel's argument
+ * ip=IP::GATEWAY:NETMASK:HOSTNAME:eth0:off|dhcp to dc->cmdline (nothing
+ * if no key was given; ip= must be resolved from "auto" first). 0, or
+ * -EINVAL with one line in err when the line gets too long. */
+int config_netboot_arg(struct domain_config *dc, char *err, size_t errlen);
 
 /* "FILE:LINE: what: msg" (or "command line: what: msg" for line 0) into
  * err, for a key's item such as disk[2]; returns -EINVAL

@@ -20,6 +20,7 @@ static const char *const keys_supported[] = {
 	"name", "kernel", "ramdisk", "memory", "maxmem", "vcpus", "maxvcpus",
 	"cpus", "cpu_weight", "cpu_cap", "extra", "root", "cmdline",
 	"on_poweroff", "on_reboot", "on_crash", "vmid", "disk", "bootloader", "vif",
+	"ip", "netmask", "gateway", "hostname", "dhcp",
 };
 
 /* Keys of xl.cfg (and xm's manual) that xenoctl does not honour yet; a
@@ -31,7 +32,7 @@ static const char *const keys_unsupported[] = {
 	"stdvga", "videoram", "serial", "soundhw", "boot", "usb*", "pci*",
 	"rdm*", "iomem", "ioports", "irqs", "dtdev", "device_tree", "vtpm",
 	"vfb", "vkb", "vdispl", "vsnd", "p9", "pvcalls", "channel",
-	"console", "dhcp", "ip", "netmask", "gateway", "hostname",
+	"console",
 	"nfs_server", "nfs_root", "acpi*", "apic", "pae", "hap", "nestedhvm",
 	"viridian", "hpet", "timer_mode", "tsc_mode", "localtime",
 	"rtc_timeoffset", "firmware*", "bios*", "shadow_memory",
@@ -431,6 +432,8 @@ int config_to_domain(const struct config_file *cf, struct domain_config *dc,
 		ret = keys_cmdline(&k);
 	if (!ret)
 		ret = config_vifs(cf, dc, err, errlen, warn, ctx);
+	if (!ret)
+		ret = config_netboot(cf, dc, err, errlen);
 	if (!ret)
 		ret = keys_action(&k, "on_poweroff", CONFIG_ACTION_DESTROY,
 				  &dc->on_poweroff);

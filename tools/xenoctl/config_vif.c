@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "libxenolith/libxenolith.h"
 #include "config.h"
 
 int config_vifs(const struct config_file *cf, struct domain_config *dc,
@@ -24,6 +25,8 @@ int config_vifs(const struct config_file *cf, struct domain_config *dc,
 		v->entry = (unsigned int)i;
 		if (vif_spec_parse(items[i].str, v, why, sizeof(why)))
 			return config_item_error(cf, v->line, what, err, errlen, "%s", why);
+		if (!v->has_mac)
+			xl_mac_from_name(dc->name, v->entry, v->mac);
 		if (v->ignored && warn) {
 			config_item_error(cf, v->line, what, msg, sizeof(msg), "%s: ignored",
 					  v->ignored);

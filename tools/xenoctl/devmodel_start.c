@@ -19,18 +19,23 @@
 #define DM_READY_MS	30000
 #define DM_ARG_MAX	(2 * DISK_MAX + 2 * VIF_MAX + 8)
 
-/* The device model's --nic value for v: mac (if set), bridge, vifname (if set). */
-static void nic_arg(const struct vif_spec *v, char *buf, size_t len)
+void devmodel_nic_arg(const struct vif_spec *v, char *buf, size_t len)
 {
-	const uint8_t *a = v->mac;
+	char mac[XL_MAC_STRLEN];
 	int n = 0;
 
-	if (v->has_mac)
-		n = snprintf(buf, len, "mac=%02x:%02x:%02x:%02x:%02x:%02x,",
-			     a[0], a[1], a[2], a[3], a[4], a[5]);
-	n += snprintf(buf + n, len - n, "bridge=%s", v->bridge);
+	static const uint8_t none[6];
+
+	if (memcmp(v->mac, none, sizeof(none))) {	/* given, or derived by config_vifs() */
+		xl_mac_format(v->mac, mac);
+		n = snprintf(buf, len, "mac=%s,", mac);
+	}
 	if (v->vifname[0])
-		snprintf(buf + n, len - n, ",vifname=%s", v->vifname);
+		n += snprintf(buf + n, len - n, "vifname=%s,", v->vifname);
+	if (v->rate.bytes_per_s)
+		n += snprintf(buf + n, len - n, "rate=%llu@%u,",
+			      (unsigned long long)v->rate.bytes_per_s, v->rate.interval_us);
+	buf[n ? n - 1 : 0] = '\0';	/* the last comma */
 }
 
 /* The last line of the log file at path into buf ("" if none). */
@@ -79,9 +84,10 @@ static int wait_ready(int fd)
 	return n >= 5 && !memcmp(buf, "ready", 5) ? 0 : -1;
 }
 
-int devmodel_start(const struct domain_config *dc, uint32_t domid, char *err, size_t errlen)
+int devmodel_start(const struct domain_config *dc, uint32_t domid, pid_t *dm_pid, char *err,
+		   size_t errlen)
 {
-	char disks[DISK_MAX][DISK_PATH_MAX + 64], nics[VIF_MAX][96];
+	char disks[DISK_MAX][DISK_PATH_MAX + 64], nics[VIF_MAX][160];
 	char id[16], fd[8], log[1024], line[512], sock[1024];
 	const char *dm = getenv("XENOLITH_DM");
 	char *argv[DM_ARG_MAX];
@@ -99,15 +105,12 @@ int devmodel_start(const struct domain_config *dc, uint32_t domid, char *err, si
 	argv[argc++] = "--control";
 	argv[argc++] = sock;
 	for (unsigned int i = 0; i < dc->ndisks; i++) {
-		if (block_dm_spec(&dc->disks[i], disks[i], sizeof(disks[i]), line, sizeof(line))) {
-			snprintf(err, errlen, "disk[%u]: %s", dc->disks[i].entry, line);
-			return -1;
-		}
+		block_dm_spec(&dc->disks[i], disks[i], sizeof(disks[i]));
 		argv[argc++] = "--disk";
 		argv[argc++] = disks[i];
 	}
 	for (unsigned int i = 0; i < dc->nvifs; i++) {
-		nic_arg(&dc->vifs[i], nics[i], sizeof(nics[i]));
+		devmodel_nic_arg(&dc->vifs[i], nics[i], sizeof(nics[i]));
 		argv[argc++] = "--nic";
 		argv[argc++] = nics[i];
 	}
@@ -131,6 +134,7 @@ int devmodel_start(const struct domain_config *dc, uint32_t domid, char *err, si
 	close(logfd);
 	if (wait_ready(ready[0]) == 0) {
 		close(ready[0]);
+		*dm_pid = pid;
 		return 0;
 	}
 	close(ready[0]);

@@ -75,7 +75,8 @@ int disk_list_finish(struct disk_spec *disks, unsigned int n, unsigned int *bad,
 		     char *why, size_t len);
 
 /* Look at each target on this host: vd:NAME found in the pool, the path
- * exists and is a file or block device as the prefix says, its contents
+ * exists (a relative one is made absolute), has no comma (the device
+ * model could not take it), is a file or block device as the prefix says, its contents
  * match the format (qcow2 magic QFI\xfb and a sound header, or raw that
  * is no qcow2). 0, or -EINVAL/-errno with "FILE:LINE: disk[N]: ..."
  * (filename names the configuration) in err. */
@@ -90,6 +91,10 @@ int disk_qcow2_is(const unsigned char *buf, size_t n);
  * the guest-visible size in *virtual_size, or -EINVAL with why. */
 int disk_qcow2_header(const unsigned char *buf, size_t n, uint64_t file_size,
 		      uint64_t *virtual_size, char *why, size_t len);
+/* Open the qcow2 image at path as qemu-nbd will (qemu-img info, sharing
+ * locks): qemu checks more than the header (refcount width, L1 size ...).
+ * 0, or -EINVAL with qemu's reason in why. */
+int disk_qcow2_opens(const char *path, char *why, size_t len);
 
 /* A disk's identity on this host: a block device's number, or a file's
  * device and inode (whatever path names it). */
@@ -152,6 +157,22 @@ void disk_claims_rename(const struct disk_claims_env *env, const char *from,
  * none). 0 or -errno. */
 int disk_claims_holders(const struct disk_claims_env *env, const char *path,
 			char *buf, size_t len);
+
+#define DISK_INUSE_SB_LEN	128	/* bytes of an ext2/3/4 superblock looked at */
+
+/* Whether the ext2/3/4 superblock sb (its first DISK_INUSE_SB_LEN bytes)
+ * is marked in use: the journal needs recovery (ext3/4 mounted read-write)
+ * or the state lacks "cleanly unmounted" (ext2 mounted read-write, or any
+ * left dirty by a crash). "ext2", "ext3" or "ext4" if so; NULL if clean or
+ * no ext2/3/4 superblock. A read-only mount marks nothing. */
+const char *disk_inuse_ext(const unsigned char sb[DISK_INUSE_SB_LEN]);
+
+/* Whether the disk read gives (n bytes at off: 0 or -errno) holds a file
+ * system marked in use, on the whole disk or a partition of its MBR or
+ * GPT table (bootloader_partitions). 1 with "ext4 on xvdb1" (vdev names
+ * the disk) in what; 0 if none; -errno if its first sector is unreadable. */
+int disk_inuse_find(int (*read)(void *ctx, uint64_t off, void *buf, size_t n), void *ctx,
+		    const char *vdev, char *what, size_t len);
 
 /* The spec's access as written in a config: "r", "w" or "w!". */
 const char *disk_access_name(enum disk_access a);

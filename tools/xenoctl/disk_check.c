@@ -1,7 +1,9 @@
 /* disk_check.c - a domain's disk targets on this host: found, of the right kind, in the format the spec says. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -53,6 +55,21 @@ static int check_read_head(const char *path, const struct stat *st,
 	return 0;
 }
 
+/* A relative target made absolute (the monitor rebuilds from "/"); then
+ * no comma in it: the device model's disk argument is comma-separated. */
+static int check_path(struct disk_spec *d, const char *filename, char *err, size_t errlen)
+{
+	char abs[PATH_MAX];
+
+	if (d->target[0] != '/' && realpath(d->target, abs) && strlen(abs) < sizeof(d->target))
+		strcpy(d->target, abs);
+	if (strchr(d->target, ','))
+		return check_error(-EINVAL, d, filename, err, errlen, "target '%s': a comma "
+			"in the path is not supported (rename the image or link it from a "
+			"path without one)", d->target);
+	return 0;
+}
+
 /* One disk: resolve vd:NAME, then look at the target. */
 static int check_one(struct disk_spec *d, const char *filename, char *err,
 		     size_t errlen)
@@ -79,6 +96,9 @@ static int check_one(struct disk_spec *d, const char *filename, char *err,
 	if (stat(d->target, &st) < 0)
 		return check_error(-errno, d, filename, err, errlen, "target '%s': %s",
 				   d->target, strerror(errno));
+	ret = check_path(d, filename, err, errlen);
+	if (ret)
+		return ret;
 	if (d->kind == DISK_KIND_PHY && !S_ISBLK(st.st_mode))
 		return check_error(-EINVAL, d, filename, err, errlen, "target '%s': "
 			"phy: needs a block device (for a file write file:)", d->target);
@@ -98,8 +118,13 @@ static int check_one(struct disk_spec *d, const char *filename, char *err,
 		return check_error(-EINVAL, d, filename, err, errlen, "target '%s' "
 			"is a qcow2 image, not raw (write tap:qcow2:%s or format=qcow2)",
 			d->target, d->target);
+	if (d->format == DISK_FORMAT_QCOW2 && d->access == DISK_ACCESS_RW_SHARED)
+		return check_error(-EINVAL, d, filename, err, errlen, "access w!: target '%s' "
+			"is qcow2, which two domains cannot write at once (its tables would "
+			"be corrupted); share a raw image", d->target);
 	if (d->format == DISK_FORMAT_QCOW2 &&
-	    disk_qcow2_header(head, got, size, &vsize, why, sizeof(why)))
+	    (disk_qcow2_header(head, got, size, &vsize, why, sizeof(why)) ||
+	     disk_qcow2_opens(d->target, why, sizeof(why))))
 		return check_error(-EINVAL, d, filename, err, errlen,
 				   "target '%s': %s", d->target, why);
 	if (!size)

@@ -1,10 +1,11 @@
-/* disk_format.c - what an image holds: a qcow2 header checked field by field, or raw. */
+/* disk_format.c - what an image holds: a qcow2 header checked field by field and opened by qemu, or raw. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "disk.h"
+#include "vd_cmd.h"
 
 #define QCOW2_MAGIC		0x514649fbu	/* "QFI\xfb" */
 #define QCOW2_V3_HEADER_MIN	104
@@ -94,4 +95,26 @@ int disk_qcow2_header(const unsigned char *buf, size_t n, uint64_t file_size,
 	}
 	*virtual_size = size;
 	return 0;
+}
+
+int disk_qcow2_opens(const char *path, char *why, size_t len)
+{
+	const char *const argv[] = { "qemu-img", "info", "-U", "-f", "qcow2", "--", path, NULL };
+	static const char cannot[] = "qemu-img: Could not open '";
+	const char *reason;
+	char line[512];
+	int ret = vd_run_read(argv, 0, line, sizeof(line));
+
+	if (!ret)
+		return 0;
+	if (ret < 0) {
+		snprintf(why, len, "qemu-img: %s", strerror(-ret));
+		return -EINVAL;
+	}
+	/* "qemu-img: Could not open 'PATH': REASON": REASON alone */
+	reason = strncmp(line, cannot, sizeof(cannot) - 1) ? NULL : strstr(line, "': ");
+	reason = reason ? reason + 3 : line;
+	snprintf(why, len, "qemu cannot open it as qcow2: %s", reason[0] ? reason :
+		 "qemu-img info failed");
+	return -EINVAL;
 }

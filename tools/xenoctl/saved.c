@@ -163,9 +163,11 @@ int saved_config_write(const struct config_file *cf, const struct domain_config 
 	return ret;
 }
 
-int saved_config_load(const char *name, struct domain_config *dc, char *err, size_t errlen)
+/* RUN/NAME.cfg parsed into cf (the caller frees it) and dc, its name set
+ * to name. 0 or -errno with err. */
+static int saved_config_read(const char *name, struct config_file *cf, struct domain_config *dc,
+			     char *err, size_t errlen)
 {
-	struct config_file cf = { 0 };
 	char path[1024], over[64], *text = NULL;
 	size_t len = 0;
 	FILE *f;
@@ -186,14 +188,54 @@ int saved_config_load(const char *name, struct domain_config *dc, char *err, siz
 		snprintf(err, errlen, "%s: out of memory", path);
 		return -ENOMEM;
 	}
-	ret = config_parse(text, len, path, &cf, err, errlen);
+	ret = config_parse(text, len, path, cf, err, errlen);
 	free(text);
 	if (ret)
 		return ret;
 	snprintf(over, sizeof(over), "name=%s", name);
-	ret = config_override(&cf, over, err, errlen);
+	ret = config_override(cf, over, err, errlen);
 	if (!ret)
-		ret = config_to_domain(&cf, dc, err, errlen, NULL, NULL);
+		ret = config_to_domain(cf, dc, err, errlen, NULL, NULL);
+	return ret;
+}
+
+int saved_config_load(const char *name, struct domain_config *dc, char *err, size_t errlen)
+{
+	struct config_file cf = { 0 };
+	int ret = saved_config_read(name, &cf, dc, err, errlen);
+
+	config_free(&cf);
+	return ret;
+}
+
+int saved_config_disk(const char *name, const struct disk_spec *add, unsigned int vdev_index,
+		      char *err, size_t errlen)
+{
+	static struct domain_config dc;
+	struct config_file cf = { 0 };
+	unsigned int i = 0;
+	int ret = saved_config_read(name, &cf, &dc, err, errlen);
+
+	if (ret)
+		goto out;
+	while (i < dc.ndisks && dc.disks[i].vdev_index != vdev_index)
+		i++;
+	if (add ? i < dc.ndisks : i == dc.ndisks)
+		goto out;		/* already there, or not there: nothing to do */
+	if (add && dc.ndisks == DISK_MAX) {
+		snprintf(err, errlen, "%s: %u disks already, at most %d in a configuration",
+			 name, dc.ndisks, DISK_MAX);
+		ret = -ENOSPC;
+		goto out;
+	}
+	if (add) {
+		dc.disks[dc.ndisks++] = *add;
+	} else {
+		memmove(&dc.disks[i], &dc.disks[i + 1], (dc.ndisks - i - 1) * sizeof(dc.disks[0]));
+		dc.ndisks--;
+	}
+	ret = saved_config_write(&cf, &dc, err, errlen);
+out:
 	config_free(&cf);
 	return ret;
 }
@@ -204,6 +246,7 @@ void saved_config_remove(const char *name)
 
 	saved_config_path(name, path, sizeof(path));
 	unlink(path);
+	netboot_auto_release(name);
 }
 
 int saved_config_rename(const char *from, const char *to)
@@ -212,7 +255,12 @@ int saved_config_rename(const char *from, const char *to)
 
 	saved_config_path(from, a, sizeof(a));
 	saved_config_path(to, b, sizeof(b));
-	return rename(a, b) < 0 ? -errno : 0;
+	if (rename(a, b) < 0)
+		return -errno;
+	snprintf(a, sizeof(a), "%s/%s.ip", saved_run_dir(), from);	/* ip = "auto"'s claim */
+	snprintf(b, sizeof(b), "%s/%s.ip", saved_run_dir(), to);
+	rename(a, b);
+	return 0;
 }
 
 static void exit_path(uint32_t domid, char *buf, size_t len)

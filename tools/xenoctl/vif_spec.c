@@ -6,10 +6,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "libxenolith/libxenolith.h"
 #include "vif.h"
 
 /* Keys of Xen's vif specs that a Xenolith vif takes and ignores. */
-static const char *const vif_ignored[] = { "script", "backend", "rate", "devid" };
+static const char *const vif_ignored[] = { "backend", "devid" };
 
 /* The reason into why: "KEY 'VALUE': msg", "'KEY': msg" (no value) or
  * msg alone (no key); returns -EINVAL. */
@@ -31,28 +32,13 @@ field_error(char *why, size_t len, const char *key, const char *val, const char 
 	return -EINVAL;
 }
 
-static int hex(char c)
-{
-	return isdigit((unsigned char)c) ? c - '0' :
-	       isxdigit((unsigned char)c) ? tolower((unsigned char)c) - 'a' + 10 : -1;
-}
-
 /* mac=: six bytes of two hex digits, colon-separated; unicast, not zero. */
 static int parse_mac(const char *s, struct vif_spec *v, char *why, size_t len)
 {
-	unsigned int i;
+	int ret = xl_mac_parse(s, v->mac);
 
-	for (i = 0; i < 6; i++) {
-		if (hex(s[3 * i]) < 0 || hex(s[3 * i + 1]) < 0 || s[3 * i + 2] != (i < 5 ? ':' : 0))
-			return field_error(why, len, "mac", s, "expected six hex bytes "
-					   "(00:16:3e:xx:xx:xx)");
-		v->mac[i] = (uint8_t)(hex(s[3 * i]) << 4 | hex(s[3 * i + 1]));
-	}
-	if (v->mac[0] & 1)
-		return field_error(why, len, "mac", s, "a multicast address (the first byte "
-				   "must be even)");
-	if (!(v->mac[0] | v->mac[1] | v->mac[2] | v->mac[3] | v->mac[4] | v->mac[5]))
-		return field_error(why, len, "mac", s, "not a usable address");
+	if (ret)
+		return field_error(why, len, "mac", s, "%s", xl_mac_strerror(ret));
 	v->has_mac = true;
 	return 0;
 }
@@ -86,6 +72,17 @@ static int parse_ip(const char *s, struct vif_spec *v, char *why, size_t len)
 	return 0;
 }
 
+/* script=: a script's name (looked up in the scripts directory) or a
+ * path; no spaces, as it is run without a shell. */
+static int parse_script(const char *s, struct vif_spec *v, char *why, size_t len)
+{
+	if (!s[0] || strlen(s) >= VIF_SCRIPT_MAX || strpbrk(s, " \t"))
+		return field_error(why, len, "script", s, "expected a script's name or path "
+				   "(1 to %d characters, no spaces)", VIF_SCRIPT_MAX - 1);
+	strcpy(v->script, s);
+	return 0;
+}
+
 /* One key=value field (spaces around it already trimmed). */
 static int parse_field(char *f, struct vif_spec *v, char *why, size_t len)
 {
@@ -104,6 +101,10 @@ static int parse_field(char *f, struct vif_spec *v, char *why, size_t len)
 		return parse_ifname(f, val, v->vifname, why, len);
 	if (!strcmp(f, "ip"))
 		return parse_ip(val, v, why, len);
+	if (!strcmp(f, "script"))
+		return parse_script(val, v, why, len);
+	if (!strcmp(f, "rate"))
+		return vif_rate_parse(val, &v->rate, why, len);
 	if (!strcmp(f, "model"))
 		return strcmp(val, "virtio") && strcmp(val, "ioemu") ?
 		       field_error(why, len, f, val, "only virtio is supported") : 0;
@@ -115,7 +116,8 @@ static int parse_field(char *f, struct vif_spec *v, char *why, size_t len)
 			v->ignored = vif_ignored[i];
 			return 0;
 		}
-	return field_error(why, len, f, NULL, "unknown key (mac, bridge, vifname, ip, model, type)");
+	return field_error(why, len, f, NULL, "unknown key (mac, bridge, vifname, ip, script, model, "
+			   "type)");
 }
 
 int vif_spec_parse(const char *spec, struct vif_spec *v, char *why, size_t len)
@@ -128,6 +130,7 @@ int vif_spec_parse(const char *spec, struct vif_spec *v, char *why, size_t len)
 	v->line = line;
 	v->entry = entry;
 	memcpy(v->bridge, VIF_DEFAULT_BRIDGE, sizeof(VIF_DEFAULT_BRIDGE));
+	memcpy(v->script, VIF_DEFAULT_SCRIPT, sizeof(VIF_DEFAULT_SCRIPT));
 	if (strlen(spec) >= sizeof(copy))
 		return field_error(why, len, NULL, NULL, "longer than %zu bytes", sizeof(copy) - 1);
 	strcpy(copy, spec);
@@ -150,14 +153,14 @@ int vif_spec_parse(const char *spec, struct vif_spec *v, char *why, size_t len)
 int vif_list_finish(const struct vif_spec *vifs, unsigned int n, unsigned int *bad,
 		    char *why, size_t len)
 {
-	char mac[18];
+	char mac[XL_MAC_STRLEN];
 	unsigned int i, j;
 
 	for (i = 0; i < n; i++)
 		for (j = 0; j < i; j++) {
 			*bad = i;
-			if (vifs[i].has_mac && vifs[j].has_mac && !memcmp(vifs[i].mac, vifs[j].mac, 6)) {
-				vif_mac_format(vifs[i].mac, mac);
+			if (!memcmp(vifs[i].mac, vifs[j].mac, 6)) {
+				xl_mac_format(vifs[i].mac, mac);
 				return field_error(why, len, NULL, NULL, "mac %s: also vif[%u]'s", mac, j);
 			}
 			if (vifs[i].vifname[0] && !strcmp(vifs[i].vifname, vifs[j].vifname))
@@ -167,8 +170,10 @@ int vif_list_finish(const struct vif_spec *vifs, unsigned int n, unsigned int *b
 	return 0;
 }
 
-void vif_mac_format(const uint8_t mac[6], char buf[18])
+void vif_tap_name(const struct vif_spec *v, uint32_t domid, char name[VIF_IFNAME_MAX])
 {
-	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3],
-		 mac[4], mac[5]);
+	if (v->vifname[0])
+		memcpy(name, v->vifname, VIF_IFNAME_MAX);
+	else
+		snprintf(name, VIF_IFNAME_MAX, "vif%u.%u", domid, v->entry);
 }

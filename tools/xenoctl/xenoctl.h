@@ -5,10 +5,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include "libxenolith/libxenolith.h"
 
 struct config_file;
 struct domain_config;
+struct disk_spec;
+struct vif_spec;
 
 /* ---- main.c: verbs and messages ---- */
 
@@ -53,6 +56,9 @@ int cmd_vd(int argc, char **argv);		/* cmd_vd.c */
 int cmd_block_attach(int argc, char **argv);	/* cmd_block.c */
 int cmd_block_detach(int argc, char **argv);
 int cmd_block_list(int argc, char **argv);
+int cmd_network_attach(int argc, char **argv);	/* cmd_network.c */
+int cmd_network_detach(int argc, char **argv);
+int cmd_network_list(int argc, char **argv);
 
 /* Build and start one configuration file with overrides (create and
  * autostart); *domid is the new domain. Prints its own errors; 0 or 1. */
@@ -144,6 +150,13 @@ int saved_config_write(const struct config_file *cf, const struct domain_config 
 int saved_config_print(FILE *f, const struct config_file *cf, const struct domain_config *dc);
 /* Read RUN/NAME.cfg back (its name set to name) into dc. */
 int saved_config_load(const char *name, struct domain_config *dc, char *err, size_t errlen);
+/* Put disk add (checked by disk_check) into domain name's saved
+ * configuration, or with add NULL take the disk of vdev letter vdev_index
+ * out of it, so that a restart by the monitor has what block-attach and
+ * block-detach did (as xl keeps them). Nothing to do (already there, not
+ * there) is 0. 0, or -errno with err (-ENOENT: no saved configuration). */
+int saved_config_disk(const char *name, const struct disk_spec *add, unsigned int vdev_index,
+		      char *err, size_t errlen);
 /* The saved file's path. */
 void saved_config_path(const char *name, char *buf, size_t len);
 void saved_config_remove(const char *name);
@@ -167,10 +180,32 @@ int monitor_start(const struct domain_config *dc, uint32_t domid);
  * domain, no claim, no device model; one line in err. */
 int domain_start(struct xl_handle *h, struct domain_config *dc, uint32_t *domid,
 		 char *err, size_t errlen);
-/* Start xenolith-dm for domain domid (built, paused) with dc's disks and vifs, its
- * log in RUN/NAME.dm.log, and wait until it serves. 0, or -1 with
+/* Start xenolith-dm for domain domid (built, paused) with dc's disks and vifs
+ * (their taps made, left down), its log in RUN/NAME.dm.log, and wait until
+ * it serves; its pid in *dm_pid (a child of this process). 0, or -1 with
  * "device model: <its last log line>" in err (it is stopped again and
  * its log removed). */
-int devmodel_start(const struct domain_config *dc, uint32_t domid, char *err, size_t errlen);
+int devmodel_start(const struct domain_config *dc, uint32_t domid, pid_t *dm_pid, char *err,
+		   size_t errlen);
+/* Resolve ip = "auto" of dc (netboot_auto.c): the first address after
+ * dom0's on the first vif's bridge (xenbr0 without vifs) that no other
+ * domain claims, kept across restarts in RUN/NAME.ip; netmask and
+ * gateway (dom0's default gateway there, else dom0) unless given.
+ * Nothing to do without "auto". 0, or -1 with "ip: auto: ..." in err. */
+int netboot_auto(struct domain_config *dc, char *err, size_t errlen);
+/* Drop domain name's claim of an address (RUN/NAME.ip), if any. */
+void netboot_auto_release(const char *name);
+/* Run vif v's script (vif_script.c) with "online" for domain domid (of
+ * name domname), whose tap exists: 0, or -1 with "vifD.N: script
+ * PATH failed (exit N): LAST LINE OF ITS OUTPUT" in err. */
+int vif_script_online(const char *domname, const struct vif_spec *v, uint32_t domid, char *err,
+		      size_t errlen);
+/* The same for each of dc's vifs in turn, up to the first failure. */
+int vif_scripts_online(const struct domain_config *dc, uint32_t domid, char *err,
+		       size_t errlen);
+/* The device model's NIC spec for vif v (its --nic value, and
+ * network-attach's): mac, vifname and rate where set; never bridge=: the
+ * vif's script puts the tap where it belongs. */
+void devmodel_nic_arg(const struct vif_spec *v, char *buf, size_t len);
 
 #endif

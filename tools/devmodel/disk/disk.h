@@ -34,6 +34,9 @@ struct disk_ops {
 	short (*events)(struct disk *d);
 	/* fd reported revents: make progress, calling done() of what finished. */
 	void (*complete)(struct disk *d, short revents);
+	/* Read n bytes at off now, waiting for them, beside the requests in
+	 * flight (the control socket's read). 0 or -errno (-EIO if short). */
+	int (*read_now)(struct disk *d, void *buf, size_t n, uint64_t off);
 	void (*close)(struct disk *d);
 };
 
@@ -46,10 +49,13 @@ struct disk {
 
 /* A raw image: a regular file (sparse or not) or a block device, opened
  * read-only if ro, with up to depth requests in flight. The image is
- * locked (flock: shared if ro, else exclusive) so that two device models
- * cannot write it at once. On failure err names the path and the reason. */
-int disk_raw_open(const char *path, bool ro, unsigned int depth, struct disk **out,
-		  char *err, size_t errlen);
+ * locked with flock so that two device models cannot write it at once:
+ * exclusive when written alone, shared when read (ro) or written by
+ * consent (shared, xl's w!: other shared writers and readers may hold it,
+ * a plain writer may not). A block device written alone is also opened
+ * O_EXCL. On failure err names the path and the reason. */
+int disk_raw_open(const char *path, bool ro, bool shared, unsigned int depth,
+		  struct disk **out, char *err, size_t errlen);
 /* An image in format (qcow2, vmdk, ...: what qemu-nbd reads) served by a
  * qemu-nbd child started with systemd socket activation, read-only if
  * ro. On failure err names the path and the reason. */

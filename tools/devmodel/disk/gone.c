@@ -22,6 +22,15 @@ static void gone_complete(struct disk *d, short revents)
 	(void)revents;
 }
 
+static int gone_read_now(struct disk *d, void *buf, size_t n, uint64_t off)
+{
+	(void)d;
+	(void)buf;
+	(void)n;
+	(void)off;
+	return -EIO;
+}
+
 static void gone_close(struct disk *d)
 {
 	(void)d;
@@ -31,6 +40,7 @@ static const struct disk_ops gone_ops = {
 	.submit = gone_submit,
 	.events = gone_events,
 	.complete = gone_complete,
+	.read_now = gone_read_now,
 	.close = gone_close,
 };
 

@@ -1,17 +1,18 @@
 /* nbd.c - images in other formats (qcow2, ...) through a qemu-nbd child, with libnbd's asynchronous API. */
 #include <errno.h>
-#include <libnbd.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "disk/disk.h"
+#include "disk/nbd_lib.h"
 
 #define CHUNK_MAX	(32u << 20)	/* bytes per NBD command: qemu-nbd's limit */
 
 struct nbd {
 	struct disk disk;		/* first: the interface */
 	struct nbd_handle *h;
+	const struct nbd_lib *lib;	/* libnbd's calls */
 };
 
 /* One disk_io in flight as one or more NBD commands. */
@@ -49,12 +50,12 @@ static int issue(struct nbd *n, struct nbd_req *r, void *buf, uint64_t off, uint
 
 	r->pending++;
 	switch (r->io->op) {
-	case DISK_READ: ret = nbd_aio_pread(n->h, buf, len, off, cb, 0); break;
-	case DISK_WRITE: ret = nbd_aio_pwrite(n->h, buf, len, off, cb, 0); break;
-	case DISK_FLUSH: ret = nbd_aio_flush(n->h, cb, 0); break;
+	case DISK_READ: ret = n->lib->aio_pread(n->h, buf, len, off, cb, 0); break;
+	case DISK_WRITE: ret = n->lib->aio_pwrite(n->h, buf, len, off, cb, 0); break;
+	case DISK_FLUSH: ret = n->lib->aio_flush(n->h, cb, 0); break;
 	/* NBD's trim need not zero: a discard is a zero write that may punch. */
-	case DISK_DISCARD: ret = nbd_aio_zero(n->h, len, off, cb, 0); break;
-	case DISK_WRITE_ZEROES: ret = nbd_aio_zero(n->h, len, off, cb, LIBNBD_CMD_FLAG_NO_HOLE); break;
+	case DISK_DISCARD: ret = n->lib->aio_zero(n->h, len, off, cb, 0); break;
+	case DISK_WRITE_ZEROES: ret = n->lib->aio_zero(n->h, len, off, cb, LIBNBD_CMD_FLAG_NO_HOLE); break;
 	}
 	if (ret < 0) {
 		r->pending--;		/* never issued: no callback will come */
@@ -114,7 +115,8 @@ static int nbd_submit(struct disk *d, struct disk_io *io)
 /* What libnbd's state machine waits for on the socket. */
 static short nbd_events(struct disk *d)
 {
-	unsigned int dir = nbd_aio_get_direction(((struct nbd *)d)->h);
+	struct nbd *n = (struct nbd *)d;
+	unsigned int dir = n->lib->aio_get_direction(n->h);
 
 	return (dir & LIBNBD_AIO_DIRECTION_READ ? POLLIN : 0) |
 	       (dir & LIBNBD_AIO_DIRECTION_WRITE ? POLLOUT : 0);
@@ -125,16 +127,25 @@ static void nbd_complete(struct disk *d, short revents)
 	struct nbd *n = (struct nbd *)d;
 
 	if (revents & (POLLIN | POLLHUP | POLLERR))
-		nbd_aio_notify_read(n->h);
+		n->lib->aio_notify_read(n->h);
 	if (revents & POLLOUT)
-		nbd_aio_notify_write(n->h);
+		n->lib->aio_notify_write(n->h);
+}
+
+/* libnbd's synchronous read: it runs the handle's state machine until this
+ * command is back, completing other commands on the way (their done()). */
+static int nbd_read_now(struct disk *d, void *buf, size_t n, uint64_t off)
+{
+	struct nbd *nb = (struct nbd *)d;
+
+	return nb->lib->pread(nb->h, buf, n, off, 0) ? -EIO : 0;
 }
 
 static void nbd_close_disk(struct disk *d)
 {
 	struct nbd *n = (struct nbd *)d;
 
-	nbd_close(n->h);		/* the server sees EOF, exits, is reaped */
+	n->lib->close(n->h);		/* the server sees EOF, exits, is reaped */
 	free(n);
 }
 
@@ -142,6 +153,7 @@ static const struct disk_ops nbd_ops = {
 	.submit = nbd_submit,
 	.events = nbd_events,
 	.complete = nbd_complete,
+	.read_now = nbd_read_now,
 	.close = nbd_close_disk,
 };
 
@@ -150,30 +162,35 @@ int disk_nbd_open(const char *path, const char *format, bool ro, struct disk **o
 {
 	char *argv[] = { "qemu-nbd", "-f", (char *)format, "--discard=unmap",
 			 ro ? "--read-only" : "--cache=writeback", "--", (char *)path, NULL };
-	struct nbd *n = calloc(1, sizeof(*n));
+	const struct nbd_lib *lib = nbd_lib(err, errlen);
+	struct nbd *n;
 	int64_t size;
 
+	if (!lib)
+		return -ENOENT;
+	n = calloc(1, sizeof(*n));
 	if (!n) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		return -ENOMEM;
 	}
-	n->h = nbd_create();
-	if (!n->h || nbd_connect_systemd_socket_activation(n->h, argv) ||
-	    (size = nbd_get_size(n->h)) < 0)
+	n->lib = lib;
+	n->h = lib->create();
+	if (!n->h || n->lib->connect_systemd_socket_activation(n->h, argv) ||
+	    (size = n->lib->get_size(n->h)) < 0)
 		goto err;
-	if (!ro && nbd_is_read_only(n->h) == 1) {
+	if (!ro && n->lib->is_read_only(n->h) == 1) {
 		snprintf(err, errlen, "%s: qemu-nbd serves it read-only", path);
 		goto err_msg;
 	}
 	n->disk = (struct disk){ .ops = &nbd_ops, .size = size, .ro = ro,
-				 .fd = nbd_aio_get_fd(n->h) };
+				 .fd = n->lib->aio_get_fd(n->h) };
 	*out = &n->disk;
 	return 0;
 
 err:
-	snprintf(err, errlen, "%s: qemu-nbd -f %s: %s", path, format, nbd_get_error());
+	snprintf(err, errlen, "%s: qemu-nbd -f %s: %s", path, format, lib->get_error());
 err_msg:
-	nbd_close(n->h);
+	n->lib->close(n->h);
 	free(n);
 	return -EIO;
 }

@@ -37,20 +37,20 @@ static int image_size(int fd, uint64_t *size)
 	return 0;
 }
 
-/* One SQE per request: readv/writev straight to the guest's buffers. */
-/* Open the image; a block device opened for writing is opened exclusively
+/* Open the image; a block device written alone is opened exclusively
  * (O_EXCL: refused while mounted or in use in dom0). */
-static int open_image(const char *path, bool ro)
+static int open_image(const char *path, bool ro, bool shared)
 {
 	struct stat st;
 	int fd, flags = (ro ? O_RDONLY : O_RDWR) | O_CLOEXEC;
 
-	if (!ro && !stat(path, &st) && S_ISBLK(st.st_mode))
+	if (!ro && !shared && !stat(path, &st) && S_ISBLK(st.st_mode))
 		flags |= O_EXCL;
 	fd = open(path, flags);
 	return fd < 0 ? -errno : fd;
 }
 
+/* One SQE per request: readv/writev straight to the guest's buffers. */
 static int raw_submit(struct disk *d, struct disk_io *io)
 {
 	struct raw *r = (struct raw *)d;
@@ -117,6 +117,23 @@ static void raw_complete(struct disk *d, short revents)
 		io_uring_submit(&r->ring);
 }
 
+static int raw_read_now(struct disk *d, void *buf, size_t n, uint64_t off)
+{
+	struct raw *r = (struct raw *)d;
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t got = pread(r->file, (char *)buf + done, n - done, (off_t)(off + done));
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return got < 0 ? -errno : -EIO;
+		done += (size_t)got;
+	}
+	return 0;
+}
+
 static void raw_close(struct disk *d)
 {
 	struct raw *r = (struct raw *)d;
@@ -135,11 +152,12 @@ static const struct disk_ops raw_ops = {
 	.submit = raw_submit,
 	.events = raw_events,
 	.complete = raw_complete,
+	.read_now = raw_read_now,
 	.close = raw_close,
 };
 
-int disk_raw_open(const char *path, bool ro, unsigned int depth, struct disk **out,
-		  char *err, size_t errlen)
+int disk_raw_open(const char *path, bool ro, bool shared, unsigned int depth,
+		  struct disk **out, char *err, size_t errlen)
 {
 	struct raw *r = calloc(1, sizeof(*r));
 	const char *what = "open";
@@ -150,13 +168,13 @@ int disk_raw_open(const char *path, bool ro, unsigned int depth, struct disk **o
 		return -ENOMEM;
 	}
 	r->disk = (struct disk){ .ops = &raw_ops, .ro = ro, .fd = -1 };
-	r->file = open_image(path, ro);
+	r->file = open_image(path, ro, shared);
 	if (r->file < 0) {
 		ret = r->file;
 		goto err_free;
 	}
 	what = "lock (in use elsewhere?)";
-	if (flock(r->file, (ro ? LOCK_SH : LOCK_EX) | LOCK_NB)) {
+	if (flock(r->file, (ro || shared ? LOCK_SH : LOCK_EX) | LOCK_NB)) {
 		ret = -errno;
 		goto err_file;
 	}

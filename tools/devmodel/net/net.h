@@ -34,14 +34,16 @@ struct net_ops {
 struct net {
 	const struct net_ops *ops;
 	int fd;				/* poll it for POLLIN when ready to receive */
-	unsigned int mtu;		/* the link's MTU (the bridge's) */
+	unsigned int mtu;		/* the link's MTU (the bridge's, or the tap's own) */
 	char name[NET_NAME_MAX];	/* e.g. vif3.0 */
 };
 
 /* A tap device called name (vifDOMID.N or the configured vifname) with
- * virtio-net headers, non-blocking, brought up with the MTU of bridge and
- * added to it. On failure nothing is left behind and err says which vif
- * and bridge, e.g. "vif3.0: bridge xenbr0: no such bridge". */
+ * virtio-net headers, non-blocking. With a bridge (not ""): brought up
+ * with the bridge's MTU and added to it; without: left down, for the
+ * vif's script to plug in (docs/networking.md). On failure nothing is
+ * left behind and err says which vif and bridge, e.g. "vif3.0: bridge
+ * xenbr0: no such bridge". */
 int net_tap_open(const char *name, const char *bridge, struct net **out, char *err,
 		 size_t errlen);
 

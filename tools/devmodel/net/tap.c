@@ -1,4 +1,4 @@
-/* tap.c - the tap backend: a vifDOMID.N tap device with virtio-net headers, enslaved to a bridge. */
+/* tap.c - the tap backend: a vifDOMID.N tap device with virtio-net headers, left down or enslaved to a bridge. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/ethtool.h>
@@ -110,7 +110,8 @@ static int create_tap(const char *name, char *err, size_t errlen)
 	return fd;
 }
 
-/* Give the tap the bridge's MTU, add it to the bridge, bring it up. */
+/* The tap's MTU into nb->mtu, or with a bridge: give the tap the
+ * bridge's MTU, add it to the bridge, bring it up. */
 static int plug(struct net *nb, const char *bridge, char *err, size_t errlen)
 {
 	struct ifreq ifr;
@@ -123,10 +124,14 @@ static int plug(struct net *nb, const char *bridge, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: socket: %s", nb->name, strerror(errno));
 		return ret;
 	}
-	ifr_for(&ifr, bridge);
+	ifr_for(&ifr, bridge[0] ? bridge : nb->name);
 	if (ioctl(s, SIOCGIFMTU, &ifr))
 		goto fail;
 	nb->mtu = (unsigned int)ifr.ifr_mtu;
+	if (!bridge[0]) {
+		close(s);
+		return 0;
+	}
 	ifr_for(&ifr, nb->name);
 	ifr.ifr_mtu = (int)nb->mtu;
 	if (ioctl(s, SIOCSIFMTU, &ifr))
@@ -147,7 +152,8 @@ static int plug(struct net *nb, const char *bridge, char *err, size_t errlen)
 	return 0;
 fail:
 	ret = errno ? -errno : -ENODEV;
-	snprintf(err, errlen, "%s: bridge %s: %s: %s", nb->name, bridge, step, strerror(-ret));
+	snprintf(err, errlen, "%s: bridge %s: %s: %s", nb->name, bridge[0] ? bridge : "(none)",
+		 step, strerror(-ret));
 	close(s);
 	return ret;
 }
@@ -163,7 +169,7 @@ int net_tap_open(const char *name, const char *bridge, struct net **out, char *e
 			 NET_NAME_MAX - 1);
 		return -EINVAL;
 	}
-	ret = check_bridge(name, bridge, err, errlen);
+	ret = bridge[0] ? check_bridge(name, bridge, err, errlen) : 0;
 	if (ret)
 		return ret;
 	if (if_nametoindex(name)) {

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "net/net.h"
+#include "net/rate.h"
 #include "virtio/pci.h"
 
 #define VIRTIO_ID_NET			1
@@ -44,6 +45,33 @@ struct virtio_net_hdr {
 };
 _Static_assert(sizeof(struct virtio_net_hdr) == NET_HDR_LEN, "virtio_net_hdr layout");
 
+/* Why a frame was dropped; network-list names them by virtio_net_drop_name. */
+enum virtio_net_drop {
+	VIRTIO_NET_DROP_TX_CHAIN,	/* malformed TX chain: bad descriptor, writable buffer,
+					 * shorter than its header, longer than NET_MAX_FRAME */
+	VIRTIO_NET_DROP_TX_GSO,		/* a GSO type the driver did not negotiate */
+	VIRTIO_NET_DROP_TX_BACKEND,	/* the tap refused the frame */
+	VIRTIO_NET_DROP_TX_RING,	/* the TX ring itself broke (the device needs a reset) */
+	VIRTIO_NET_DROP_RX_FRAME,	/* from the tap: runt, too long, offloads not negotiated */
+	VIRTIO_NET_DROP_RX_CHAIN,	/* a malformed RX chain, or one with readable buffers */
+	VIRTIO_NET_DROP_RX_BUFFERS,	/* no guest buffers could ever hold it */
+	VIRTIO_NET_DROP_RX_RING,	/* the RX ring broke (the device needs a reset) */
+	VIRTIO_NET_DROP_NR
+};
+
+/* Counters of one NIC; packets and bytes are whole frames (no header)
+ * as the guest sees them: tx from the guest, rx to the guest. */
+struct virtio_net_stats {
+	unsigned long rx_packets, tx_packets;
+	unsigned long long rx_bytes, tx_bytes;
+	unsigned long dropped[VIRTIO_NET_DROP_NR];
+};
+
+/* The short name of a drop reason ("tx_chain", ...). */
+const char *virtio_net_drop_name(enum virtio_net_drop why);
+/* All drops of s. */
+unsigned long virtio_net_dropped(const struct virtio_net_stats *s);
+
 /* All fields belong to the event loop. */
 struct virtio_net {
 	struct virtio_pci vp;
@@ -53,7 +81,9 @@ struct virtio_net {
 	unsigned int offload;		/* NET_OFFLOAD_* the backend's frames may use now */
 	uint32_t rx_len;		/* the frame waiting for guest buffers, with its header; 0: none */
 	int rx_error;			/* the backend failed (-errno, not -EAGAIN): no longer read */
-	unsigned long tx_dropped, rx_dropped;	/* frames the backend or the guest refused */
+	struct virtio_net_stats stats;
+	struct net_rate rate;		/* the limit on what the guest sends */
+	bool tx_throttled;		/* TX stopped for want of credit */
 	struct virtq_chain first, chain;	/* RX: the frame's first chain; scratch */
 	uint8_t rx_buf[NET_HDR_LEN + NET_MAX_RX_FRAME + 1];	/* the frame being delivered (+1: too long) */
 };
@@ -62,6 +92,15 @@ struct virtio_net {
  * and one TX queue); plug n->vp.pci into a bus afterwards. */
 void virtio_net_init(struct virtio_net *n, struct net *nb, const uint8_t mac[6],
 		     const struct xl_guest_ram *ram, struct msix_sink sink);
+/* Limit what the guest sends to bytes_per_s (0: no limit), credited
+ * every interval_us (net/rate.h); frames over the limit wait in the TX
+ * queue, none is dropped. */
+void virtio_net_set_rate(struct virtio_net *n, uint64_t bytes_per_s, uint32_t interval_us);
+/* Milliseconds until TX may go on after the limit stopped it (0: now),
+ * or -1 if it is not stopped. */
+int virtio_net_tx_wait_ms(const struct virtio_net *n);
+/* Go on sending what waits in the TX queue, once tx_wait_ms said 0. */
+void virtio_net_tx_resume(struct virtio_net *n);
 /* Whether the event loop should poll the backend's fd for POLLIN: the
  * driver is ready, no frame waits for its buffers and the backend has not
  * failed (rx_error, which the caller logs: the tap was deleted, say). */

@@ -58,7 +58,7 @@ static bool fetch(struct virtio_net *n)
 		return false;
 	}
 	if (r < NET_HDR_LEN + ETH_HLEN || r > NET_HDR_LEN + NET_MAX_RX_FRAME || !rx_header(n)) {
-		n->rx_dropped++;
+		n->stats.dropped[VIRTIO_NET_DROP_RX_FRAME]++;
 		return false;
 	}
 	n->rx_len = (uint32_t)r;
@@ -68,7 +68,7 @@ static bool fetch(struct virtio_net *n)
 /* Put the waiting frame into the RX queue: one chain, or with
  * MRG_RXBUF as many as it takes (num_buffers in the first one's header).
  * 1: the frame is gone (delivered, or dropped because the guest's
- * buffers can never hold it); 0: not enough buffers yet (none taken);
+ * buffers can never hold it or a chain was malformed); 0: not enough buffers yet (none taken);
  * -1: the driver broke the queue. */
 static int deliver(struct virtio_net *n)
 {
@@ -81,18 +81,28 @@ static int deliver(struct virtio_net *n)
 		struct virtq_chain *c = used ? &n->chain : &n->first;
 		int ret = virtq_pop(q, c);
 
-		if (ret < 0 || (ret > 0 && c->nr_out)) {
+		if (ret == -EBADMSG || (ret > 0 && c->nr_out)) {
+			/* A malformed chain or one with readable buffers: it and
+			 * the frame's chains so far go back empty; the frame is dropped. */
+			heads[used] = c->head;
+			memset(lens, 0, sizeof(lens));
+			virtq_push_n(q, heads, lens, used + 1u);
+			n->stats.dropped[VIRTIO_NET_DROP_RX_CHAIN]++;
+			return 1;
+		}
+		if (ret < 0) {
+			n->stats.dropped[VIRTIO_NET_DROP_RX_RING]++;
 			virtio_pci_needs_reset(&n->vp);
 			return -1;
 		}
 		if (!ret) {		/* out of buffers: wait, unless the ring is all there is */
 			virtq_unpop(q, used);
-			return used == q->size ? (n->rx_dropped++, 1) : 0;
+			return used == q->size ? (n->stats.dropped[VIRTIO_NET_DROP_RX_BUFFERS]++, 1) : 0;
 		}
 		k = c->in_len < n->rx_len - done ? (uint32_t)c->in_len : n->rx_len - done;
 		if ((!used && k < NET_HDR_LEN) || (!mrg && k < n->rx_len)) {
 			virtq_unpop(q, used + 1);	/* too small for this frame: dropped */
-			n->rx_dropped++;
+			n->stats.dropped[VIRTIO_NET_DROP_RX_BUFFERS]++;
 			return 1;
 		}
 		iov_from_buf(c->iov, c->nr_in, n->rx_buf + done, k);
@@ -105,6 +115,8 @@ static int deliver(struct virtio_net *n)
 		iov_from_buf(n->first.iov, n->first.nr_in, n->rx_buf, NET_HDR_LEN);
 	}
 	virtq_push_n(q, heads, lens, used);
+	n->stats.rx_packets++;
+	n->stats.rx_bytes += n->rx_len - NET_HDR_LEN;
 	return 1;
 }
 

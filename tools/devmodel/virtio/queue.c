@@ -132,22 +132,25 @@ int virtq_pop(struct virtq *q, struct virtq_chain *c)
 	for (i = head;;) {
 		memcpy(&d, &q->desc[i], sizeof(d));
 		if (++count > q->size)
-			return -EINVAL;
+			goto bad_chain;
 		if (d.flags & VIRTQ_DESC_F_INDIRECT) {
 			if (count != 1 || chain_indirect(q, c, &d))
-				return -EINVAL;
+				goto bad_chain;
 			break;
 		}
 		if (chain_add(q, c, &d))
-			return -EINVAL;
+			goto bad_chain;
 		if (!(d.flags & VIRTQ_DESC_F_NEXT))
 			break;
 		i = d.next;
 		if (i >= q->size)
-			return -EINVAL;
+			goto bad_chain;
 	}
 	q->last_avail++;
 	return 1;
+bad_chain:
+	q->last_avail++;
+	return -EBADMSG;
 }
 
 void virtq_unpop(struct virtq *q, uint16_t n)

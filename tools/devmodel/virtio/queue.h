@@ -53,9 +53,11 @@ void virtq_reset(struct virtq *q, const struct xl_guest_ram *ram);
 int virtq_enable(struct virtq *q);
 /* Take the next available chain into *c. 1: a chain; 0: none waits (with
  * EVENT_IDX, avail_event then asks for a kick at the next one);
- * -EINVAL: the driver broke the queue (a bad index, address, length,
- * loop, chain longer than the queue, misplaced indirect table or
- * readable-after-writable buffer); the caller must stop the queue. */
+ * -EBADMSG: the chain at c->head is malformed (a bad address, length,
+ * next index, loop, chain longer than the queue, misplaced indirect table
+ * or readable-after-writable buffer): it is taken, and the caller may
+ * return it unused or stop the queue; -EINVAL: the driver broke the queue
+ * itself (an avail index or head out of range): the caller must stop it. */
 int virtq_pop(struct virtq *q, struct virtq_chain *c);
 /* Give back the last n chains taken and not pushed: the next pops take
  * them again (re-read and re-checked, as the driver may have changed them). */

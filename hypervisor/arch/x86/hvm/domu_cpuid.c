@@ -25,6 +25,8 @@
 				 (1u << 24) | (1u << 28) | (1u << 29))
 #define DOMU_CPUID87_EDX_KEEP	(1u << 8)	/* invariant TSC */
 #define DOMU_MSR_REPORTS	16		/* refused MSRs logged per domain */
+/* IA32_MISC_ENABLE as a domU reads it: fast strings (bit 0), BTS (11) and PEBS (12) unavailable. */
+#define DOMU_MISC_ENABLE	((1ull << 0) | (1ull << 11) | (1ull << 12))
 
 void domu_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
@@ -67,8 +69,11 @@ void domu_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t r[4])
 /*
  * The MSRs a domU may use besides EFER and the APIC's: the TSC reads as
  * the CPU's (writes ignored), the microcode level and the K8 hardware
- * configuration read as 0. Everything else raises #GP; the first few are
- * logged so that a guest kernel that needs more can be diagnosed.
+ * configuration read as 0, Intel's MISC_ENABLE as fast strings on and no
+ * BTS or PEBS (writes ignored: Linux's verify_cpu reads it on an Intel CPU
+ * before it has an IDT, where a #GP is a triple fault). Everything else
+ * raises #GP; the first few are logged so that a guest kernel that needs
+ * more can be diagnosed.
  */
 int domu_msr(struct vcpu *v, uint32_t msr, bool write, uint64_t *val)
 {
@@ -78,6 +83,10 @@ int domu_msr(struct vcpu *v, uint32_t msr, bool write, uint64_t *val)
 	case 0x10:		/* IA32_TSC */
 		if (!write)
 			*val = rdtsc();
+		return 0;
+	case 0x1a0:		/* IA32_MISC_ENABLE */
+		if (!write)
+			*val = DOMU_MISC_ENABLE;
 		return 0;
 	case 0x8b:		/* PATCH_LEVEL */
 	case 0xc0010015:	/* HWCR */

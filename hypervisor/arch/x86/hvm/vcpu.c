@@ -391,6 +391,8 @@ void vcpu_enter(struct vcpu *v)
 	__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
 	t = rdtsc();
 	v->exits++;
+	if (exit.reason < VCPU_EXIT_NR)
+		v->exits_by_reason[exit.reason]++;
 	vcpu_lapic_after_exit(v);
 	vcpu_handle_exit(v, &exit);
 	v->exit_cycles += rdtsc() - t;

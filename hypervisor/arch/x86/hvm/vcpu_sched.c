@@ -250,6 +250,34 @@ void vcpu_sched_loop(unsigned int cpu)
 	}
 }
 
+static const char *const vcpu_exit_names[VCPU_EXIT_NR] = {
+	[VCPU_EXIT_NONE] = "none", [VCPU_EXIT_CPUID] = "cpuid", [VCPU_EXIT_IO] = "io",
+	[VCPU_EXIT_MSR_READ] = "rdmsr", [VCPU_EXIT_MSR_WRITE] = "wrmsr",
+	[VCPU_EXIT_HYPERCALL] = "hypercall", [VCPU_EXIT_HLT] = "hlt", [VCPU_EXIT_INVD] = "invd",
+	[VCPU_EXIT_NPF] = "npf", [VCPU_EXIT_VIRT_INSN] = "svm/vmx insn",
+	[VCPU_EXIT_SHUTDOWN] = "shutdown", [VCPU_EXIT_INTR] = "intr",
+	[VCPU_EXIT_IRQ_WINDOW] = "irq window", [VCPU_EXIT_ENTRY_FAILED] = "entry failed",
+	[VCPU_EXIT_UNKNOWN] = "unknown",
+};
+
+/* One line: v's exits by reason, the reasons it never had left out. */
+static void vcpu_sched_print_reasons(const struct vcpu *v)
+{
+	char line[256];
+	size_t n = 0;
+	unsigned int r;
+
+	line[0] = 0;
+	for (r = 0; r < VCPU_EXIT_NR && n < sizeof(line); r++) {
+		uint64_t count = __atomic_load_n(&v->exits_by_reason[r], __ATOMIC_RELAXED);
+
+		if (count)
+			n += snprintf(line + n, sizeof(line) - n, " %s %llu", vcpu_exit_names[r],
+				      (unsigned long long)count);
+	}
+	printk(PRINTK_INFO, "   by reason:%s\n", line);
+}
+
 /* Debug key 'e': VM exits and the hypervisor's cycles per exit, from
  * one snapshot (the vCPUs keep running meanwhile). */
 static void vcpu_sched_key_exits(uint8_t key)
@@ -268,11 +296,13 @@ static void vcpu_sched_key_exits(uint8_t key)
 	printk(PRINTK_INFO, "exits: %llu total, %llu cycles per exit\n",
 	       (unsigned long long)all_exits,
 	       (unsigned long long)(all_exits ? all_cycles / all_exits : 0));
-	for (i = 0; i < vcpu_sched_nr; i++)
+	for (i = 0; i < vcpu_sched_nr; i++) {
 		printk(PRINTK_INFO, "  %s.v%u: %llu exits, %llu cycles per exit\n",
 		       domain_label(vcpu_sched_all[i]->domain), vcpu_sched_all[i]->id,
 		       (unsigned long long)exits[i],
 		       (unsigned long long)(exits[i] ? cycles[i] / exits[i] : 0));
+		vcpu_sched_print_reasons(vcpu_sched_all[i]);
+	}
 	lib_spin_unlock(&vcpu_sched_all_lock);
 }
 

@@ -27,6 +27,7 @@ enum vcpu_exit_reason {
 	VCPU_EXIT_IRQ_WINDOW,	/* the guest can take an interrupt now */
 	VCPU_EXIT_ENTRY_FAILED,	/* the CPU refused the guest state */
 	VCPU_EXIT_UNKNOWN,
+	VCPU_EXIT_NR,
 };
 
 /* One VM exit, in vendor-neutral terms (filled by ops->run). */
@@ -152,6 +153,7 @@ struct vcpu {
 	bool halted;			/* stopped: HLT with interrupts off */
 	bool paused;			/* stopped: its domain is paused */
 	uint64_t exits;			/* statistics */
+	uint64_t exits_by_reason[VCPU_EXIT_NR];
 	unsigned int nr_io;
 	struct {
 		uint16_t port, count;
