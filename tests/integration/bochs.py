@@ -39,6 +39,8 @@ class BochsMachine(Machine):
 
     def __init__(self, name, iso, model=MODEL_VMX, megs=1024):
         self.name = name
+        self.hypervisor = model == MODEL_VMX	# Xenolith runs: a timeout asks it for its state
+        self.at_hypervisor = False
         self.tmp = tempfile.mkdtemp(prefix="xenolith-bochs-")
         self.master, slave = pty.openpty()
         tty.setraw(slave)
