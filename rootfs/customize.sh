@@ -9,3 +9,6 @@ printf 'root:xenolith\nuser:xenolith\n' | chroot "$root" chpasswd
 rm -f "$root"/etc/ssh/ssh_host_*
 rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/var/cache/apt/archives/*.deb
 : > "$root/etc/machine-id"
+# NFS serves nothing until `xenoctl nfs-export` asks (docs/networking.md): no unit of
+# nfs-kernel-server, nfs-common or rpcbind starts at boot.
+chroot "$root" systemctl disable --quiet nfs-server.service rpcbind.service rpcbind.socket nfs-client.target

@@ -39,6 +39,18 @@ while read -r ko; do
 	echo "${ko##*/}"
 done < "$stage/lib/disk.list" > "$stage/lib/disk/order"
 rm "$stage/lib/disk.list"
+# An NFS root (root=/dev/nfs nfsroot=SERVER:PATH, docs/networking.md): Debian builds NFS
+# as modules (no CONFIG_ROOT_NFS), so the initrd mounts it; the client's modules for
+# NFSv3 and v4, in modprobe's order, less those already in lib/disk.
+mkdir -p "$stage/lib/nfs"
+for m in nfsv3 nfsv4; do
+	/sbin/modprobe -d "$root" -S "$kver" --show-depends "$m" || die "$root: no module $m"
+done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }' | while read -r ko; do
+	[ -e "$stage/lib/disk/${ko##*/}" ] && continue
+	cp "$ko" "$stage/lib/nfs/"
+	echo "${ko##*/}"
+done > "$stage/lib/nfs/order"
+grep -qx nfs.ko "$stage/lib/nfs/order" || die "$root: modprobe names no nfs.ko for an NFS root"
 # ssh into the guest (docs/networking.md): Debian's dropbear and the libraries it
 # needs (NEEDED entries, followed), under the paths the loader searches.
 [ -x "$root/usr/sbin/dropbear" ] || die "$root/usr/sbin/dropbear: missing (package dropbear-bin)"
@@ -93,12 +105,14 @@ echo "xenolith-guest: init reached (kernel $(uname -r), $(nproc) CPUs, $mem MiB)
 # root=DEV (a device, UUID= or LABEL=): mount it and hand over to its init.
 # ip=CLIENT:SERVER:GATEWAY:NETMASK:HOSTNAME:DEVICE:AUTOCONF (the kernel's form, which
 # xenoctl writes from the configuration's ip/netmask/gateway/hostname/dhcp keys).
-root= rootfstype= mode=ro init=/sbin/init ipconf=
+# root=/dev/nfs nfsroot=SERVER:PATH[,OPTIONS]: an NFS root, read-write unless "ro".
+root= rootfstype= mode= init=/sbin/init ipconf= nfsroot=
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	ip=*) ipconf=${arg#ip=} ;;
 	root=*) root=${arg#root=} ;;
 	rootfstype=*) rootfstype=${arg#rootfstype=} ;;
+	nfsroot=*) nfsroot=${arg#nfsroot=} ;;
 	init=*) init=${arg#init=} ;;
 	rw) mode=rw ;;
 	ro) mode=ro ;;
@@ -111,29 +125,8 @@ if grep -qs 0x1af4 /sys/bus/pci/devices/*/vendor; then
 		insmod "/lib/disk/$ko" 2>/dev/null || failed="$failed ${ko%.ko}"
 	done
 fi
-if [ -n "$root" ]; then
-	dev=
-	for i in $(seq 100); do
-		case $root in
-		UUID=*|LABEL=*) dev=$(findfs "$root" 2>/dev/null) ;;
-		*) [ -b "$root" ] && dev=$root ;;
-		esac
-		[ -n "$dev" ] && break
-		sleep 0.1
-	done
-	if [ -z "$dev" ]; then
-		echo "xenolith-guest: root=$root: no such block device after 10 s (modules not loaded:${failed:- none}); a shell instead"
-	elif mount -o "$mode" ${rootfstype:+-t "$rootfstype"} "$dev" /newroot; then
-		umount /proc /sys
-		mount --move /dev /newroot/dev 2>/dev/null || umount /dev
-		exec switch_root /newroot "$init"
-	else
-		echo "xenolith-guest: root=$root: cannot mount $dev; a shell instead"
-	fi
-fi
-# The network: eth0 as ip= says (a static address, or DHCP), then dropbear for ssh
-# (host keys made at the first connection; keys in /root/.ssh/authorized_keys).
-if [ -n "$ipconf" ]; then
+# eth0 (or ip='s device) as ip= says: a static address, or DHCP.
+net_up() {
 	IFS=: read -r addr _ gw mask host dev autoconf <<EOF_IP
 $ipconf
 EOF_IP
@@ -143,9 +136,10 @@ EOF_IP
 	ip link set lo up
 	if ! ip link set "$dev" up 2>/dev/null; then
 		echo "xenolith-guest: ip=$ipconf: no interface $dev"
+		return 1
 	elif [ "$autoconf" = dhcp ] || [ "$ipconf" = dhcp ]; then
 		udhcpc -i "$dev" -s /etc/udhcpc.script -t 10 -T 2 -n -q ${host:+-x hostname:$host} ||
-			echo "xenolith-guest: $dev: no DHCP lease"
+			{ echo "xenolith-guest: $dev: no DHCP lease"; return 1; }
 	elif [ -n "$addr" ]; then
 		# No netmask: the class's, as the kernel's ip= does.
 		if [ -z "$mask" ]; then
@@ -161,6 +155,55 @@ EOF_IP
 		[ -n "$gw" ] && ip route add default via "$gw" dev "$dev"
 		echo "xenolith-guest: $dev: $addr/$mask${gw:+ via $gw}"
 	fi
+}
+# Hand over to the mounted root's init; /dev goes with it.
+switch_to_newroot() {
+	umount /proc /sys
+	mount --move /dev /newroot/dev 2>/dev/null || umount /dev
+	exec switch_root /newroot "$init"
+}
+if [ "$root" = /dev/nfs ]; then
+	# NFSv3 over TCP without the lock manager (one client per root), unless
+	# nfsroot='s options say otherwise; the kernel asks the server's rpcbind and mountd.
+	server=${nfsroot%%:*} path=${nfsroot#*:} opts=
+	case $path in *,*) opts=,${path#*,} path=${path%%,*} ;; esac
+	for ko in $(cat /lib/nfs/order); do
+		insmod "/lib/nfs/$ko" 2>/dev/null || failed="$failed ${ko%.ko}"
+	done
+	if [ -z "$nfsroot" ] || [ "$server" = "$nfsroot" ]; then
+		echo "xenolith-guest: root=/dev/nfs: no nfsroot=SERVER:PATH; a shell instead"
+	elif [ -z "$ipconf" ] || ! net_up; then
+		echo "xenolith-guest: root=/dev/nfs: no address for the guest (ip=); a shell instead"
+	elif mount -t nfs -o "${mode:-rw},vers=3,proto=tcp,nolock,addr=$server$opts" \
+		"$server:$path" /newroot; then
+		echo "xenolith-guest: root on NFS $server:$path"
+		switch_to_newroot
+	else
+		echo "xenolith-guest: nfsroot=$nfsroot: cannot mount it (modules not loaded:${failed:- none}); a shell instead"
+	fi
+	ipconf=
+elif [ -n "$root" ]; then
+	dev=
+	for i in $(seq 100); do
+		case $root in
+		UUID=*|LABEL=*) dev=$(findfs "$root" 2>/dev/null) ;;
+		*) [ -b "$root" ] && dev=$root ;;
+		esac
+		[ -n "$dev" ] && break
+		sleep 0.1
+	done
+	if [ -z "$dev" ]; then
+		echo "xenolith-guest: root=$root: no such block device after 10 s (modules not loaded:${failed:- none}); a shell instead"
+	elif mount -o "${mode:-ro}" ${rootfstype:+-t "$rootfstype"} "$dev" /newroot; then
+		switch_to_newroot
+	else
+		echo "xenolith-guest: root=$root: cannot mount $dev; a shell instead"
+	fi
+fi
+# The network: eth0 as ip= says (a static address, or DHCP), then dropbear for ssh
+# (host keys made at the first connection; keys in /root/.ssh/authorized_keys).
+if [ -n "$ipconf" ]; then
+	net_up
 	mkdir -p /root/.ssh /dev/pts
 	mount -t devpts devpts /dev/pts 2>/dev/null
 	dropbear -R 2>/dev/null || echo "xenolith-guest: dropbear would not start"

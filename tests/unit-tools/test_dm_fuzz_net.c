@@ -139,6 +139,8 @@ static void round_once(struct fuzz *z)
 	}
 	if (rnd() % 2)
 		fake_kick(&z->net.vp, rnd() % 2);
+	if (rnd() % 2)		/* the event loop, once the kick is answered */
+		virtio_net_tx_kicked(&z->net);
 	if (virtio_net_rx_wanted(&z->net) && rnd() % 2)	/* as the event loop does */
 		virtio_net_rx(&z->net);
 	assert_true(z->net.rx_len <= sizeof(z->net.rx_buf));

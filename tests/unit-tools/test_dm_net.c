@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "dm_testlib.h"
+#include "net_testlib.h"
 #include "virtio/net.h"
 
 #define RXBASE		0x10000
@@ -178,7 +179,7 @@ static void test_tx(void **state)
 	memset(gpa(&x->ram, BUF + 0x2000), 0xab, 100);
 	memset(gpa(&x->ram, BUF + 0x3000), 0xcd, 60);
 	fake_vq_chain(&x->txq, 0, 4, a, l, fl);
-	fake_kick(&x->net.vp, VIRTIO_NET_TXQ);
+	net_kick_tx(&x->net);
 	assert_int_equal(x->fn.sent, 1);
 	assert_int_equal(x->fn.last_len, 172);
 	assert_int_equal(x->fn.last[12], 0xab);
@@ -189,6 +190,39 @@ static void test_tx(void **state)
 	assert_int_equal(x->msi.count, 1);
 	assert_int_equal(x->msi.data, 0x40 + 2);	/* the TX queue's vector */
 	assert_false(needs_reset(x));
+}
+
+/* A TX kick only marks the queue: nothing goes out (and no interrupt)
+ * until the event loop runs it, which then also sends a frame queued
+ * after the kick, with one interrupt for both; a run without a kick, or
+ * after a reset dropped it, sends nothing. */
+static void test_tx_after_answer(void **state)
+{
+	struct fixture *x = *state;
+	uint64_t a = BUF;
+	uint32_t l = 72;
+	uint16_t fl = 0;
+
+	memset(gpa(&x->ram, BUF), 0, l);
+	virtio_net_tx_kicked(&x->net);
+	fake_vq_chain(&x->txq, 0, 1, &a, &l, &fl);
+	fake_kick(&x->net.vp, VIRTIO_NET_TXQ);
+	assert_int_equal(x->fn.sent, 0);
+	assert_int_equal(fake_used_idx(&x->txq), 0);
+	assert_int_equal(x->msi.count, 0);
+	fake_vq_chain(&x->txq, 1, 1, &a, &l, &fl);
+	virtio_net_tx_kicked(&x->net);
+	assert_int_equal(x->fn.sent, 2);
+	assert_int_equal(fake_used_idx(&x->txq), 2);
+	assert_int_equal(x->msi.count, 1);
+	fake_vq_chain(&x->txq, 2, 1, &a, &l, &fl);
+	virtio_net_tx_kicked(&x->net);			/* no kick since */
+	assert_int_equal(x->fn.sent, 2);
+	fake_kick(&x->net.vp, VIRTIO_NET_TXQ);
+	x->net.vp.pci.ops->bar_write(&x->net.vp.pci, 0, 0x14, 1, 0);	/* reset */
+	virtio_net_tx_kicked(&x->net);
+	assert_int_equal(x->fn.sent, 2);
+	assert_false(x->net.tx_kicked);
 }
 
 /* With HOST_TSO4 a TCP/IPv4 GSO frame goes to the backend; TCPv6 (not negotiated) does not. */
@@ -204,10 +238,10 @@ static void test_tx_gso(void **state)
 	*h = (struct virtio_net_hdr){ VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV4,
 				      54, 1000, 34, 16, 0 };
 	fake_vq_chain(&x->txq, 0, 1, &a, &l, &fl);
-	fake_kick(&x->net.vp, VIRTIO_NET_TXQ);
+	net_kick_tx(&x->net);
 	h->gso_type = VIRTIO_NET_HDR_GSO_TCPV6;
 	fake_vq_chain(&x->txq, 1, 1, &a, &l, &fl);
-	fake_kick(&x->net.vp, VIRTIO_NET_TXQ);
+	net_kick_tx(&x->net);
 	assert_int_equal(x->fn.sent, 1);
 	assert_int_equal(x->fn.last[1], VIRTIO_NET_HDR_GSO_TCPV4);
 	assert_int_equal(x->net.stats.dropped[VIRTIO_NET_DROP_TX_GSO], 1);
@@ -229,11 +263,11 @@ static void test_tx_dropped(void **state)
 
 	x->fn.send_ret = -EINVAL;
 	fake_vq_chain(&x->txq, 0, 1, &a, &l, &fl);
-	fake_kick(&x->net.vp, VIRTIO_NET_TXQ);
+	net_kick_tx(&x->net);
 	x->fn.send_ret = 0;
 	h->gso_type = 1;
 	fake_vq_chain(&x->txq, 1, 1, &a, &l, &fl);
-	fake_kick(&x->net.vp, VIRTIO_NET_TXQ);
+	net_kick_tx(&x->net);
 	assert_int_equal(x->fn.sent, 1);	/* the GSO frame never reached it */
 	assert_int_equal(x->net.stats.dropped[VIRTIO_NET_DROP_TX_BACKEND], 1);
 	assert_int_equal(x->net.stats.dropped[VIRTIO_NET_DROP_TX_GSO], 1);
@@ -254,7 +288,7 @@ static void tx_bad(uint64_t addr, uint32_t len0, uint32_t len1, uint16_t flags1)
 	memset(gpa(&x->ram, BUF), 0, NET_HDR_LEN);
 	fake_vq_chain(&x->txq, 0, len1 ? 2 : 1, a, l, fl);
 	fake_vq_chain(&x->txq, 2, 1, &good, &goodlen, &goodfl);
-	fake_kick(&x->net.vp, VIRTIO_NET_TXQ);
+	net_kick_tx(&x->net);
 	assert_false(needs_reset(x));
 	assert_int_equal(x->fn.sent, 1);
 	assert_int_equal(x->fn.last_len, 80);
@@ -286,7 +320,7 @@ static void test_tx_ring_broken(void **state)
 	uint16_t *avail_idx = (uint16_t *)gpa(&x->ram, x->txq.avail) + 1;
 
 	*avail_idx = (uint16_t)(*avail_idx + QSIZE + 1);
-	fake_kick(&x->net.vp, VIRTIO_NET_TXQ);
+	net_kick_tx(&x->net);
 	assert_true(needs_reset(x));
 	assert_int_equal(x->net.stats.dropped[VIRTIO_NET_DROP_TX_RING], 1);
 	assert_int_equal(x->fn.sent, 0);
@@ -306,7 +340,7 @@ static void test_tx_rate_limited(void **state)
 	assert_int_equal(virtio_net_tx_wait_ms(&x->net), -1);
 	fake_vq_chain(&x->txq, 0, 1, &a, &l, &fl);
 	fake_vq_chain(&x->txq, 1, 1, &a, &l, &fl);
-	fake_kick(&x->net.vp, VIRTIO_NET_TXQ);
+	net_kick_tx(&x->net);
 	assert_int_equal(x->fn.sent, 1);
 	assert_int_equal(fake_used_idx(&x->txq), 1);
 	assert_true(virtio_net_tx_wait_ms(&x->net) > 9000);
@@ -328,7 +362,7 @@ static void test_tx_max(void **state)
 	uint16_t fl[2] = { 0, 0 };
 
 	fake_vq_chain(&x->txq, 0, 2, a, l, fl);
-	fake_kick(&x->net.vp, VIRTIO_NET_TXQ);
+	net_kick_tx(&x->net);
 	assert_int_equal(x->fn.sent, 1);
 	assert_int_equal(x->fn.last_len, NET_HDR_LEN + NET_MAX_FRAME);
 	assert_false(needs_reset(x));
@@ -557,6 +591,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_config, setup, fake_fixture_free),
 		cmocka_unit_test_setup_teardown(test_tx, setup, fake_fixture_free),
+		cmocka_unit_test_setup_teardown(test_tx_after_answer, setup, fake_fixture_free),
 		cmocka_unit_test_setup_teardown(test_tx_dropped, setup, fake_fixture_free),
 		cmocka_unit_test_setup_teardown(test_tx_ring_broken, setup, fake_fixture_free),
 		cmocka_unit_test_setup_teardown(test_tx_rate_limited, setup, fake_fixture_free),

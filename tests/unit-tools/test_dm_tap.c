@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "dm_testlib.h"
+#include "net_testlib.h"
 #include "netns_testlib.h"
 #include "net/net.h"
 #include "virtio/net.h"
@@ -221,7 +222,7 @@ static void test_device(void **state)
 	frame[NET_HDR_LEN + 13] = 0xb5;
 	memcpy(gpa(&r->ram, a), frame, sizeof(frame));
 	fake_vq_chain(&r->f[1], 0, 1, &a, &l, &fl);
-	fake_kick(&r->n.vp, VIRTIO_NET_TXQ);
+	net_kick_tx(&r->n);
 	assert_int_equal(virtio_net_dropped(&r->n.stats), 0);
 	assert_int_equal(recv_from(r->peer, mac, got, sizeof(got)), sizeof(frame));
 	assert_memory_equal(got + NET_HDR_LEN, frame + NET_HDR_LEN, 60);
@@ -297,7 +298,7 @@ static void test_tso(void **state)
 	l = (uint32_t)tcp_frame(gpa(&r->ram, a), mac, 3000);
 	memcpy(gpa(&r->ram, a), &gso, sizeof(gso));
 	fake_vq_chain(&r->f[1], 0, 1, &a, &l, &fl);
-	fake_kick(&r->n.vp, VIRTIO_NET_TXQ);
+	net_kick_tx(&r->n);
 	assert_int_equal(virtio_net_dropped(&r->n.stats), 0);
 	for (i = 0; i < 3; i++) {
 		assert_int_equal(recv_from(r->peer, mac, got, sizeof(got)), NET_HDR_LEN + 54 + 1000);

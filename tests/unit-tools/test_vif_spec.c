@@ -1,4 +1,4 @@
-/* test_vif_spec.c - unit tests of vif specs, the vif= key, MAC addresses and the guest address keys (vif_spec.c, config_vif.c, xl_mac.c, config_netboot.c). */
+/* test_vif_spec.c - unit tests of vif specs, the vif= key, MAC addresses and the guest address keys (vif_spec.c, config_vif.c, xl_mac.c, config_netboot.c), and an NFS root. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -265,6 +265,64 @@ static void test_netboot_errors(void **state)
 	key_err(BASE "ip = [ '1' ]\n", "demo.cfg:3: ip: expected a string of 1 to 15 characters");
 }
 
+#define NFS BASE "root = '/dev/nfs'\n"
+
+/* root = '/dev/nfs', nfs_server, nfs_root: the kernel's nfsroot=, and the server in ip=. */
+static void test_nfsroot(void **state)
+{
+	char why2[256];
+
+	(void)state;
+	assert_int_equal(domain(NFS "nfs_server = '10.0.2.15'\nnfs_root = '/srv/guest,vers=3'\n"
+				"ip = '10.0.2.101'\nnetmask = '255.255.255.0'\n"), 0);
+	assert_int_equal(nwarned, 0);
+	assert_true(dc.net.nfs);
+	assert_int_equal(config_netboot_arg(&dc, why2, sizeof(why2)), 0);
+	assert_string_equal(dc.cmdline, "root=/dev/nfs ip=10.0.2.101:10.0.2.15::255.255.255.0::eth0:"
+			    "off nfsroot=10.0.2.15:/srv/guest,vers=3");
+	assert_int_equal(domain(NFS "nfs_server = '10.0.0.1'\nnfs_root = '/nfs'\n"
+				"dhcp = 'dhcp'\n"), 0);
+	assert_int_equal(config_netboot_arg(&dc, why2, sizeof(why2)), 0);
+	assert_string_equal(dc.cmdline, "root=/dev/nfs ip=:10.0.0.1::::eth0:dhcp "
+			    "nfsroot=10.0.0.1:/nfs");
+	/* cmdline replaces root: no NFS root, and the nfs keys are refused below. */
+	assert_int_equal(domain(NFS "cmdline = 'quiet'\n"), 0);
+	assert_false(dc.net.nfs);
+	assert_int_equal(domain(BASE "root = '/dev/xvda1'\nip = '10.0.0.2'\n"), 0);
+	assert_false(dc.net.nfs);
+	assert_int_equal(config_netboot_arg(&dc, why2, sizeof(why2)), 0);
+	assert_string_equal(dc.cmdline, "root=/dev/xvda1 ip=10.0.0.2:::::eth0:off");
+	config_free(&cf);
+}
+
+static void test_nfsroot_errors(void **state)
+{
+	(void)state;
+	key_err(NFS "nfs_root = '/srv'\nip = '10.0.0.2'\n",
+		"demo.cfg:3: root: '/dev/nfs' needs nfs_server (the NFS server's IPv4 address)");
+	key_err(NFS "nfs_server = '10.0.0.1'\nip = '10.0.0.2'\n",
+		"demo.cfg:3: root: '/dev/nfs' needs nfs_root (the exported directory)");
+	key_err(NFS "nfs_server = '10.0.0.1'\nnfs_root = '/srv'\n",
+		"demo.cfg:3: root: '/dev/nfs' needs an address for the guest: ip, or "
+		"dhcp = 'dhcp'");
+	key_err(NFS "nfs_server = 'server'\nnfs_root = '/srv'\nip = '10.0.0.2'\n",
+		"demo.cfg:4: nfs_server: 'server': expected an IPv4 address");
+	key_err(NFS "nfs_server = '10.0.0.1'\nnfs_root = 'srv'\nip = '10.0.0.2'\n",
+		"demo.cfg:5: nfs_root: 'srv': expected an absolute path (then ,OPTIONS) of "
+		"letters, digits and /._-+=,@~");
+	key_err(NFS "nfs_server = '10.0.0.1'\nnfs_root = '/a b'\nip = '10.0.0.2'\n",
+		"demo.cfg:5: nfs_root: '/a b': expected an absolute path (then ,OPTIONS) of "
+		"letters, digits and /._-+=,@~");
+	key_err(BASE "nfs_server = '10.0.0.1'\nip = '10.0.0.2'\n",
+		"demo.cfg:3: nfs_server: needs root = '/dev/nfs'");
+	key_err(BASE "root = '/dev/xvda1'\nnfs_root = '/srv'\n",
+		"demo.cfg:4: nfs_root: needs root = '/dev/nfs'");
+	key_err(NFS "cmdline = 'quiet'\nnfs_root = '/srv'\n",
+		"demo.cfg:5: nfs_root: needs root = '/dev/nfs'");
+	key_err(NFS "nfs_server = [ '10.0.0.1' ]\n",
+		"demo.cfg:4: nfs_server: expected a string of 1 to 15 characters");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -276,6 +334,8 @@ int main(void)
 		cmocka_unit_test(test_mac_from_name),
 		cmocka_unit_test(test_netboot),
 		cmocka_unit_test(test_netboot_errors),
+		cmocka_unit_test(test_nfsroot),
+		cmocka_unit_test(test_nfsroot_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -68,6 +68,16 @@ static int loop_timeout(struct dm *dm)
 	return timeout;
 }
 
+/* Send what the NICs' TX queues got kicked for (their notifies answered). */
+static void kicked_tx(struct dm *dm)
+{
+	unsigned int i;
+
+	for (i = 0; i < DM_MAX_NICS; i++)
+		if (dm->nic[i])
+			virtio_net_tx_kicked(&dm->nic[i]->vnet);
+}
+
 /* Let rate-limited NICs whose credit came send what waits. */
 static void resume_tx(struct dm *dm)
 {
@@ -168,6 +178,7 @@ int dm_loop(struct dm *dm)
 			ejected = hotplug_take_ejected(&dm->hp);
 			dm_disk_ejected(dm, ejected);
 			dm_nic_ejected(dm, ejected);
+			kicked_tx(dm);
 		}
 		if (pfd[PFD_IOREQ].revents & (POLLHUP | POLLERR | POLLNVAL))
 			return 0;	/* the domain is gone */

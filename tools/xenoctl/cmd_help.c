@@ -161,6 +161,20 @@ const struct cmd_verb cmd_verbs[] = {
 	  "reset; rx_frame: a frame from the tap the guest cannot take; rx_chain:\n"
 	  "a malformed receive chain; rx_buffers: no receive buffers can hold it).\n"
 	  DOM_NOTE },
+	{ "nfs-export", cmd_nfs_export, "nfs-export DIR [--to SUBNET] | --list",
+	  "serve a directory of dom0 over NFS, e.g. a domU's root",
+	  "Exports DIR read-write (root not squashed) to SUBNET (default: xenbr0's\n"
+	  "subnet, e.g. 10.0.2.0/24), and starts the NFS server (the kernel's nfsd,\n"
+	  "rpc.mountd and rpcbind) if it is not running; nothing NFS runs at boot.\n"
+	  "A domU boots from it with root = '/dev/nfs', nfs_server = dom0's address\n"
+	  "and nfs_root = DIR (docs/networking.md). Exports are kept in\n"
+	  "/etc/exports.d/xenolith.exports. A missing directory, a bad subnet or a\n"
+	  "directory already exported is refused; a failed export leaves nothing.\n\n"
+	  "  --list  the exports: Directory, Clients\n" },
+	{ "nfs-unexport", cmd_nfs_unexport, "nfs-unexport DIR",
+	  "stop serving a directory over NFS",
+	  "Removes DIR's export; with the last one the NFS server stops. Guests\n"
+	  "with their root there lose it.\n" },
 	{ "help", cmd_help, "help [VERB]", "this text, or a verb's page", "" },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

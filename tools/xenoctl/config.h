@@ -69,7 +69,8 @@ enum config_boot {
 };
 
 /* The guest's own address: the ip, netmask, gateway, hostname and dhcp
- * keys (config_netboot.c); "" = not given. */
+ * keys, and its NFS root: root = '/dev/nfs', nfs_server and nfs_root
+ * (config_netboot.c); "" = not given. */
 struct config_netboot {
 	char ip[16];			/* dotted IPv4; "auto" until domain_start resolves it */
 	char netmask[16];
@@ -77,6 +78,9 @@ struct config_netboot {
 	char hostname[64];
 	bool dhcp;			/* dhcp = "dhcp" */
 	bool ip_auto;			/* ip = "auto" (docs/networking.md) */
+	bool nfs;			/* root = '/dev/nfs' */
+	char nfs_server[16];		/* dotted IPv4 */
+	char nfs_root[256];		/* /PATH[,OPTIONS] */
 };
 
 /* A domain as the configuration describes it, checked and with defaults. */
@@ -157,16 +161,19 @@ int config_vifs(const struct config_file *cf, struct domain_config *dc,
 		char *err, size_t errlen,
 		void (*warn)(void *ctx, const char *msg), void *ctx);
 
-/* ip, netmask, gateway, hostname and dhcp of cf into dc->net
- * (config_netboot.c, called by config_to_domain): each checked, and
- * together (not ip and dhcp; netmask and gateway need ip). 0, or -EINVAL
- * with "FILE:LINE: key: ..." in err. */
+/* ip, netmask, gateway, hostname, dhcp, nfs_server and nfs_root of cf
+ * into dc->net (config_netboot.c, called by config_to_domain after the
+ * command line): each checked, and together (not ip and dhcp; netmask
+ * and gateway need ip; root = '/dev/nfs' needs nfs_server, nfs_root and
+ * ip or dhcp, and they need it). 0, or -EINVAL with "FILE:LINE: key: ..."
+ * in err. */
 int config_netboot(const struct config_file *cf, struct domain_config *dc, char *err,
 		   size_t errlen);
 
 /* Append dc->net as the kernel's argument
- * ip=IP::GATEWAY:NETMASK:HOSTNAME:eth0:off|dhcp to dc->cmdline (nothing
- * if no key was given; ip= must be resolved from "auto" first). 0, or
+ * ip=IP:NFS_SERVER:GATEWAY:NETMASK:HOSTNAME:eth0:off|dhcp to dc->cmdline,
+ * then nfsroot=NFS_SERVER:NFS_ROOT for an NFS root (nothing if no key
+ * was given; ip= must be resolved from "auto" first). 0, or
  * -EINVAL with one line in err when the line gets too long. */
 int config_netboot_arg(struct domain_config *dc, char *err, size_t errlen);
 

@@ -20,7 +20,7 @@ static const char *const keys_supported[] = {
 	"name", "kernel", "ramdisk", "memory", "maxmem", "vcpus", "maxvcpus",
 	"cpus", "cpu_weight", "cpu_cap", "extra", "root", "cmdline",
 	"on_poweroff", "on_reboot", "on_crash", "vmid", "disk", "bootloader", "vif",
-	"ip", "netmask", "gateway", "hostname", "dhcp",
+	"ip", "netmask", "gateway", "hostname", "dhcp", "nfs_server", "nfs_root",
 };
 
 /* Keys of xl.cfg (and xm's manual) that xenoctl does not honour yet; a
@@ -33,7 +33,7 @@ static const char *const keys_unsupported[] = {
 	"rdm*", "iomem", "ioports", "irqs", "dtdev", "device_tree", "vtpm",
 	"vfb", "vkb", "vdispl", "vsnd", "p9", "pvcalls", "channel",
 	"console",
-	"nfs_server", "nfs_root", "acpi*", "apic", "pae", "hap", "nestedhvm",
+	"acpi*", "apic", "pae", "hap", "nestedhvm",
 	"viridian", "hpet", "timer_mode", "tsc_mode", "localtime",
 	"rtc_timeoffset", "firmware*", "bios*", "shadow_memory",
 	"xen_platform_pci", "mmio_hole", "altp2m", "smbios_firmware",

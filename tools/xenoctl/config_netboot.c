@@ -1,4 +1,4 @@
-/* config_netboot.c - the ip, netmask, gateway, hostname and dhcp keys: the guest's address, as the kernel's ip= argument. */
+/* config_netboot.c - the ip, netmask, gateway, hostname and dhcp keys (the guest's address, as the kernel's ip= argument) and an NFS root (nfs_server, nfs_root). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -44,6 +44,52 @@ static int check_hostname(const char *s)
 	       strlen(s) && s[0] != '-' && s[0] != '.' ? 0 : -EINVAL;
 }
 
+/* An NFS root path: absolute, then Linux's ",OPTIONS" if any; letters, digits and
+ * "/._-+=,@~" only (it goes on the kernel's command line, split at spaces). */
+static int check_nfs_root(const char *s)
+{
+	return s[0] == '/' && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				     "0123456789/._-+=,@~") == strlen(s) ? 0 : -EINVAL;
+}
+
+/* root = '/dev/nfs' (without cmdline, which replaces root), nfs_server and
+ * nfs_root: all three, and an address for the guest (ip or dhcp), or none. */
+static int netboot_nfs(const struct config_file *cf, struct config_netboot *nb, char *err,
+		       size_t errlen)
+{
+	const struct config_entry *root = config_find(cf, "root");
+	unsigned int lserver, lpath, lroot = root ? root->line : 0;
+
+	if (net_string(cf, "nfs_server", nb->nfs_server, sizeof(nb->nfs_server), &lserver, err,
+		       errlen) ||
+	    net_string(cf, "nfs_root", nb->nfs_root, sizeof(nb->nfs_root), &lpath, err, errlen))
+		return -EINVAL;
+	nb->nfs = root && root->value.type == CONFIG_STRING &&
+		  !strcmp(root->value.str, "/dev/nfs") && !config_find(cf, "cmdline");
+	if (!nb->nfs && (nb->nfs_server[0] || nb->nfs_root[0]))
+		return config_item_error(cf, nb->nfs_server[0] ? lserver : lpath,
+					 nb->nfs_server[0] ? "nfs_server" : "nfs_root", err, errlen,
+					 "needs root = '/dev/nfs'");
+	if (!nb->nfs)
+		return 0;
+	if (!nb->nfs_server[0] || !nb->nfs_root[0])
+		return config_item_error(cf, lroot, "root", err, errlen, "'/dev/nfs' needs %s",
+					 nb->nfs_server[0] ? "nfs_root (the exported directory)" :
+					 "nfs_server (the NFS server's IPv4 address)");
+	if (check_ipv4(nb->nfs_server, 0))
+		return config_item_error(cf, lserver, "nfs_server", err, errlen,
+					 "'%s': expected an IPv4 address", nb->nfs_server);
+	if (check_nfs_root(nb->nfs_root))
+		return config_item_error(cf, lpath, "nfs_root", err, errlen,
+					 "'%s': expected an absolute path (then ,OPTIONS) of letters, "
+					 "digits and /._-+=,@~", nb->nfs_root);
+	if (!nb->ip[0] && !nb->dhcp)
+		return config_item_error(cf, lroot, "root", err, errlen,
+					 "'/dev/nfs' needs an address for the guest: ip, or "
+					 "dhcp = 'dhcp'");
+	return 0;
+}
+
 int config_netboot(const struct config_file *cf, struct domain_config *dc, char *err,
 		   size_t errlen)
 {
@@ -83,7 +129,7 @@ int config_netboot(const struct config_file *cf, struct domain_config *dc, char 
 		return config_item_error(cf, lhost, "hostname", err, errlen,
 					 "'%s': expected letters, digits, '-' and '.'",
 					 nb->hostname);
-	return 0;
+	return netboot_nfs(cf, nb, err, errlen);
 }
 
 int config_netboot_arg(struct domain_config *dc, char *err, size_t errlen)
@@ -94,12 +140,14 @@ int config_netboot_arg(struct domain_config *dc, char *err, size_t errlen)
 
 	if (!nb->ip[0] && !nb->dhcp && !nb->hostname[0])
 		return 0;
-	n = snprintf(dc->cmdline + len, room, "%sip=%s::%s:%s:%s:eth0:%s", len ? " " : "",
-		     nb->ip, nb->gateway, nb->netmask, nb->hostname, nb->dhcp ? "dhcp" : "off");
+	n = snprintf(dc->cmdline + len, room, "%sip=%s:%s:%s:%s:%s:eth0:%s%s%s%s%s",
+		     len ? " " : "", nb->ip, nb->nfs_server, nb->gateway, nb->netmask,
+		     nb->hostname, nb->dhcp ? "dhcp" : "off", nb->nfs ? " nfsroot=" : "",
+		     nb->nfs_server, nb->nfs ? ":" : "", nb->nfs_root);
 	if ((size_t)n >= room) {
 		dc->cmdline[len] = '\0';
-		snprintf(err, errlen, "ip: the kernel command line is too long with ip= (at most "
-			 "%zu bytes)", sizeof(dc->cmdline) - 1);
+		snprintf(err, errlen, "ip: the kernel command line is too long with ip=%s (at most "
+			 "%zu bytes)", nb->nfs ? " and nfsroot=" : "", sizeof(dc->cmdline) - 1);
 		return -EINVAL;
 	}
 	return 0;

@@ -14,9 +14,7 @@
 #define SCRIPTS_DIR	"/etc/xenolith/scripts"	/* XENOLITH_SCRIPTS overrides */
 #define SCRIPT_OUT_MAX	4096			/* of its output kept for the message */
 
-/* The script's path: script= as given when it holds a '/', else in the
- * scripts directory. */
-static void script_path(const char *script, char *buf, size_t len)
+void script_path(const char *script, char *buf, size_t len)
 {
 	const char *dir = getenv("XENOLITH_SCRIPTS");
 

@@ -59,6 +59,8 @@ int cmd_block_list(int argc, char **argv);
 int cmd_network_attach(int argc, char **argv);	/* cmd_network.c */
 int cmd_network_detach(int argc, char **argv);
 int cmd_network_list(int argc, char **argv);
+int cmd_nfs_export(int argc, char **argv);	/* cmd_nfs.c */
+int cmd_nfs_unexport(int argc, char **argv);
 
 /* Build and start one configuration file with overrides (create and
  * autostart); *domid is the new domain. Prints its own errors; 0 or 1. */
@@ -195,6 +197,11 @@ int devmodel_start(const struct domain_config *dc, uint32_t domid, pid_t *dm_pid
 int netboot_auto(struct domain_config *dc, char *err, size_t errlen);
 /* Drop domain name's claim of an address (RUN/NAME.ip), if any. */
 void netboot_auto_release(const char *name);
+/* A script's path (vif_script.c): script as given when it holds a '/',
+ * else in the scripts directory (/etc/xenolith/scripts, or
+ * $XENOLITH_SCRIPTS). */
+void script_path(const char *script, char *buf, size_t len);
+
 /* Run vif v's script (vif_script.c) with "online" for domain domid (of
  * name domname), whose tap exists: 0, or -1 with "vifD.N: script
  * PATH failed (exit N): LAST LINE OF ITS OUTPUT" in err. */

@@ -141,20 +141,30 @@ bool virtio_net_gso_ok(uint8_t gso, uint64_t features, unsigned int tso4, unsign
 	       (gso == VIRTIO_NET_HDR_GSO_TCPV6 && features >> tso6 & 1);
 }
 
+void virtio_net_tx_kicked(struct virtio_net *n)
+{
+	if (!n->tx_kicked)
+		return;
+	n->tx_kicked = false;
+	tx(n);
+}
+
+/* A TX kick waits for virtio_net_tx_kicked() (after the notify is answered). */
 static void net_notify(struct virtio_pci *vp, unsigned int q)
 {
 	if (q == VIRTIO_NET_TXQ)
-		tx(net_of(vp));
+		net_of(vp)->tx_kicked = true;
 	else
 		virtio_net_rx(net_of(vp));	/* new buffers: a waiting frame may fit */
 }
 
-/* A reset drops the frame that waited for buffers and the TX queue
- * that waited for credit. */
+/* A reset drops the frame that waited for buffers, the TX queue that
+ * waited for credit and a kick not yet served. */
 static void net_reset(struct virtio_pci *vp)
 {
 	net_of(vp)->rx_len = 0;
 	net_of(vp)->tx_throttled = false;
+	net_of(vp)->tx_kicked = false;
 }
 
 static void net_cfg_read(struct virtio_pci *vp, uint32_t off, void *buf, unsigned int len)

@@ -84,6 +84,7 @@ struct virtio_net {
 	struct virtio_net_stats stats;
 	struct net_rate rate;		/* the limit on what the guest sends */
 	bool tx_throttled;		/* TX stopped for want of credit */
+	bool tx_kicked;			/* TX kicked since virtio_net_tx_kicked() last ran */
 	struct virtq_chain first, chain;	/* RX: the frame's first chain; scratch */
 	uint8_t rx_buf[NET_HDR_LEN + NET_MAX_RX_FRAME + 1];	/* the frame being delivered (+1: too long) */
 };
@@ -101,6 +102,12 @@ void virtio_net_set_rate(struct virtio_net *n, uint64_t bytes_per_s, uint32_t in
 int virtio_net_tx_wait_ms(const struct virtio_net *n);
 /* Go on sending what waits in the TX queue, once tx_wait_ms said 0. */
 void virtio_net_tx_resume(struct virtio_net *n);
+/* Send what the TX queue holds if the driver kicked it since the last
+ * call. A kick only marks the queue: the event loop calls this once the
+ * notify's I/O request is answered, so that the guest's vCPU runs on
+ * (queueing more frames, which then need no kick of their own) while
+ * the frames go through the backend, instead of waiting for all of it. */
+void virtio_net_tx_kicked(struct virtio_net *n);
 /* Whether the event loop should poll the backend's fd for POLLIN: the
  * driver is ready, no frame waits for its buffers and the backend has not
  * failed (rx_error, which the caller logs: the tap was deleted, say). */

@@ -12,10 +12,9 @@
 /* Leaf 1 EDX: MCE (7), MTRR (12), MCA (14), ACPI thermal MSRs (22); the
  * guest would reach machine-wide MSRs through them. */
 #define DOMU_CPUID1_EDX_HIDE	((1u << 7) | (1u << 12) | (1u << 14) | (1u << 22))
-/* Leaf 1 ECX: MONITOR (3: MWAIT would sleep the physical CPU), VMX (5),
- * SMX (6), EST (7), TM2 (8), PDCM (15). */
-#define DOMU_CPUID1_ECX_HIDE	((1u << 3) | (1u << 5) | (1u << 6) | (1u << 7) | \
-				 (1u << 8) | (1u << 15))
+/* Leaf 1 ECX: VMX (5), SMX (6), EST (7), TM2 (8), PDCM (15) (MONITOR goes
+ * for every guest: vcpu.c). */
+#define DOMU_CPUID1_ECX_HIDE	((1u << 5) | (1u << 6) | (1u << 7) | (1u << 8) | (1u << 15))
 /* Leaf 7 ECX: WAITPKG (5), RDPID (22: reads the host's TSC_AUX). */
 #define DOMU_CPUID7_ECX_HIDE	((1u << 5) | (1u << 22))
 /* 0x80000001 EDX: RDTSCP (27); ECX: IBS (10), SKINIT (12), WDT (13),

@@ -18,6 +18,7 @@
 #define VCPU_CPUID_MAX		0x40000001u
 #define VCPU_CPUID_SIGNATURE	"XenolithHVMM"
 #define VCPU_CPUID1_X2APIC	(1u << 21)
+#define VCPU_CPUID1_MONITOR	(1u << 3)	/* MONITOR/MWAIT */
 
 static const struct vcpu_vendor_ops *vcpu_vendor;
 
@@ -130,8 +131,11 @@ void vcpu_crash(struct vcpu *v, const char *why)
 }
 
 /* CPUID as dom0 sees it: native values, plus the hypervisor bit (leaf 1
- * ECX bit 31), our leaves at 0x40000000 (hiding the emulator's own), and
- * the vendor's virtualisation hidden (ops->cpuid_hide): no nested guests. */
+ * ECX bit 31), our leaves at 0x40000000 (hiding the emulator's own), no
+ * MONITOR/MWAIT (neither backend intercepts MWAIT: an idle guest would
+ * sleep the physical CPU in guest mode, and the scheduler would never see
+ * it idle; HLT exits), and the vendor's virtualisation hidden
+ * (ops->cpuid_hide): no nested guests. */
 static void vcpu_handle_cpuid(struct vcpu *v)
 {
 	uint32_t leaf = v->regs.rax, sub = v->regs.rcx;
@@ -148,7 +152,7 @@ static void vcpu_handle_cpuid(struct vcpu *v)
 	} else {
 		cpuid_count(leaf, sub, &r);
 		if (leaf == 1)
-			r.ecx |= 1u << 31;
+			r.ecx = (r.ecx | 1u << 31) & ~VCPU_CPUID1_MONITOR;
 		if (leaf == 1 && v->lapic) {
 			/* Its vLAPIC: xAPIC only (docs/interrupts.md), the
 			 * CPU's TSC-deadline mode, and the initial APIC ID is
