@@ -30,6 +30,18 @@ log: {log}
 # A CPU model with VT-x, EPT, VPID and unrestricted guest, and one without VMX.
 MODEL_VMX = "corei7_haswell_4770"
 MODEL_NO_VMX = "p4_prescott_celeron_336"
+BOOT_TIMEOUT = 1800  # seconds from power-on to the login prompt
+
+# Our CPUID signature (leaf 0x40000000), and a shell command that prints what is there.
+SIGNATURE = "XenolithHVMM"
+READ_SIGNATURE = ("modprobe cpuid && dd if=/dev/cpu/0/cpuid bs=16 count=1 "
+                  "skip=$((0x40000000)) iflag=skip_bytes status=none | tail -c 12")
+
+
+def hv_line(m, pattern, timeout=900):
+    """The hypervisor's log line matching PATTERN (after '[cpu0] ')."""
+    m.expect(r"\[cpu0\] (" + pattern + r")[^\r\n]*\r", timeout)
+    return m.child.match.group(0)
 
 
 class BochsMachine(Machine):
