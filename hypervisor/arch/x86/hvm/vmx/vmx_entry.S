@@ -2,31 +2,13 @@
 #include <arch/x86/regs.h>
 #include <arch/x86/hvm/vmx/vmcs.h>
 
+#include <arch/x86/hvm/entry_gprs.h>
+
 /* GPRS load|store: every general register but RSP (in the VMCS) and RDI
  * (the pointer: apart) from or to the struct cpu_regs at %rdi. */
-	.macro GPR dir, reg, off
-	.ifc \dir, load
-	mov	\off(%rdi), %\reg
-	.else
-	mov	%\reg, \off(%rdi)
-	.endif
-	.endm
-
 	.macro GPRS dir
 	GPR	\dir, rax, CPU_REGS_RAX
-	GPR	\dir, rbx, CPU_REGS_RBX
-	GPR	\dir, rcx, CPU_REGS_RCX
-	GPR	\dir, rdx, CPU_REGS_RDX
-	GPR	\dir, rsi, CPU_REGS_RSI
-	GPR	\dir, rbp, CPU_REGS_RBP
-	GPR	\dir, r8, CPU_REGS_R8
-	GPR	\dir, r9, CPU_REGS_R9
-	GPR	\dir, r10, CPU_REGS_R10
-	GPR	\dir, r11, CPU_REGS_R11
-	GPR	\dir, r12, CPU_REGS_R12
-	GPR	\dir, r13, CPU_REGS_R13
-	GPR	\dir, r14, CPU_REGS_R14
-	GPR	\dir, r15, CPU_REGS_R15
+	GPRS_BUT_RAX \dir
 	.endm
 
 /*
