@@ -20,8 +20,6 @@ static irq_guest_fn irq_guest;
 static uint64_t irq_deferred[SMP_MAX_CPUS][4];
 static uint64_t irq_eoi_asked[SMP_MAX_CPUS][4];
 static uint64_t irq_taken;
-static uint8_t irq_watched;		/* atomic: a vector, 0 none */
-static void (*irq_watch_fn)(void);
 static bool irq_extint;			/* CPU 0's LINT0 is the PIC's virtual wire */
 static volatile bool irq_extint_wanted;	/* ... as dom0 asked for it */
 
@@ -73,12 +71,6 @@ void irq_set_guest(irq_guest_fn fn)
 	irq_guest = fn;
 }
 
-void irq_set_watch(uint8_t vector, void (*fn)(void))
-{
-	irq_watch_fn = fn;
-	__atomic_store_n(&irq_watched, vector, __ATOMIC_SEQ_CST);
-}
-
 /*
  * irq_dispatch: a device vector: the guest gets the same vector (dom0
  * wrote it into the IOAPIC entry or MSI). An edge-triggered vector is
@@ -107,8 +99,6 @@ void irq_dispatch(uint64_t vector)
 			irq_guest(cpu, vec, true, false);
 		return;
 	}
-	if (vec == __atomic_load_n(&irq_watched, __ATOMIC_SEQ_CST) && irq_watch_fn)
-		irq_watch_fn();
 	if (!apic_vector_level(vec)) {
 		apic_eoi();
 		if (irq_guest)

@@ -33,14 +33,6 @@ void irq_cpu_init(void);
 void irq_set_guest(irq_guest_fn fn);
 
 /*
- * irq_set_watch: fn runs first (interrupts off, any CPU) whenever device
- * vector arrives, before the guest gets it; vector 0 watches nothing. For
- * a device the hypervisor shares with dom0 (the console UART). As vectors
- * are per CPU, fn may also run for another CPU's device of that vector.
- */
-void irq_set_watch(uint8_t vector, void (*fn)(void));
-
-/*
  * irq_guest_eoi: the guest retired vector, which CPU cpu took: if that was
  * a level-triggered interrupt waiting for it, that CPU's physical LAPIC
  * gets its EOI (now, or at its next irq_cpu_sync after a kick), which also
