@@ -32,18 +32,19 @@ unit: deps
 # check, until they fit its 45 minutes (docs/hypervisor.md, "Intel VT-x").
 BOCHS_TESTS := tests/integration/test_vmx_bochs.py tests/integration/test_vmx_bochs_novmx.py
 
+# pytest on the test ISO, the independent test files on $(JOBS) workers.
+ISO_PYTEST = XENOLITH_ISO=$(CURDIR)/build/xenolith-check.iso \
+	$(PYTEST) -n $(JOBS) --dist loadfile -p no:cacheprovider
+
 integration: deps
 	$(MAKE) iso VERSION=check
-	XENOLITH_ISO=$(CURDIR)/build/xenolith-check.iso \
-		$(PYTEST) -n $(JOBS) --dist loadfile --durations=30 -p no:cacheprovider \
-		$(addprefix --ignore=,$(BOCHS_TESTS)) tests/integration
+	$(ISO_PYTEST) --durations=30 $(addprefix --ignore=,$(BOCHS_TESTS)) tests/integration
 
 check: deps build unit integration
 
 check-vmx: deps build
 	$(MAKE) iso VERSION=check
-	XENOLITH_ISO=$(CURDIR)/build/xenolith-check.iso \
-		$(PYTEST) -n $(JOBS) --dist loadfile -p no:cacheprovider $(BOCHS_TESTS)
+	$(ISO_PYTEST) $(BOCHS_TESTS)
 
 bench: deps build
 	scripts/bench.sh
