@@ -92,21 +92,22 @@ class Machine:
 
     def hypervisor_state(self):
         """After a timeout under Xenolith: what its debug keys q (domains and
-        vCPUs), r (run queues) and e (exits) show, to tell a hung hypervisor
-        from a guest that is only slow; the input then goes back where it was."""
+        vCPUs), r (run queues), e (exits) and u (console input, overruns) show,
+        to tell a hung hypervisor from a guest that is only slow or a typed line
+        that lost bytes; the input then goes back where it was."""
         if not self.hypervisor:
             return ""
         switch = "" if self.at_hypervisor else CONSOLE_SWITCH
         try:
             self.child.send(switch)
             time.sleep(1)
-            self.child.send("qre")
+            self.child.send("qreu")
             time.sleep(3)
             self.child.send(switch)
             self.child.expect(pexpect.TIMEOUT, timeout=3)
         except pexpect.EOF:
             return ""
-        return "\nthe hypervisor's debug keys q, r, e then showed:\n" + self.child.before[-6000:]
+        return "\nthe hypervisor's debug keys q, r, e, u then showed:\n" + self.child.before[-6000:]
 
     def how_qemu_ended(self):
         """'QEMU exited (status N)' or 'QEMU died (SIGNAME)': a reset under

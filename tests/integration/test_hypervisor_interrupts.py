@@ -85,8 +85,8 @@ def test_debug_key_counts_injected_interrupts(dom0):
     dom0.expect(r"Domain-0 \(domain 0\): \w+, \d+ MiB, 1 vCPU\s+\S*\s*nested tables \d+ pages, "
                 r"(\d+) device interrupts taken", 60)
     taken = int(dom0.child.match.group(1))
-    dom0.expect(r"vcpu0: \S+ on cpu0, RIP [0-9a-f]{16}, \d+ exits, (\d+) interrupts injected, "
-                r"(\d+) HLTs slept", 60)
+    dom0.expect(r"vcpu0: (?:running|idle \(HLT\)) on cpu0, RIP [0-9a-f]{16}, \d+ exits, "
+                r"(\d+) interrupts injected, (\d+) HLTs slept", 60)
     injected, halts = (int(x) for x in dom0.child.match.groups())
     assert injected > 100 and taken > 10 and halts > 10, \
         f"expected interrupts injected, device interrupts taken and HLTs slept, saw " \

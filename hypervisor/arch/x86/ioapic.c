@@ -9,6 +9,8 @@
 #include <arch/x86/ioapic.h>
 
 #define IOAPIC_MADT_ENTRY	1	/* MADT I/O APIC structure (ACPI §5.2.12.3) */
+#define IOAPIC_MADT_OVERRIDE	2	/* Interrupt Source Override (§5.2.12.5) */
+#define IOAPIC_ISA_IRQS		16
 #define IOAPIC_REG_SEL		0	/* in 32-bit words of the window */
 #define IOAPIC_REG_WIN		4
 #define IOAPIC_REG_VER		0x01
@@ -17,6 +19,8 @@
 
 static struct ioapic_chip ioapic_chips[IOAPIC_MAX];
 static unsigned int ioapic_nr;
+/* GSI + 1 of each ISA IRQ the MADT overrides; 0: the GSI is the IRQ. */
+static unsigned int ioapic_isa_override[IOAPIC_ISA_IRQS];
 
 static volatile uint32_t *ioapic_window(const struct ioapic_chip *c)
 {
@@ -45,6 +49,13 @@ void ioapic_program(unsigned int chip, unsigned int pin, uint64_t e)
 	ioapic_write(c, reg, (uint32_t)e | (uint32_t)IOAPIC_RTE_MASK);
 	ioapic_write(c, reg + 1, (uint32_t)(e >> 32));
 	ioapic_write(c, reg, (uint32_t)e);
+}
+
+unsigned int ioapic_isa_gsi(unsigned int irq)
+{
+	if (irq < IOAPIC_ISA_IRQS && ioapic_isa_override[irq])
+		return ioapic_isa_override[irq] - 1;
+	return irq;
 }
 
 unsigned int ioapic_count(void)
@@ -83,6 +94,13 @@ int ioapic_init(const struct acpi_madt *madt, int (*unmap)(uint64_t gpa, void *c
 	int ret;
 
 	for (; p + 2 <= end && p[1] >= 2 && p + p[1] <= end; p += p[1]) {
+		/* An override: bus 0 (ISA), source IRQ, GSI. */
+		if (p[0] == IOAPIC_MADT_OVERRIDE && p[1] >= 10 && p[2] == 0 &&
+		    p[3] < IOAPIC_ISA_IRQS) {
+			memcpy(&gsi, p + 4, 4);
+			ioapic_isa_override[p[3]] = gsi + 1;
+			continue;
+		}
 		if (p[0] != IOAPIC_MADT_ENTRY || p[1] < 12)
 			continue;
 		memcpy(&addr, p + 4, 4);

@@ -20,6 +20,10 @@ static irq_guest_fn irq_guest;
 static uint64_t irq_deferred[SMP_MAX_CPUS][4];
 static uint64_t irq_eoi_asked[SMP_MAX_CPUS][4];
 static uint64_t irq_taken;
+/* atomic: the watched vector (bits 7:0, 0 none), its IOAPIC destination
+ * (15:8) and destination mode (bit 16, logical) */
+static uint32_t irq_watched;
+static void (*irq_watch_fn)(void);
 static bool irq_extint;			/* CPU 0's LINT0 is the PIC's virtual wire */
 static volatile bool irq_extint_wanted;	/* ... as dom0 asked for it */
 
@@ -71,6 +75,31 @@ void irq_set_guest(irq_guest_fn fn)
 	irq_guest = fn;
 }
 
+void irq_set_watch(uint8_t vector, uint8_t dest, bool logical, void (*fn)(void))
+{
+	irq_watch_fn = fn;
+	__atomic_store_n(&irq_watched, vector | (uint32_t)dest << 8 | (uint32_t)logical << 16,
+			 __ATOMIC_SEQ_CST);
+}
+
+/*
+ * irq_watched_here: whether vec on this CPU is the watched interrupt: the
+ * vector, and this CPU among its destinations (flat logical: our LDR bit;
+ * physical: our APIC id or the broadcast). Vectors are per CPU: another
+ * CPU's device may have the same one.
+ */
+static bool irq_watched_here(unsigned int cpu, uint8_t vec)
+{
+	uint32_t w = __atomic_load_n(&irq_watched, __ATOMIC_SEQ_CST);
+	uint8_t dest = (uint8_t)(w >> 8);
+
+	if (!irq_watch_fn || !vec || (uint8_t)w != vec)
+		return false;
+	if (w & (1u << 16))
+		return cpu < IRQ_FLAT_LDR_CPUS && (dest & (1u << cpu));
+	return dest == 0xff || dest == apic_id();
+}
+
 /*
  * irq_dispatch: a device vector: the guest gets the same vector (dom0
  * wrote it into the IOAPIC entry or MSI). An edge-triggered vector is
@@ -99,6 +128,8 @@ void irq_dispatch(uint64_t vector)
 			irq_guest(cpu, vec, true, false);
 		return;
 	}
+	if (irq_watched_here(cpu, vec))
+		irq_watch_fn();
 	if (!apic_vector_level(vec)) {
 		apic_eoi();
 		if (irq_guest)

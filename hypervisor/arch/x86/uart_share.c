@@ -4,8 +4,12 @@
 
 #include "console.h"
 #include "errno.h"
+#include "keyhandler.h"
 #include "lib.h"
+#include "printk.h"
 #include <arch/x86/io.h>
+#include <arch/x86/ioapic.h>
+#include <arch/x86/hvm/dom0_ioapic.h>
 #include <arch/x86/uart_share.h>
 
 #define UART_RBR	0	/* receive buffer (DLAB=0) */
@@ -17,6 +21,7 @@
 #define UART_MCR_LOOP	0x10
 #define UART_LCR_DLAB	0x80
 #define UART_LSR_DR	0x01
+#define UART_LSR_OE	0x02	/* overrun: a byte was lost */
 #define UART_IIR_NONE	0x01
 #define UART_IIR_RX	0x04
 #define UART_IIR_TIMEOUT 0x0c
@@ -28,12 +33,27 @@ static uint16_t uart_share_base;
 static uint8_t uart_share_fifo[UART_SHARE_FIFO];	/* bytes for dom0 */
 static unsigned int uart_share_head, uart_share_count;
 static volatile int uart_share_lock;	/* dom0's vCPUs run on several CPUs */
+/* Statistics (lock): most bytes ever waiting for dom0, overruns seen,
+ * reads done at the UART's interrupt. */
+static unsigned int uart_share_peak;
+static uint64_t uart_share_overruns, uart_share_irqs;
 
 static void uart_share_push(uint8_t c)
 {
 	if (uart_share_count == UART_SHARE_FIFO)
 		return;	/* dom0 stopped and the FIFO full: drop, as an overrun would */
 	uart_share_fifo[(uart_share_head + uart_share_count++) % UART_SHARE_FIFO] = c;
+	uart_share_peak = LIB_MAX(uart_share_peak, uart_share_count);
+}
+
+/* uart_share_lsr: the UART's line status; an overrun it reports is counted. */
+static uint8_t uart_share_lsr(void)
+{
+	uint8_t lsr = inb(uart_share_base + UART_LSR);
+
+	if (lsr & UART_LSR_OE)
+		uart_share_overruns++;
+	return lsr;
 }
 
 static uint8_t uart_share_pop(void)
@@ -62,7 +82,7 @@ static void uart_share_drain(bool for_idle)
 	if (inb(uart_share_base + UART_LCR) & UART_LCR_DLAB)
 		return;
 	while (guard-- && (for_idle || uart_share_count + CONSOLE_RX_MAX <= UART_SHARE_FIFO) &&
-	       (inb(uart_share_base + UART_LSR) & UART_LSR_DR)) {
+	       (uart_share_lsr() & UART_LSR_DR)) {
 		uint8_t c = inb(uart_share_base + UART_RBR);
 		size_t n = console_rx(c, out), i;
 
@@ -78,6 +98,33 @@ void uart_share_poll(void)
 	lib_spin_lock(&uart_share_lock);
 	uart_share_drain(true);
 	lib_spin_unlock(&uart_share_lock);
+}
+
+/*
+ * uart_share_irq: the UART's interrupt (the vector dom0 gave its IRQ): what
+ * it received is read now, into the bytes kept for dom0. The UART holds
+ * only 16 bytes, 1.4 ms at 115200 baud, and dom0's vCPU may wait longer
+ * than that for a CPU (a domU running its time slice); the FIFO here holds
+ * 256. Not in loopback mode (dom0 probing the chip: its bytes are its own).
+ */
+static void uart_share_irq(void)
+{
+	lib_spin_lock(&uart_share_lock);
+	if (!(inb(uart_share_base + UART_MCR) & UART_MCR_LOOP)) {
+		uart_share_irqs++;
+		uart_share_drain(false);
+	}
+	lib_spin_unlock(&uart_share_lock);
+}
+
+/* Debug key 'u': the shared console UART's input statistics (read
+ * unlocked: keys are run by console_rx(), under the lock already). */
+static void uart_share_key(uint8_t key)
+{
+	printk(PRINTK_INFO, "console UART %#x: %u bytes waiting for dom0 (at most %u), "
+	       "%llu reads at its interrupt, %llu overruns (bytes lost)\n", uart_share_base,
+	       uart_share_count, uart_share_peak, (unsigned long long)uart_share_irqs,
+	       (unsigned long long)uart_share_overruns);
 }
 
 /* uart_share_access: one dom0 access to the UART's ports. Writes pass
@@ -111,7 +158,7 @@ static void uart_share_access(struct vcpu *v, uint16_t port, unsigned int size,
 		*val = uart_share_pop();
 	} else if (reg == UART_LSR) {
 		uart_share_drain(false);
-		lsr = inb(port) & ~UART_LSR_DR;
+		lsr = uart_share_lsr() & ~UART_LSR_DR;
 		*val = lsr | (uart_share_count ? UART_LSR_DR : 0);
 	} else if (reg == UART_IIR) {
 		uart_share_drain(false);
@@ -139,6 +186,11 @@ int uart_share_attach(struct vcpu *v, struct uart16550 *u)
 {
 	if (!u || !u->present)
 		return -ENODEV;
-	uart_share_base = u->io_base;
+	if (!uart_share_base) {
+		uart_share_base = u->io_base;
+		dom0_ioapic_watch(ioapic_isa_gsi(u->irq), uart_share_irq);
+		keyhandler_register('u', "console UART input: bytes waiting for dom0, overruns",
+				    uart_share_key);
+	}
 	return vcpu_register_io(v, u->io_base, 8, uart_share_io);
 }

@@ -26,6 +26,8 @@ struct dom0_ioapic {
 
 static struct dom0_ioapic dom0_ioapics[IOAPIC_MAX];
 static unsigned int dom0_ioapic_nr;
+static unsigned int dom0_ioapic_watched_gsi;
+static void (*dom0_ioapic_watch_fn)(void);	/* NULL: no GSI watched */
 
 /*
  * dom0_ioapic_entry_changed: dom0 wrote a redirection entry: the physical
@@ -52,6 +54,10 @@ static void dom0_ioapic_entry_changed(void *opaque, unsigned int pin, uint64_t o
 		io->refused &= ~bit;
 	}
 	ioapic_program(io->chip, pin, e & ~(VIOAPIC_RTE_DELIVS | VIOAPIC_RTE_REMOTE_IRR));
+	if (dom0_ioapic_watch_fn && io->gsi_base + pin == dom0_ioapic_watched_gsi)
+		irq_set_watch((e & VIOAPIC_RTE_MASK) ? 0 : (uint8_t)vec,
+			      (uint8_t)(e >> VIOAPIC_RTE_DEST_SHIFT), e & VIOAPIC_RTE_DESTMODE,
+			      dom0_ioapic_watch_fn);
 }
 
 /* No pin of the view is ever asserted: the physical IOAPIC delivers
@@ -115,6 +121,12 @@ int dom0_ioapic_init(void)
 		dom0_ioapic_nr = i + 1;
 	}
 	return 0;
+}
+
+void dom0_ioapic_watch(unsigned int gsi, void (*fn)(void))
+{
+	dom0_ioapic_watched_gsi = gsi;
+	dom0_ioapic_watch_fn = fn;
 }
 
 bool dom0_ioapic_npf(struct vcpu *v, uint64_t gpa, bool write)

@@ -32,6 +32,10 @@ struct ioapic_chip {
  */
 int ioapic_init(const struct acpi_madt *madt, int (*unmap)(uint64_t gpa, void *ctx), void *ctx);
 
+/* ioapic_isa_gsi: the GSI of ISA IRQ irq (the MADT's Interrupt Source
+ * Overrides, read by ioapic_init; else the same number). */
+unsigned int ioapic_isa_gsi(unsigned int irq);
+
 /* ioapic_count / ioapic_chip: the IOAPICs found (0..count-1). */
 unsigned int ioapic_count(void);
 const struct ioapic_chip *ioapic_chip(unsigned int i);

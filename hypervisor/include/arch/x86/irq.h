@@ -33,6 +33,15 @@ void irq_cpu_init(void);
 void irq_set_guest(irq_guest_fn fn);
 
 /*
+ * irq_set_watch: fn runs first (interrupts off) whenever device vector
+ * arrives at a CPU among the destinations dest (an IOAPIC entry's 8 bits:
+ * an APIC id, or with logical a flat LDR mask), before the guest gets it;
+ * vector 0 watches nothing. For a device the hypervisor shares with dom0
+ * (the console UART): the same vector on another CPU is another device's.
+ */
+void irq_set_watch(uint8_t vector, uint8_t dest, bool logical, void (*fn)(void));
+
+/*
  * irq_guest_eoi: the guest retired vector, which CPU cpu took: if that was
  * a level-triggered interrupt waiting for it, that CPU's physical LAPIC
  * gets its EOI (now, or at its next irq_cpu_sync after a kick), which also
