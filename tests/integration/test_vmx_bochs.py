@@ -15,6 +15,7 @@ def test_vmx_runs_dom0_and_a_domu(iso):
         assert "VMX yes, EPT yes" in cpu and "unrestricted guest yes" in cpu, cpu
         hv_line(m, r"Virtualisation: vmx with nested paging", 120)
         hv_line(m, r"dom0: .* 1 vCPU \(vmx\)", 300)
+        m.expect(r"linuxrc: running under a hypervisor \(CPUID\)", 900)
         m.login(timeout=BOOT_TIMEOUT)
         assert m.check("grep -c -w hypervisor /proc/cpuinfo") == "1"
         assert guests.check(m, READ_SIGNATURE) == SIGNATURE

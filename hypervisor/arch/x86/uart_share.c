@@ -20,9 +20,11 @@
 #define UART_LSR	5
 #define UART_MCR_LOOP	0x10
 #define UART_LCR_DLAB	0x80
+#define UART_IER_THRI	0x02
 #define UART_LSR_DR	0x01
 #define UART_LSR_OE	0x02	/* overrun: a byte was lost */
 #define UART_IIR_NONE	0x01
+#define UART_IIR_THRE	0x02	/* transmitter empty; reading IIR clears it */
 #define UART_IIR_RX	0x04
 #define UART_IIR_TIMEOUT 0x0c
 #define UART_FCR_CLEAR_RX 0x02
@@ -37,6 +39,9 @@ static volatile int uart_share_lock;	/* dom0's vCPUs run on several CPUs */
  * reads done at the UART's interrupt. */
 static unsigned int uart_share_peak;
 static uint64_t uart_share_overruns, uart_share_irqs;
+/* The UART's "transmitter empty" interrupt, taken off the UART at its
+ * interrupt (lock) and kept for dom0's next read of IIR. */
+static bool uart_share_thre;
 
 static void uart_share_push(uint8_t c)
 {
@@ -110,9 +115,16 @@ void uart_share_poll(void)
 static void uart_share_irq(void)
 {
 	lib_spin_lock(&uart_share_lock);
-	if (!(inb(uart_share_base + UART_MCR) & UART_MCR_LOOP)) {
+	if (!(inb(uart_share_base + UART_MCR) & UART_MCR_LOOP) &&
+	    !(inb(uart_share_base + UART_LCR) & UART_LCR_DLAB)) {
 		uart_share_irqs++;
 		uart_share_drain(false);
+		/* An unserved "transmitter empty" would hold the edge-triggered
+		 * line up, and bytes received while dom0 waits for the CPU would
+		 * raise no interrupt of their own: read it off the UART (which
+		 * clears it) and keep it for dom0. */
+		if ((inb(uart_share_base + UART_IIR) & 0x0f) == UART_IIR_THRE)
+			uart_share_thre = true;
 	}
 	lib_spin_unlock(&uart_share_lock);
 }
@@ -136,7 +148,7 @@ static void uart_share_access(struct vcpu *v, uint16_t port, unsigned int size,
 	unsigned int reg = port - uart_share_base;
 	bool dlab = inb(uart_share_base + UART_LCR) & UART_LCR_DLAB;
 	bool loop = inb(uart_share_base + UART_MCR) & UART_MCR_LOOP;
-	uint8_t iir, lsr;
+	uint8_t iir, ier, lsr;
 
 	/* In loopback mode (the driver probing the chip) nothing comes from
 	 * the line: let dom0 talk to the UART unfiltered. */
@@ -151,6 +163,8 @@ static void uart_share_access(struct vcpu *v, uint16_t port, unsigned int size,
 		outb(port, *val);
 		if (reg == UART_IIR && (*val & UART_FCR_CLEAR_RX))
 			uart_share_count = 0;
+		if (reg == UART_RBR && !dlab)
+			uart_share_thre = false;	/* a write of THR ends it */
 		return;
 	}
 	if (reg == UART_RBR && !dlab) {
@@ -163,10 +177,19 @@ static void uart_share_access(struct vcpu *v, uint16_t port, unsigned int size,
 	} else if (reg == UART_IIR) {
 		uart_share_drain(false);
 		iir = inb(port);
-		if (uart_share_count && (inb(uart_share_base + UART_IER) & 1))
+		ier = inb(uart_share_base + UART_IER);
+		if (uart_share_count && (ier & 1))
 			iir = (iir & 0xc0) | UART_IIR_RX;
 		else if ((iir & 0x0f) == UART_IIR_RX || (iir & 0x0f) == UART_IIR_TIMEOUT)
 			iir = (iir & 0xc0) | UART_IIR_NONE;
+		/* The kept "transmitter empty", in its priority: below received
+		 * data, in place of nothing; reporting it ends it, as on the UART. */
+		if ((iir & 0x0f) == UART_IIR_THRE || (iir & 0x0f) == UART_IIR_NONE) {
+			if (uart_share_thre && (ier & UART_IER_THRI))
+				iir = (iir & 0xc0) | UART_IIR_THRE;
+			if ((iir & 0x0f) == UART_IIR_THRE)
+				uart_share_thre = false;
+		}
 		*val = iir;
 	} else {
 		*val = inb(port);
