@@ -20,12 +20,14 @@
 #define UART_LSR	5
 #define UART_MCR_LOOP	0x10
 #define UART_LCR_DLAB	0x80
+#define UART_IER_RDI	0x01
 #define UART_IER_THRI	0x02
 #define UART_LSR_DR	0x01
 #define UART_LSR_OE	0x02	/* overrun: a byte was lost */
 #define UART_IIR_NONE	0x01
 #define UART_IIR_THRE	0x02	/* transmitter empty; reading IIR clears it */
 #define UART_IIR_RX	0x04
+#define UART_IIR_LINE	0x06	/* receiver line status: above all others */
 #define UART_IIR_TIMEOUT 0x0c
 #define UART_FCR_CLEAR_RX 0x02
 
@@ -139,6 +141,33 @@ static void uart_share_key(uint8_t key)
 	       (unsigned long long)uart_share_overruns);
 }
 
+/*
+ * uart_share_iir: dom0's view of IIR, from iir just read off the UART and
+ * ier: received data while bytes are kept for it (and none from the UART,
+ * whose bytes were just drained), then the kept "transmitter empty", in the
+ * UART's priorities (line status, data, transmitter empty, modem status).
+ * The read of iir ended a "transmitter empty" it reported: kept when data
+ * is reported instead, else it was lost. Reporting the kept one ends it.
+ */
+static uint8_t uart_share_iir(uint8_t iir, uint8_t ier)
+{
+	uint8_t id = iir & 0x0f, fifo = iir & 0xc0;
+
+	if (id == UART_IIR_THRE)
+		uart_share_thre = true;
+	if (id == UART_IIR_LINE)
+		return iir;
+	if (uart_share_count && (ier & UART_IER_RDI))
+		return fifo | UART_IIR_RX;
+	if (uart_share_thre && (ier & UART_IER_THRI)) {
+		uart_share_thre = false;
+		return fifo | UART_IIR_THRE;
+	}
+	if (id == UART_IIR_RX || id == UART_IIR_TIMEOUT)
+		return fifo | UART_IIR_NONE;
+	return iir;
+}
+
 /* uart_share_access: one dom0 access to the UART's ports. Writes pass
  * through; reads of RBR, LSR and IIR are answered from the bytes
  * console_rx() left for dom0. */
@@ -148,7 +177,7 @@ static void uart_share_access(struct vcpu *v, uint16_t port, unsigned int size,
 	unsigned int reg = port - uart_share_base;
 	bool dlab = inb(uart_share_base + UART_LCR) & UART_LCR_DLAB;
 	bool loop = inb(uart_share_base + UART_MCR) & UART_MCR_LOOP;
-	uint8_t iir, ier, lsr;
+	uint8_t iir, lsr;
 
 	/* In loopback mode (the driver probing the chip) nothing comes from
 	 * the line: let dom0 talk to the UART unfiltered. */
@@ -177,20 +206,7 @@ static void uart_share_access(struct vcpu *v, uint16_t port, unsigned int size,
 	} else if (reg == UART_IIR) {
 		uart_share_drain(false);
 		iir = inb(port);
-		ier = inb(uart_share_base + UART_IER);
-		if (uart_share_count && (ier & 1))
-			iir = (iir & 0xc0) | UART_IIR_RX;
-		else if ((iir & 0x0f) == UART_IIR_RX || (iir & 0x0f) == UART_IIR_TIMEOUT)
-			iir = (iir & 0xc0) | UART_IIR_NONE;
-		/* The kept "transmitter empty", in its priority: below received
-		 * data, in place of nothing; reporting it ends it, as on the UART. */
-		if ((iir & 0x0f) == UART_IIR_THRE || (iir & 0x0f) == UART_IIR_NONE) {
-			if (uart_share_thre && (ier & UART_IER_THRI))
-				iir = (iir & 0xc0) | UART_IIR_THRE;
-			if ((iir & 0x0f) == UART_IIR_THRE)
-				uart_share_thre = false;
-		}
-		*val = iir;
+		*val = uart_share_iir(iir, inb(uart_share_base + UART_IER));
 	} else {
 		*val = inb(port);
 	}
