@@ -301,6 +301,10 @@ static void vcpu_handle_hlt(struct vcpu *v, const struct vcpu_exit *e)
 	v->halted = true;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (!v->domain->is_dom0) {
+		/* In the log: a guest that ends here early shows where. */
+		printk(PRINTK_INFO | PRINTK_LOG_ONLY, "%s vcpu%u halted with interrupts off "
+		       "at RIP %016llx\n", domain_label(v->domain), v->id,
+		       (unsigned long long)v->regs.rip);
 		vcpu_halted_for_good(v);
 		return;
 	}

@@ -2,7 +2,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "domain.h"
 #include "lib.h"
+#include "printk.h"
 #include <arch/x86/processor.h>
 #include <arch/x86/hvm/vcpu.h>
 #include <arch/x86/hvm/vmx/vmcs.h>
@@ -127,6 +129,16 @@ void vmx_guest_queue_gp(struct vmx_vcpu *x)
 	x->event_error = 0;
 }
 
+/* vmx_guest_refuse: #GP for the instruction that exited, with a line in
+ * the log naming it (a guest that stops early shows why). */
+static void vmx_guest_refuse(struct vcpu *v, const char *what, unsigned int n, uint64_t val)
+{
+	printk(PRINTK_INFO | PRINTK_LOG_ONLY, "%s vcpu%u: %s%u %#llx refused (#GP) at RIP %#llx\n",
+	       domain_label(v->domain), v->id, what, n, (unsigned long long)val,
+	       (unsigned long long)v->regs.rip);
+	vmx_guest_queue_gp(vmx_of(v));
+}
+
 /* MOV to CR0, CLTS, LMSW: the checks of SDM vol. 3 §2.5 and §10.8.5 that
  * VMX leaves to us for the bits we own, and long mode switched with
  * paging (EFER.LMA, the IA-32e entry control). 0 or -1 for #GP. */
@@ -194,7 +206,7 @@ void vmx_guest_cr(struct vcpu *v, uint64_t qual, uint32_t len)
 {
 	struct vmx_vcpu *x = vmx_of(v);
 	struct vmx_cr_access a;
-	uint64_t *reg, val;
+	uint64_t *reg, val = 0;
 	int ret = 0;
 
 	vmx_exit_cr(qual, &a);
@@ -211,16 +223,17 @@ void vmx_guest_cr(struct vcpu *v, uint64_t qual, uint32_t len)
 		*reg = vmx_guest_read_cr(v, x, a.cr);
 		break;
 	case VMX_CR_CLTS:
-		ret = vmx_guest_write_cr0(x, x->cr0 & ~VMX_CR0_TS);
+		val = x->cr0 & ~VMX_CR0_TS;
+		ret = vmx_guest_write_cr0(x, val);
 		break;
 	case VMX_CR_LMSW:
 		/* The low four bits; LMSW sets PE but never clears it. */
-		ret = vmx_guest_write_cr0(x, (x->cr0 & ~0xeull) | (a.lmsw & 0xf) |
-					     (x->cr0 & X86_CR0_PE));
+		val = (x->cr0 & ~0xeull) | (a.lmsw & 0xf) | (x->cr0 & X86_CR0_PE);
+		ret = vmx_guest_write_cr0(x, val);
 		break;
 	}
 	if (ret)
-		vmx_guest_queue_gp(x);
+		vmx_guest_refuse(v, "write of CR", a.cr, val);
 	else
 		v->regs.rip += len;
 }
@@ -239,7 +252,7 @@ void vmx_guest_xsetbv(struct vcpu *v, uint32_t len)
 	    ((val & VMX_XCR0_AVX) && !(val & VMX_XCR0_SSE)) ||
 	    ((val & VMX_XCR0_AVX512) && ((val & VMX_XCR0_AVX512) != VMX_XCR0_AVX512 ||
 					 !(val & VMX_XCR0_AVX)))) {
-		vmx_guest_queue_gp(x);
+		vmx_guest_refuse(v, "XSETBV of XCR", (uint32_t)v->regs.rcx, val);
 		return;
 	}
 	__asm__ volatile("xsetbv" : : "a"((uint32_t)val), "d"((uint32_t)(val >> 32)), "c"(0));
