@@ -399,5 +399,8 @@ void vcpu_enter(struct vcpu *v)
 		v->exits_by_reason[exit.reason]++;
 	vcpu_lapic_after_exit(v);
 	vcpu_handle_exit(v, &exit);
-	v->exit_cycles += rdtsc() - t;
+	t = rdtsc() - t;
+	v->exit_cycles += t;
+	if (exit.reason < VCPU_EXIT_NR)
+		v->cycles_by_reason[exit.reason] += t;
 }
