@@ -68,8 +68,12 @@ def exit_counts(m):
         kind = re.search(r"(by reason|npf by target):(.*)", line)
         if kind and domain:
             prefix = "" if kind.group(1) == "by reason" else "npf:"
+            reused = re.search(r"reused (\d+) of (\d+)", kind.group(2))
+            if reused:
+                counts[domain]["decoded:reused"] += int(reused.group(1))
+                counts[domain]["decoded:all"] += int(reused.group(2))
             for name, n, cycles in re.findall(r"([a-z/ -]+?) (\d+)(?: \((\d+)\))?",
-                                              kind.group(2)):
+                                              kind.group(2).split(";")[0]):
                 counts[domain][prefix + name.strip()] += int(n)
                 counts[domain]["cycles"] += int(n) * int(cycles or 0)
     return counts

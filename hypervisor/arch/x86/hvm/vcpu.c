@@ -241,7 +241,7 @@ void vcpu_emulate_mmio(struct vcpu *v, uint64_t gpa, bool write, const struct mm
 	vcpu_vendor->get_guest(v, &g);
 	g.read_ram = hvm_domain_read_ram;
 	g.ram_opaque = v->domain;
-	ret = mmio_emulate_at_rip(&g, &v->regs, &a, &res);
+	ret = mmio_emulate_at_rip_cached(&v->insn_cache, &g, &v->regs, &a, &res);
 	if (ret) {
 		snprintf(why, sizeof(why), "cannot emulate the %s access at %#llx (%s, %d)",
 			 device, (unsigned long long)gpa, res.why ? res.why : "?", ret);

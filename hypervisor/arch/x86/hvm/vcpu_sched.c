@@ -292,7 +292,9 @@ static void vcpu_sched_print_reasons(const struct vcpu *v)
 		n += snprintf(line + n, sizeof(line) - n, " %s %llu", vcpu_npf_names[r],
 			      (unsigned long long)__atomic_load_n(&v->npf_by_target[r],
 								  __ATOMIC_RELAXED));
-	printk(PRINTK_INFO, "   npf by target:%s\n", line);
+	printk(PRINTK_INFO, "   npf by target:%s; decoded instructions reused %llu of %llu\n",
+	       line, (unsigned long long)v->insn_cache.hits,
+	       (unsigned long long)(v->insn_cache.hits + v->insn_cache.misses));
 }
 
 /* Debug key 'e': VM exits and the hypervisor's cycles per exit, from

@@ -8,6 +8,7 @@
 
 #include "sched.h"
 #include "arch/x86/fpu.h"
+#include "arch/x86/emul/mmio_insn_cache.h"
 #include "arch/x86/regs.h"
 #include "arch/x86/hvm/vcpu_ioreq.h"
 
@@ -168,6 +169,7 @@ struct vcpu {
 	uint64_t exits_by_reason[VCPU_EXIT_NR];
 	uint64_t cycles_by_reason[VCPU_EXIT_NR];
 	uint64_t npf_by_target[VCPU_NPF_NR];
+	struct mmio_insn_cache insn_cache; /* the hypervisor's own MMIO devices' instructions */
 	unsigned int nr_io;
 	struct {
 		uint16_t port, count;
