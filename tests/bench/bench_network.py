@@ -11,6 +11,7 @@ least 0.5 of the veth figure.
 """
 import re
 import sys
+import time
 from collections import Counter
 
 from benchlib import dom0_machine, figure
@@ -153,12 +154,20 @@ def shell(m, name, command, timeout=180):
         return guest_shell(m, name, command, timeout=timeout)
 
 
-def guest_result(m, name, command, tag, what, timeout=300):
+def guest_result(m, name, command, tag, what, quiet=0, timeout=300):
     """Run COMMAND in guest NAME (through its shell function r, which keeps
     the summary lines: iperf3's receiver line, ping's round trip, or else
     the last lines, an error); those lines, marked with TAG on the console. Typed lines stay short: the
-    console types them through a 16-byte UART FIFO."""
-    text = shell(m, name, f"r {command} | sed s/^/RESULT-{tag}:/", timeout=timeout)
+    console types them through a 16-byte UART FIFO. With QUIET (seconds),
+    COMMAND runs in the background and nobody looks at the guest's console
+    for that long: reading it goes through dom0's serial line, whose port
+    exits would be counted against the guest's figure."""
+    if quiet:
+        shell(m, name, f"r {command} >/tmp/r 2>&1 &")
+        time.sleep(quiet)
+        text = shell(m, name, f"wait; sed s/^/RESULT-{tag}:/ /tmp/r", timeout=timeout)
+    else:
+        text = shell(m, name, f"r {command} | sed s/^/RESULT-{tag}:/", timeout=timeout)
     lines = [line[len(f"RESULT-{tag}:"):] for line in text.splitlines()
              if line.startswith(f"RESULT-{tag}:")]
     if not lines:
@@ -187,12 +196,12 @@ def main():
         start_guest(m, "bnet2", "00:16:3e:4b:00:02", "10.98.1.3")
         before = snapshot_counts(m, "bnet1")
         out = guest_result(m, "bnet1", f"iperf3 -c 10.98.1.1 -t {SECONDS} -f m", "tcp0",
-                           "domU to dom0")
+                           "domU to dom0", quiet=SECONDS + 2)
         after = snapshot_counts(m, "bnet1")
         dom0_bw = mbits(out, "domU to dom0")
         shell(m, "bnet2", "iperf3 -s -D -B 10.98.1.3")
         out = guest_result(m, "bnet1", f"iperf3 -c 10.98.1.3 -t {SECONDS} -f m", "tcp1",
-                           "domU to domU")
+                           "domU to domU", quiet=SECONDS + 2)
         domu_bw = mbits(out, "domU to domU")
         out = guest_result(m, "bnet1", f"ping -q -c {PINGS} 10.98.1.1", "ping",
                            "domU ping")
