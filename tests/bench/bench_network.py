@@ -163,7 +163,7 @@ def guest_result(m, name, command, tag, what, quiet=0, timeout=300):
     for that long: reading it goes through dom0's serial line, whose port
     exits would be counted against the guest's figure."""
     if quiet:
-        shell(m, name, f"r {command} >/tmp/r 2>&1 &")
+        shell(m, name, f"{{ r {command} >/tmp/r 2>&1 & }}")
         time.sleep(quiet)
         text = shell(m, name, f"wait; sed s/^/RESULT-{tag}:/ /tmp/r", timeout=timeout)
     else:
