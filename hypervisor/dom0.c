@@ -232,6 +232,7 @@ static bool dom0_npf(struct vcpu *v, uint64_t gpa, bool write)
 
 	if (dom0_ioapic_npf(v, gpa, write))
 		return true;
+	v->npf_by_target[VCPU_NPF_OTHER]++;
 	if (ram_window_fault(&dom0, gpa, write)) {
 		vcpu_ops()->flush_p2m(v);
 		return true;

@@ -135,6 +135,7 @@ bool dom0_ioapic_npf(struct vcpu *v, uint64_t gpa, bool write)
 
 	for (i = 0; i < dom0_ioapic_nr; i++) {
 		if ((gpa & ~(uint64_t)(VIOAPIC_WINDOW - 1)) == dom0_ioapics[i].view.cfg.base) {
+			v->npf_by_target[VCPU_NPF_IOAPIC]++;
 			vcpu_emulate_mmio(v, gpa, write, &dom0_ioapic_mmio, &dom0_ioapics[i],
 					  "IOAPIC");
 			return true;

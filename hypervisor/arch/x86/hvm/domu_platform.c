@@ -222,10 +222,15 @@ static bool domu_npf(struct vcpu *v, uint64_t gpa, bool write)
 {
 	struct domu_platform *p = domu_of(v->domain);
 
-	if (gpa >= DOMU_IOAPIC_BASE && gpa < DOMU_IOAPIC_BASE + VIOAPIC_WINDOW)
+	if (gpa >= DOMU_IOAPIC_BASE && gpa < DOMU_IOAPIC_BASE + VIOAPIC_WINDOW) {
+		v->npf_by_target[VCPU_NPF_IOAPIC]++;
 		vcpu_emulate_mmio(v, gpa, write, &domu_ioapic_mmio, p, "IOAPIC");
-	else if (!vcpu_ioreq_mmio(v, gpa, write))
+	} else if (vcpu_ioreq_mmio(v, gpa, write)) {
+		v->npf_by_target[VCPU_NPF_IOREQ]++;
+	} else {
+		v->npf_by_target[VCPU_NPF_OTHER]++;
 		vcpu_emulate_mmio(v, gpa, write, &domu_empty_mmio, p, "empty");
+	}
 	return true;
 }
 

@@ -241,7 +241,7 @@ void vcpu_emulate_mmio(struct vcpu *v, uint64_t gpa, bool write, const struct mm
 	vcpu_vendor->get_guest(v, &g);
 	g.read_ram = hvm_domain_read_ram;
 	g.ram_opaque = v->domain;
-	ret = mmio_emulate_at_rip(&g, &v->regs, &a, &res);
+	ret = mmio_emulate_at_rip_cached(&v->insn_cache, &g, &v->regs, &a, &res);
 	if (ret) {
 		snprintf(why, sizeof(why), "cannot emulate the %s access at %#llx (%s, %d)",
 			 device, (unsigned long long)gpa, res.why ? res.why : "?", ret);
@@ -403,5 +403,8 @@ void vcpu_enter(struct vcpu *v)
 		v->exits_by_reason[exit.reason]++;
 	vcpu_lapic_after_exit(v);
 	vcpu_handle_exit(v, &exit);
-	v->exit_cycles += rdtsc() - t;
+	t = rdtsc() - t;
+	v->exit_cycles += t;
+	if (exit.reason < VCPU_EXIT_NR)
+		v->cycles_by_reason[exit.reason] += t;
 }

@@ -166,10 +166,30 @@ int vcpu_lapic_init(struct vcpu *v, struct vlapic *l, uint64_t page)
 	return 0;
 }
 
+/* Which statistic an access of the xAPIC page at offset off counts under. */
+static enum vcpu_npf_target vcpu_lapic_npf_target(unsigned int off)
+{
+	switch (off & ~0xfu) {
+	case VLAPIC_EOI:
+		return VCPU_NPF_LAPIC_EOI;
+	case VLAPIC_ICR_LO:
+	case VLAPIC_ICR_HI:
+		return VCPU_NPF_LAPIC_ICR;
+	case VLAPIC_TMICT:
+	case VLAPIC_TMCCT:
+	case VLAPIC_TDCR:
+	case VLAPIC_LVT_TIMER:
+		return VCPU_NPF_LAPIC_TIMER;
+	default:
+		return VCPU_NPF_LAPIC_OTHER;
+	}
+}
+
 bool vcpu_lapic_npf(struct vcpu *v, uint64_t gpa, bool write)
 {
 	if (!v->lapic || (gpa & ~VCPU_LAPIC_PAGE_MASK) != v->lapic_page)
 		return false;
+	v->npf_by_target[vcpu_lapic_npf_target(gpa & VCPU_LAPIC_PAGE_MASK)]++;
 	vcpu_emulate_mmio(v, gpa, write, &vcpu_lapic_mmio, v->lapic, "LAPIC");
 	return true;
 }

@@ -8,6 +8,7 @@
 
 #include "sched.h"
 #include "arch/x86/fpu.h"
+#include "arch/x86/emul/mmio_insn_cache.h"
 #include "arch/x86/regs.h"
 #include "arch/x86/hvm/vcpu_ioreq.h"
 
@@ -28,6 +29,18 @@ enum vcpu_exit_reason {
 	VCPU_EXIT_ENTRY_FAILED,	/* the CPU refused the guest state */
 	VCPU_EXIT_UNKNOWN,
 	VCPU_EXIT_NR,
+};
+
+/* What a nested page fault hit (statistics: debug key 'e'). */
+enum vcpu_npf_target {
+	VCPU_NPF_LAPIC_EOI,	/* the vLAPIC page: EOI, ICR, timer, the rest */
+	VCPU_NPF_LAPIC_ICR,
+	VCPU_NPF_LAPIC_TIMER,
+	VCPU_NPF_LAPIC_OTHER,
+	VCPU_NPF_IOAPIC,
+	VCPU_NPF_IOREQ,		/* a device model's MMIO range, posted writes included */
+	VCPU_NPF_OTHER,		/* a revoked window, a 64-bit BAR's first touch, an empty board */
+	VCPU_NPF_NR,
 };
 
 /* One VM exit, in vendor-neutral terms (filled by ops->run). */
@@ -154,6 +167,9 @@ struct vcpu {
 	bool paused;			/* stopped: its domain is paused */
 	uint64_t exits;			/* statistics */
 	uint64_t exits_by_reason[VCPU_EXIT_NR];
+	uint64_t cycles_by_reason[VCPU_EXIT_NR];
+	uint64_t npf_by_target[VCPU_NPF_NR];
+	struct mmio_insn_cache insn_cache; /* the hypervisor's own MMIO devices' instructions */
 	unsigned int nr_io;
 	struct {
 		uint16_t port, count;
