@@ -9,6 +9,7 @@ import tty
 
 from pexpect import fdpexpect
 
+from conftest import MENU_XENOLITH
 from qemu import Machine, build_path
 
 # What makes Debian's Bochs 2.7 run headless: the SDL display on SDL's dummy
@@ -36,6 +37,21 @@ BOOT_TIMEOUT = 1800  # seconds from power-on to the login prompt
 SIGNATURE = "XenolithHVMM"
 READ_SIGNATURE = ("modprobe cpuid && dd if=/dev/cpu/0/cpuid bs=16 count=1 "
                   "skip=$((0x40000000)) iflag=skip_bytes status=none | tail -c 12")
+
+
+def boot_vmx_dom0(m):
+    """From power-on to dom0's shell on the vmx backend (the CD's default entry), checking
+    the hypervisor's CPU and backend lines, linuxrc's view of CPUID and our signature."""
+    # Enter at the menu: GRUB's 5 s countdown is a busy loop, 10^9 Bochs instructions.
+    m.grub_select(MENU_XENOLITH, timeout=600)
+    cpu = hv_line(m, r"CPU: GenuineIntel")
+    assert "VMX yes, EPT yes" in cpu and "unrestricted guest yes" in cpu, cpu
+    hv_line(m, r"Virtualisation: vmx with nested paging", 120)
+    hv_line(m, r"dom0: .* 1 vCPU \(vmx\)", 300)
+    m.expect(r"linuxrc: running under a hypervisor \(CPUID\)", 900)
+    m.login(timeout=BOOT_TIMEOUT)
+    assert m.check("grep -c -w hypervisor /proc/cpuinfo") == "1"
+    assert m.check(READ_SIGNATURE) == SIGNATURE
 
 
 def hv_line(m, pattern, timeout=900):

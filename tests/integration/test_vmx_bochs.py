@@ -1,28 +1,14 @@
-"""Intel VT-x under Bochs: the CD's default entry runs dom0 and a domU on the vmx backend,
-in one boot. Bochs is slow (about a minute to the kernel's /init natively): this file and
-test_vmx_bochs_novmx.py hold one test each, so that `make check` runs them beside each
-other and beside the QEMU ones."""
+"""Intel VT-x under Bochs: the CD's default entry runs dom0 on the vmx backend, to a shell
+that reports our CPUID signature. Bochs is slow (minutes to dom0's login): this file and
+test_vmx_bochs_novmx.py hold one test each, run in `make check` beside the QEMU tests;
+test_vmx_bochs_domu.py (a domU on VT-x) runs in `make check-vmx`."""
 import guests
 from conftest import MENU_XENOLITH
-from bochs import BOOT_TIMEOUT, READ_SIGNATURE, SIGNATURE, BochsMachine, hv_line
+from bochs import BOOT_TIMEOUT, BochsMachine, boot_vmx_dom0
 
 
-def test_vmx_runs_dom0_and_a_domu(iso):
+def test_vmx_runs_dom0(iso):
     with BochsMachine("vmx-bochs", iso) as m:
-        # Enter at the menu: GRUB's 5 s countdown is a busy loop, 10^9 Bochs instructions.
-        m.grub_select(MENU_XENOLITH, timeout=600)
-        cpu = hv_line(m, r"CPU: GenuineIntel")
-        assert "VMX yes, EPT yes" in cpu and "unrestricted guest yes" in cpu, cpu
-        hv_line(m, r"Virtualisation: vmx with nested paging", 120)
-        hv_line(m, r"dom0: .* 1 vCPU \(vmx\)", 300)
-        m.expect(r"linuxrc: running under a hypervisor \(CPUID\)", 900)
-        m.login(timeout=BOOT_TIMEOUT)
-        assert m.check("grep -c -w hypervisor /proc/cpuinfo") == "1"
-        assert guests.check(m, READ_SIGNATURE) == SIGNATURE
+        boot_vmx_dom0(m)
         # dom0 sees no VMX of its own (no nested virtualisation).
         assert guests.check(m, "grep -c -w vmx /proc/cpuinfo || true") == "0"
-        guests.create(m, timeout=600)
-        marker = guests.wait_booted(m, "demo", timeout=1800)
-        assert marker.group(2) == "1", marker.group(0)
-        guests.check(m, "xenoctl destroy demo", 120)
-        assert "demo" not in guests.domu_names(m)
