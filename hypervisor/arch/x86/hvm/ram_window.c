@@ -1,4 +1,5 @@
-/* A domU's RAM shown to dom0: windows above dom0's RAM, mapped, revoked, given back. */
+/* A domU's RAM shown to dom0: windows above dom0's RAM and the pages at their own
+ * machine addresses, mapped, revoked, given back. */
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -8,6 +9,7 @@
 #include "lib.h"
 #include "printk.h"
 #include <arch/x86/processor.h>
+#include <arch/x86/hvm/domu.h>
 #include <arch/x86/hvm/hvm_domain.h>
 #include <arch/x86/hvm/p2m.h>
 #include <arch/x86/hvm/ram_window.h>
@@ -17,6 +19,7 @@ struct ram_window {
 	uint64_t base, len;	/* len 0: slot free */
 	struct domain *d;	/* NULL once revoked */
 	unsigned int users;
+	struct p2m kept;	/* a revoked domain's tables and RAM, freed at the end */
 };
 
 static struct ram_window ram_windows[RAM_WINDOW_MAX];	/* ram_window_lock */
@@ -94,6 +97,41 @@ static int ram_window_map_range(struct p2m *to, const struct p2m *from, uint64_t
 	return 0;
 }
 
+/*
+ * Show d's RAM (tables from, ranges ram) in dom0's tables at the pages' own
+ * machine addresses (map), so that dom0's devices can DMA into them and
+ * dom0 can give them struct pages; or hide them behind the sink again.
+ */
+static int ram_window_identity(struct p2m *to, const struct p2m *from, const struct memmap *ram,
+			       bool map)
+{
+	uint64_t gpa, end, hpa, span;
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < ram->nr && !ret; i++) {
+		if (ram->range[i].type != MEMMAP_RAM)
+			continue;
+		end = ram->range[i].end;
+		for (gpa = ram->range[i].start; gpa < end && !ret; gpa += span) {
+			hpa = p2m_lookup_span(from, gpa, &span);
+			if (hpa == (uint64_t)-1)
+				return -EFAULT;
+			if (span >= P2M_LARGE_SIZE && !(gpa & (P2M_LARGE_SIZE - 1)) &&
+			    end - gpa >= P2M_LARGE_SIZE) {
+				span = P2M_LARGE_SIZE;
+				ret = map ? p2m_map_large(to, hpa, hpa) :
+					    p2m_map_sink(to, hpa, hpa + span);
+			} else {
+				span = P2M_PAGE_SIZE;
+				ret = map ? p2m_map_page(to, hpa, hpa) :
+					    p2m_map_sink(to, hpa, hpa + span);
+			}
+		}
+	}
+	return ret;
+}
+
 /* Fill out from window w of d's RAM map. */
 static void ram_window_describe(const struct ram_window *w, const struct domain *d,
 				struct xl_dc_ram_window *out)
@@ -146,8 +184,11 @@ static int ram_window_map_locked(struct domain *dom0, struct domain *d,
 		if (ram->range[i].type == MEMMAP_RAM)
 			ret = ram_window_map_range(&dom0->hvm.p2m, &d->hvm.p2m, w->base,
 						   ram->range[i].start, ram->range[i].end);
+	if (!ret)
+		ret = ram_window_identity(&dom0->hvm.p2m, &d->hvm.p2m, ram, true);
 	if (ret) {
 		p2m_clear_large(&dom0->hvm.p2m, w->base, w->base + len, false);
+		ram_window_identity(&dom0->hvm.p2m, &d->hvm.p2m, ram, false);
 		hvm_domain_flush_all(dom0);
 		return ret;
 	}
@@ -176,12 +217,15 @@ static int ram_window_end_locked(struct domain *dom0, uint64_t base)
 	if (--w->users)
 		return 0;
 	ret = p2m_clear_large(&dom0->hvm.p2m, w->base, w->base + w->len, false);
+	if (!ret && w->d)
+		ret = ram_window_identity(&dom0->hvm.p2m, &w->d->hvm.p2m, w->d->hvm.ram, false);
 	if (!ret)
 		ret = hvm_domain_flush_all(dom0);
 	if (ret) {
 		w->users = 1;	/* keep its addresses: something may still map them */
 		return ret;
 	}
+	domu_free_p2m(&w->kept);
 	printk(PRINTK_INFO | PRINTK_LOG_ONLY, "RAM window at %#llx given back\n",
 	       (unsigned long long)w->base);
 	memset(w, 0, sizeof(*w));
@@ -202,9 +246,15 @@ static int ram_window_revoke_locked(struct domain *d)
 			continue;
 		ret = p2m_clear_large(&dom0->hvm.p2m, w->base, w->base + w->len, true);
 		if (!ret)
+			ret = ram_window_identity(&dom0->hvm.p2m, &d->hvm.p2m, d->hvm.ram, false);
+		if (!ret)
 			ret = hvm_domain_flush_all(dom0);
 		if (ret)
 			return ret;
+		/* dom0's devices may still DMA into the pages (I/O in flight
+		 * when the domain went): the window keeps them until its end. */
+		w->kept = d->hvm.p2m;
+		memset(&d->hvm.p2m, 0, sizeof(d->hvm.p2m));
 		w->d = NULL;
 	}
 	return 0;
@@ -236,6 +286,56 @@ int ram_window_revoke(struct domain *d)
 
 	lib_spin_lock(&ram_window_lock);
 	ret = ram_window_revoke_locked(d);
+	lib_spin_unlock(&ram_window_lock);
+	return ret;
+}
+
+/* ram_window_p2m with the lock held. */
+static int ram_window_p2m_locked(const struct domain *d, struct xl_dc_ram_p2m *out)
+{
+	const struct memmap *ram = d->hvm.ram;
+	uint64_t gpa = out->gpa, hpa, span;
+	unsigned int i;
+	bool held = false;
+
+	for (i = 0; i < RAM_WINDOW_MAX; i++)
+		held |= ram_windows[i].len && ram_windows[i].d == d;
+	memset(out->run, 0, sizeof(out->run));
+	out->nr = 0;
+	out->pad = 0;
+	if (!held)
+		return -ENOENT;
+	for (i = 0; i < ram->nr; i++) {
+		if (ram->range[i].type != MEMMAP_RAM || ram->range[i].end <= gpa)
+			continue;
+		for (gpa = LIB_MAX(gpa, ram->range[i].start); gpa < ram->range[i].end; gpa += span) {
+			struct xl_ram_run *run = &out->run[out->nr ? out->nr - 1 : 0];
+
+			hpa = p2m_lookup_span(&d->hvm.p2m, gpa, &span);
+			if (hpa == (uint64_t)-1)
+				return -EFAULT;
+			span = LIB_MIN(span - (gpa & (span - 1)), ram->range[i].end - gpa);
+			if (out->nr && run->gpa + run->len == gpa && run->hpa + run->len == hpa) {
+				run->len += span;
+				continue;
+			}
+			if (out->nr == XL_RAM_P2M_RUNS)
+				return 0;
+			run = &out->run[out->nr++];
+			run->gpa = gpa;
+			run->hpa = hpa;
+			run->len = span;
+		}
+	}
+	return 0;
+}
+
+int ram_window_p2m(const struct domain *d, struct xl_dc_ram_p2m *out)
+{
+	int ret;
+
+	lib_spin_lock(&ram_window_lock);
+	ret = ram_window_p2m_locked(d, out);
 	lib_spin_unlock(&ram_window_lock);
 	return ret;
 }
