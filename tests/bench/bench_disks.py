@@ -16,9 +16,11 @@ Every job runs with direct I/O (O_DIRECT, libaio), so that neither kernel's page
 answers: first in dom0 on the image file, then in the demo guest (DOMU_MIB, 1 vCPU) on
 /dev/vda, a `file:` disk of the same image served by xenolith-dm, then on a qcow2 image
 of the same size, every cluster written (`tap:qcow2:`, served through qemu-nbd). The
-device model itself opens the image without O_DIRECT: dom0's page cache is dropped
-before every job, and the write jobs end with an fsync (end_fsync, counted in their
-time), so that the domU's figures are those of data on dom0's disk. Each job runs RUNTIME seconds; the figures are ratios within one
+device model reads and writes the raw image with O_DIRECT where it can (aligned requests,
+guest RAM with struct pages in dom0), else through dom0's page cache (it says which);
+qemu-nbd through the page cache: dom0's page cache is dropped before every job, and the
+write jobs end with an fsync (end_fsync, counted in their time), so that the domU's
+figures are those of data on dom0's disk. Each job runs RUNTIME seconds; the figures are ratios within one
 run (absolute figures under TCG say little). After the I/O, the device model's VmRSS.
 """
 import os
@@ -157,6 +159,8 @@ def domu_jobs(m, name, spec):
     memory["largest"] = check(m, f"awk '/^[0-9a-f]+-/ {{ n = $6 ? $6 : \"[anon]\" }} "
                                  f"/^Rss:/ {{ rss[n] += $2 }} END {{ for (n in rss) print rss[n], n }}' "
                                  f"/proc/{pid}/smaps | sort -rn | head -n 6")
+    memory["refused"] = check(m, f"grep -h 'direct I/O refused' /run/xenolith/{name}.dm.log "
+                                 "|| true")
     check(m, f"xenoctl destroy {name}")
     return got, memory
 
@@ -195,6 +199,15 @@ def memory_figures(label, mem):
            ", ".join(mem["largest"].splitlines()), "")
 
 
+def direct_figure(m, mem):
+    """How the device model moved the raw image's data: direct I/O (dom0's disk DMAs into
+    the guest's pages, which dom0's module gave struct pages) or dom0's page cache."""
+    pages = check(m, "dmesg | grep -o 'xenolith: .*hidden RAM.*' | tail -n 1")
+    how = ("dom0's page cache: " + mem["refused"]) if mem["refused"] else "O_DIRECT (no refusal in its log)"
+    figure("xenolith-dm's I/O on the raw image", how, "")
+    figure("dom0's module", pages or "no line about the hidden RAM", "")
+
+
 def main():
     iso = build_path("xenolith-check.iso")
     if not os.path.exists(iso):
@@ -221,6 +234,7 @@ def main():
             compare("domU on a raw file", dom0, raw)
             clock_figure("domU on a raw file", raw)
             memory_figures("one raw disk (and the fio disk)", raw_mem)
+            direct_figure(m, raw_mem)
             check(m, f"qemu-img create -q -f qcow2 -o preallocation=full {QCOW2} {IMAGE_MIB}M", 900)
             qcow2, qcow2_mem = domu_jobs(m, "fioqcow2", f"tap:qcow2:{QCOW2}")
             compare("domU on a qcow2 image (qemu-nbd)", dom0, qcow2)
