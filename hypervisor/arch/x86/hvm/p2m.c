@@ -213,6 +213,18 @@ static int p2m_zero_table(struct p2m *p)
 	return 0;
 }
 
+int p2m_map_zero_page(struct p2m *p, uint64_t gpa)
+{
+	uint64_t *e;
+	int ret = p2m_zero_table(p);
+
+	if (!ret)
+		ret = p2m_walk(p, gpa, 1, &e);
+	if (!ret)
+		*e = p->zero_pa | (p->fmt->leaf & ~p->fmt->write);
+	return ret;
+}
+
 int p2m_clear_large(struct p2m *p, uint64_t start, uint64_t end, bool zeros)
 {
 	uint64_t *e;

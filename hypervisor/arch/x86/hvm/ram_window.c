@@ -97,13 +97,36 @@ static int ram_window_map_range(struct p2m *to, const struct p2m *from, uint64_t
 	return 0;
 }
 
+/* What ram_window_identity does with each page of a domain. */
+enum ram_identity {
+	RAM_IDENTITY_MAP,	/* at its own machine address, read/write */
+	RAM_IDENTITY_ZERO,	/* revoked: the zero page, read-only */
+	RAM_IDENTITY_HIDE,	/* the sink again, as hidden memory */
+};
+
+/* One page (4 KiB or 2 MiB at hpa) of a domain in dom0's tables. */
+static int ram_window_identity_page(struct p2m *to, uint64_t hpa, uint64_t size,
+				    enum ram_identity what)
+{
+	switch (what) {
+	case RAM_IDENTITY_MAP:
+		return size == P2M_LARGE_SIZE ? p2m_map_large(to, hpa, hpa) :
+						p2m_map_page(to, hpa, hpa);
+	case RAM_IDENTITY_ZERO:
+		return size == P2M_LARGE_SIZE ? p2m_clear_large(to, hpa, hpa + size, true) :
+						p2m_map_zero_page(to, hpa);
+	default:
+		return p2m_map_sink(to, hpa, hpa + size);
+	}
+}
+
 /*
  * Show d's RAM (tables from, ranges ram) in dom0's tables at the pages' own
- * machine addresses (map), so that dom0's devices can DMA into them and
- * dom0 can give them struct pages; or hide them behind the sink again.
+ * machine addresses, so that dom0's devices can DMA into them and dom0 can
+ * give them struct pages; or zeros once revoked; or the sink again.
  */
 static int ram_window_identity(struct p2m *to, const struct p2m *from, const struct memmap *ram,
-			       bool map)
+			       enum ram_identity what)
 {
 	uint64_t gpa, end, hpa, span;
 	unsigned int i;
@@ -117,16 +140,9 @@ static int ram_window_identity(struct p2m *to, const struct p2m *from, const str
 			hpa = p2m_lookup_span(from, gpa, &span);
 			if (hpa == (uint64_t)-1)
 				return -EFAULT;
-			if (span >= P2M_LARGE_SIZE && !(gpa & (P2M_LARGE_SIZE - 1)) &&
-			    end - gpa >= P2M_LARGE_SIZE) {
-				span = P2M_LARGE_SIZE;
-				ret = map ? p2m_map_large(to, hpa, hpa) :
-					    p2m_map_sink(to, hpa, hpa + span);
-			} else {
-				span = P2M_PAGE_SIZE;
-				ret = map ? p2m_map_page(to, hpa, hpa) :
-					    p2m_map_sink(to, hpa, hpa + span);
-			}
+			span = span >= P2M_LARGE_SIZE && !(gpa & (P2M_LARGE_SIZE - 1)) &&
+			       end - gpa >= P2M_LARGE_SIZE ? P2M_LARGE_SIZE : P2M_PAGE_SIZE;
+			ret = ram_window_identity_page(to, hpa, span, what);
 		}
 	}
 	return ret;
@@ -185,10 +201,10 @@ static int ram_window_map_locked(struct domain *dom0, struct domain *d,
 			ret = ram_window_map_range(&dom0->hvm.p2m, &d->hvm.p2m, w->base,
 						   ram->range[i].start, ram->range[i].end);
 	if (!ret)
-		ret = ram_window_identity(&dom0->hvm.p2m, &d->hvm.p2m, ram, true);
+		ret = ram_window_identity(&dom0->hvm.p2m, &d->hvm.p2m, ram, RAM_IDENTITY_MAP);
 	if (ret) {
 		p2m_clear_large(&dom0->hvm.p2m, w->base, w->base + len, false);
-		ram_window_identity(&dom0->hvm.p2m, &d->hvm.p2m, ram, false);
+		ram_window_identity(&dom0->hvm.p2m, &d->hvm.p2m, ram, RAM_IDENTITY_HIDE);
 		hvm_domain_flush_all(dom0);
 		return ret;
 	}
@@ -218,7 +234,8 @@ static int ram_window_end_locked(struct domain *dom0, uint64_t base)
 		return 0;
 	ret = p2m_clear_large(&dom0->hvm.p2m, w->base, w->base + w->len, false);
 	if (!ret && w->d)
-		ret = ram_window_identity(&dom0->hvm.p2m, &w->d->hvm.p2m, w->d->hvm.ram, false);
+		ret = ram_window_identity(&dom0->hvm.p2m, &w->d->hvm.p2m, w->d->hvm.ram,
+					  RAM_IDENTITY_HIDE);
 	if (!ret)
 		ret = hvm_domain_flush_all(dom0);
 	if (ret) {
@@ -246,7 +263,8 @@ static int ram_window_revoke_locked(struct domain *d)
 			continue;
 		ret = p2m_clear_large(&dom0->hvm.p2m, w->base, w->base + w->len, true);
 		if (!ret)
-			ret = ram_window_identity(&dom0->hvm.p2m, &d->hvm.p2m, d->hvm.ram, false);
+			ret = ram_window_identity(&dom0->hvm.p2m, &d->hvm.p2m, d->hvm.ram,
+						  RAM_IDENTITY_ZERO);
 		if (!ret)
 			ret = hvm_domain_flush_all(dom0);
 		if (ret)
@@ -354,6 +372,17 @@ bool ram_window_fault(struct domain *dom0, uint64_t gpa, bool write)
 
 		if (w->len && !w->d && gpa >= w->base && gpa - w->base < w->len)
 			taken = !p2m_map_sink(&dom0->hvm.p2m, chunk, chunk + P2M_LARGE_SIZE);
+	}
+	/* A revoked page at its own machine address: that 4 KiB alone (the
+	 * 2 MiB around it may hold other domains' pages); one that shows the
+	 * sink already faulted through another vCPU's stale entry. */
+	if (!taken && dom0->hvm.p2m.zero_pa) {
+		uint64_t page = gpa & ~(P2M_PAGE_SIZE - 1), hpa = p2m_lookup(&dom0->hvm.p2m, page);
+
+		if (hpa == dom0->hvm.p2m.zero_pa)
+			taken = !p2m_map_sink(&dom0->hvm.p2m, page, page + P2M_PAGE_SIZE);
+		else
+			taken = hpa == dom0->hvm.p2m.sink_pa;
 	}
 	lib_spin_unlock(&ram_window_lock);
 	return taken;

@@ -30,7 +30,7 @@ int ram_window_map(struct domain *dom0, struct domain *d, struct xl_dc_ram_windo
 int ram_window_end(struct domain *dom0, uint64_t base);
 
 /* ram_window_revoke: d is being destroyed: its window shows zeros from now
- * on (read-only), its pages' own addresses the sink, and when this returns
+ * on (read-only), and so do its pages' own addresses; when this returns
  * no dom0 vCPU still reaches d's pages through its TLB. The window takes
  * d's tables and RAM (d->hvm.p2m left empty) and frees them at its end:
  * I/O dom0 started may still be writing into them. 0 or -EBUSY (d's pages
@@ -43,7 +43,8 @@ int ram_window_p2m(const struct domain *d, struct xl_dc_ram_p2m *out);
 
 /* ram_window_fault: dom0 wrote into a revoked window at gpa: that 2 MiB
  * now shows the sink page (dom0's scratch, as hidden memory), so that the
- * write lands nowhere that matters and the zero page stays zero; true if
+ * write lands nowhere that matters and the zero page stays zero; into a
+ * revoked page at its own machine address: that 4 KiB likewise. True if
  * so (the caller flushes its vCPU's nested TLB). dom0's vCPU. */
 bool ram_window_fault(struct domain *dom0, uint64_t gpa, bool write);
 
