@@ -207,6 +207,31 @@ static void test_read_write_flush(void **state)
 	assert_int_equal(request(x, 99, 0, 512, true, NULL), VIRTIO_BLK_S_UNSUPP);
 }
 
+/* Requests large and aligned enough for the O_DIRECT file (/tmp is no tmpfs
+ * here; on one they go through the page cache and must read the same),
+ * mixed with small ones through the page cache: each sees the other's data. */
+static void test_direct_large(void **state)
+{
+	struct fixture *x = *state;
+	uint8_t *data = gpa(&x->ram, DATA);
+	uint32_t i, len = 64 << 10;
+
+	assert_int_equal(request(x, VIRTIO_BLK_T_IN, 128, len, true, NULL), VIRTIO_BLK_S_OK);
+	for (i = 0; i < len; i += 512)
+		assert_int_equal(*(uint32_t *)(data + i), 128 * 512 + i);
+	for (i = 0; i < len; i++)
+		data[i] = (uint8_t)(i * 13 + 1);
+	assert_int_equal(request(x, VIRTIO_BLK_T_OUT, 256, len, false, NULL), VIRTIO_BLK_S_OK);
+	assert_int_equal(file_word(x, 256 * 512 + 4), 0x5c4f4235);
+	*(uint32_t *)data = 0xfeedf00d;				/* small: the page cache */
+	assert_int_equal(request(x, VIRTIO_BLK_T_OUT, 264, 4096, false, NULL), VIRTIO_BLK_S_OK);
+	memset(data, 0, len);
+	assert_int_equal(request(x, VIRTIO_BLK_T_IN, 256, len, true, NULL), VIRTIO_BLK_S_OK);
+	assert_int_equal(*(uint32_t *)(data + 8 * 512), 0xfeedf00d);
+	assert_int_equal(data[len - 1], (uint8_t)((len - 1) * 13 + 1));
+	assert_int_equal(request(x, VIRTIO_BLK_T_FLUSH, 0, 0, false, NULL), VIRTIO_BLK_S_OK);
+}
+
 static void test_get_id(void **state)
 {
 	struct fixture *x = *state;
@@ -571,6 +596,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_config, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_write_flush, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_direct_large, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_get_id, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_discard_write_zeroes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_only, setup_ro, teardown),
