@@ -21,10 +21,6 @@
  * device's logical block: 4 KiB covers every one there is. */
 #define RAW_DIRECT_ALIGN	4096u
 #define RAW_DIRECT_TAG		1ul	/* in an SQE's user data: sent to direct */
-/* Smaller requests stay in the page cache: there a 4 KiB random write costs
- * a copy, direct it costs a round trip to dom0's disk each (59 against 246
- * IOPS in bench_disks), and the cache merges them on the way out. */
-#define RAW_DIRECT_MIN		(64u << 10)
 
 struct raw {
 	struct disk disk;		/* first: the interface */
@@ -62,8 +58,8 @@ static int open_image(const char *path, bool ro, bool shared, int extra)
 }
 
 /*
- * Whether io can go to the O_DIRECT file: a read or write of at least
- * RAW_DIRECT_MIN whose offset, length and buffers are aligned. The outer disk then DMAs straight
+ * Whether io can go to the O_DIRECT file: a read or write whose offset,
+ * length and buffers are aligned. The outer disk then DMAs straight
  * into or out of the guest's pages (docs/device-model.md), with no copy
  * through dom0's page cache.
  */
@@ -72,7 +68,7 @@ static bool raw_direct_ok(const struct raw *r, const struct disk_io *io)
 	unsigned int i;
 
 	if (r->direct < 0 || (io->op != DISK_READ && io->op != DISK_WRITE) ||
-	    io->len < RAW_DIRECT_MIN || (io->off | io->len) % RAW_DIRECT_ALIGN)
+	    (io->off | io->len) % RAW_DIRECT_ALIGN)
 		return false;
 	for (i = 0; i < io->nr_iov; i++)
 		if (((uintptr_t)io->iov[i].iov_base | io->iov[i].iov_len) % RAW_DIRECT_ALIGN)
