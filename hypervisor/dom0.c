@@ -265,7 +265,7 @@ static bool dom0_npf(struct vcpu *v, uint64_t gpa, bool write)
 		return true;
 	}
 	if (gpa < dom0_p2m_limit || gpa >= (1ull << 48) ||
-	    p2m_map_identity(&dom0.hvm.p2m, base, base + P2M_LARGE_SIZE))
+	    p2m_map_device(&dom0.hvm.p2m, base, base + P2M_LARGE_SIZE))
 		return false;
 	vcpu_ops()->flush_p2m(v);
 	return true;
@@ -281,7 +281,8 @@ static int dom0_p2m_unmap_cb(uint64_t gpa, void *ctx)
 	return p2m_unmap_page(ctx, gpa);
 }
 
-/* Nested page tables: identity everywhere, the sink over every RAM page
+/* Nested page tables: identity everywhere as device memory, the firmware's
+ * ACPI tables and NVS as RAM (cacheable), the sink over every RAM page
  * dom0 does not own, then dom0's RAM and ACPI area identity again. */
 static int dom0_build_p2m(const struct dom0_plan *plan)
 {
@@ -298,13 +299,18 @@ static int dom0_build_p2m(const struct dom0_plan *plan)
 	dom0_p2m_limit = (top + DOM0_1G - 1) & ~(DOM0_1G - 1);
 	ret = p2m_init(&dom0.hvm.p2m, vcpu_ops()->p2m);
 	if (!ret)
-		ret = p2m_map_identity(&dom0.hvm.p2m, 0, dom0_p2m_limit);
+		ret = p2m_map_device(&dom0.hvm.p2m, 0, dom0_p2m_limit);
 	for (i = 0; !ret && i < fw->nr; i++) {
 		const struct memmap_range *r = &fw->range[i];
 
 		if (r->type == MEMMAP_RAM || r->type == MEMMAP_BAD)
 			ret = p2m_map_sink(&dom0.hvm.p2m, r->start & ~(DOM0_PAGE - 1),
 					   (r->end + DOM0_PAGE - 1) & ~(DOM0_PAGE - 1));
+		else if ((r->type == MEMMAP_ACPI || r->type == MEMMAP_NVS) &&
+			 ((r->start + DOM0_PAGE - 1) & ~(DOM0_PAGE - 1)) < (r->end & ~(DOM0_PAGE - 1)))
+			/* whole pages only: a page shared with hidden RAM stays hidden */
+			ret = p2m_map_identity(&dom0.hvm.p2m, (r->start + DOM0_PAGE - 1) &
+					       ~(DOM0_PAGE - 1), r->end & ~(DOM0_PAGE - 1));
 	}
 	for (i = 0; !ret && i < plan->dom0.nr; i++) {
 		const struct memmap_range *r = &plan->dom0.range[i];

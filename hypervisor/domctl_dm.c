@@ -23,6 +23,9 @@ int domctl_device_model(struct domain *caller, struct domain *d, struct xl_domct
 		return ioreq_map(d, r->type, r->start, r->len);
 	case XL_DOMCTL_IOREQ_UNMAP:
 		return ioreq_unmap(d, r->type, r->start, r->len);
+	case XL_DOMCTL_IOREQ_POSTED:
+		return ioreq_posted(d, op->u.ioreq_posted.id, op->u.ioreq_posted.start,
+				    op->u.ioreq_posted.nr);
 	case XL_DOMCTL_IOREQ_COMPLETE:
 		return ioreq_complete(d, op->u.ioreq_server.vcpu);
 	case XL_DOMCTL_MSI:

@@ -46,6 +46,7 @@ int ioreq_server_create(struct domain *dom0, struct domain *d, uint64_t page_gpa
 		s->active = true;
 		s->page_gpa = page_gpa;
 		s->ranges.nr = 0;
+		memset(&s->posts, 0, sizeof(s->posts));
 	}
 	lib_spin_unlock(&s->lock);
 	return ret;
@@ -58,6 +59,7 @@ static bool ioreq_server_drop(struct ioreq_server *s)
 
 	s->active = false;
 	s->ranges.nr = 0;
+	memset(&s->posts, 0, sizeof(s->posts));
 	return was;
 }
 
@@ -92,6 +94,15 @@ int ioreq_map(struct domain *d, uint32_t type, uint64_t start, uint64_t len)
 	return ret;
 }
 
+/* The kicks of posted ranges ids (just dropped) are forgotten. Lock held. */
+static void ioreq_posted_forget(struct ioreq_server *s, uint32_t ids)
+{
+	struct xl_ioreq_page *page = ids ? ioreq_page(s) : NULL;
+
+	if (page)
+		ioreq_posted_clear(page, ids);
+}
+
 int ioreq_unmap(struct domain *d, uint32_t type, uint64_t start, uint64_t len)
 {
 	struct ioreq_server *s = &d->ioreq;
@@ -99,8 +110,48 @@ int ioreq_unmap(struct domain *d, uint32_t type, uint64_t start, uint64_t len)
 
 	lib_spin_lock(&s->lock);
 	ret = s->active ? ioreq_ranges_remove(&s->ranges, type, start, len) : -ENOENT;
+	if (!ret && type == XL_IOREQ_MMIO)
+		ioreq_posted_forget(s, ioreq_posted_drop_in(&s->posts, start, start + len));
 	lib_spin_unlock(&s->lock);
 	return ret;
+}
+
+int ioreq_posted(struct domain *d, uint32_t id, uint64_t start, uint32_t nr)
+{
+	struct ioreq_server *s = &d->ioreq;
+	int ret;
+
+	lib_spin_lock(&s->lock);
+	if (!s->active)
+		ret = -ENOENT;
+	else if (nr)
+		ret = ioreq_posted_add(&s->posts, &s->ranges, id, start, nr);
+	else
+		ret = ioreq_posted_remove(&s->posts, id);
+	if (!ret && !nr)
+		ioreq_posted_forget(s, 1u << id);
+	lib_spin_unlock(&s->lock);
+	return ret;
+}
+
+bool ioreq_post(struct domain *d, uint32_t vcpu, uint64_t gpa, unsigned int size)
+{
+	struct ioreq_server *s = &d->ioreq;
+	struct xl_ioreq_page *page;
+	bool posted = false, signal = false;
+	unsigned int q;
+	uint32_t id;
+
+	lib_spin_lock(&s->lock);
+	if (s->active && ioreq_posted_find(&s->posts, gpa, size, &id, &q)) {
+		page = ioreq_page(s);
+		posted = page != NULL;
+		signal = posted && ioreq_posted_mark(page, id, q);
+	}
+	lib_spin_unlock(&s->lock);
+	if (signal)
+		ioreq_signal(vcpu);
+	return posted;
 }
 
 bool ioreq_claims(struct domain *d, uint32_t type, uint64_t addr, unsigned int size)

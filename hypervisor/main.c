@@ -15,6 +15,7 @@
 #include "printk.h"
 #include "version.h"
 #include <arch/x86/apic.h>
+#include <arch/x86/i8259.h>
 #include <arch/x86/cpu.h>
 #include <arch/x86/desc.h>
 #include <arch/x86/fpu.h>
@@ -175,6 +176,7 @@ void start_xenolith(uint32_t magic, uint32_t info)
 	       (unsigned long long)(time_tsc_khz() / 1000), facts);
 	if (!ops)
 		main_native_fallback(why);
+	i8259_quiet();
 	ret = apic_init_bsp();
 	if (ret)
 		panic("no usable local APIC on the boot CPU (%d)", ret);

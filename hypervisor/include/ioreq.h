@@ -48,6 +48,43 @@ bool ioreq_ranges_find(const struct ioreq_ranges *t, uint32_t type, uint64_t add
  */
 int ioreq_check_done(const struct xl_ioreq *slot, const struct xl_ioreq *want, uint64_t *data);
 
+/* Posted notify writes (XL_DOMCTL_IOREQ_POSTED), by id. */
+struct ioreq_posted {
+	uint64_t start;
+	uint32_t nr;			/* queues; 0: id unused */
+};
+
+struct ioreq_posts {
+	struct ioreq_posted p[XL_IOREQ_POSTED_MAX];
+};
+
+/* ioreq_posted_add: posted range id is nr queues from start (one every
+ * XL_IOREQ_POSTED_STRIDE bytes), inside one MMIO range of r. 0, -EINVAL
+ * (id, nr, alignment, not inside a range), -EEXIST (id used, or overlaps
+ * another posted range). Plain logic: the caller locks. */
+int ioreq_posted_add(struct ioreq_posts *t, const struct ioreq_ranges *r, uint32_t id,
+		     uint64_t start, uint32_t nr);
+
+/* ioreq_posted_remove: posted range id goes. 0, -EINVAL, -ENOENT. */
+int ioreq_posted_remove(struct ioreq_posts *t, uint32_t id);
+
+/* ioreq_posted_drop_in: the posted ranges inside [start, end) (a range
+ * being unmapped) go; returns their ids as a bit mask. */
+uint32_t ioreq_posted_drop_in(struct ioreq_posts *t, uint64_t start, uint64_t end);
+
+/* ioreq_posted_find: a write of size bytes at addr is posted: 2 or 4
+ * bytes at a queue's address of a posted range (*id, *q). */
+bool ioreq_posted_find(const struct ioreq_posts *t, uint64_t addr, unsigned int size,
+		       uint32_t *id, unsigned int *q);
+
+/* ioreq_posted_mark: set bit q of page->kicks[id] (id, q checked by the
+ * caller); true when dom0 must be signalled (kicked went from 0). Any CPU,
+ * against the device model taking the bits at the same time. */
+bool ioreq_posted_mark(struct xl_ioreq_page *page, uint32_t id, unsigned int q);
+
+/* ioreq_posted_clear: the kicks of the posted ranges in ids are forgotten. */
+void ioreq_posted_clear(struct xl_ioreq_page *page, uint32_t ids);
+
 /* A vCPU's request (struct vcpu_ioreq.state). */
 enum ioreq_state {
 	IOREQ_IDLE,			/* none */
@@ -61,6 +98,7 @@ struct ioreq_server {
 	bool active;			/* a device model serves the domain */
 	uint64_t page_gpa;		/* its struct xl_ioreq_page in dom0's RAM */
 	struct ioreq_ranges ranges;
+	struct ioreq_posts posts;	/* inside ranges' MMIO ranges */
 };
 
 struct domain;
@@ -80,6 +118,16 @@ int ioreq_server_end(struct domain *d);
  * ioreq_ranges_add/_remove; -ENOENT without a server. */
 int ioreq_map(struct domain *d, uint32_t type, uint64_t start, uint64_t len);
 int ioreq_unmap(struct domain *d, uint32_t type, uint64_t start, uint64_t len);
+
+/* ioreq_posted: posted range id of d's server is nr queues from start
+ * (nr 0: taken back, its kicks forgotten). 0 or -errno as
+ * ioreq_posted_add/_remove; -ENOENT without a server. */
+int ioreq_posted(struct domain *d, uint32_t id, uint64_t start, uint32_t nr);
+
+/* ioreq_post: vCPU vcpu of d writes size bytes at MMIO gpa: if that is a
+ * posted write, record the kick (signalling dom0 if the page had none)
+ * and return true: the write is complete. Any CPU. */
+bool ioreq_post(struct domain *d, uint32_t vcpu, uint64_t gpa, unsigned int size);
 
 /* ioreq_claims: d's server takes [addr, addr + size) of type. Any CPU. */
 bool ioreq_claims(struct domain *d, uint32_t type, uint64_t addr, unsigned int size);

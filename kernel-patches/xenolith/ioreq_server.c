@@ -64,7 +64,8 @@ static int xl_server_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/* POLLIN while a slot is READY, POLLHUP once the domain is gone. */
+/* POLLIN while a slot is READY or a posted write waits, POLLHUP once the
+ * domain is gone. */
 static __poll_t xl_server_poll(struct file *file, poll_table *wait)
 {
 	struct xl_server *s = file->private_data;
@@ -74,6 +75,8 @@ static __poll_t xl_server_poll(struct file *file, poll_table *wait)
 	poll_wait(file, &s->ev.wq, wait);
 	if (READ_ONCE(s->page->gone))
 		mask |= EPOLLHUP;
+	if (READ_ONCE(s->page->kicked))
+		return mask | EPOLLIN | EPOLLRDNORM;
 	for (i = 0; i < XL_IOREQ_SLOTS; i++)
 		if (READ_ONCE(s->page->slot[i].state) == XL_IOREQ_READY)
 			return mask | EPOLLIN | EPOLLRDNORM;
@@ -95,6 +98,7 @@ static long xl_server_ioctl(struct file *file, unsigned int cmd, unsigned long a
 {
 	struct xl_server *s = file->private_data;
 	struct xl_dc_ioreq_range r;
+	struct xl_dc_ioreq_posted p;
 	struct xl_dc_ioreq_server done = { .vcpu = (u32)arg };
 
 	if (!capable(CAP_SYS_ADMIN))
@@ -106,6 +110,10 @@ static long xl_server_ioctl(struct file *file, unsigned int cmd, unsigned long a
 			return -EFAULT;
 		return xl_server_call(s, cmd == XL_IOCTL_IOREQ_MAP ? XL_DOMCTL_IOREQ_MAP :
 				      XL_DOMCTL_IOREQ_UNMAP, &r, sizeof(r));
+	case XL_IOCTL_IOREQ_POSTED:
+		if (copy_from_user(&p, (void __user *)arg, sizeof(p)))
+			return -EFAULT;
+		return xl_server_call(s, XL_DOMCTL_IOREQ_POSTED, &p, sizeof(p));
 	case XL_IOCTL_IOREQ_COMPLETE:
 		return xl_server_call(s, XL_DOMCTL_IOREQ_COMPLETE, &done, sizeof(done));
 	default:

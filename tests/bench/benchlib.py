@@ -26,13 +26,19 @@ def boot_to_login(name, iso, menu_index, **machine_args):
     return time.monotonic() - start, m
 
 
+def check_iso():
+    """build/xenolith-check.iso, made by ./make-iso.sh check if missing."""
+    iso = build_path("xenolith-check.iso")
+    if not os.path.exists(iso):
+        subprocess.run(["./make-iso.sh", "check"], cwd=TOP, check=True, stdout=subprocess.DEVNULL)
+    return iso
+
+
 def dom0_machine(name):
     """The CD (build/xenolith-check.iso, made if missing) booted under the
     hypervisor, 2 CPUs, 1 GiB, logged in on the serial line with its services
     up. The caller closes the Machine (a context manager)."""
-    iso = build_path("xenolith-check.iso")
-    if not os.path.exists(iso):
-        subprocess.run(["./make-iso.sh", "check"], cwd=TOP, check=True, stdout=subprocess.DEVNULL)
+    iso = check_iso()
     m = Machine(name, cdrom=iso, smp=2, memory=1024)
     m.grub_select(MENU_XENOLITH)
     m.login(timeout=900)

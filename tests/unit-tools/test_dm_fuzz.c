@@ -118,6 +118,8 @@ static void round_once(struct fuzz *z)
 		pci_dev_cfg_write(&z->blk.vp.pci, 0x40 + rnd() % 0xc0 / 4 * 4, 4, rnd());
 	if (rnd() % 4 == 0)
 		rnd_ioreq(z);
+	if (rnd() % 8 == 0)		/* posted kicks: any slot, any queue bits */
+		pci_bus_kick(&z->bus, rnd() % 4 ? 1 : rnd() % 64, rnd() % 2 ? 1 : rnd());
 	fake_kick(&z->blk.vp, rnd() % 32 ? 0 : rnd() % 4);
 	z->disk->ops->complete(z->disk, POLLIN);
 	if ((z->blk.vp.status & VIRTIO_STATUS_NEEDS_RESET) || rnd() % 256 == 0 ||

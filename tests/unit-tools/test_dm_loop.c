@@ -29,6 +29,11 @@ static struct {
 	bool no_device;			/* xl_open fails */
 	uint8_t *ram;			/* what xl_guest_ram_map maps */
 	bool vif_up;			/* vif3.0 existed when the server was created */
+	uint32_t kicked;		/* posted writes for xl_ioreq_take_kicks */
+	uint64_t kicks[XL_IOREQ_POSTED_MAX];
+	unsigned int posts;		/* xl_ioreq_posted calls */
+	uint32_t post_id, post_nr;
+	uint64_t post_start;
 } fake;
 
 struct xl_ioreq_server {
@@ -162,6 +167,29 @@ int xl_ioreq_unmap_range(struct xl_ioreq_server *s, uint32_t type, uint64_t star
 	(void)errlen;
 	fake.unmaps++;
 	return 0;
+}
+
+int xl_ioreq_posted(struct xl_ioreq_server *s, uint32_t id, uint64_t start, uint32_t nr,
+		    char *err, size_t errlen)
+{
+	(void)s;
+	fake.posts++;
+	fake.post_id = id;
+	fake.post_start = start;
+	fake.post_nr = nr;
+	snprintf(err, errlen, "posted writes: fake failure");
+	return start == 0xdead3000 ? -EINVAL : 0;
+}
+
+uint32_t xl_ioreq_take_kicks(struct xl_ioreq_server *s, uint64_t kicks[XL_IOREQ_POSTED_MAX])
+{
+	uint32_t ids = fake.kicked;
+
+	(void)s;
+	memcpy(kicks, fake.kicks, sizeof(fake.kicks));
+	memset(fake.kicks, 0, sizeof(fake.kicks));
+	fake.kicked = 0;
+	return ids;
 }
 
 int xl_irq_msi(struct xl_handle *h, uint32_t domid, uint64_t addr, uint32_t data, char *err,
@@ -356,6 +384,65 @@ static void test_bar_map_and_msi(void **state)
 	close(fake.pipe[1]);
 }
 
+static unsigned int kick_writes;
+static uint64_t kick_off;
+
+/* A device's write: the kicks come before the requests that wait. */
+static void kick_write(struct pci_dev *d, unsigned int bar, uint64_t off, unsigned int size,
+		       uint64_t val)
+{
+	(void)d;
+	(void)bar;
+	(void)size;
+	(void)val;
+	assert_int_equal(fake.completed, 0);
+	kick_writes++;
+	kick_off = off;
+}
+
+/* Its BAR decoding makes its kick addresses posted (id: the slot); the
+ * kicks the hypervisor recorded become its writes; refusals are counted. */
+static void test_posted_kicks(void **state)
+{
+	static const struct pci_dev_ops ops = { .bar_write = kick_write };
+	struct dm dm = { .domid = 4, .srv = &server };
+	struct pci_dev d;
+
+	(void)state;
+	reset_fake();
+	kick_writes = 0;
+	pci_bus_init(&dm.bus, dm_bar_map, &dm);
+	dm.bus.post = dm_bar_post;
+	pci_dev_init(&d, 0x1af4, 0x1041, 0x020000, 1, &ops, NULL);
+	pci_dev_add_bar(&d, 0, 0x8000, true);
+	d.posted = (struct pci_posted){ .off = 0x3000, .nr = 2, .bar = 0 };
+	assert_int_equal(pci_bus_add(&dm.bus, &d), 1);
+	pci_bus_pio_write(&dm.bus, 0xcf8, 4, 0x80000800u | PCI_COMMAND);
+	pci_bus_pio_write(&dm.bus, 0xcfc, 2, PCI_COMMAND_MEMORY);
+	assert_int_equal(fake.posts, 1);
+	assert_int_equal(fake.post_id, 1);
+	assert_int_equal(fake.post_start, 0xc0003000u);
+	assert_int_equal(fake.post_nr, 2);
+	fake.kicked = 1u << 1;
+	fake.kicks[1] = 1u << 1;
+	add_req(XL_IOREQ_PIO, XL_IOREQ_READ, 0xcf8, 4, 0);
+	assert_int_equal(write(fake.pipe[1], "x", 1), 1);
+	close(fake.pipe[1]);
+	assert_int_equal(dm_loop(&dm), 0);
+	assert_int_equal(kick_writes, 1);
+	assert_int_equal(kick_off, 0x3004);
+	assert_int_equal(fake.completed, 1);
+	/* Decoding off: taken back (nr 0) before the BAR is unmapped. */
+	pci_bus_pio_write(&dm.bus, 0xcfc, 2, 0);
+	assert_int_equal(fake.posts, 2);
+	assert_int_equal(fake.post_nr, 0);
+	assert_int_equal(fake.unmaps, 1);
+	dm_bar_post(&dm, 1, 0xdead3000, 2, true);	/* refused: logged once, counted */
+	dm_bar_post(&dm, 1, 0xdead3000, 2, true);
+	assert_int_equal(dm.map_errors, 2);
+	close(fake.pipe[0]);
+}
+
 int xenolith_dm_main(int argc, char **argv);	/* main.c's main, renamed */
 
 /* xenolith-dm's exit statuses: 2 for a bad argument (nothing started), 1
@@ -441,6 +528,7 @@ int main(void)
 		cmocka_unit_test(test_control_socket),
 		cmocka_unit_test(test_complete_failure),
 		cmocka_unit_test(test_bar_map_and_msi),
+		cmocka_unit_test(test_posted_kicks),
 		cmocka_unit_test(test_main),
 		cmocka_unit_test(test_main_nic),
 	};

@@ -2,6 +2,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -179,6 +180,82 @@ static void test_bars(void **state)
 	assert_int_equal(log.addr, 0xd0010000u);
 }
 
+/* What the bus says of posted writes, in order: "+slot@addr*nr" / "-slot@addr*nr",
+ * and the map calls between them as "m" / "u". */
+static char post_log[256];
+
+static void post_record(void *opaque, unsigned int slot, uint64_t addr, unsigned int nr, bool on)
+{
+	(void)opaque;
+	snprintf(post_log + strlen(post_log), sizeof(post_log) - strlen(post_log), "%c%u@%llx*%u ",
+		 on ? '+' : '-', slot, (unsigned long long)addr, nr);
+}
+
+static void map_mark(void *opaque, uint64_t addr, uint64_t len, bool on)
+{
+	map_record(opaque, addr, len, on);
+	strcat(post_log, on ? "m " : "u ");
+}
+
+static unsigned int writes;
+static uint64_t write_offs[8], write_vals[8];
+
+static void dev_write_log(struct pci_dev *d, unsigned int bar, uint64_t off, unsigned int size,
+			  uint64_t val)
+{
+	(void)d;
+	(void)bar;
+	assert_int_equal(size, 2);
+	write_offs[writes] = off;
+	write_vals[writes++] = val;
+}
+
+static const struct pci_dev_ops log_ops = { .bar_write = dev_write_log };
+
+/* A device's kick addresses are posted while its BAR decodes (made posted
+ * after the map, taken back before the unmap); kicks become its writes. */
+static void test_posted_kicks(void **state)
+{
+	struct map_log log = { 0 };
+	struct pci_dev d, e;
+	struct pci_bus b;
+
+	(void)state;
+	post_log[0] = 0;
+	writes = 0;
+	pci_bus_init(&b, map_mark, &log);
+	b.post = post_record;
+	pci_dev_init(&e, 0x1234, 0x5678, 0x018000, 1, &log_ops, NULL);	/* no posted writes */
+	pci_dev_add_bar(&e, 0, 0x1000, false);
+	pci_dev_init(&d, 0x1234, 0x5678, 0x018000, 1, &log_ops, NULL);
+	pci_dev_add_bar(&d, 0, 0x1000, false);
+	pci_dev_add_bar(&d, 2, 0x8000, true);
+	d.posted = (struct pci_posted){ .off = 0x3000, .nr = 3, .bar = 2 };
+	assert_int_equal(pci_bus_add(&b, &e), 1);
+	assert_int_equal(pci_bus_add(&b, &d), 2);
+	pci_bus_kick(&b, 2, 1);				/* not decoding: nothing */
+	assert_int_equal(writes, 0);
+	cfg_write(&b, 1, 0x04, 2, PCI_COMMAND_MEMORY);
+	cfg_write(&b, 2, 0x04, 2, PCI_COMMAND_MEMORY);
+	assert_string_equal(post_log, "m m m +2@c000b000*3 ");	/* e's BAR, d's BAR 0 and 2 */
+	pci_bus_kick(&b, 2, 1u << 2 | 1u << 0 | 1ull << 63);	/* q 63 is past its queues */
+	assert_int_equal(writes, 2);
+	assert_int_equal(write_offs[0], 0x3000);
+	assert_int_equal(write_vals[0], 0);
+	assert_int_equal(write_offs[1], 0x3008);
+	assert_int_equal(write_vals[1], 2);
+	pci_bus_kick(&b, 1, 1);				/* e: none posted */
+	pci_bus_kick(&b, 0, 1);				/* the host bridge */
+	pci_bus_kick(&b, 7, 1);				/* an empty slot */
+	pci_bus_kick(&b, 99, 1);
+	assert_int_equal(writes, 2);
+	post_log[0] = 0;
+	pci_bus_remove(&b, 2);
+	assert_string_equal(post_log, "u -2@c000b000*3 u ");
+	pci_bus_kick(&b, 2, 1);
+	assert_int_equal(writes, 2);
+}
+
 static void test_caps_and_readonly(void **state)
 {
 	struct pci_dev d;
@@ -239,6 +316,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_conf1_and_host_bridge),
 		cmocka_unit_test(test_bars),
+		cmocka_unit_test(test_posted_kicks),
 		cmocka_unit_test(test_caps_and_readonly),
 		cmocka_unit_test(test_dispatch_pio),
 	};

@@ -1,4 +1,4 @@
-/* test_p2m.c - unit tests of the nested page tables, in the NPT format and another. */
+/* test_p2m.c - unit tests of the nested page tables, in the NPT and the EPT format. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,19 +12,13 @@
 #include "page_alloc.h"
 #include "arch/x86/hvm/p2m.h"
 #include "arch/x86/hvm/svm/npt.h"
+#include "arch/x86/hvm/vmx/ept.h"
 
 /* Fake RAM for the allocator (the tables' pages), as in test_page_alloc.c. */
 #define PAGE 4096ull
 #define PHYS_BASE 0x100000ull
 #define RAM_SIZE (4ull << 20)
 #define MIB (1ull << 20)
-
-/* An EPT-like format: R/W/X present bits, write-back memory type in the
- * leaves. The walk must not care which. */
-static const struct p2m_format other_format = {
-	.present = 0x7, .table = 0x7, .leaf = 0x7 | (6ull << 3), .large = 1ull << 7,
-	.write = 0x2,
-};
 
 static void *ram;
 static struct p2m p2m;
@@ -162,9 +156,49 @@ static void test_clear_large(void **state)
 	assert_int_equal(leaves_bytes, 0);
 }
 
+/* Device memory carries the format's device bits, in 2 MiB and 4 KiB
+ * entries, and keeps them when a 4 KiB remap splits its 2 MiB page. */
+static void test_device(void **state)
+{
+	const struct p2m_format *f = *state;
+
+	assert_int_equal(p2m_map_device(&p2m, 0, 2 * MIB + PAGE), 0);
+	assert_int_equal(p2m_map_identity(&p2m, 4 * MIB, 6 * MIB), 0);
+	assert_int_equal(entry_at(0, 2), f->device | f->large);
+	assert_int_equal(entry_at(2 * MIB, 1), 2 * MIB | f->device);
+	assert_int_equal(entry_at(4 * MIB, 2), 4 * MIB | f->leaf | f->large);
+	assert_int_equal(p2m_map_page(&p2m, 0x5000, 0x9000), 0);
+	assert_int_equal(entry_at(0x5000, 1), 0x9000 | f->leaf);
+	assert_int_equal(entry_at(0x6000, 1), 0x6000 | f->device);
+	assert_int_equal(entry_at(0x1ff000, 1), 0x1ff000 | f->device);
+	assert_int_equal(p2m_map_page(&p2m, 4 * MIB + PAGE, 0x9000), 0);
+	assert_int_equal(entry_at(4 * MIB + 2 * PAGE, 1), (4 * MIB + 2 * PAGE) | f->leaf);
+}
+
+/* EPT's memory types: RAM write-back, device memory uncached, both
+ * readable, writable and executable, the guest's PAT not ignored (SDM
+ * vol. 3 §28.2.2, §28.2.6); the EPT pointer asks for 4-level write-back
+ * walks (§24.6.11). */
+static void test_ept_memory_types(void **state)
+{
+	(void)state;
+	assert_int_equal(ept_format.leaf, 0x7 | (6 << 3));
+	assert_int_equal(ept_format.device, 0x7);
+	assert_int_equal(ept_format.leaf & EPT_IGNORE_PAT, 0);
+	assert_int_equal((ept_format.leaf >> EPT_MEMTYPE_SHIFT) & 7, EPT_MT_WB);
+	assert_int_equal((ept_format.device >> EPT_MEMTYPE_SHIFT) & 7, EPT_MT_UC);
+	assert_int_equal(ept_format.large, 0x80);
+	assert_int_equal(ept_format.write, 0x2);
+	assert_int_equal(EPT_LEAF(EPT_MT_WC), 0x7 | (1 << 3));
+	assert_int_equal(ept_pointer(0x12345000), 0x12345000 | 0x1e);
+	assert_int_equal(ept_pointer(0x12345fff), 0x12345000 | 0x1e);
+	/* NPT has no memory type of its own: the MTRRs keep MMIO uncached. */
+	assert_int_equal(npt_format.device, npt_format.leaf);
+}
+
 #define BOTH(test) \
 	cmocka_unit_test_prestate_setup_teardown(test, setup, teardown, (void *)&npt_format), \
-	cmocka_unit_test_prestate_setup_teardown(test, setup, teardown, (void *)&other_format)
+	cmocka_unit_test_prestate_setup_teardown(test, setup, teardown, (void *)&ept_format)
 
 int main(void)
 {
@@ -174,6 +208,8 @@ int main(void)
 		BOTH(test_sink),
 		BOTH(test_destroy),
 		BOTH(test_clear_large),
+		BOTH(test_device),
+		cmocka_unit_test(test_ept_memory_types),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

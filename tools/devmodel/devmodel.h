@@ -61,6 +61,9 @@ struct dm {
  * failure (a guest may move a BAR onto something else again and again).
  * Does nothing without a server (before it is made, after teardown). */
 void dm_bar_map(void *opaque, uint64_t addr, uint64_t len, bool on);
+/* pci_bus_post_fn over xl_ioreq_posted() (id: the slot); a failure is
+ * logged as dm_bar_map's (the kicks then stay ordinary requests). */
+void dm_bar_post(void *opaque, unsigned int slot, uint64_t addr, unsigned int nr, bool on);
 /* msix_sink.raise over xl_irq_msi(). */
 void dm_msi(void *opaque, uint64_t addr, uint32_t data);
 /* hotplug_sci_fn over xl_irq_sci(). */

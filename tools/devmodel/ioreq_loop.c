@@ -25,6 +25,19 @@ void dm_bar_map(void *opaque, uint64_t addr, uint64_t len, bool on)
 			": %s (further failures not logged)\n", dm->domid, addr, err);
 }
 
+void dm_bar_post(void *opaque, unsigned int slot, uint64_t addr, unsigned int nr, bool on)
+{
+	struct dm *dm = opaque;
+	char err[256];
+
+	_Static_assert(PCI_POSTED_STRIDE == XL_IOREQ_POSTED_STRIDE, "posted stride");
+	_Static_assert(PCI_LAYOUT_SLOTS <= XL_IOREQ_POSTED_MAX, "posted ids");
+	if (dm->srv && xl_ioreq_posted(dm->srv, slot, addr, on ? nr : 0, err, sizeof(err)) &&
+	    !dm->map_errors++)
+		fprintf(stderr, "xenolith-dm: domain %" PRIu32 ": %s (further failures not logged; "
+			"its kicks stay ordinary requests)\n", dm->domid, err);
+}
+
 void dm_msi(void *opaque, uint64_t addr, uint32_t data)
 {
 	struct dm *dm = opaque;
@@ -96,6 +109,18 @@ void dm_sci(void *opaque, bool level)
 	if (xl_irq_sci(dm->xl, dm->domid, level, err, sizeof(err)) && !dm->sci_errors++)
 		fprintf(stderr, "xenolith-dm: domain %" PRIu32 ": %s (further failures not logged)\n",
 			dm->domid, err);
+}
+
+/* Carry out the posted writes the hypervisor recorded (id = slot). */
+static void serve_kicks(struct dm *dm)
+{
+	uint64_t kicks[XL_IOREQ_POSTED_MAX];
+	uint32_t ids = xl_ioreq_take_kicks(dm->srv, kicks);
+	unsigned int i;
+
+	for (i = 0; ids; i++, ids >>= 1)
+		if (ids & 1)
+			pci_bus_kick(&dm->bus, i, kicks[i]);
 }
 
 /* Answer every waiting request; the SCI follows a GPE write before the
@@ -172,6 +197,7 @@ int dm_loop(struct dm *dm)
 			if (tap[i].revents && dm->nic[i])
 				virtio_net_rx(&dm->nic[i]->vnet);
 		if (pfd[PFD_IOREQ].revents & POLLIN) {
+			serve_kicks(dm);	/* made before the requests that wait */
 			ret = serve_ioreqs(dm);
 			if (ret)
 				return ret;

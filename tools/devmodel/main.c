@@ -44,6 +44,7 @@ static int setup(struct dm *dm, const struct dm_args *a, char *err, size_t errle
 	queues = info.vcpus < VIRTIO_PCI_MAX_QUEUES ? info.vcpus : VIRTIO_PCI_MAX_QUEUES;
 	dm->queues = queues ? queues : 1;
 	pci_bus_init(&dm->bus, dm_bar_map, dm);
+	dm->bus.post = dm_bar_post;
 	hotplug_init(&dm->hp, dm_sci, dm);
 	for (i = 0; i < a->nr_disks; i++)
 		if (dm_disk_add(dm, &a->disk[i], err, errlen) < 0)

@@ -6,12 +6,18 @@
 
 #define CONF_ENABLE	0x80000000u
 
-/* pci_dev's BAR decoding changed: pass it to the bus's owner. */
+/* pci_dev's BAR decoding changed: pass it to the bus's owner, with the
+ * posted writes it holds (made posted after the BAR, taken back before). */
 static void bus_bar_map(struct pci_dev *d, unsigned int bar, bool on)
 {
 	struct pci_bus *b = d->bus;
+	bool posted = b->post && d->posted.nr && d->posted.bar == bar;
 
+	if (posted && !on)
+		b->post(b->opaque, d->slot, d->bar[bar].addr + d->posted.off, d->posted.nr, false);
 	b->map(b->opaque, d->bar[bar].addr, d->bar[bar].size, on);
+	if (posted && on)
+		b->post(b->opaque, d->slot, d->bar[bar].addr + d->posted.off, d->posted.nr, true);
 }
 
 void pci_bus_init(struct pci_bus *b, pci_bus_map_fn map, void *opaque)
@@ -47,6 +53,7 @@ int pci_bus_add(struct pci_bus *b, struct pci_dev *d)
 	b->mmio_next = next;
 	d->bus = b;
 	d->map = bus_bar_map;
+	d->slot = s;
 	b->slot[s] = d;
 	return (int)s;
 }
@@ -161,4 +168,16 @@ bool pci_bus_mmio_write(struct pci_bus *b, uint64_t addr, unsigned int size, uin
 		return false;
 	d->ops->bar_write(d, bar, addr - d->bar[bar].addr, size, val);
 	return true;
+}
+
+void pci_bus_kick(struct pci_bus *b, unsigned int slot, uint64_t queues)
+{
+	struct pci_dev *d = slot && slot < PCI_LAYOUT_SLOTS ? b->slot[slot] : NULL;
+	unsigned int q;
+
+	if (!d || !d->posted.nr || !d->bar[d->posted.bar].mapped || !d->ops || !d->ops->bar_write)
+		return;
+	for (q = 0; q < d->posted.nr && q < PCI_POSTED_MAX; q++)
+		if (queues >> q & 1)
+			d->ops->bar_write(d, d->posted.bar, d->posted.off + PCI_POSTED_STRIDE * q, 2, q);
 }

@@ -11,6 +11,11 @@
 /* Start (on) or stop sending the domain's accesses to MMIO [addr, addr +
  * len) here: the glue to xl_ioreq_map_range()/unmap_range(). */
 typedef void (*pci_bus_map_fn)(void *opaque, uint64_t addr, uint64_t len, bool on);
+/* Start (on) or stop having the writes at the nr kick addresses from addr
+ * (4 bytes apart) of the device in slot posted: the glue to
+ * xl_ioreq_posted(). Called after its BAR is mapped, before it is unmapped. */
+typedef void (*pci_bus_post_fn)(void *opaque, unsigned int slot, uint64_t addr, unsigned int nr,
+				bool on);
 
 /* All fields belong to the event loop. */
 struct pci_bus {
@@ -19,6 +24,7 @@ struct pci_bus {
 	struct pci_dev *slot[PCI_LAYOUT_SLOTS];
 	uint64_t mmio_next;		/* where the next BAR may go */
 	pci_bus_map_fn map;
+	pci_bus_post_fn post;		/* NULL: no posted writes (set after init) */
 	void *opaque;
 };
 
@@ -38,5 +44,10 @@ void pci_bus_pio_write(struct pci_bus *b, uint16_t port, unsigned int size, uint
 /* An MMIO access: false if no decoding BAR holds [addr, addr + size). */
 bool pci_bus_mmio_read(struct pci_bus *b, uint64_t addr, unsigned int size, uint64_t *val);
 bool pci_bus_mmio_write(struct pci_bus *b, uint64_t addr, unsigned int size, uint64_t val);
+/* Posted writes taken from the hypervisor: bit q of queues is a write to
+ * the device in slot's kick address q, carried out as that write (value
+ * q, 2 bytes). Nothing for an empty slot, a device without posted writes
+ * or with its BAR not decoding, or a q past its kick addresses. */
+void pci_bus_kick(struct pci_bus *b, unsigned int slot, uint64_t queues);
 
 #endif

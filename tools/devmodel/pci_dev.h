@@ -36,6 +36,18 @@ struct pci_dev_ops {
 /* Tell the bus that BAR bar's decoding started (on) or stopped. */
 typedef void (*pci_dev_map_fn)(struct pci_dev *d, unsigned int bar, bool on);
 
+/* Writes that only kick: nr (<= PCI_POSTED_MAX) addresses PCI_POSTED_STRIDE
+ * bytes apart from off in BAR bar (virtio's notify region), which the
+ * hypervisor may complete at once and pass on as kicks (pci_bus_kick). nr
+ * 0: none. */
+#define PCI_POSTED_STRIDE	4
+#define PCI_POSTED_MAX		64
+struct pci_posted {
+	uint64_t off;
+	uint16_t nr;
+	uint8_t bar;
+};
+
 struct pci_bar {
 	uint64_t size;			/* 0: no BAR; else a power of 2 >= 16 */
 	uint64_t addr;			/* as the guest last wrote it */
@@ -50,9 +62,11 @@ struct pci_dev {
 	struct pci_bar bar[PCI_DEV_BARS];
 	uint8_t cap_end;		/* where the next capability goes */
 	uint8_t cap_last;		/* the last one's offset (0: none) */
+	struct pci_posted posted;
 	const struct pci_dev_ops *ops;
 	pci_dev_map_fn map;		/* set by the bus */
 	void *bus;
+	unsigned int slot;		/* set by the bus */
 	void *owner;
 };
 

@@ -127,8 +127,8 @@ void xl_guest_ram_unmap(struct xl_guest_ram *ram);
  * to the ranges it maps come to it as struct xl_ioreq in a shared page.
  * When the server is closed (or its process dies) while the domain still
  * runs, the domain is marked crashed. xl_ioreq_server_fd() is readable
- * (poll POLLIN) while a request waits and reports POLLHUP once the domain
- * is gone.
+ * (poll POLLIN) while a request or a posted write waits and reports
+ * POLLHUP once the domain is gone.
  */
 struct xl_ioreq_server;
 int xl_ioreq_server_create(struct xl_handle *h, uint32_t domid,
@@ -143,6 +143,16 @@ int xl_ioreq_map_range(struct xl_ioreq_server *s, uint32_t type, uint64_t start,
 		       uint64_t len, char *err, size_t errlen);
 int xl_ioreq_unmap_range(struct xl_ioreq_server *s, uint32_t type, uint64_t start,
 			 uint64_t len, char *err, size_t errlen);
+/* Make the nr kick addresses from MMIO start (XL_IOREQ_POSTED_STRIDE bytes
+ * apart, inside a mapped range) posted writes under id (< XL_IOREQ_POSTED_MAX):
+ * the guest's writes of 2 or 4 bytes there complete at once and are
+ * recorded for xl_ioreq_take_kicks(); nr 0 takes id back (unmapping the
+ * range does too). docs/device-model.md "Posted writes". */
+int xl_ioreq_posted(struct xl_ioreq_server *s, uint32_t id, uint64_t start, uint32_t nr,
+		    char *err, size_t errlen);
+/* Take the posted writes recorded since the last call: bit id of the result
+ * says kicks[id] holds some (bit q: kick address q); fd readiness includes them. */
+uint32_t xl_ioreq_take_kicks(struct xl_ioreq_server *s, uint64_t kicks[XL_IOREQ_POSTED_MAX]);
 /* The next request in state READY, or NULL (none waits). It points into
  * the shared page; answer it with xl_ioreq_complete(). */
 struct xl_ioreq *xl_ioreq_next(struct xl_ioreq_server *s);

@@ -80,6 +80,31 @@ int xl_ioreq_unmap_range(struct xl_ioreq_server *s, uint32_t type, uint64_t star
 	return xl_ioreq_range(s, XL_IOCTL_IOREQ_UNMAP, type, start, len, err, errlen);
 }
 
+int xl_ioreq_posted(struct xl_ioreq_server *s, uint32_t id, uint64_t start, uint32_t nr,
+		    char *err, size_t errlen)
+{
+	struct xl_dc_ioreq_posted p = { .id = id, .nr = nr, .start = start };
+
+	if (ioctl(s->fd, XL_IOCTL_IOREQ_POSTED, &p) < 0)
+		return xl_fail(-errno, err, errlen, "domain %u: posted writes %u at %#llx (%u)",
+			       s->domid, id, (unsigned long long)start, nr);
+	return 0;
+}
+
+uint32_t xl_ioreq_take_kicks(struct xl_ioreq_server *s, uint64_t kicks[XL_IOREQ_POSTED_MAX])
+{
+	uint32_t ids = __atomic_exchange_n(&s->page->kicked, 0, __ATOMIC_ACQ_REL), taken = 0;
+	unsigned int i;
+
+	for (i = 0; i < XL_IOREQ_POSTED_MAX; i++) {
+		kicks[i] = ids >> i & 1 ? __atomic_exchange_n(&s->page->kicks[i], 0, __ATOMIC_ACQ_REL)
+					: 0;
+		if (kicks[i])
+			taken |= 1u << i;
+	}
+	return taken;
+}
+
 struct xl_ioreq *xl_ioreq_next(struct xl_ioreq_server *s)
 {
 	unsigned int i;

@@ -90,9 +90,12 @@ void irq_dispatch(uint64_t vector)
 	__atomic_add_fetch(&irq_taken, 1, __ATOMIC_RELAXED);
 	/* An ExtINT vector comes from the PIC, is not in service in the LAPIC
 	 * and takes no LAPIC EOI (SDM vol. 3 §10.5.1): it goes to the guest
-	 * as the PIC's, past its vLAPIC. */
-	if (cpu == 0 && irq_extint && !apic_vector_in_service(vec)) {
-		if (irq_guest)
+	 * as the PIC's, past its vLAPIC. With LINT0 masked it cannot come on
+	 * real hardware; Bochs delivers the PIC's INTR whatever LINT0 says:
+	 * dropped, as LINT0 would have, not handed on as a LAPIC vector (the
+	 * guest would never EOI it in its vLAPIC, blocking its class). */
+	if (cpu == 0 && !apic_vector_in_service(vec)) {
+		if (irq_extint && irq_guest)
 			irq_guest(cpu, vec, true, false);
 		return;
 	}

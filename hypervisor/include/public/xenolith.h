@@ -20,7 +20,7 @@
 #include <stdint.h>
 #endif
 
-#define XL_ABI_VERSION		0x00010000u	/* major << 16 | minor */
+#define XL_ABI_VERSION		0x00010001u	/* major << 16 | minor */
 
 /* Hypercall numbers (RAX). */
 #define XL_HC_NULL		0	/* any domain: returns 0 (benchmarks) */
@@ -80,7 +80,8 @@
 #define XL_DOMCTL_RAM_WINDOW	23
 #define XL_DOMCTL_RAM_WINDOW_END 24
 #define XL_DOMCTL_DM_SCI	25	/* device model's share of the SCI line (its GPE0 block) */
-#define XL_DOMCTL_RAM_P2M	26	/* where a domain's RAM is in machine memory */
+#define XL_DOMCTL_IOREQ_POSTED	26	/* posted notify writes: docs/device-model.md */
+#define XL_DOMCTL_RAM_P2M	27	/* where a domain's RAM is in machine memory */
 
 /* XL_DOMCTL_GETINFO flags */
 #define XL_GETINFO_NEXT		1u	/* the first domain with id >= domid */
@@ -178,6 +179,19 @@ struct xl_dc_ioreq_range {
 	uint64_t len;
 };
 
+/* IOREQ_POSTED: a guest's write of 2 or 4 bytes at start + 4q (q < nr; 4 is
+ * XL_IOREQ_POSTED_STRIDE) sets bit q of kicks[id] in the ioreq page instead
+ * of stopping the vCPU; [start, start + stride * nr) lies in one MMIO range of the
+ * server and leaves with it. nr 0: posted range id is taken back. */
+#define XL_IOREQ_POSTED_MAX	32	/* ids 0..31 */
+#define XL_IOREQ_POSTED_QUEUES	64	/* nr 1..64: bits of one kicks[] word */
+#define XL_IOREQ_POSTED_STRIDE	4	/* bytes between two queues' addresses */
+struct xl_dc_ioreq_posted {
+	uint32_t id;			/* in: < XL_IOREQ_POSTED_MAX */
+	uint32_t nr;			/* in: queues, 0 to take the range back */
+	uint64_t start;			/* in: guest-physical, 4-byte aligned */
+};
+
 /* MSI: the address and data a guest programmed into an MSI(-X) entry. */
 struct xl_dc_msi {
 	uint64_t addr;
@@ -237,6 +251,7 @@ struct xl_domctl {
 		struct xl_dc_rename rename;
 		struct xl_dc_ioreq_server ioreq_server;
 		struct xl_dc_ioreq_range ioreq_range;
+		struct xl_dc_ioreq_posted ioreq_posted;
 		struct xl_dc_msi msi;
 		struct xl_dc_dm_sci dm_sci;
 		struct xl_dc_ram_window ram_window;
@@ -278,13 +293,19 @@ struct xl_ioreq {
  * POSTED_INTR_WAKEUP_VECTOR: dom0 has no KVM). */
 #define XL_EVENT_VECTOR		0xf1
 
-/* The shared ioreq page: one slot per vCPU, and what the hypervisor says
- * of the domain (gone: destroyed, the server has nothing more to do). */
+/* The shared ioreq page: one slot per vCPU, what the hypervisor says of
+ * the domain (gone: destroyed, the server has nothing more to do), and the
+ * posted writes not yet taken: the hypervisor sets bit q of kicks[id]
+ * (atomically), and bit id of kicked when kicks[id] was 0, signalling dom0
+ * only when kicked was 0; the device model takes kicked, then each word it
+ * names, with atomic exchanges to 0. */
 #define XL_IOREQ_SLOTS		XL_MAX_VCPUS
 struct xl_ioreq_page {
 	struct xl_ioreq slot[XL_IOREQ_SLOTS];
 	uint32_t gone;			/* written by the hypervisor only */
-	uint32_t pad[767];
+	uint32_t kicked;		/* bit id: kicks[id] may be non-zero */
+	uint64_t kicks[XL_IOREQ_POSTED_MAX];	/* bit q: queue q of posted range id */
+	uint32_t pad[702];
 };
 
 /* struct xl_sysctl.cmd */
@@ -353,6 +374,7 @@ struct xl_sysctl {
 #define XL_IOCTL_IOREQ_MAP	_IOW(XL_IOCTL_MAGIC, 6, struct xl_dc_ioreq_range)
 #define XL_IOCTL_IOREQ_UNMAP	_IOW(XL_IOCTL_MAGIC, 7, struct xl_dc_ioreq_range)
 #define XL_IOCTL_IOREQ_COMPLETE	_IO(XL_IOCTL_MAGIC, 8)	/* arg: the vCPU number */
+#define XL_IOCTL_IOREQ_POSTED	_IOW(XL_IOCTL_MAGIC, 9, struct xl_dc_ioreq_posted)
 
 /* XL_IOCTL_IOREQ_SERVER / _GUEST_RAM. */
 struct xl_file_req {
@@ -377,6 +399,7 @@ _Static_assert(sizeof(struct xl_sysctl) == 256, "xl_sysctl layout");
 _Static_assert(sizeof(struct xl_vcpu_context) == 80, "xl_vcpu_context layout");
 _Static_assert(sizeof(struct xl_ioreq) == 32, "xl_ioreq layout");
 _Static_assert(sizeof(struct xl_ioreq_page) == 4096, "xl_ioreq_page layout");
+_Static_assert(sizeof(struct xl_dc_ioreq_posted) == 16, "xl_dc_ioreq_posted layout");
 _Static_assert(sizeof(struct xl_dc_ram_window) == 56, "xl_dc_ram_window layout");
 _Static_assert(sizeof(struct xl_dc_ram_p2m) <= 248, "xl_dc_ram_p2m layout");
 _Static_assert(sizeof(struct xl_sys_hidden_ram) <= 248, "xl_sys_hidden_ram layout");

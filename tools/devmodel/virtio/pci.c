@@ -69,6 +69,10 @@ void virtio_pci_init(struct virtio_pci *vp, uint16_t device_id, uint32_t class,
 	c = add_cap(d, VIRTIO_PCI_CAP_NOTIFY, VIRTIO_PCI_NOTIFY_OFF,
 		    nr_queues * VIRTIO_PCI_NOTIFY_MULT, 20);
 	pci_dev_put(d, c + 16, 4, VIRTIO_PCI_NOTIFY_MULT);
+	/* Kicks are posted writes: the guest does not wait for them. */
+	_Static_assert(VIRTIO_PCI_NOTIFY_MULT == PCI_POSTED_STRIDE, "notify stride");
+	_Static_assert(VIRTIO_PCI_MAX_QUEUES <= PCI_POSTED_MAX, "posted queues");
+	d->posted = (struct pci_posted){ .off = VIRTIO_PCI_NOTIFY_OFF, .nr = nr_queues, .bar = 0 };
 	/* §4.1.4.9: a window onto BAR 0 through config space (bar, offset,
 	 * length and data writable). */
 	vp->cfg_cap = add_cap(d, VIRTIO_PCI_CAP_PCI_CFG, 0, 0, 20);

@@ -74,6 +74,7 @@ static int p2m_walk(struct p2m *p, uint64_t gpa, int level, uint64_t **entry)
 			*e = new_pa | p->fmt->table;
 		} else if (*e & p->fmt->large) {
 			uint64_t base = *e & P2M_ADDR_MASK & ~(P2M_LARGE_SIZE - 1);
+			uint64_t bits = *e & ~P2M_ADDR_MASK & ~p->fmt->large;	/* RAM or device */
 			uint64_t *nt;
 
 			ret = p2m_alloc_table(p, &new_pa);
@@ -81,7 +82,7 @@ static int p2m_walk(struct p2m *p, uint64_t gpa, int level, uint64_t **entry)
 				return ret;
 			nt = p2m_table(new_pa);
 			for (i = 0; i < 512; i++)
-				nt[i] = (base + i * P2M_PAGE_SIZE) | p->fmt->leaf;
+				nt[i] = (base + i * P2M_PAGE_SIZE) | bits;
 			*e = new_pa | p->fmt->table;
 		} else if (p2m_is_shared(p, *e)) {
 			ret = p2m_alloc_table(p, &new_pa);
@@ -136,19 +137,23 @@ int p2m_unmap_page(struct p2m *p, uint64_t gpa)
 	return 0;
 }
 
-/* p2m_map_range: [start, end) to itself, or to the sink, with 2 MiB
- * entries where alignment allows (the sink's: its shared table). */
-static int p2m_map_range(struct p2m *p, uint64_t start, uint64_t end, bool sink)
+/* p2m_map_range: [start, end) to itself with leaf bits (RAM or device),
+ * or to the sink, with 2 MiB entries where alignment allows (the sink's:
+ * its shared table). */
+static int p2m_map_range(struct p2m *p, uint64_t start, uint64_t end, bool sink, uint64_t leaf)
 {
+	uint64_t *e;
 	int ret;
 
 	while (start < end) {
 		if (!(start & (P2M_LARGE_SIZE - 1)) && end - start >= P2M_LARGE_SIZE) {
 			ret = p2m_set_large(p, start, sink ? p->sink_pt_pa | p->fmt->table :
-							    start | p->fmt->leaf | p->fmt->large);
+							    start | leaf | p->fmt->large);
 			start += P2M_LARGE_SIZE;
 		} else {
-			ret = p2m_map_page(p, start, sink ? p->sink_pa : start);
+			ret = p2m_walk(p, start, 1, &e);
+			if (!ret)
+				*e = sink ? p->sink_pa | p->fmt->leaf : start | leaf;
 			start += P2M_PAGE_SIZE;
 		}
 		if (ret)
@@ -159,12 +164,17 @@ static int p2m_map_range(struct p2m *p, uint64_t start, uint64_t end, bool sink)
 
 int p2m_map_identity(struct p2m *p, uint64_t start, uint64_t end)
 {
-	return p2m_map_range(p, start, end, false);
+	return p2m_map_range(p, start, end, false, p->fmt->leaf);
+}
+
+int p2m_map_device(struct p2m *p, uint64_t start, uint64_t end)
+{
+	return p2m_map_range(p, start, end, false, p->fmt->device);
 }
 
 int p2m_map_sink(struct p2m *p, uint64_t start, uint64_t end)
 {
-	return p2m_map_range(p, start, end, true);
+	return p2m_map_range(p, start, end, true, p->fmt->leaf);
 }
 
 uint64_t p2m_lookup_span(const struct p2m *p, uint64_t gpa, uint64_t *span)

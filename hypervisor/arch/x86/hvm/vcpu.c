@@ -24,7 +24,18 @@ static const struct vcpu_vendor_ops *vcpu_vendor;
 
 static const struct vcpu_vendor_ops *const vcpu_candidates[] = {
 	&svm_vendor_ops,
+	&vmx_vendor_ops,
 };
+
+/* SYSENTER_CS/ESP/EIP, PAT (SVM: G_PAT; VMX: its PAT fields), STAR,
+ * LSTAR, CSTAR, SFMASK, FS_BASE, GS_BASE, KERNEL_GS_BASE (APM vol. 2
+ * §15.5.1, §15.25.8; SDM vol. 3 §24.4, §27.3). */
+const uint32_t vcpu_guest_msrs[] = {
+	0x174, 0x175, 0x176, 0x277,
+	0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084,
+	0xc0000100, 0xc0000101, 0xc0000102,
+};
+const unsigned int vcpu_nr_guest_msrs = LIB_ARRAY_SIZE(vcpu_guest_msrs);
 
 const struct vcpu_vendor_ops *vcpu_select_ops(const struct cpu_features *f, char *facts,
 					      size_t size, const char **why)
@@ -33,7 +44,8 @@ const struct vcpu_vendor_ops *vcpu_select_ops(const struct cpu_features *f, char
 	size_t len;
 	unsigned int i;
 
-	*why = "this CPU has no hardware virtualisation we support (AMD-V with nested paging)";
+	*why = "this CPU has no hardware virtualisation we support (AMD-V with nested paging, "
+	       "Intel VT-x with EPT)";
 	facts[0] = '\0';
 	for (i = 0; i < LIB_ARRAY_SIZE(vcpu_candidates); i++) {
 		bool usable = vcpu_candidates[i]->probe(f, found, sizeof(found), why);
@@ -302,6 +314,8 @@ static void vcpu_handle_exit(struct vcpu *v, const struct vcpu_exit *e)
 	char why[96];
 
 	switch (e->reason) {
+	case VCPU_EXIT_NONE:
+		break;
 	case VCPU_EXIT_CPUID:
 		vcpu_handle_cpuid(v);
 		v->regs.rip = e->next_rip;

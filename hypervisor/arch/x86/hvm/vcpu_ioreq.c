@@ -67,6 +67,13 @@ static int vcpu_ioreq_access(struct vcpu *v, uint64_t gpa, unsigned int size, bo
 		return -EOPNOTSUPP;
 	if (!ioreq_claims(v->domain, XL_IOREQ_MMIO, gpa, size))
 		return -EINVAL;
+	if (write && ioreq_post(v->domain, v->id, gpa, size)) {
+		/* Complete at once, and counted as answered: a replay of the
+		 * instruction (a later access sent) does not post it again. */
+		q->val[q->answered++] = *val;
+		q->replayed++;
+		return 0;
+	}
 	memset(&q->req, 0, sizeof(q->req));
 	q->req.addr = gpa;
 	q->req.size = size;

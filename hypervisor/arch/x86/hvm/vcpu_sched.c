@@ -105,6 +105,8 @@ void vcpu_sched_stop(struct vcpu *v)
  */
 static void vcpu_sched_put(struct vcpu *v)
 {
+	if (vcpu_ops()->vcpu_put)
+		vcpu_ops()->vcpu_put(v);
 	fpu_save(&v->fpu);
 	__atomic_store_n(&v->running_on, -1, __ATOMIC_SEQ_CST);
 	if (!v->blocked)

@@ -16,6 +16,7 @@ const struct p2m_format npt_format = {
 	.present = NPT_P,
 	.table = NPT_P | NPT_RW | NPT_US,
 	.leaf = NPT_P | NPT_RW | NPT_US,
+	.device = NPT_P | NPT_RW | NPT_US,	/* the MTRRs keep MMIO uncached */
 	.large = NPT_PS,
 	.write = NPT_RW,
 };

@@ -129,16 +129,6 @@ static void svm_vcpu_free(struct vcpu *v)
 	v->vendor = NULL;
 }
 
-/* The MSRs VMRUN/VMLOAD/VMSAVE switch with the VMCB (APM vol. 2 §15.5.1,
- * §15.25.8 for PAT under nested paging): a guest may own them. */
-static const uint32_t svm_guest_msrs[] = {
-	0x174, 0x175, 0x176,			/* SYSENTER_CS/ESP/EIP */
-	0x277,					/* PAT: the VMCB's G_PAT */
-	0xc0000081, 0xc0000082, 0xc0000083,	/* STAR, LSTAR, CSTAR */
-	0xc0000084,				/* SFMASK */
-	0xc0000100, 0xc0000101, 0xc0000102,	/* FS_BASE, GS_BASE, KERNEL_GS_BASE */
-};
-
 /* Clear msr's read and write intercept bits (§15.11). */
 static void svm_allow_msr(struct svm_vcpu *s, uint32_t msr)
 {
@@ -161,8 +151,8 @@ static void svm_isolate(struct vcpu *v)
 
 	memset(s->iopm, 0xff, PAGE_ALLOC_PAGE_SIZE << SVM_IOPM_ORDER);
 	memset(s->msrpm, 0xff, PAGE_ALLOC_PAGE_SIZE << SVM_MSRPM_ORDER);
-	for (i = 0; i < LIB_ARRAY_SIZE(svm_guest_msrs); i++)
-		svm_allow_msr(s, svm_guest_msrs[i]);
+	for (i = 0; i < vcpu_nr_guest_msrs; i++)
+		svm_allow_msr(s, vcpu_guest_msrs[i]);
 }
 
 static void svm_set_seg(struct vmcb_seg *seg, uint16_t sel, uint16_t attrib,

@@ -18,8 +18,10 @@
 struct p2m_format {
 	uint64_t present;	/* an entry with any of these bits is in use */
 	uint64_t table;		/* the bits of an entry pointing at a table */
-	uint64_t leaf;		/* the bits of an entry mapping a page: access
-				 * (read, write, execute) and memory type */
+	uint64_t leaf;		/* the bits of an entry mapping a page of RAM:
+				 * access (read, write, execute), memory type */
+	uint64_t device;	/* the same for device memory (MMIO): uncached
+				 * where the format carries the memory type */
 	uint64_t large;		/* a level-2 entry maps a 2 MiB page */
 	uint64_t write;		/* the leaf bit that allows writes */
 };
@@ -40,9 +42,11 @@ struct p2m {
  */
 int p2m_init(struct p2m *p, const struct p2m_format *fmt);
 
-/* p2m_map_identity: map [start, end) to itself, read/write, 2 MiB pages
- * where alignment allows. Page-aligned arguments. 0 or -ENOMEM. */
+/* p2m_map_identity: map [start, end) of RAM to itself, read/write, 2 MiB
+ * pages where alignment allows. Page-aligned arguments. 0 or -ENOMEM.
+ * p2m_map_device: the same for device memory (fmt->device). */
 int p2m_map_identity(struct p2m *p, uint64_t start, uint64_t end);
+int p2m_map_device(struct p2m *p, uint64_t start, uint64_t end);
 
 /* p2m_map_sink: make [start, end) show the sink page (hidden memory: reads
  * see 0xff, writes land in the sink and reach nothing else). 0 or -ENOMEM. */

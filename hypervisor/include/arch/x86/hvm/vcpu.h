@@ -12,7 +12,7 @@
 #include "arch/x86/hvm/vcpu_ioreq.h"
 
 enum vcpu_exit_reason {
-	VCPU_EXIT_NONE,
+	VCPU_EXIT_NONE,		/* the vendor code handled it (ops->run) */
 	VCPU_EXIT_CPUID,
 	VCPU_EXIT_IO,
 	VCPU_EXIT_MSR_READ,
@@ -133,6 +133,9 @@ struct vcpu_vendor_ops {
 	/* vcpu_free: release what vcpu_init allocated (v stopped, off every
 	 * CPU). */
 	void (*vcpu_free)(struct vcpu *v);
+	/* vcpu_put: optional: the calling CPU is done with v for now (it
+	 * may run elsewhere next): write back what the CPU holds of it. */
+	void (*vcpu_put)(struct vcpu *v);
 };
 
 /* Port I/O handler: *val is the value read (in) or written (out). */
@@ -192,6 +195,13 @@ struct vcpu {
 #define VCPU_EV_NMI	(1u << 2)
 
 extern const struct vcpu_vendor_ops svm_vendor_ops;
+extern const struct vcpu_vendor_ops vmx_vendor_ops;
+
+/* The MSRs of guest context every vendor switches between guest and host
+ * itself (SVM: VMRUN/VMLOAD; VMX: the VMCS and vmx.c's lazy switch), so
+ * that even an isolated guest may own them (ops->isolate). */
+extern const uint32_t vcpu_guest_msrs[];
+extern const unsigned int vcpu_nr_guest_msrs;
 
 /*
  * vcpu_select_ops: the vendor ops usable on this CPU, or NULL with *why
