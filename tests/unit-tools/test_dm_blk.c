@@ -112,7 +112,7 @@ static void wait_used(struct fixture *x, uint16_t n)
 	while (fake_used_idx(&x->f) != (uint16_t)(x->seen + n) && tries--) {
 		p.events = x->disk->ops->events(x->disk);
 		if (poll(&p, 1, 100) > 0)
-			x->disk->ops->complete(x->disk, p.revents);
+			virtio_blk_complete(&x->blk, p.revents);
 	}
 	assert_int_equal(fake_used_idx(&x->f), (uint16_t)(x->seen + n));
 }
@@ -357,7 +357,7 @@ static void test_reset_in_flight(void **state)
 	fake_kick(&x->blk.vp, 0);
 	x->blk.vp.pci.ops->bar_write(&x->blk.vp.pci, 0, 0x14, 1, 0);
 	poll(&p, 1, 2000);
-	x->disk->ops->complete(x->disk, POLLIN);
+	virtio_blk_complete(&x->blk, POLLIN);
 	assert_int_equal(fake_used_idx(&x->f), 0);
 	assert_int_equal(*(uint8_t *)gpa(&x->ram, STATUS), 0xee);
 }
@@ -382,6 +382,31 @@ static void test_many(void **state)
 		x->seen += 16;
 	}
 	assert_int_equal(x->blk.inflight[0], 0);
+}
+
+/* Requests that complete together cost one interrupt: eight reads all
+ * done before the event loop looks are pushed in one pass, one MSI. */
+static void test_one_interrupt_per_pass(void **state)
+{
+	struct fixture *x = *state;
+	struct pollfd p = { .fd = x->disk->fd, .events = POLLIN };
+	uint32_t hdr[4] = { VIRTIO_BLK_T_IN, 0, 1, 0 };
+	uint64_t addr[3] = { HDR, DATA, STATUS };
+	uint32_t lens[3] = { 16, 512, 1 };
+	uint16_t flags[3] = { 0, VIRTQ_DESC_F_WRITE, VIRTQ_DESC_F_WRITE };
+	unsigned int i, before;
+
+	memcpy(gpa(&x->ram, HDR), hdr, 16);
+	for (i = 0; i < 8; i++)
+		fake_vq_chain(&x->f, 0, 3, addr, lens, flags);
+	fake_kick(&x->blk.vp, 0);
+	assert_int_equal(fake_used_idx(&x->f), 0);
+	before = x->msi.count;
+	assert_true(poll(&p, 1, 2000) > 0);
+	usleep(200000);			/* let the other seven finish too */
+	virtio_blk_complete(&x->blk, POLLIN);
+	assert_int_equal(fake_used_idx(&x->f), 8);
+	assert_int_equal(x->msi.count, before + 1);
 }
 
 /* A write the guest saw flushed survives SIGKILL of the device model: a
@@ -604,6 +629,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_malformed_needs_reset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reset_in_flight, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_one_interrupt_per_pass, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flush_survives_kill, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_block_device, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_image_lock, setup, teardown),
