@@ -73,7 +73,7 @@ static void queue_used(struct virtio_blk *b, unsigned int q)
 		virtio_pci_queue_interrupt(&b->vp, q);
 }
 
-/* Start a pass (nested passes join the outer one); 1 if this call started it. */
+/* Start a pass (nested passes join the outer one); true if this call started it. */
 static bool batch_begin(struct virtio_blk *b)
 {
 	bool outer = !b->batch;
