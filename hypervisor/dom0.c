@@ -207,6 +207,34 @@ uint64_t dom0_machine_ram(void)
 	return dom0_active_plan ? memmap_total(&dom0_active_plan->fw, MEMMAP_RAM) : 0;
 }
 
+int dom0_hidden_ram(unsigned int first, struct xl_sys_hidden_ram *out)
+{
+	static struct memmap hidden;	/* the caller's lock (sysctl) */
+	const struct dom0_plan *plan = dom0_active_plan;
+	unsigned int i;
+
+	memset(out, 0, sizeof(*out));
+	if (!plan)
+		return -ENOENT;
+	memmap_init(&hidden);
+	for (i = 0; i < plan->fw.nr; i++)
+		if (plan->fw.range[i].type == MEMMAP_RAM)
+			memmap_add(&hidden, plan->fw.range[i].start,
+				   plan->fw.range[i].end - plan->fw.range[i].start, MEMMAP_RAM);
+	memmap_sanitize(&hidden);
+	for (i = 0; i < plan->dom0.nr; i++)
+		if (plan->dom0.range[i].type == MEMMAP_RAM &&
+		    memmap_remove(&hidden, plan->dom0.range[i].start,
+				  plan->dom0.range[i].end - plan->dom0.range[i].start))
+			return -ENOMEM;
+	for (i = first; i < hidden.nr && out->nr < XL_HIDDEN_RAM_RANGES; i++) {
+		out->range[out->nr].start = hidden.range[i].start;
+		out->range[out->nr].len = hidden.range[i].end - hidden.range[i].start;
+		out->nr++;
+	}
+	return 0;
+}
+
 int dom0_check_modules(const struct boot_info *bi, char *err, size_t errlen)
 {
 	if (bi->nr_modules)

@@ -32,6 +32,8 @@ int domctl_device_model(struct domain *caller, struct domain *d, struct xl_domct
 		return hvm_domain_msi(d, op->u.msi.addr, op->u.msi.data);
 	case XL_DOMCTL_RAM_WINDOW:
 		return ram_window_map(caller, d, &op->u.ram_window);
+	case XL_DOMCTL_RAM_P2M:
+		return ram_window_p2m(d, &op->u.ram_p2m);
 	case XL_DOMCTL_DM_SCI:
 		return op->u.dm_sci.pad ? -EINVAL : domu_dm_sci(d, op->u.dm_sci.level);
 	default:

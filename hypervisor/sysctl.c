@@ -77,6 +77,9 @@ int64_t sysctl(struct domain *caller, uint64_t arg_gpa)
 		op.u.log.lost = 0;
 		ret = sysctl_readlog(caller, &op.u.log);
 		break;
+	case XL_SYSCTL_HIDDEN_RAM:
+		ret = dom0_hidden_ram(op.u.hidden_ram.first, &op.u.hidden_ram);
+		break;
 	default:
 		ret = -ENOSYS;
 		break;

@@ -44,6 +44,12 @@ int dom0_plan_memory(const struct memmap *fw, const struct boot_info *bi,
 /* dom0_machine_ram: bytes of RAM in the machine's map (after mem=). */
 uint64_t dom0_machine_ram(void);
 
+/* dom0_hidden_ram: the machine's RAM that dom0's map leaves out, from
+ * range index first on (XL_SYSCTL_HIDDEN_RAM). 0, -ENOENT before dom0's
+ * plan, -ENOMEM (too many ranges). One caller at a time. */
+struct xl_sys_hidden_ram;
+int dom0_hidden_ram(unsigned int first, struct xl_sys_hidden_ram *out);
+
 /*
  * dom0_check_modules: a sentence in err and -ENOENT when the loader gave no
  * kernel module; 0 otherwise.

@@ -114,8 +114,10 @@ static int __init xl_init(void)
 		return -ENODEV;
 	}
 	xl_event_init();
+	xl_pages_init();
 	ret = misc_register(&xl_misc);
 	if (ret) {
+		xl_pages_exit();
 		xl_event_exit();
 		pr_err("cannot register /dev/xenolith (%d)\n", ret);
 		return ret;
@@ -132,6 +134,7 @@ static int __init xl_init(void)
 static void __exit xl_exit(void)
 {
 	misc_deregister(&xl_misc);
+	xl_pages_exit();
 	xl_event_exit();
 }
 

@@ -24,6 +24,14 @@ struct xl_domctl *xl_domctl_new(u32 cmd, u32 domid);
 long xl_ioreq_server_open(struct xl_file_req __user *arg);
 long xl_guest_ram_open(struct xl_file_req __user *arg);
 
+/* xl_pages_init / _exit: struct pages (ZONE_DEVICE, MEMORY_DEVICE_GENERIC)
+ * for the machine's RAM that dom0 does not own, or none (logged). */
+void xl_pages_init(void);
+void xl_pages_exit(void);
+
+/* xl_pages_cover: whether [hpa, hpa + len) has struct pages of ours. */
+bool xl_pages_cover(u64 hpa, u64 len);
+
 /* xl_event_init / _exit: take XL_EVENT_VECTOR (Linux's posted-interrupt
  * wake-up vector, unused without KVM) for the ioreq servers / give it back. */
 void xl_event_init(void);

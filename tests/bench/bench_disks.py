@@ -16,10 +16,16 @@ Every job runs with direct I/O (O_DIRECT, libaio), so that neither kernel's page
 answers: first in dom0 on the image file, then in the demo guest (DOMU_MIB, 1 vCPU) on
 /dev/vda, a `file:` disk of the same image served by xenolith-dm, then on a qcow2 image
 of the same size, every cluster written (`tap:qcow2:`, served through qemu-nbd). The
-device model itself opens the image without O_DIRECT: dom0's page cache is dropped
-before every job, and the write jobs end with an fsync (end_fsync, counted in their
-time), so that the domU's figures are those of data on dom0's disk. Each job runs RUNTIME seconds; the figures are ratios within one
+device model reads and writes the raw image with O_DIRECT where it can (aligned requests,
+guest RAM with struct pages in dom0), else through dom0's page cache (it says which);
+qemu-nbd through the page cache: dom0's page cache is dropped before every job, and the
+write jobs end with an fsync (end_fsync, counted in their time), so that the domU's
+figures are those of data on dom0's disk. Each job runs RUNTIME seconds; the figures are ratios within one
 run (absolute figures under TCG say little). After the I/O, the device model's VmRSS.
+Around the sequential read job, dom0's and the guest's VM exits (the hypervisor's debug key
+e) over the requests the disk completed: what one request costs in exits either way. A
+guest's job is typed into its console and left alone while it runs (nothing polls the
+console meanwhile), as dom0's jobs are.
 """
 import os
 import re
@@ -27,13 +33,15 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 from benchlib import MENU_XENOLITH, TOP, Machine, build_path, figure
-from guests import DEMO, check, create, guest_shell, wait_booted
+from guests import DEMO, check, create, guest_shell, type_into, wait_booted
 
 RUNTIME = 4
 IMAGE_MIB = 256
 DOMU_MIB = 256
+QUIET = RUNTIME + 10	# seconds a guest's job is left alone before its result is fetched
 FIO_IMG = build_path("bench-fio.img")
 IMAGE = "/bench/disk.img"
 QCOW2 = "/bench/disk.qcow2"
@@ -57,6 +65,8 @@ d=$(dirname "$0")
 	--filename="$1" "$d/jobs/$2.fio" >/tmp/fio.out 2>&1 || { cat /tmp/fio.out; exit 1; }
 cut -d';' -f3,7,8,48,49 /tmp/fio.out | sed 's/^/RESULT-fio-/'
 """
+VCPU_EXITS = re.compile(r"(\S+)\.v\d+: (\d+) exits")
+EXITS_JOB = "seqread"	# the job whose VM exits per request are counted
 RESULT = re.compile(r"RESULT-fio-(\w+);(\d+);(\d+);(\d+);(\d+)")
 LOADER = re.compile(r"^\s*(/\S*ld-linux\S*) \(0x")
 LIBRARY = re.compile(r"=> (/\S+) \(0x")
@@ -120,13 +130,46 @@ def drop_caches(m):
     check(m, "sync && echo 3 >/proc/sys/vm/drop_caches")
 
 
+def vm_exits(m):
+    """{domain: VM exits of all its vCPUs so far}, from the hypervisor's debug key e."""
+    m.send("\x01\x01\x01")
+    m.expect(r"input now goes to Xenolith", 60)
+    start = len(m.transcript())
+    m.send("e")
+    time.sleep(2)
+    m.send("\x01\x01\x01")
+    m.expect(r"goes to dom0; press Ctrl-A three times to switch\r*\n", 60)
+    got = {}
+    for dom, n in VCPU_EXITS.findall(m.transcript()[start:]):
+        got[dom] = got.get(dom, 0) + int(n)
+    return got
+
+
+def exits_per_request(before, after, requests):
+    """{domain: VM exits per request} between two vm_exits() snapshots."""
+    return {d: (after[d] - before.get(d, 0)) / max(requests, 1) for d in after}
+
+
+def dom0_reads(m, disk):
+    """Reads completed so far by dom0's block device DISK."""
+    return int(check(m, f"cut -c1-8 /sys/block/{disk}/stat").split()[-1])
+
+
 def dom0_jobs(m):
-    """Every job in dom0 on IMAGE."""
+    """Every job in dom0 on IMAGE; with EXITS_JOB's VM exits per request of dom0's disk."""
     out = ""
+    disk = check(m, "basename $(findmnt -no SOURCE /bench)")
     for job in JOBS:
         drop_caches(m)
+        if job == EXITS_JOB:
+            reads, before = dom0_reads(m, disk), vm_exits(m)
         out += check(m, f"{FIO_DIR}/run-fio {IMAGE} {job}", 600) + "\n"
-    return job_figures(out, "dom0")
+        if job == EXITS_JOB:
+            after = vm_exits(m)
+            reads = dom0_reads(m, disk) - reads
+    got = job_figures(out, "dom0")
+    got["exits"] = exits_per_request(before, after, reads)
+    return got
 
 
 def uptimes(m, name):
@@ -134,6 +177,28 @@ def uptimes(m, name):
     text = guest_shell(m, name, "echo RESULT-uptime-$(cut -d. -f1 /proc/uptime)")
     guest = int(re.findall(r"RESULT-uptime-(\d+)", text)[-1])
     return guest, float(check(m, "cut -d' ' -f1 /proc/uptime"))
+
+
+def start_guest_job(m, name, job):
+    """Type fio's JOB on /dev/vda into guest NAME's shell. The caller then leaves the guest
+    alone for QUIET seconds: nothing looks at its console while the job runs, since each
+    look costs dom0 (the emulated serial line, `xenoctl console`'s hypercalls) CPU time
+    that dom0's own jobs do not pay."""
+    type_into(m, name, f"rm -f /tmp/fio.done; /fio/run-fio /dev/vda {job} >/tmp/fio.res 2>&1; "
+                       "echo $? >/tmp/fio.done")
+
+
+def guest_job_result(m, name):
+    """The console text with the RESULT line of the job start_guest_job() typed, once it ended."""
+    return guest_shell(m, name, "i=0; while [ ! -e /tmp/fio.done ] && [ $i -lt 600 ]; do sleep 1; "
+                                "i=$((i+1)); done; cat /tmp/fio.res; test \"$(cat /tmp/fio.done)\" = 0",
+                       900)
+
+
+def guest_reads(m, name):
+    """Reads completed so far by guest NAME's /dev/vda."""
+    text = guest_shell(m, name, "set -- $(cat /sys/block/vda/stat); echo RESULT-reads-$1")
+    return int(re.findall(r"RESULT-reads-(\d+)", text)[-1])
 
 
 def domu_jobs(m, name, spec):
@@ -147,8 +212,17 @@ def domu_jobs(m, name, spec):
     out = ""
     for job in JOBS:
         drop_caches(m)
-        out += guest_shell(m, name, f"/fio/run-fio /dev/vda {job}", 600) + "\n"
+        if job == EXITS_JOB:
+            reads, before = guest_reads(m, name), vm_exits(m)
+        start_guest_job(m, name, job)
+        time.sleep(QUIET)
+        if job == EXITS_JOB:
+            after = vm_exits(m)
+        out += guest_job_result(m, name) + "\n"
+        if job == EXITS_JOB:
+            reads = guest_reads(m, name) - reads
     got = job_figures(out, name)
+    got["exits"] = exits_per_request(before, after, reads)
     clocks.append(uptimes(m, name))
     got["clock"] = (clocks[1][0] - clocks[0][0]) / (clocks[1][1] - clocks[0][1])
     pid = check(m, "pgrep -f 'xenolith-dm --domid'")
@@ -157,6 +231,8 @@ def domu_jobs(m, name, spec):
     memory["largest"] = check(m, f"awk '/^[0-9a-f]+-/ {{ n = $6 ? $6 : \"[anon]\" }} "
                                  f"/^Rss:/ {{ rss[n] += $2 }} END {{ for (n in rss) print rss[n], n }}' "
                                  f"/proc/{pid}/smaps | sort -rn | head -n 6")
+    memory["refused"] = check(m, f"grep -h 'direct I/O refused' /run/xenolith/{name}.dm.log "
+                                 "|| true")
     check(m, f"xenoctl destroy {name}")
     return got, memory
 
@@ -171,17 +247,27 @@ def job_figure(job, label, value):
 
 
 def compare(label, dom0, domu):
-    """The domU's figures, and its ratios to dom0's, job by job."""
+    """The domU's figures, and its ratios to dom0's, job by job: as fio measured them (by
+    the guest's clock), and by dom0's clock (times the clock's rate, clock_figure())."""
     for job, (what, _, _, kind) in JOBS.items():
         job_figure(job, label, domu[job])
         target = " (target at least 0.8)" if kind == "bw" else ""
-        figure(f"{what}, {label} / dom0{target}",
-               f"{domu[job] / dom0[job]:.2f}" if dom0[job] else "none (dom0 did 0)", "")
+        for how, scale in (("", 1), (", by dom0's clock", domu["clock"])):
+            figure(f"{what}, {label} / dom0{how}{target}",
+                   f"{domu[job] * scale / dom0[job]:.2f}" if dom0[job] else "none (dom0 did 0)",
+                   "")
+
+
+def exits_figure(label, domain, got):
+    """VM exits per request of EXITS_JOB, by domain."""
+    figure(f"VM exits per request, {JOBS[EXITS_JOB][0]}, {label}",
+           ", ".join(f"{d} {n:.0f}" for d, n in sorted(got["exits"].items()) if d in domain), "")
 
 
 def clock_figure(label, domu):
     """How fast the guest's clock ran against dom0's over its jobs: fio times by the
-    guest's clock, so its figures are only comparable while this is near 1."""
+    guest's clock, so its figures are only comparable while this is near 1 (or as
+    compare() scales them)."""
     figure(f"the guest's clock over dom0's during the jobs, {label}", f"{domu['clock']:.2f}", "")
 
 
@@ -193,6 +279,15 @@ def memory_figures(label, mem):
            f"{mem.get('RssAnon', '?')} / {mem.get('RssFile', '?')}", "KiB")
     figure(f"xenolith-dm's largest mappings by RSS (KiB), {label}",
            ", ".join(mem["largest"].splitlines()), "")
+
+
+def direct_figure(m, mem):
+    """How the device model moved the raw image's data: direct I/O (dom0's disk DMAs into
+    the guest's pages, which dom0's module gave struct pages) or dom0's page cache."""
+    pages = check(m, "dmesg | grep -o 'xenolith: .*hidden RAM.*' | tail -n 1")
+    how = ("dom0's page cache: " + mem["refused"]) if mem["refused"] else "O_DIRECT (no refusal in its log)"
+    figure("xenolith-dm's I/O on the raw image", how, "")
+    figure("dom0's module", pages or "no line about the hidden RAM", "")
 
 
 def main():
@@ -217,10 +312,13 @@ def main():
             dom0 = dom0_jobs(m)
             for job in JOBS:
                 job_figure(job, "dom0 on the image file", dom0[job])
+            exits_figure("dom0's job", ("dom0",), dom0)
             raw, raw_mem = domu_jobs(m, "fioraw", f"file:{IMAGE}")
             compare("domU on a raw file", dom0, raw)
+            exits_figure("the guest's job on a raw file", ("dom0", "fioraw"), raw)
             clock_figure("domU on a raw file", raw)
             memory_figures("one raw disk (and the fio disk)", raw_mem)
+            direct_figure(m, raw_mem)
             check(m, f"qemu-img create -q -f qcow2 -o preallocation=full {QCOW2} {IMAGE_MIB}M", 900)
             qcow2, qcow2_mem = domu_jobs(m, "fioqcow2", f"tap:qcow2:{QCOW2}")
             compare("domU on a qcow2 image (qemu-nbd)", dom0, qcow2)

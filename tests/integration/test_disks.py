@@ -68,6 +68,54 @@ def test_flushed_write_survives_a_killed_device_model(m):
                lambda: (lambda t: ("dk2" not in t or t["dk2"]["state"][4] == "c", t))(table(m)))
 
 
+EXT4 = "/mnt/dm-ext4"
+O_DIRECT = 0o40000
+
+
+def dm_direct_fds(m, path):
+    """How many of the device model's files open on PATH have O_DIRECT (its fdinfo flags)."""
+    pid = check(m, "pgrep -f 'xenolith-dm --domid'")
+    flags = check(m, f"for f in /proc/{pid}/fd/*; do [ \"$(readlink $f)\" = {path} ] && "
+                     f"sed -n 's/^flags:[[:space:]]*//p' /proc/{pid}/fdinfo/${{f##*/}}; done; true")
+    return sum(1 for f in flags.split() if int(f, 8) & O_DIRECT)
+
+
+def test_direct_io_on_ext4_and_a_killed_device_model(m):
+    """On a file system that takes O_DIRECT (ext4, here on a loop device in dom0; the pool's
+    tmpfs refuses it) the device model moves the guest's data with direct I/O: it holds the
+    image open O_DIRECT, what the guest reads and writes leaves nothing of the image in
+    dom0's page cache, and a write the guest flushed is in the image after SIGKILL of the
+    device model right after the flush."""
+    image = f"{EXT4}/d.img"
+    check(m, f"mkdir -p {EXT4} && truncate -s 64M /run/dm-ext4.img && "
+             f"mkfs.ext4 -q -F /run/dm-ext4.img && mount -o loop /run/dm-ext4.img {EXT4} && "
+             f"dd if=/dev/urandom of={image} bs=1M count=16 2>/dev/null", 300)
+    try:
+        start(m, "dk5", f"file:{image},xvda,w")
+        assert dm_direct_fds(m, image) == 1, "the device model has no O_DIRECT file on the image"
+        check(m, "sync && echo 3 >/proc/sys/vm/drop_caches")
+        text = guest_shell(m, "dk5", "dd if=/dev/vda of=/dev/null bs=1M count=8 iflag=direct "
+                           "2>/dev/null && dd if=/dev/urandom of=/tmp/blob bs=4k count=64 "
+                           "2>/dev/null && dd if=/tmp/blob of=/dev/vda bs=4k seek=100 2>/dev/null "
+                           "&& sync && echo RESULT-sum-$(md5sum </tmp/blob | cut -c1-32)")
+        sums = re.findall(r"RESULT-sum-([0-9a-f]{32})", text)
+        assert sums, f"no checksum on dk5's console:\n{text}"
+        cached = int(check(m, f"fincore -n -b -o RES {image}"))
+        assert cached < 64 << 10, f"{cached} bytes of the image in dom0's page cache after " \
+                                  "8 MiB read and 256 KiB written: not direct"
+        check(m, "pkill -KILL -f 'xenolith-dm --domid'")
+        got = check(m, f"dd if={image} bs=4k skip=100 count=64 2>/dev/null | md5sum | cut -c1-32")
+        assert got == sums[-1]
+        assert check(m, "grep -c 'direct I/O refused' /run/xenolith/dk5.dm.log || true") == "0"
+        wait_until(m, "dk5 crashed and destroyed",
+                   lambda: (lambda t: ("dk5" not in t or t["dk5"]["state"][4] == "c", t))(table(m)))
+    finally:
+        run(m, "xenoctl destroy dk5")
+        wait_until(m, "the device model to end", lambda: (lambda n: (n == "0", n))(
+            check(m, "pgrep -c -f 'xenolith-dm --domid' || true")))
+        run(m, f"umount {EXT4} && rm -f /run/dm-ext4.img")
+
+
 def test_sharing_rules(m):
     """A disk attached writable to one domain cannot be attached to another, read-only
     or writable, unless w!; read-only sharing is fine; refusals change nothing."""

@@ -20,8 +20,12 @@ static inline void fake_ram_init(struct xl_guest_ram *ram)
 {
 	memset(ram, 0, sizeof(*ram));
 	ram->nr = 2;
-	ram->range[0] = (struct xl_guest_ram_range){ 0, FAKE_LOW, calloc(1, FAKE_LOW) };
-	ram->range[1] = (struct xl_guest_ram_range){ FAKE_HIGH_GPA, FAKE_HIGH, calloc(1, FAKE_HIGH) };
+	/* Page-aligned, as a real guest's RAM is (direct I/O wants that). */
+	ram->range[0] = (struct xl_guest_ram_range){ 0, FAKE_LOW, aligned_alloc(4096, FAKE_LOW) };
+	ram->range[1] = (struct xl_guest_ram_range){ FAKE_HIGH_GPA, FAKE_HIGH,
+						     aligned_alloc(4096, FAKE_HIGH) };
+	memset(ram->range[0].host, 0, FAKE_LOW);
+	memset(ram->range[1].host, 0, FAKE_HIGH);
 	ram->fd = -1;
 }
 

@@ -112,7 +112,7 @@ static void wait_used(struct fixture *x, uint16_t n)
 	while (fake_used_idx(&x->f) != (uint16_t)(x->seen + n) && tries--) {
 		p.events = x->disk->ops->events(x->disk);
 		if (poll(&p, 1, 100) > 0)
-			x->disk->ops->complete(x->disk, p.revents);
+			virtio_blk_complete(&x->blk, p.revents);
 	}
 	assert_int_equal(fake_used_idx(&x->f), (uint16_t)(x->seen + n));
 }
@@ -205,6 +205,31 @@ static void test_read_write_flush(void **state)
 	assert_int_equal(request(x, VIRTIO_BLK_T_IN, ~0ull >> 9, 512, true, NULL),
 			 VIRTIO_BLK_S_IOERR);
 	assert_int_equal(request(x, 99, 0, 512, true, NULL), VIRTIO_BLK_S_UNSUPP);
+}
+
+/* Requests large and aligned enough for the O_DIRECT file (/tmp is no tmpfs
+ * here; on one they go through the page cache and must read the same),
+ * mixed with small ones through the page cache: each sees the other's data. */
+static void test_direct_large(void **state)
+{
+	struct fixture *x = *state;
+	uint8_t *data = gpa(&x->ram, DATA);
+	uint32_t i, len = 64 << 10;
+
+	assert_int_equal(request(x, VIRTIO_BLK_T_IN, 128, len, true, NULL), VIRTIO_BLK_S_OK);
+	for (i = 0; i < len; i += 512)
+		assert_int_equal(*(uint32_t *)(data + i), 128 * 512 + i);
+	for (i = 0; i < len; i++)
+		data[i] = (uint8_t)(i * 13 + 1);
+	assert_int_equal(request(x, VIRTIO_BLK_T_OUT, 256, len, false, NULL), VIRTIO_BLK_S_OK);
+	assert_int_equal(file_word(x, 256 * 512 + 4), 0x5c4f4235);
+	*(uint32_t *)data = 0xfeedf00d;				/* small: the page cache */
+	assert_int_equal(request(x, VIRTIO_BLK_T_OUT, 264, 4096, false, NULL), VIRTIO_BLK_S_OK);
+	memset(data, 0, len);
+	assert_int_equal(request(x, VIRTIO_BLK_T_IN, 256, len, true, NULL), VIRTIO_BLK_S_OK);
+	assert_int_equal(*(uint32_t *)(data + 8 * 512), 0xfeedf00d);
+	assert_int_equal(data[len - 1], (uint8_t)((len - 1) * 13 + 1));
+	assert_int_equal(request(x, VIRTIO_BLK_T_FLUSH, 0, 0, false, NULL), VIRTIO_BLK_S_OK);
 }
 
 static void test_get_id(void **state)
@@ -332,7 +357,7 @@ static void test_reset_in_flight(void **state)
 	fake_kick(&x->blk.vp, 0);
 	x->blk.vp.pci.ops->bar_write(&x->blk.vp.pci, 0, 0x14, 1, 0);
 	poll(&p, 1, 2000);
-	x->disk->ops->complete(x->disk, POLLIN);
+	virtio_blk_complete(&x->blk, POLLIN);
 	assert_int_equal(fake_used_idx(&x->f), 0);
 	assert_int_equal(*(uint8_t *)gpa(&x->ram, STATUS), 0xee);
 }
@@ -357,6 +382,31 @@ static void test_many(void **state)
 		x->seen += 16;
 	}
 	assert_int_equal(x->blk.inflight[0], 0);
+}
+
+/* Requests that complete together cost one interrupt: eight reads all
+ * done before the event loop looks are pushed in one pass, one MSI. */
+static void test_one_interrupt_per_pass(void **state)
+{
+	struct fixture *x = *state;
+	struct pollfd p = { .fd = x->disk->fd, .events = POLLIN };
+	uint32_t hdr[4] = { VIRTIO_BLK_T_IN, 0, 1, 0 };
+	uint64_t addr[3] = { HDR, DATA, STATUS };
+	uint32_t lens[3] = { 16, 512, 1 };
+	uint16_t flags[3] = { 0, VIRTQ_DESC_F_WRITE, VIRTQ_DESC_F_WRITE };
+	unsigned int i, before;
+
+	memcpy(gpa(&x->ram, HDR), hdr, 16);
+	for (i = 0; i < 8; i++)
+		fake_vq_chain(&x->f, 0, 3, addr, lens, flags);
+	fake_kick(&x->blk.vp, 0);
+	assert_int_equal(fake_used_idx(&x->f), 0);
+	before = x->msi.count;
+	assert_true(poll(&p, 1, 2000) > 0);
+	usleep(200000);			/* let the other seven finish too */
+	virtio_blk_complete(&x->blk, POLLIN);
+	assert_int_equal(fake_used_idx(&x->f), 8);
+	assert_int_equal(x->msi.count, before + 1);
 }
 
 /* A write the guest saw flushed survives SIGKILL of the device model: a
@@ -571,6 +621,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_config, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_write_flush, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_direct_large, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_get_id, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_discard_write_zeroes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_only, setup_ro, teardown),
@@ -578,6 +629,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_malformed_needs_reset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reset_in_flight, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_one_interrupt_per_pass, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flush_survives_kill, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_block_device, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_image_lock, setup, teardown),

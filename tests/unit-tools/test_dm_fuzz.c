@@ -121,7 +121,7 @@ static void round_once(struct fuzz *z)
 	if (rnd() % 8 == 0)		/* posted kicks: any slot, any queue bits */
 		pci_bus_kick(&z->bus, rnd() % 4 ? 1 : rnd() % 64, rnd() % 2 ? 1 : rnd());
 	fake_kick(&z->blk.vp, rnd() % 32 ? 0 : rnd() % 4);
-	z->disk->ops->complete(z->disk, POLLIN);
+	virtio_blk_complete(&z->blk, POLLIN);
 	if ((z->blk.vp.status & VIRTIO_STATUS_NEEDS_RESET) || rnd() % 256 == 0 ||
 	    !virtio_pci_queue_live(&z->blk.vp, 0)) {
 		z->blk.vp.pci.ops->bar_write(&z->blk.vp.pci, 0, 0x14, 1, 0);
@@ -136,7 +136,7 @@ static void drain(struct fuzz *z)
 	struct pollfd p = { .fd = z->disk->fd, .events = POLLIN };
 
 	while (poll(&p, 1, 300) > 0)
-		z->disk->ops->complete(z->disk, POLLIN);
+		virtio_blk_complete(&z->blk, POLLIN);
 }
 
 /* Run for $DM_FUZZ_SECONDS (20) from seed $DM_FUZZ_SEED (a fixed one). */

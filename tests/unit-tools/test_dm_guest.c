@@ -194,7 +194,7 @@ static void test_guest_reads_a_disk(void **state)
 	p = (struct pollfd){ .fd = g->disk->fd, .events = POLLIN };
 	for (tries = 0; tries < 50 && fake_used_idx(&f) != 1; tries++)
 		if (poll(&p, 1, 100) > 0)
-			g->disk->ops->complete(g->disk, p.revents);
+			virtio_blk_complete(&g->blk, p.revents);
 	assert_int_equal(fake_used_idx(&f), 1);
 	assert_int_equal(*(uint8_t *)gpa(&g->ram, STATUS), VIRTIO_BLK_S_OK);
 	assert_memory_equal(gpa(&g->ram, DATA), "sector7!", 8);

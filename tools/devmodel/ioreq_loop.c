@@ -191,8 +191,7 @@ int dm_loop(struct dm *dm)
 		resume_tx(dm);
 		for (i = 0; i < DM_MAX_DISKS; i++)
 			if (pfd[PFD_DISK + i].revents && dm->disk[i])
-				dm->disk[i]->disk->ops->complete(dm->disk[i]->disk,
-								 pfd[PFD_DISK + i].revents);
+				virtio_blk_complete(&dm->disk[i]->blk, pfd[PFD_DISK + i].revents);
 		for (i = 0; i < DM_MAX_NICS; i++)
 			if (tap[i].revents && dm->nic[i])
 				virtio_net_rx(&dm->nic[i]->vnet);

@@ -81,6 +81,7 @@
 #define XL_DOMCTL_RAM_WINDOW_END 24
 #define XL_DOMCTL_DM_SCI	25	/* device model's share of the SCI line (its GPE0 block) */
 #define XL_DOMCTL_IOREQ_POSTED	26	/* posted notify writes: docs/device-model.md */
+#define XL_DOMCTL_RAM_P2M	27	/* where a domain's RAM is in machine memory */
 
 /* XL_DOMCTL_GETINFO flags */
 #define XL_GETINFO_NEXT		1u	/* the first domain with id >= domid */
@@ -219,6 +220,22 @@ struct xl_dc_ram_window {
 	} range[XL_RAM_WINDOW_RANGES];	/* out */
 };
 
+/* RAM_P2M, while dom0 holds the domain's RAM window: the domain's RAM from
+ * gpa on, as runs of machine-contiguous memory (gpa, hpa, len), at most
+ * XL_RAM_P2M_RUNS of them; nr 0 when no RAM lies at or above gpa. While
+ * the window is held, dom0 also sees those pages at their own machine
+ * addresses (guest-physical hpa), so that its devices can DMA into them. */
+#define XL_RAM_P2M_RUNS		9
+struct xl_ram_run {
+	uint64_t gpa, hpa, len;
+};
+struct xl_dc_ram_p2m {
+	uint64_t gpa;			/* in */
+	uint32_t nr;			/* out */
+	uint32_t pad;
+	struct xl_ram_run run[XL_RAM_P2M_RUNS];	/* out */
+};
+
 struct xl_domctl {
 	uint32_t cmd;			/* in: XL_DOMCTL_* */
 	uint32_t domid;			/* in; CREATE: out */
@@ -238,6 +255,7 @@ struct xl_domctl {
 		struct xl_dc_msi msi;
 		struct xl_dc_dm_sci dm_sci;
 		struct xl_dc_ram_window ram_window;
+		struct xl_dc_ram_p2m ram_p2m;
 		uint8_t pad[248];
 	} u;
 };
@@ -293,6 +311,7 @@ struct xl_ioreq_page {
 /* struct xl_sysctl.cmd */
 #define XL_SYSCTL_INFO		1
 #define XL_SYSCTL_READLOG	2
+#define XL_SYSCTL_HIDDEN_RAM	3
 
 struct xl_sys_info {
 	uint32_t nr_cpus;
@@ -315,12 +334,25 @@ struct xl_sys_log {
 	uint64_t lost;			/* out: bytes overwritten before pos */
 };
 
+/* HIDDEN_RAM: the machine's RAM that is not dom0's (the hypervisor's and
+ * the domUs'), lowest first; nr 0 past the last range; first: in, the
+ * index of the first range wanted. */
+#define XL_HIDDEN_RAM_RANGES	14
+struct xl_sys_hidden_ram {
+	uint32_t first;			/* in */
+	uint32_t nr;			/* out */
+	struct {
+		uint64_t start, len;
+	} range[XL_HIDDEN_RAM_RANGES];	/* out */
+};
+
 struct xl_sysctl {
 	uint32_t cmd;			/* in: XL_SYSCTL_* */
 	uint32_t pad;
 	union {
 		struct xl_sys_info info;
 		struct xl_sys_log log;
+		struct xl_sys_hidden_ram hidden_ram;
 		uint8_t pad[248];
 	} u;
 };
@@ -369,5 +401,7 @@ _Static_assert(sizeof(struct xl_ioreq) == 32, "xl_ioreq layout");
 _Static_assert(sizeof(struct xl_ioreq_page) == 4096, "xl_ioreq_page layout");
 _Static_assert(sizeof(struct xl_dc_ioreq_posted) == 16, "xl_dc_ioreq_posted layout");
 _Static_assert(sizeof(struct xl_dc_ram_window) == 56, "xl_dc_ram_window layout");
+_Static_assert(sizeof(struct xl_dc_ram_p2m) <= 248, "xl_dc_ram_p2m layout");
+_Static_assert(sizeof(struct xl_sys_hidden_ram) <= 248, "xl_sys_hidden_ram layout");
 
 #endif

@@ -62,6 +62,42 @@ static struct virtio_blk *blk_of(struct virtio_pci *vp)
 
 static void process(struct virtio_blk *b, unsigned int q);
 
+_Static_assert(VIRTIO_PCI_MAX_QUEUES <= 64, "irq_due has a bit per queue");
+
+/* Queue q has used buffers: interrupt now, or at the end of the pass. */
+static void queue_used(struct virtio_blk *b, unsigned int q)
+{
+	if (b->batch)
+		b->irq_due |= 1ull << q;
+	else
+		virtio_pci_queue_interrupt(&b->vp, q);
+}
+
+/* Start a pass (nested passes join the outer one); true if this call started it. */
+static bool batch_begin(struct virtio_blk *b)
+{
+	bool outer = !b->batch;
+
+	b->batch = true;
+	return outer;
+}
+
+/* End the pass that batch_begin() started (outer): send what is due. */
+static void batch_end(struct virtio_blk *b, bool outer)
+{
+	uint64_t due;
+	unsigned int q;
+
+	if (!outer)
+		return;
+	b->batch = false;
+	due = b->irq_due;
+	b->irq_due = 0;
+	for (q = 0; due; q++, due >>= 1)
+		if (due & 1)
+			virtio_pci_queue_interrupt(&b->vp, q);
+}
+
 /* Report status to the driver and retire r (nothing for a request from
  * before a reset or on a stopped queue: its buffers are no longer ours). */
 static void finish(struct blk_req *r, uint8_t status)
@@ -77,7 +113,7 @@ static void finish(struct blk_req *r, uint8_t status)
 	if (virtio_pci_queue_live(&b->vp, q)) {
 		*r->status = status;
 		virtq_push(&b->vp.vq[q], r->chain.head, r->used_len + 1);
-		virtio_pci_queue_interrupt(&b->vp, q);
+		queue_used(b, q);
 	}
 	free(r);
 	if (b->stalled[q])
@@ -182,7 +218,7 @@ static void handle(struct virtio_blk *b, struct blk_req *r)
 
 /* Take requests from queue q while it is live and below its in-flight
  * limit (the queue size: a guest that reuses heads gets no more). */
-static void process(struct virtio_blk *b, unsigned int q)
+static void take_requests(struct virtio_blk *b, unsigned int q)
 {
 	struct virtq *vq = &b->vp.vq[q];
 	struct blk_req *r;
@@ -210,6 +246,23 @@ static void process(struct virtio_blk *b, unsigned int q)
 	}
 }
 
+/* take_requests() as one pass: what completes meanwhile interrupts once. */
+static void process(struct virtio_blk *b, unsigned int q)
+{
+	bool outer = batch_begin(b);
+
+	take_requests(b, q);
+	batch_end(b, outer);
+}
+
+void virtio_blk_complete(struct virtio_blk *b, short revents)
+{
+	bool outer = batch_begin(b);
+
+	b->disk->ops->complete(b->disk, revents);
+	batch_end(b, outer);
+}
+
 static void blk_notify(struct virtio_pci *vp, unsigned int q)
 {
 	process(blk_of(vp), q);
@@ -222,6 +275,7 @@ static void blk_reset(struct virtio_pci *vp)
 	b->epoch++;
 	memset(b->inflight, 0, sizeof(b->inflight));
 	memset(b->stalled, 0, sizeof(b->stalled));
+	b->irq_due = 0;
 }
 
 static void blk_cfg_read(struct virtio_pci *vp, uint32_t off, void *buf, unsigned int len)

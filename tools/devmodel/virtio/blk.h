@@ -40,6 +40,8 @@ struct virtio_blk {
 	uint32_t epoch;			/* bumped by each reset: older requests are dropped */
 	unsigned int inflight[VIRTIO_PCI_MAX_QUEUES];
 	bool stalled[VIRTIO_PCI_MAX_QUEUES];	/* stopped taking requests at the limit */
+	bool batch;			/* in a pass: interrupts wait in irq_due */
+	uint64_t irq_due;		/* bit q: queue q used buffers, not yet signalled */
 };
 
 /* Make b a virtio-blk device over disk with nr_queues request queues (1 ..
@@ -48,5 +50,10 @@ struct virtio_blk {
 void virtio_blk_init(struct virtio_blk *b, struct disk *disk, const char *id,
 		     unsigned int nr_queues, const struct xl_guest_ram *ram,
 		     struct msix_sink sink);
+/* The backend's fd reported revents: complete what finished, then one
+ * interrupt per queue that got used buffers (a batch of completions costs
+ * one MSI, not one each). The event loop calls this, not the backend's
+ * complete(). */
+void virtio_blk_complete(struct virtio_blk *b, short revents);
 
 #endif

@@ -28,6 +28,11 @@ static void domu_free_leaf(uint64_t hpa, unsigned int order, void *ctx)
 	page_alloc_free_pages(hpa, order);
 }
 
+void domu_free_p2m(struct p2m *p)
+{
+	p2m_destroy(p, domu_free_leaf, NULL);
+}
+
 /* Zeroed RAM for [gpa, end): 2 MiB pages where the guest address and an
  * allocation allow, else 4 KiB ones, mapped read/write. */
 static int domu_map_ram(struct p2m *m, uint64_t gpa, uint64_t end)
@@ -91,7 +96,7 @@ static int domu_build_ram(struct domu_platform *p, struct p2m *m, uint64_t bytes
 static void domu_free(struct domain *d)
 {
 	hvm_domain_free_vcpus(d);
-	p2m_destroy(&d->hvm.p2m, domu_free_leaf, NULL);
+	domu_free_p2m(&d->hvm.p2m);
 	heap_free(d->hvm.platform);
 	heap_free(d);
 }
@@ -204,7 +209,8 @@ int domu_destroy(struct domain *d)
 			return ret;
 	}
 	/* Nobody may reach its pages once they are free: dom0's window
-	 * shows zeros first, its device model hears it is gone. */
+	 * shows zeros first (and takes the pages while dom0 holds it: its
+	 * devices may still DMA into them), its device model hears it is gone. */
 	ret = ram_window_revoke(d);
 	if (ret)
 		return ret;

@@ -97,17 +97,21 @@ static int p2m_walk(struct p2m *p, uint64_t gpa, int level, uint64_t **entry)
 	return 0;
 }
 
-/* A PD entry already pointing at a private 4 KiB table keeps it: replace
- * it only when mapping a whole 2 MiB range (the old table is leaked; rare
- * and at boot only). */
+/* Set the PD entry of gpa to value; a private 4 KiB table it pointed at
+ * is freed (as p2m_clear_large does: flush the vCPUs afterwards). */
 static int p2m_set_large(struct p2m *p, uint64_t gpa, uint64_t value)
 {
-	uint64_t *e;
+	uint64_t *e, old;
 	int ret = p2m_walk(p, gpa, 2, &e);
 
 	if (ret)
 		return ret;
+	old = *e;
 	*e = value;
+	if ((old & p->fmt->present) && !(old & p->fmt->large) && !p2m_is_shared(p, old)) {
+		page_alloc_free_pages(old & P2M_ADDR_MASK, 0);
+		p->pages--;
+	}
 	return 0;
 }
 
@@ -217,6 +221,18 @@ static int p2m_zero_table(struct p2m *p)
 	for (i = 0; i < 512; i++)
 		pt[i] = p->zero_pa | (p->fmt->leaf & ~p->fmt->write);
 	return 0;
+}
+
+int p2m_map_zero_page(struct p2m *p, uint64_t gpa)
+{
+	uint64_t *e;
+	int ret = p2m_zero_table(p);
+
+	if (!ret)
+		ret = p2m_walk(p, gpa, 1, &e);
+	if (!ret)
+		*e = p->zero_pa | (p->fmt->leaf & ~p->fmt->write);
+	return ret;
 }
 
 int p2m_clear_large(struct p2m *p, uint64_t start, uint64_t end, bool zeros)

@@ -64,6 +64,11 @@ int domu_create(const char *name, unsigned int vcpus, uint64_t memory_bytes,
  * go of a vCPU; d stays dying and a second call finishes). domctl lock. */
 int domu_destroy(struct domain *d);
 
+/* domu_free_p2m: a domU's nested tables freed with every page they map
+ * (its RAM back to the allocator). For tables no vCPU uses any more. */
+struct p2m;
+void domu_free_p2m(struct p2m *p);
+
 /* domu_power_button: press d's ACPI power button (a shutdown request). */
 void domu_power_button(struct domain *d);
 

@@ -85,4 +85,8 @@ uint64_t p2m_lookup_span(const struct p2m *p, uint64_t gpa, uint64_t *span);
  */
 int p2m_clear_large(struct p2m *p, uint64_t start, uint64_t end, bool zeros);
 
+/* p2m_map_zero_page: the 4 KiB page at gpa shows the zero page read-only
+ * (as p2m_clear_large with zeros does for 2 MiB). 0 or -ENOMEM. */
+int p2m_map_zero_page(struct p2m *p, uint64_t gpa);
+
 #endif
