@@ -420,6 +420,8 @@ static void vmx_run(struct vcpu *v, struct vcpu_exit *exit)
 	vmx_vmwrite(VMCS_GUEST_RIP, v->regs.rip);
 	vmx_vmwrite(VMCS_GUEST_RFLAGS, v->regs.rflags);
 	vmx_events_before(v, x);
+	if (read_cr2() != x->cr2)
+		write_cr2(x->cr2);
 	if (vmx_enter(&v->regs, x->launched)) {
 		x->insn_error = (uint32_t)vmx_vmread(VMCS_INSN_ERROR);
 		memset(exit, 0, sizeof(*exit));
@@ -428,6 +430,7 @@ static void vmx_run(struct vcpu *v, struct vcpu_exit *exit)
 		return;
 	}
 	x->launched = true;
+	x->cr2 = read_cr2();	/* before anything here could fault */
 	vmx_read_exit(v, x, &info);
 	vmx_events_after(x, info.insn_len);
 	/* An EPT violation in an IRET that unblocked NMIs: blocked again
@@ -518,8 +521,9 @@ static void vmx_dump(struct vcpu *v, unsigned int level)
 {
 	const struct vmx_vcpu *x = vmx_of(v);
 
-	printk(level, "  CR0 %016llx CR3 %016llx CR4 %016llx EFER %016llx\n",
-	       (unsigned long long)x->cr0, (unsigned long long)x->guest_cr3,
+	printk(level, "  CR0 %016llx CR2 %016llx CR3 %016llx CR4 %016llx EFER %016llx\n",
+	       (unsigned long long)x->cr0, (unsigned long long)x->cr2,
+	       (unsigned long long)x->guest_cr3,
 	       (unsigned long long)x->cr4, (unsigned long long)x->efer);
 	printk(level, "  exit %#x qual %#llx idt-vectoring %#x interruptibility %#x "
 	       "insn-error %u\n", x->exit_reason, (unsigned long long)x->exit_qual,

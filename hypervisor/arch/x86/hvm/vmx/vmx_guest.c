@@ -99,6 +99,7 @@ void vmx_guest_reset(struct vmx_vcpu *x)
 	vmx_vmwrite(VMCS_GUEST_IDTR_LIMIT, 0xffff);
 	x->cr0 = x->start_cr0;
 	x->cr4 = 0;
+	x->cr2 = 0;
 	vmx_vmwrite(VMCS_GUEST_CR0, vmx_guest_real_cr0(x->cr0));
 	vmx_vmwrite(VMCS_CR0_SHADOW, x->cr0);
 	vmx_vmwrite(VMCS_GUEST_CR4, vmx_guest_real_cr4(x->cr4));

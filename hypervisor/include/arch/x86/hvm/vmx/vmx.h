@@ -41,6 +41,10 @@ struct vmx_vcpu {
 	uint64_t start_cr0;
 	/* The guest's EFER, CR0 and CR4 as it sees them. */
 	uint64_t efer, cr0, cr4;
+	/* The guest's CR2: no VMCS field holds it (SDM vol. 3 §27.3.1), so it
+	 * is read at each exit and written back before an entry that finds
+	 * another vCPU's page-fault address in the register. */
+	uint64_t cr2;
 	uint32_t entry_controls;	/* with IA-32e mode from EFER.LMA */
 	uint64_t lazy_msrs[VMX_LAZY_MSRS];
 	/* Events (§26.6): the one to deliver at the next entry (exception,
