@@ -341,19 +341,26 @@ static void test_malformed_needs_reset(void **state)
 	assert_int_equal(request(x, VIRTIO_BLK_T_IN, 2, 512, true, NULL), VIRTIO_BLK_S_OK);
 }
 
-/* A reset with a read in flight: its completion is dropped. */
-static void test_reset_in_flight(void **state)
+/* push_read: one 512-byte read of sector 1 into DATA on queue 0 (not kicked). */
+static void push_read(struct fixture *x)
 {
-	struct fixture *x = *state;
-	struct pollfd p = { .fd = x->disk->fd, .events = POLLIN };
-	uint32_t hdr[4] = { VIRTIO_BLK_T_IN, 0, 1, 0 };
+	static const uint32_t hdr[4] = { VIRTIO_BLK_T_IN, 0, 1, 0 };
 	uint64_t addr[3] = { HDR, DATA, STATUS };
 	uint32_t lens[3] = { 16, 512, 1 };
 	uint16_t flags[3] = { 0, VIRTQ_DESC_F_WRITE, VIRTQ_DESC_F_WRITE };
 
 	memcpy(gpa(&x->ram, HDR), hdr, 16);
-	*(uint8_t *)gpa(&x->ram, STATUS) = 0xee;
 	fake_vq_chain(&x->f, 0, 3, addr, lens, flags);
+}
+
+/* A reset with a read in flight: its completion is dropped. */
+static void test_reset_in_flight(void **state)
+{
+	struct fixture *x = *state;
+	struct pollfd p = { .fd = x->disk->fd, .events = POLLIN };
+
+	*(uint8_t *)gpa(&x->ram, STATUS) = 0xee;
+	push_read(x);
 	fake_kick(&x->blk.vp, 0);
 	x->blk.vp.pci.ops->bar_write(&x->blk.vp.pci, 0, 0x14, 1, 0);
 	poll(&p, 1, 2000);
@@ -366,16 +373,11 @@ static void test_reset_in_flight(void **state)
 static void test_many(void **state)
 {
 	struct fixture *x = *state;
-	uint32_t hdr[4] = { VIRTIO_BLK_T_IN, 0, 1, 0 };
-	uint64_t addr[3] = { HDR, DATA, STATUS };
-	uint32_t lens[3] = { 16, 512, 1 };
-	uint16_t flags[3] = { 0, VIRTQ_DESC_F_WRITE, VIRTQ_DESC_F_WRITE };
 	unsigned int round, i;
 
-	memcpy(gpa(&x->ram, HDR), hdr, 16);
 	for (round = 0; round < 4; round++) {
 		for (i = 0; i < 16; i++)
-			fake_vq_chain(&x->f, 0, 3, addr, lens, flags);	/* head 0, 16 times */
+			push_read(x);	/* head 0, 16 times */
 		fake_kick(&x->blk.vp, 0);
 		assert_true(x->blk.inflight[0] <= 16);
 		wait_used(x, 16);
@@ -390,15 +392,10 @@ static void test_one_interrupt_per_pass(void **state)
 {
 	struct fixture *x = *state;
 	struct pollfd p = { .fd = x->disk->fd, .events = POLLIN };
-	uint32_t hdr[4] = { VIRTIO_BLK_T_IN, 0, 1, 0 };
-	uint64_t addr[3] = { HDR, DATA, STATUS };
-	uint32_t lens[3] = { 16, 512, 1 };
-	uint16_t flags[3] = { 0, VIRTQ_DESC_F_WRITE, VIRTQ_DESC_F_WRITE };
 	unsigned int i, before;
 
-	memcpy(gpa(&x->ram, HDR), hdr, 16);
 	for (i = 0; i < 8; i++)
-		fake_vq_chain(&x->f, 0, 3, addr, lens, flags);
+		push_read(x);
 	fake_kick(&x->blk.vp, 0);
 	assert_int_equal(fake_used_idx(&x->f), 0);
 	before = x->msi.count;
