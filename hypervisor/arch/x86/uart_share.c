@@ -10,6 +10,7 @@
 #include <arch/x86/io.h>
 #include <arch/x86/ioapic.h>
 #include <arch/x86/hvm/dom0_ioapic.h>
+#include <arch/x86/time.h>
 #include <arch/x86/uart_share.h>
 
 #define UART_RBR	0	/* receive buffer (DLAB=0) */
@@ -41,6 +42,7 @@ static volatile int uart_share_lock;	/* dom0's vCPUs run on several CPUs */
  * reads done at the UART's interrupt. */
 static unsigned int uart_share_peak;
 static uint64_t uart_share_overruns, uart_share_irqs;
+static uint64_t uart_share_last_read_ns;	/* of a byte off the UART */
 /* The UART's "transmitter empty" interrupt, taken off the UART at its
  * interrupt (lock) and kept for dom0's next read of IIR. */
 static bool uart_share_thre;
@@ -58,8 +60,12 @@ static uint8_t uart_share_lsr(void)
 {
 	uint8_t lsr = inb(uart_share_base + UART_LSR);
 
-	if (lsr & UART_LSR_OE)
+	if (lsr & UART_LSR_OE) {
 		uart_share_overruns++;
+		printk(PRINTK_WARNING, "console UART: input lost (overrun), %llu us after "
+		       "the last byte read\n",
+		       (unsigned long long)((time_now_ns() - uart_share_last_read_ns) / 1000));
+	}
 	return lsr;
 }
 
@@ -93,6 +99,7 @@ static void uart_share_drain(bool for_idle)
 		uint8_t c = inb(uart_share_base + UART_RBR);
 		size_t n = console_rx(c, out), i;
 
+		uart_share_last_read_ns = time_now_ns();
 		for (i = 0; i < n; i++)
 			uart_share_push(out[i]);
 	}
