@@ -31,9 +31,7 @@ unit: deps
 # The Bochs (VT-x) boots: slow (minutes each, one emulated CPU), so they run one
 # after the other in a pytest of their own, beside the QEMU tests' workers
 # (docs/hypervisor.md, "Intel VT-x"). Their output follows the QEMU tests'.
-# The domU one runs in check-vmx only, until the demo domU boots under Bochs.
 BOCHS_TESTS := tests/integration/test_vmx_bochs.py tests/integration/test_vmx_bochs_novmx.py
-BOCHS_DOMU_TESTS := tests/integration/test_vmx_bochs_domu.py
 BOCHS_OUT := build/test-logs/bochs-tests
 
 # pytest on the test ISO.
@@ -44,16 +42,16 @@ integration: deps
 	mkdir -p build/test-logs
 	{ $(ISO_PYTEST) $(BOCHS_TESTS) > $(BOCHS_OUT).out 2>&1; echo $$? > $(BOCHS_OUT).rc; } & \
 	$(ISO_PYTEST) -n $(JOBS) --dist loadfile --durations=30 \
-		$(addprefix --ignore=,$(BOCHS_TESTS) $(BOCHS_DOMU_TESTS)) tests/integration; qemu=$$?; \
+		$(addprefix --ignore=,$(BOCHS_TESTS)) tests/integration; qemu=$$?; \
 	wait; echo "=== the Bochs (VT-x) tests"; cat $(BOCHS_OUT).out; \
 	[ $$qemu = 0 ] && [ "$$(cat $(BOCHS_OUT).rc)" = 0 ]
 
 check: deps build unit integration
 
-# Only the Bochs tests, the domU one included.
+# Only the Bochs tests.
 check-vmx: deps build
 	$(MAKE) iso VERSION=check
-	$(ISO_PYTEST) -n $(JOBS) $(BOCHS_TESTS) $(BOCHS_DOMU_TESTS)
+	$(ISO_PYTEST) -n $(JOBS) $(BOCHS_TESTS)
 
 bench: deps build
 	scripts/bench.sh

@@ -136,7 +136,7 @@ void start_xenolith(uint32_t magic, uint32_t info)
 	const struct vcpu_vendor_ops *ops;
 	struct cpu_features cpu;
 	const char *why;
-	char facts[160];
+	char facts[192];
 	char err[320];
 	int ret;
 

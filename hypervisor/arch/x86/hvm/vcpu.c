@@ -40,7 +40,7 @@ const unsigned int vcpu_nr_guest_msrs = LIB_ARRAY_SIZE(vcpu_guest_msrs);
 const struct vcpu_vendor_ops *vcpu_select_ops(const struct cpu_features *f, char *facts,
 					      size_t size, const char **why)
 {
-	char found[64];
+	char found[96];
 	size_t len;
 	unsigned int i;
 

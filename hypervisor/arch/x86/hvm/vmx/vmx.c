@@ -11,6 +11,7 @@
 #include <arch/x86/desc.h>
 #include <arch/x86/emul/mmio_emulate.h>
 #include <arch/x86/processor.h>
+#include <arch/x86/time.h>
 #include <arch/x86/hvm/vcpu.h>
 #include <arch/x86/hvm/vmx/ept.h>
 #include <arch/x86/hvm/vmx/vmcs.h>
@@ -23,6 +24,7 @@
 #define VMX_IO_BITMAP_ORDER	1	/* A and B (§24.6.4) */
 #define VMX_MSR_RDTSCP_HIDE	(1u << 27)	/* CPUID 0x80000001 EDX */
 #define VMX_CPUID7_INVPCID	(1u << 10)	/* CPUID 7 EBX */
+#define VMX_BACKSTOP_US		500	/* a guest runs at most this long without an exit */
 
 int vmx_enter(struct cpu_regs *regs, int launched);
 extern const char vmx_exit_point[];
@@ -395,6 +397,25 @@ static void vmx_handle_own(struct vcpu *v, struct vmx_vcpu *x, const struct vmx_
  * not acknowledged: §24.7.1) and stay pending in the LAPIC until
  * vmx_host_irqs() lets the hypervisor's IDT take them.
  */
+/*
+ * vmx_arm_backstop: the VMX-preemption timer for VMX_BACKSTOP_US, where
+ * the CPU has one. A physical interrupt exits the guest anyway; this
+ * bounds the wait where it does not: Bochs 2.7 keeps interrupts masked
+ * in a guest entered with RFLAGS.IF clear until the guest changes IF
+ * (a domU's kernel decompressing itself held the console UART's
+ * interrupt off for 4 s, and typed bytes were lost).
+ */
+static void vmx_arm_backstop(void)
+{
+	const struct vmx_cpu_caps *caps = vmx_cpu_caps();
+	uint64_t ticks;
+
+	if (!(caps->pin & VMX_PIN_PREEMPT_TIMER))
+		return;
+	ticks = (time_tsc_khz() * VMX_BACKSTOP_US / 1000) >> caps->preempt_shift;
+	vmx_vmwrite(VMCS_GUEST_PREEMPT_TIMER, ticks ? LIB_MIN(ticks, 0xffffffffull) : 1000);
+}
+
 static void vmx_run(struct vcpu *v, struct vcpu_exit *exit)
 {
 	struct vmx_vcpu *x = vmx_of(v);
@@ -420,6 +441,7 @@ static void vmx_run(struct vcpu *v, struct vcpu_exit *exit)
 	vmx_vmwrite(VMCS_GUEST_RIP, v->regs.rip);
 	vmx_vmwrite(VMCS_GUEST_RFLAGS, v->regs.rflags);
 	vmx_events_before(v, x);
+	vmx_arm_backstop();
 	if (read_cr2() != x->cr2)
 		write_cr2(x->cr2);
 	if (vmx_enter(&v->regs, x->launched)) {

@@ -26,6 +26,7 @@ static struct vmx_cpu_host vmx_cpu_hosts[SMP_MAX_CPUS];	/* each CPU its own */
 /* The controls the backend cannot do without, and those it takes where
  * offered (docs/hypervisor.md). */
 #define VMX_PIN_REQUIRED	(VMX_PIN_EXTINT_EXITING | VMX_PIN_NMI_EXITING | VMX_PIN_VIRTUAL_NMIS)
+#define VMX_PIN_OPTIONAL	VMX_PIN_PREEMPT_TIMER
 #define VMX_PROC_REQUIRED	(VMX_PROC_HLT_EXITING | VMX_PROC_CR8_LOAD_EXITING | \
 				 VMX_PROC_CR8_STORE_EXITING | VMX_PROC_IO_BITMAPS | \
 				 VMX_PROC_MSR_BITMAPS | VMX_PROC_SECONDARY)
@@ -48,7 +49,7 @@ static int vmx_cpu_controls(uint64_t basic, const char **why)
 	uint64_t proc2_cap = 0;
 
 	if (vmx_caps_adjust(rdmsr(true_ctls ? MSR_IA32_VMX_TRUE_PINBASED : MSR_IA32_VMX_PINBASED),
-			    VMX_PIN_REQUIRED, 0, &vmx_caps.pin, &missing)) {
+			    VMX_PIN_REQUIRED, VMX_PIN_OPTIONAL, &vmx_caps.pin, &missing)) {
 		*why = "this CPU's VT-x has no NMI exiting with virtual NMIs";
 		return -ENODEV;
 	}
@@ -80,6 +81,7 @@ static int vmx_cpu_controls(uint64_t basic, const char **why)
 	}
 	vmx_caps.invept_single = vmx_caps.ept_vpid & VMX_EPT_CAP_INVEPT_SINGLE;
 	vmx_caps.vpid = vmx_caps.proc2 & VMX_PROC2_VPID;
+	vmx_caps.preempt_shift = VMX_MISC_PREEMPT_SHIFT(rdmsr(MSR_IA32_VMX_MISC));
 	return 0;
 }
 
@@ -114,9 +116,11 @@ bool vmx_cpu_probe(const struct cpu_features *f, char *facts, size_t size, const
 	}
 	vmx_caps.revision = VMX_BASIC_REVISION(basic);
 	ret = vmx_cpu_controls(basic, why);
-	snprintf(facts, size, "VMX yes, EPT %s, VPID %s, unrestricted guest %s",
+	snprintf(facts, size, "VMX yes, EPT %s, VPID %s, unrestricted guest %s, "
+		 "preemption timer %s",
 		 vmx_caps.proc2 & VMX_PROC2_EPT ? "yes" : "no", vmx_caps.vpid ? "yes" : "no",
-		 vmx_caps.proc2 & VMX_PROC2_UNRESTRICTED ? "yes" : "no");
+		 vmx_caps.proc2 & VMX_PROC2_UNRESTRICTED ? "yes" : "no",
+		 vmx_caps.pin & VMX_PIN_PREEMPT_TIMER ? "yes" : "no");
 	if (ret)
 		return false;
 	vmx_caps.cr0_fixed0 = rdmsr(MSR_IA32_VMX_CR0_FIXED0);

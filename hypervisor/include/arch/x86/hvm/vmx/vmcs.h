@@ -81,6 +81,7 @@
 #define VMCS_GUEST_INTERRUPTIBILITY	0x4824
 #define VMCS_GUEST_ACTIVITY		0x4826
 #define VMCS_GUEST_SYSENTER_CS		0x482a
+#define VMCS_GUEST_PREEMPT_TIMER	0x482e
 #define VMCS_HOST_SYSENTER_CS		0x4c00
 
 /* Natural-width fields (appendix B.4). */

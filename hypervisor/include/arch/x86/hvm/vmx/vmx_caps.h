@@ -45,6 +45,10 @@
 #define VMX_EPT_CAP_INVEPT_ALL		(1ull << 26)
 #define VMX_VPID_CAP_INVVPID		(1ull << 32)
 
+/* IA32_VMX_MISC (appendix A.6): the VMX-preemption timer counts down
+ * once every 2^n TSC ticks. */
+#define VMX_MISC_PREEMPT_SHIFT(m)	((unsigned int)(m) & 0x1fu)
+
 #define CPUID1_ECX_VMX			(1u << 5)
 
 /*

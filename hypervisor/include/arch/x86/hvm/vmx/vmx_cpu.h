@@ -16,6 +16,7 @@ struct vmx_cpu_caps {
 	uint64_t ept_vpid;		/* IA32_VMX_EPT_VPID_CAP */
 	bool vpid;			/* VPIDs in use */
 	bool invept_single;		/* INVEPT of one context (else all) */
+	unsigned int preempt_shift;	/* the preemption timer's TSC divisor (log2) */
 };
 
 /*
