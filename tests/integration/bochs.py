@@ -46,6 +46,7 @@ def boot_vmx_dom0(m):
     m.grub_select(MENU_XENOLITH, timeout=600)
     cpu = hv_line(m, r"CPU: GenuineIntel")
     assert "VMX yes, EPT yes" in cpu and "unrestricted guest yes" in cpu, cpu
+    assert "preemption timer yes, TPR shadow yes" in cpu, cpu
     hv_line(m, r"Virtualisation: vmx with nested paging", 120)
     hv_line(m, r"dom0: .* 1 vCPU \(vmx\)", 300)
     m.expect(r"linuxrc: running under a hypervisor \(CPUID\)", 900)

@@ -298,6 +298,13 @@ static void test_priority(void **state)
 	assert_int_equal(rd(v, VLAPIC_IRR + 0x10), 1u << (0x31 - 32));
 	assert_int_equal(rd(v, VLAPIC_IRR + 0x20), 1u << (0x5f - 64)); /* 0x52 gone */
 	assert_int_equal(rd(v, VLAPIC_IRR + 0x30), 1u << (0x61 - 96));
+	/* The TPR (class 7) holds 0x61 back: lowering it below 6 lets it in. */
+	assert_int_equal(vlapic_tpr_threshold(v), 6);
+	wr(v, VLAPIC_TPR, 0x60);
+	assert_int_equal(vlapic_tpr_threshold(v), 6);
+	/* Class 6 above TPR class 5: nothing for the TPR to wait for. */
+	wr(v, VLAPIC_TPR, 0x50);
+	assert_int_equal(vlapic_tpr_threshold(v), 0);
 	assert_int_equal(rd(v, VLAPIC_ISR + 0x20), 1u << (0x52 - 64));
 }
 

@@ -170,6 +170,16 @@ int vlapic_pending_vector(const struct vlapic *v)
 	return irrv;
 }
 
+unsigned int vlapic_tpr_threshold(const struct vlapic *v)
+{
+	int irrv = vlapic_highest(v, VLAPIC_IRR);
+	unsigned int tpr_class = (REG(v, VLAPIC_TPR) >> 4) & 15;
+
+	if (irrv < 0 || (unsigned int)irrv >> 4 > tpr_class)
+		return 0;
+	return (unsigned int)irrv >> 4;
+}
+
 int vlapic_ack(struct vlapic *v, uint8_t vector)
 {
 	if (!vlapic_test(v, VLAPIC_IRR, vector))

@@ -20,6 +20,7 @@
 #include <arch/x86/hvm/vmx/vmx_cpu.h>
 #include <arch/x86/hvm/vmx/vmx_exit.h>
 #include <arch/x86/hvm/vmx/vmx_insn.h>
+#include <arch/x86/vdev/vlapic.h>
 
 #define VMX_IO_BITMAP_ORDER	1	/* A and B (§24.6.4) */
 #define VMX_MSR_RDTSCP_HIDE	(1u << 27)	/* CPUID 0x80000001 EDX */
@@ -84,6 +85,8 @@ static void vmx_isolate(struct vcpu *v)
 
 static void vmx_free_pages(struct vmx_vcpu *x)
 {
+	if (x->vapic)
+		page_alloc_free_pages(x->vapic_pa, 0);
 	if (x->msr_bitmap)
 		page_alloc_free_pages(x->msr_bitmap_pa, 0);
 	if (x->io_bitmap)
@@ -107,7 +110,10 @@ static int vmx_vcpu_init(struct vcpu *v)
 	x->vmcs = vmcs;
 	x->io_bitmap = page_alloc_zeroed(VMX_IO_BITMAP_ORDER, &x->io_bitmap_pa);
 	x->msr_bitmap = page_alloc_zeroed(0, &x->msr_bitmap_pa);
-	if (!vmcs || !x->io_bitmap || !x->msr_bitmap) {
+	if (vmx_cpu_caps()->proc & VMX_PROC_TPR_SHADOW)
+		x->vapic = page_alloc_zeroed(0, &x->vapic_pa);
+	if (!vmcs || !x->io_bitmap || !x->msr_bitmap ||
+	    (!x->vapic && (vmx_cpu_caps()->proc & VMX_PROC_TPR_SHADOW))) {
 		vmx_free_pages(x);
 		return -ENOMEM;
 	}
@@ -152,6 +158,8 @@ static void vmx_write_controls(struct vmx_vcpu *x)
 	vmx_vmwrite(VMCS_IO_BITMAP_A, x->io_bitmap_pa);
 	vmx_vmwrite(VMCS_IO_BITMAP_B, x->io_bitmap_pa + PAGE_ALLOC_PAGE_SIZE);
 	vmx_vmwrite(VMCS_MSR_BITMAP, x->msr_bitmap_pa);
+	if (x->vapic)
+		vmx_vmwrite(VMCS_VIRTUAL_APIC_ADDR, x->vapic_pa);
 	if (c->vpid)
 		vmx_vmwrite(VMCS_VPID, x->vpid);
 	vmx_vmwrite(VMCS_LINK_POINTER, ~0ull);
@@ -416,6 +424,31 @@ static void vmx_arm_backstop(void)
 	vmx_vmwrite(VMCS_GUEST_PREEMPT_TIMER, ticks ? LIB_MIN(ticks, 0xffffffffull) : 1000);
 }
 
+/*
+ * vmx_tpr_before / vmx_tpr_after: the TPR shadow (SDM vol. 3 §29.1.1),
+ * where the CPU has one: the vLAPIC's TPR into the virtual-APIC page
+ * before an entry, with the threshold below which a CR8 write exits; the
+ * guest's CR8 writes back into the vLAPIC after the exit.
+ */
+static void vmx_tpr_before(struct vcpu *v, struct vmx_vcpu *x)
+{
+	if (!x->vapic || !v->lapic)
+		return;
+	x->vapic[VLAPIC_TPR] = (uint8_t)vlapic_reg(v->lapic, VLAPIC_TPR);
+	vmx_vmwrite(VMCS_TPR_THRESHOLD, vlapic_tpr_threshold(v->lapic));
+}
+
+static void vmx_tpr_after(struct vcpu *v, struct vmx_vcpu *x)
+{
+	uint8_t tpr;
+
+	if (!x->vapic || !v->lapic)
+		return;
+	tpr = x->vapic[VLAPIC_TPR];
+	if (tpr != (uint8_t)vlapic_reg(v->lapic, VLAPIC_TPR))
+		vlapic_mmio_write(v->lapic, v->lapic_page + VLAPIC_TPR, 4, tpr);
+}
+
 static void vmx_run(struct vcpu *v, struct vcpu_exit *exit)
 {
 	struct vmx_vcpu *x = vmx_of(v);
@@ -441,6 +474,7 @@ static void vmx_run(struct vcpu *v, struct vcpu_exit *exit)
 	vmx_vmwrite(VMCS_GUEST_RIP, v->regs.rip);
 	vmx_vmwrite(VMCS_GUEST_RFLAGS, v->regs.rflags);
 	vmx_events_before(v, x);
+	vmx_tpr_before(v, x);
 	vmx_arm_backstop();
 	if (read_cr2() != x->cr2)
 		write_cr2(x->cr2);
@@ -454,6 +488,7 @@ static void vmx_run(struct vcpu *v, struct vcpu_exit *exit)
 	x->launched = true;
 	x->cr2 = read_cr2();	/* before anything here could fault */
 	vmx_read_exit(v, x, &info);
+	vmx_tpr_after(v, x);
 	vmx_events_after(x, info.insn_len);
 	/* An EPT violation in an IRET that unblocked NMIs: blocked again
 	 * when the IRET runs again (§27.2.3). */

@@ -27,9 +27,12 @@ static struct vmx_cpu_host vmx_cpu_hosts[SMP_MAX_CPUS];	/* each CPU its own */
  * offered (docs/hypervisor.md). */
 #define VMX_PIN_REQUIRED	(VMX_PIN_EXTINT_EXITING | VMX_PIN_NMI_EXITING | VMX_PIN_VIRTUAL_NMIS)
 #define VMX_PIN_OPTIONAL	VMX_PIN_PREEMPT_TIMER
-#define VMX_PROC_REQUIRED	(VMX_PROC_HLT_EXITING | VMX_PROC_CR8_LOAD_EXITING | \
-				 VMX_PROC_CR8_STORE_EXITING | VMX_PROC_IO_BITMAPS | \
+#define VMX_PROC_REQUIRED	(VMX_PROC_HLT_EXITING | VMX_PROC_IO_BITMAPS | \
 				 VMX_PROC_MSR_BITMAPS | VMX_PROC_SECONDARY)
+/* CR8 is the vLAPIC's TPR: read and written in a TPR shadow where the CPU
+ * has one, else every access exits. */
+#define VMX_PROC_CR8_EXITS	(VMX_PROC_CR8_LOAD_EXITING | VMX_PROC_CR8_STORE_EXITING)
+#define VMX_PROC_OPTIONAL	(VMX_PROC_TPR_SHADOW | VMX_PROC_CR8_EXITS)
 #define VMX_PROC2_REQUIRED	(VMX_PROC2_EPT | VMX_PROC2_UNRESTRICTED)
 #define VMX_PROC2_OPTIONAL	(VMX_PROC2_VPID | VMX_PROC2_RDTSCP | VMX_PROC2_INVPCID | \
 				 VMX_PROC2_XSAVES)
@@ -46,18 +49,23 @@ static int vmx_cpu_controls(uint64_t basic, const char **why)
 {
 	bool true_ctls = basic & VMX_BASIC_TRUE_CTLS;
 	uint32_t missing;
-	uint64_t proc2_cap = 0;
+	uint64_t proc_cap, proc2_cap = 0;
 
 	if (vmx_caps_adjust(rdmsr(true_ctls ? MSR_IA32_VMX_TRUE_PINBASED : MSR_IA32_VMX_PINBASED),
 			    VMX_PIN_REQUIRED, VMX_PIN_OPTIONAL, &vmx_caps.pin, &missing)) {
 		*why = "this CPU's VT-x has no NMI exiting with virtual NMIs";
 		return -ENODEV;
 	}
-	if (vmx_caps_adjust(rdmsr(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED : MSR_IA32_VMX_PROCBASED),
-			    VMX_PROC_REQUIRED, 0, &vmx_caps.proc, &missing)) {
-		*why = "this CPU's VT-x lacks I/O or MSR bitmaps or secondary controls";
+	proc_cap = rdmsr(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED : MSR_IA32_VMX_PROCBASED);
+	if (vmx_caps_adjust(proc_cap, VMX_PROC_REQUIRED, VMX_PROC_OPTIONAL, &vmx_caps.proc,
+			    &missing) ||
+	    (!(vmx_caps.proc & VMX_PROC_TPR_SHADOW) &&
+	     (vmx_caps.proc & VMX_PROC_CR8_EXITS) != VMX_PROC_CR8_EXITS)) {
+		*why = "this CPU's VT-x lacks I/O or MSR bitmaps, secondary controls or CR8 exits";
 		return -ENODEV;
 	}
+	if (vmx_caps.proc & VMX_PROC_TPR_SHADOW)	/* the must-be-1 bits stay */
+		vmx_caps.proc &= ~(VMX_PROC_CR8_EXITS & ~(uint32_t)proc_cap);
 	proc2_cap = rdmsr(MSR_IA32_VMX_PROCBASED2);
 	if (vmx_caps_adjust(proc2_cap, VMX_PROC2_REQUIRED, VMX_PROC2_OPTIONAL, &vmx_caps.proc2,
 			    &missing)) {
@@ -117,10 +125,11 @@ bool vmx_cpu_probe(const struct cpu_features *f, char *facts, size_t size, const
 	vmx_caps.revision = VMX_BASIC_REVISION(basic);
 	ret = vmx_cpu_controls(basic, why);
 	snprintf(facts, size, "VMX yes, EPT %s, VPID %s, unrestricted guest %s, "
-		 "preemption timer %s",
+		 "preemption timer %s, TPR shadow %s",
 		 vmx_caps.proc2 & VMX_PROC2_EPT ? "yes" : "no", vmx_caps.vpid ? "yes" : "no",
 		 vmx_caps.proc2 & VMX_PROC2_UNRESTRICTED ? "yes" : "no",
-		 vmx_caps.pin & VMX_PIN_PREEMPT_TIMER ? "yes" : "no");
+		 vmx_caps.pin & VMX_PIN_PREEMPT_TIMER ? "yes" : "no",
+		 vmx_caps.proc & VMX_PROC_TPR_SHADOW ? "yes" : "no");
 	if (ret)
 		return false;
 	vmx_caps.cr0_fixed0 = rdmsr(MSR_IA32_VMX_CR0_FIXED0);

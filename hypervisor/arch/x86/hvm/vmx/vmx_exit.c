@@ -17,6 +17,8 @@ static const struct {
 	{ VMX_EXIT_EXTERNAL_INTR, VCPU_EXIT_INTR, false },
 	/* The backstop (vmx.c): the host takes what interrupts are pending. */
 	{ VMX_EXIT_PREEMPT_TIMER, VCPU_EXIT_INTR, false },
+	/* CR8 lowered in the TPR shadow below a waiting vector's class. */
+	{ VMX_EXIT_TPR_BELOW_THRESHOLD, VCPU_EXIT_IRQ_WINDOW, false },
 	{ VMX_EXIT_TRIPLE_FAULT, VCPU_EXIT_SHUTDOWN, false },
 	{ VMX_EXIT_IRQ_WINDOW, VCPU_EXIT_IRQ_WINDOW, false },
 	{ VMX_EXIT_NMI_WINDOW, VCPU_EXIT_IRQ_WINDOW, false },

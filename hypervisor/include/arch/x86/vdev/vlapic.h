@@ -209,6 +209,15 @@ int vlapic_accept_irq(struct vlapic *v, uint8_t vector, bool level);
 int vlapic_pending_vector(const struct vlapic *v);
 
 /*
+ * vlapic_tpr_threshold: the priority class (0-15) below which the TPR must
+ * drop before the highest IRR vector can be taken: that vector's class
+ * when the TPR alone could hold it back (its class not above the TPR's),
+ * else 0. Never above the TPR's class: VMX's TPR threshold (SDM vol. 3
+ * §29.1.2), so that a guest lowering CR8 under a TPR shadow exits.
+ */
+unsigned int vlapic_tpr_threshold(const struct vlapic *v);
+
+/*
  * vlapic_ack: the vCPU takes vector (from vlapic_pending_vector): IRR bit to
  * ISR (SDM vol. 3 §10.8.4). Returns 0, or -EINVAL if vector is not pending.
  * The caller injects the vector as an external interrupt.

@@ -28,6 +28,8 @@ struct vmx_vcpu {
 	uint64_t io_bitmap_pa;
 	uint8_t *msr_bitmap;		/* 4 KiB (§24.6.9) */
 	uint64_t msr_bitmap_pa;
+	uint8_t *vapic;			/* virtual-APIC page: the TPR shadow, or NULL */
+	uint64_t vapic_pa;
 	uint16_t vpid;			/* constant */
 	bool controls_written;		/* the VMCS has its controls */
 	bool launched;			/* VMLAUNCH done since the last VMCLEAR */
