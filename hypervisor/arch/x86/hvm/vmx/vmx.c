@@ -399,13 +399,6 @@ static void vmx_handle_own(struct vcpu *v, struct vmx_vcpu *x, const struct vmx_
 }
 
 /*
- * vmx_run: make v's VMCS current here, apply what changed meanwhile
- * (start state, EPT pointer, flush), put the event in, switch worlds and
- * decode the exit. Physical interrupts exit (external-interrupt exiting,
- * not acknowledged: §24.7.1) and stay pending in the LAPIC until
- * vmx_host_irqs() lets the hypervisor's IDT take them.
- */
-/*
  * vmx_arm_backstop: the VMX-preemption timer for VMX_BACKSTOP_US, where
  * the CPU has one. A physical interrupt exits the guest anyway; this
  * bounds the wait where it does not: Bochs 2.7 keeps interrupts masked
@@ -449,6 +442,13 @@ static void vmx_tpr_after(struct vcpu *v, struct vmx_vcpu *x)
 		vlapic_mmio_write(v->lapic, v->lapic_page + VLAPIC_TPR, 4, tpr);
 }
 
+/*
+ * vmx_run: make v's VMCS current here, apply what changed meanwhile
+ * (start state, EPT pointer, flush), put the event in, switch worlds and
+ * decode the exit. Physical interrupts exit (external-interrupt exiting,
+ * not acknowledged: §24.7.1) and stay pending in the LAPIC until
+ * vmx_host_irqs() lets the hypervisor's IDT take them.
+ */
 static void vmx_run(struct vcpu *v, struct vcpu_exit *exit)
 {
 	struct vmx_vcpu *x = vmx_of(v);
