@@ -124,7 +124,8 @@ void vmx_guest_reset(struct vmx_vcpu *x)
 	x->start_pending = false;
 }
 
-void vmx_guest_queue_gp(struct vmx_vcpu *x)
+/* vmx_guest_queue_gp: #GP(0) at the next entry. */
+static void vmx_guest_queue_gp(struct vmx_vcpu *x)
 {
 	x->event = 13 | (VMX_INTR_TYPE_HW_EXCEPTION << 8) | VMX_INTR_ERROR_VALID | VMX_INTR_VALID;
 	x->event_error = 0;

@@ -92,7 +92,5 @@ void vmx_guest_xsetbv(struct vcpu *v, uint32_t len);
 uint64_t vmx_guest_cr0_mask(void);
 uint64_t vmx_guest_cr4_mask(void);
 
-/* vmx_guest_queue_gp: #GP(0) at the next entry. */
-void vmx_guest_queue_gp(struct vmx_vcpu *x);
 
 #endif
