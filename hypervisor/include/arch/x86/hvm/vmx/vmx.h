@@ -92,5 +92,4 @@ void vmx_guest_xsetbv(struct vcpu *v, uint32_t len);
 uint64_t vmx_guest_cr0_mask(void);
 uint64_t vmx_guest_cr4_mask(void);
 
-
 #endif
