@@ -100,7 +100,8 @@ def test_dom0_eois_go_through_pv_eoi(dom0):
     """dom0's kernel finds KVM's CPUID block and enables PV EOI (MSR_KVM_PV_EOI_EN):
     debug key e then counts EOIs done through the flag, without an exit."""
     out = run(dom0, "dmesg | grep -iE 'kvm|unchecked [M]SR'")
-    assert "Hypervisor detected: KVM" in out, f"expected dom0 to detect KVM's CPUID block, saw:\n{out}"
+    assert "Hypervisor detected: KVM" in out, \
+        f"expected dom0 to detect KVM's CPUID block, saw:\n{out}"
     assert "unchecked MSR" not in out, f"dom0 had an MSR access refused:\n{out}"
     run(dom0, "sleep 1")
     dom0.send("\x01\x01\x01")

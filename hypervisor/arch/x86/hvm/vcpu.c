@@ -164,11 +164,10 @@ static void vcpu_hypervisor_leaf(uint32_t leaf, struct cpuid_regs *r)
 
 /* CPUID as dom0 sees it: native values, plus the hypervisor bit (leaf 1
  * ECX bit 31), our leaves at 0x40000000 and KVM's at 0x40000100
- * (vcpu_hypervisor_leaf), no
- * MONITOR/MWAIT (neither backend intercepts MWAIT: an idle guest would
- * sleep the physical CPU in guest mode, and the scheduler would never see
- * it idle; HLT exits), and the vendor's virtualisation hidden
- * (ops->cpuid_hide): no nested guests. */
+ * (vcpu_hypervisor_leaf), no MONITOR/MWAIT (neither backend intercepts
+ * MWAIT: an idle guest would sleep the physical CPU in guest mode, and the
+ * scheduler would never see it idle; HLT exits), and the vendor's
+ * virtualisation hidden (ops->cpuid_hide): no nested guests. */
 static void vcpu_handle_cpuid(struct vcpu *v)
 {
 	uint32_t leaf = v->regs.rax, sub = v->regs.rcx;
@@ -422,8 +421,8 @@ void vcpu_enter(struct vcpu *v)
 		vcpu_block(v);
 		return;
 	}
-	v->exit_cycles += rdtsc() - t;
 	vcpu_pv_eoi_before_entry(v);
+	v->exit_cycles += rdtsc() - t;
 	vcpu_enter_flushed(v);
 	vcpu_vendor->run(v, &exit);
 	__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
