@@ -97,7 +97,10 @@ def test_guest_eois_go_through_pv_eoi(m):
     text = guest_shell(m, "demo",
                        'dmesg | grep -iE "kvm|unchecked [M]SR" | sed "s/^/RESULT-dmesg /"')
     assert "Hypervisor detected: KVM" in text, f"expected the guest to detect KVM, saw:\n{text}"
-    assert "unchecked MSR" not in text, f"the guest had an MSR access refused:\n{text}"
+    # (An RDMSR of 0xc0010055, AMD's erratum-400 check, is refused to domUs
+    # on QEMU's AMD model whether or not KVM is found.)
+    assert not re.search(r"unchecked MSR access error: \w+ (?:from|to) 0x4b564d", text), \
+        f"the guest's MSR_KVM_PV_EOI_EN access was refused:\n{text}"
     m.send("\x01\x01\x01")
     m.expect(r"input now goes to Xenolith", 60)
     m.send("e")
