@@ -50,8 +50,10 @@ def rtt_ms(text, what):
 
 
 def exit_counts(m):
-    """Debug key `e`: {domain: Counter of exits by reason and nested page
-    faults by target ('npf:lapic-eoi', ...)}, summed over the domain's vCPUs."""
+    """Debug key `e`: {domain: Counter of exits by reason, nested page faults
+    by target ('npf:lapic-eoi', ...), decoded instructions ('decoded:all',
+    'decoded:reused') and EOIs done through PV EOI without an exit
+    ('eoi:pv')}, summed over the domain's vCPUs."""
     m.send("\x01\x01\x01")
     m.expect(r"input now goes to Xenolith", 60)
     m.send("e")
@@ -65,6 +67,10 @@ def exit_counts(m):
         if vcpu:
             domain = vcpu.group(1)
             counts.setdefault(domain, Counter())
+            continue
+        pv_eoi = re.search(r"pv eoi: \w+, (\d+) EOIs", line)
+        if pv_eoi and domain:
+            counts[domain]["eoi:pv"] += int(pv_eoi.group(1))
             continue
         kind = re.search(r"(by reason|npf by target):(.*)", line)
         if kind and domain:
@@ -111,7 +117,7 @@ def per_mb_figures(before, after, what):
     figure(f"{what}: RX frames (to the guest) per MB", f"{(n2[0] - n1[0]) / mb:.1f}", "/MB")
     for domain in sorted(e2):
         diff = e2[domain] - e1.get(domain, Counter())
-        total = sum(n for k, n in diff.items() if k != "cycles" and not k.startswith("npf:"))
+        total = sum(n for k, n in diff.items() if k != "cycles" and ":" not in k)
         kinds = ", ".join(f"{k} {n / mb:.1f}" for k, n in sorted(diff.items())
                           if n and k != "cycles")
         figure(f"{what}: {domain} exits per MB", f"{total / mb:.1f}", f"/MB ({kinds})")

@@ -94,3 +94,23 @@ def test_debug_key_counts_injected_interrupts(dom0):
     dom0.send("\x01\x01\x01")
     dom0.expect(r"goes to dom0", 60)
     assert "BACK-42" in run(dom0, "echo BACK-$((40+2))")
+
+
+def test_dom0_eois_go_through_pv_eoi(dom0):
+    """dom0's kernel finds KVM's CPUID block and enables PV EOI (MSR_KVM_PV_EOI_EN):
+    debug key e then counts EOIs done through the flag, without an exit."""
+    out = run(dom0, "dmesg | grep -iE 'kvm|unchecked [M]SR'")
+    assert "Hypervisor detected: KVM" in out, \
+        f"expected dom0 to detect KVM's CPUID block, saw:\n{out}"
+    assert "unchecked MSR" not in out, f"dom0 had an MSR access refused:\n{out}"
+    run(dom0, "sleep 1")
+    dom0.send("\x01\x01\x01")
+    dom0.expect(r"input now goes to Xenolith", 60)
+    dom0.send("e")
+    dom0.expect(r"dom0\.v0: \d+ exits", 60)
+    dom0.expect(r"pv eoi: (\w+), (\d+) EOIs through the guest's flag", 60)
+    state, eois = dom0.child.match.group(1), int(dom0.child.match.group(2))
+    dom0.send("\x01\x01\x01")
+    dom0.expect(r"goes to dom0", 60)
+    assert state == "on" and eois > 100, \
+        f"expected PV EOI on in dom0 with more than 100 EOIs through it, saw {state}, {eois}"

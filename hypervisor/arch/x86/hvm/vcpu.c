@@ -11,12 +11,20 @@
 #include <arch/x86/processor.h>
 #include <arch/x86/hvm/vcpu.h>
 #include <arch/x86/hvm/vcpu_lapic.h>
+#include <arch/x86/hvm/vcpu_pv_eoi.h>
 
 /* CPUID leaves of ours (docs/hypervisor.md): 0x40000000 returns the highest
  * hypervisor leaf in EAX and "XenolithHVMM" in EBX, ECX, EDX. */
 #define VCPU_CPUID_BASE		0x40000000u
 #define VCPU_CPUID_MAX		0x40000001u
 #define VCPU_CPUID_SIGNATURE	"XenolithHVMM"
+/* A second block at 0x40000100 in KVM's form, which Linux's KVM guest code
+ * finds by scanning (docs/hypervisor.md): "KVMKVMKVM\0\0\0", and in
+ * 0x40000101 EAX the one feature offered, PV EOI (KVM_FEATURE_PV_EOI). */
+#define VCPU_CPUID_KVM_BASE	0x40000100u
+#define VCPU_CPUID_KVM_FEATURES	0x40000101u
+#define VCPU_CPUID_KVM_SIGNATURE "KVMKVMKVM\0\0"
+#define VCPU_CPUID_KVM_PV_EOI	(1u << 6)
 #define VCPU_CPUID1_X2APIC	(1u << 21)
 #define VCPU_CPUID1_MONITOR	(1u << 3)	/* MONITOR/MWAIT */
 
@@ -130,25 +138,43 @@ void vcpu_crash(struct vcpu *v, const char *why)
 	domain_crash(v->domain);
 }
 
+/* The hypervisor range 0x40000000-0x4fffffff: a signature block of
+ * 12 bytes in EBX, ECX, EDX and the block's highest leaf in EAX; zeros
+ * elsewhere (the emulator's own leaves hidden). */
+static void vcpu_hypervisor_leaf(uint32_t leaf, struct cpuid_regs *r)
+{
+	const char *sig = NULL;
+
+	memset(r, 0, sizeof(*r));
+	if (leaf == VCPU_CPUID_BASE) {
+		r->eax = VCPU_CPUID_MAX;
+		sig = VCPU_CPUID_SIGNATURE;
+	} else if (leaf == VCPU_CPUID_KVM_BASE) {
+		r->eax = VCPU_CPUID_KVM_FEATURES;
+		sig = VCPU_CPUID_KVM_SIGNATURE;
+	} else if (leaf == VCPU_CPUID_KVM_FEATURES) {
+		r->eax = VCPU_CPUID_KVM_PV_EOI;
+	}
+	if (!sig)
+		return;
+	memcpy(&r->ebx, sig, 4);
+	memcpy(&r->ecx, sig + 4, 4);
+	memcpy(&r->edx, sig + 8, 4);
+}
+
 /* CPUID as dom0 sees it: native values, plus the hypervisor bit (leaf 1
- * ECX bit 31), our leaves at 0x40000000 (hiding the emulator's own), no
- * MONITOR/MWAIT (neither backend intercepts MWAIT: an idle guest would
- * sleep the physical CPU in guest mode, and the scheduler would never see
- * it idle; HLT exits), and the vendor's virtualisation hidden
- * (ops->cpuid_hide): no nested guests. */
+ * ECX bit 31), our leaves at 0x40000000 and KVM's at 0x40000100
+ * (vcpu_hypervisor_leaf), no MONITOR/MWAIT (neither backend intercepts
+ * MWAIT: an idle guest would sleep the physical CPU in guest mode, and the
+ * scheduler would never see it idle; HLT exits), and the vendor's
+ * virtualisation hidden (ops->cpuid_hide): no nested guests. */
 static void vcpu_handle_cpuid(struct vcpu *v)
 {
 	uint32_t leaf = v->regs.rax, sub = v->regs.rcx;
 	struct cpuid_regs r;
 
 	if (leaf >= VCPU_CPUID_BASE && leaf < 0x50000000u) {
-		memset(&r, 0, sizeof(r));
-		if (leaf == VCPU_CPUID_BASE) {
-			r.eax = VCPU_CPUID_MAX;
-			memcpy(&r.ebx, VCPU_CPUID_SIGNATURE, 4);
-			memcpy(&r.ecx, VCPU_CPUID_SIGNATURE + 4, 4);
-			memcpy(&r.edx, VCPU_CPUID_SIGNATURE + 8, 4);
-		}
+		vcpu_hypervisor_leaf(leaf, &r);
 	} else {
 		cpuid_count(leaf, sub, &r);
 		if (leaf == 1)
@@ -202,8 +228,8 @@ static void vcpu_handle_io(struct vcpu *v, const struct vcpu_exit *e)
 	v->regs.rip = e->next_rip;
 }
 
-/* MSRs we trap: the vLAPIC's, the vendor's own (ops->msr), then the
- * domain's kind's. Others raise #GP. */
+/* MSRs we trap: the vLAPIC's, KVM's PV EOI, the vendor's own (ops->msr),
+ * then the domain's kind's. Others raise #GP. */
 static void vcpu_handle_msr(struct vcpu *v, const struct vcpu_exit *e)
 {
 	uint32_t msr = v->regs.rcx;
@@ -211,6 +237,8 @@ static void vcpu_handle_msr(struct vcpu *v, const struct vcpu_exit *e)
 	bool write = e->reason == VCPU_EXIT_MSR_WRITE;
 	int ret = vcpu_lapic_msr(v, msr, write, &val);
 
+	if (ret > 0)
+		ret = vcpu_pv_eoi_msr(v, msr, write, &val);
 	if (ret > 0)
 		ret = vcpu_vendor->msr(v, msr, write, &val);
 	if (ret > 0)
@@ -393,6 +421,7 @@ void vcpu_enter(struct vcpu *v)
 		vcpu_block(v);
 		return;
 	}
+	vcpu_pv_eoi_before_entry(v);
 	v->exit_cycles += rdtsc() - t;
 	vcpu_enter_flushed(v);
 	vcpu_vendor->run(v, &exit);
@@ -402,6 +431,7 @@ void vcpu_enter(struct vcpu *v)
 	if (exit.reason < VCPU_EXIT_NR)
 		v->exits_by_reason[exit.reason]++;
 	vcpu_lapic_after_exit(v);
+	vcpu_pv_eoi_after_exit(v);
 	vcpu_handle_exit(v, &exit);
 	t = rdtsc() - t;
 	v->exit_cycles += t;

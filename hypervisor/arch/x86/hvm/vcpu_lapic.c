@@ -249,6 +249,7 @@ static void vcpu_lapic_take_posted(struct vcpu *v)
 
 	if (ev & VCPU_EV_INIT) {
 		vlapic_reset_init(v->lapic);
+		v->pv_eoi_msr = 0;
 		vcpu_ops()->offer_irq(v, -1);
 		v->wait_sipi = true;
 		v->nmi_pending = false;
@@ -327,12 +328,14 @@ static void vcpu_lapic_inject(struct vcpu *v)
 	if (v->nmi_pending) {
 		if (!ops->irq_allowed(v)) {
 			ops->irq_window(v);
+			v->offered_vector = -1;
 			return;
 		}
 		ops->inject_nmi(v);
 		v->nmi_pending = false;
 	}
 	v->offered_extint = ext >= 0;
+	v->offered_vector = ext >= 0 ? -1 : vec;
 	ops->offer_irq(v, vec);
 }
 

@@ -268,8 +268,8 @@ static const char *const vcpu_npf_names[VCPU_NPF_NR] = {
 
 /* v's exits by reason (the reasons it never had left out; in brackets the
  * handler's cycles per exit of that reason, its share of the entry's work
- * not counted) and, if it had
- * any, its nested page faults by what they hit. */
+ * not counted), its EOIs done through KVM's PV EOI flag if it enabled that,
+ * and, if it had any, its nested page faults by what they hit. */
 static void vcpu_sched_print_reasons(const struct vcpu *v)
 {
 	char line[384];
@@ -286,6 +286,10 @@ static void vcpu_sched_print_reasons(const struct vcpu *v)
 				      (unsigned long long)(v->cycles_by_reason[r] / count));
 	}
 	printk(PRINTK_INFO, "   by reason:%s\n", line);
+	if (v->pv_eoi_msr || v->pv_eois)
+		printk(PRINTK_INFO, "   pv eoi: %s, %llu EOIs through the guest's flag\n",
+		       v->pv_eoi_msr ? "on" : "off",
+		       (unsigned long long)__atomic_load_n(&v->pv_eois, __ATOMIC_RELAXED));
 	if (!v->exits_by_reason[VCPU_EXIT_NPF])
 		return;
 	for (r = 0, n = 0; r < VCPU_NPF_NR && n < sizeof(line); r++)

@@ -189,9 +189,7 @@ int vlapic_ack(struct vlapic *v, uint8_t vector)
 	return 0;
 }
 
-/* EOI: retire the highest in-service vector (§10.8.5); a level-triggered
- * one (TMR set) is broadcast to the IOAPICs through eoi_level. */
-static void vlapic_eoi(struct vlapic *v)
+void vlapic_eoi(struct vlapic *v)
 {
 	int vec = vlapic_highest(v, VLAPIC_ISR);
 

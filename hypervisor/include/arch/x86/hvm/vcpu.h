@@ -198,6 +198,11 @@ struct vcpu {
 	bool wait_sipi;			/* INIT received: waits for a STARTUP */
 	bool nmi_pending;		/* an NMI to inject */
 	bool offered_extint;		/* the offered interrupt is the PIC's */
+	int offered_vector;		/* the vLAPIC's vector offered, -1 none (or the PIC's) */
+	/* KVM's PV EOI (vcpu_pv_eoi.c), this vCPU's thread */
+	uint64_t pv_eoi_msr;		/* MSR_KVM_PV_EOI_EN as written, 0 off */
+	bool pv_eoi_pending;		/* the guest's flag was set for this entry */
+	uint64_t pv_eois;		/* statistics: EOIs the guest did through the flag */
 	bool must_yield;		/* its CPU must pick again (it slept) */
 	uint64_t posted[4];		/* vectors sent to its vLAPIC */
 	uint64_t posted_level[4];	/* ... of which level-triggered */

@@ -224,6 +224,12 @@ unsigned int vlapic_tpr_threshold(const struct vlapic *v);
  */
 int vlapic_ack(struct vlapic *v, uint8_t vector);
 
+/* vlapic_eoi: an EOI (§10.8.5): retire the highest in-service vector, if
+ * any; a level-triggered one (TMR set) is broadcast to the IOAPICs through
+ * eoi_level. The EOI register's write, or a paravirtual EOI
+ * (vlapic_pv_eoi.h). The owning vCPU's thread. */
+void vlapic_eoi(struct vlapic *v);
+
 /* vlapic_ppr: the processor priority now (SDM vol. 3 §10.8.3.1). */
 uint32_t vlapic_ppr(const struct vlapic *v);
 
