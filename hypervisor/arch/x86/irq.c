@@ -173,7 +173,6 @@ void irq_dispatch(uint64_t vector)
 static void irq_eoi_local(unsigned int cpu, uint8_t vector)
 {
 	uint64_t bit = 1ull << (vector % 64);
-
 	uint32_t held;
 
 	if (!(irq_deferred[cpu][vector / 64] & bit))
