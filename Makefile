@@ -40,8 +40,9 @@ ISO_PYTEST = XENOLITH_ISO=$(CURDIR)/build/xenolith-check.iso $(PYTEST) -p no:cac
 integration: deps
 	$(MAKE) iso VERSION=check
 	mkdir -p build/test-logs
-	{ $(ISO_PYTEST) $(BOCHS_TESTS) > $(BOCHS_OUT).out 2>&1; echo $$? > $(BOCHS_OUT).rc; } & \
-	$(ISO_PYTEST) -n $(JOBS) --dist loadfile --durations=30 \
+	{ $(ISO_PYTEST) --junitxml=$(BOCHS_OUT).xml $(BOCHS_TESTS) > $(BOCHS_OUT).out 2>&1; \
+		echo $$? > $(BOCHS_OUT).rc; } & \
+	$(ISO_PYTEST) -n $(JOBS) --dist loadfile --durations=30 --junitxml=build/test-logs/qemu-tests.xml \
 		$(addprefix --ignore=,$(BOCHS_TESTS)) tests/integration; qemu=$$?; \
 	wait; echo "=== the Bochs (VT-x) tests"; cat $(BOCHS_OUT).out; \
 	[ $$qemu = 0 ] && [ "$$(cat $(BOCHS_OUT).rc)" = 0 ]

@@ -1,5 +1,6 @@
 """Drive a Bochs machine (Intel VT-x with EPT, emulated) over its serial line, as qemu.Machine
 drives QEMU: the same expect/send/login/run/check, so the domU helpers work on it."""
+import itertools
 import os
 import pty
 import shlex
@@ -70,6 +71,7 @@ class BochsMachine(Machine):
         self.name = name
         self.hypervisor = model == MODEL_VMX	# Xenolith runs: a timeout asks it for its state
         self.at_hypervisor = False
+        self.commands = itertools.count(1)
         self.tmp = tempfile.mkdtemp(prefix="xenolith-bochs-")
         self.master, slave = pty.openpty()
         tty.setraw(slave)

@@ -1,4 +1,5 @@
 """Drive a QEMU machine over its serial line (pexpect), for the integration tests."""
+import itertools
 import os
 import re
 import shlex
@@ -43,6 +44,7 @@ class Machine:
         self.name = name
         self.hypervisor = hypervisor	# runs Xenolith: a timeout asks it for its state
         self.at_hypervisor = False	# the serial input goes to its debug keys now
+        self.commands = itertools.count(1)	# numbers the markers of run()
         self.tmp = tempfile.mkdtemp(prefix="xenolith-qemu-")
         args = ["qemu-system-x86_64", "-M", "q35", "-accel", ACCEL, "-m", str(memory),
                 "-smp", str(smp), "-cpu", cpu, "-display", "none",
@@ -150,9 +152,15 @@ class Machine:
         self.expect(PROMPT, 60)
 
     def run(self, command, timeout=300):
-        """Run COMMAND in the logged-in shell; returns (status, output)."""
-        self.send(command + "; echo \"RC=$?\"\n")
-        self.expect(r"RC=(\d+)\r*\n", timeout)
+        """Run COMMAND in the logged-in shell; returns (status, output).
+
+        The output is what comes between two markers numbered for this command,
+        so that a command that timed out and finishes later cannot pass its
+        output off as the answer to the next one."""
+        n = next(self.commands)
+        self.send(f'echo "CMD{n}-START"; {command}; echo "CMD{n}-RC=$?"\n')
+        self.expect(rf"CMD{n}-START\r*\n", timeout)
+        self.expect(rf"CMD{n}-RC=(\d+)\r*\n", timeout)
         output = ANSI_ESCAPE.sub("", self.child.before).replace("\r", "")
         status = int(self.child.match.group(1))
         self.expect(PROMPT, 60)
