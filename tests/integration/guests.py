@@ -3,6 +3,7 @@ type into a guest's console without holding dom0's serial line."""
 import itertools
 import json
 import re
+import shlex
 import time
 
 import pytest
@@ -119,23 +120,52 @@ def create(m, *args, timeout=120):
     return int(found.group(2))
 
 
+# The lines of interest on a guest's console, from the file /tmp/con.out: the
+# guest's marker lines, its prompts (shell and login), lines with RESULT and
+# xenoctl's own messages.
+CONSOLE_LINES = ("tr -d '\\r' </tmp/con.out | grep -a -e xenolith-guest -e 'demo:' "
+                 "-e 'login:' -e RESULT -e 'xenoctl:' | tail -n 20 || true")
+# A shell function for dom0: `conwait NAME SECONDS ERE [LINE]` types LINE into
+# domain NAME's console, then follows the console (its kept history onward) into
+# /tmp/con.out until a line matches ERE, the console ends or SECONDS pass. In a
+# subshell, so that the interactive shell announces no background job.
+CONWAIT = ("conwait() ( if [ \"$4\" ]; then printf '%s\\r' \"$4\"; fi | xenoctl console $1 "
+           ">/tmp/con.out 2>&1 & p=$! e=$((SECONDS+$2)); until tr -d '\\r' </tmp/con.out | "
+           "grep -aqE -- \"$3\"; do [ $SECONDS -lt $e ] && kill -0 $p 2>/dev/null || break; "
+           "sleep .2; done; kill $p 2>/dev/null; wait $p 2>/dev/null; true )")
+
+
 def console_text(m, name, seconds=2, typed=None):
     """What domain NAME's console shows (its kept history) within SECONDS, typing
     the line TYPED first; read into a file, so that the boot log does not go over
-    dom0's serial line. Only the lines of interest come back: the guest's marker
-    lines, its prompts, lines with RESULT and xenoctl's own messages."""
+    dom0's serial line. Only the lines of CONSOLE_LINES come back."""
     if typed is None:
         cmd = f"timeout {seconds} xenoctl console {name} </dev/null"
     else:
         cmd = f"printf '%s\\r' '{typed}' | timeout {seconds} xenoctl console {name}"
     run(m, f"{cmd} >/tmp/con.out 2>&1")
-    return check(m, "tr -d '\\r' </tmp/con.out | grep -a -e xenolith-guest -e 'demo:' "
-                   "-e RESULT -e 'xenoctl:' | tail -n 20 || true")
+    return check(m, CONSOLE_LINES)
+
+
+def console_wait(m, name, pattern, seconds, typed=None):
+    """As console_text, but the wait ends as soon as a console line matches the
+    extended regex PATTERN (dom0 polls its console file five times a second)."""
+    if not getattr(m, "has_conwait", False):
+        check(m, CONWAIT)
+        m.has_conwait = True
+    line = "" if typed is None else " " + shlex.quote(typed)
+    run(m, f"conwait {name} {int(seconds)} {shlex.quote(pattern)}{line}", seconds + 120)
+    return check(m, CONSOLE_LINES)
+
+
+def ere_escape(text):
+    """TEXT as an extended regex that matches it literally."""
+    return re.sub(r"([.\[\]{}()*+?^$|\\])", r"\\\1", text)
 
 
 def type_into(m, name, line):
-    """Type LINE and Enter into domain NAME's console."""
-    console_text(m, name, 2, line)
+    """Type LINE and Enter into domain NAME's console; waits (up to 10 s) for its echo."""
+    console_wait(m, name, ere_escape(line[:40]), 10, line)
 
 
 def wait_booted(m, name, timeout=300):
@@ -144,11 +174,12 @@ def wait_booted(m, name, timeout=300):
     deadline = time.time() + timeout
     seen = ""
     while time.time() < deadline:
-        seen = console_text(m, name)
+        seen = console_wait(m, name, ere_escape(GUEST_PROMPT.strip()),
+                            max(1, min(60, deadline - time.time())))
         marker = MARKER.search(seen)
         if marker and GUEST_PROMPT.strip() in seen[marker.end():]:
             return marker
-        time.sleep(5)
+        time.sleep(1)
     raise AssertionError(f"domain {name}: expected the marker 'xenolith-guest: init reached' "
                          f"and the prompt {GUEST_PROMPT!r} on its console within {timeout} s, "
                          f"saw:\n{seen}\nlist:\n{run(m, 'xenoctl list')[1]}\n"
@@ -169,19 +200,18 @@ def guest_shell(m, name, command, timeout=180):
     load) is typed again."""
     n = next(GUEST_COMMANDS)
     done = re.compile(rf"RESULT-status-(\d+)-end-{n}\b")
+    ere = rf"RESULT-status-[0-9]+-end-{n}\b"
     typed = f"true cmd-{n}; {command}; echo RESULT-status-$?-end-{n}"
-    console_text(m, name, 3, typed)
-    last_typed, seen = time.time(), False
-
-    def ended():
-        nonlocal last_typed, seen
-        t = console_text(m, name, 3)
-        seen = seen or f"cmd-{n};" in t
-        if done.search(t) is None and not seen and time.time() - last_typed > RETYPE_AFTER:
-            console_text(m, name, 3, typed)
-            last_typed = time.time()
-        return done.search(t) is not None, t
-    text = wait_until(m, f"`{command}` to end on {name}'s console", ended, timeout, 5)
+    deadline = time.time() + timeout
+    text = console_wait(m, name, ere, min(RETYPE_AFTER, timeout), typed)
+    while done.search(text) is None:
+        left = deadline - time.time()
+        if left <= 0:
+            raise AssertionError(f"expected `{command}` to end on {name}'s console within "
+                                 f"{timeout} s, saw:\n{text}")
+        retype = f"cmd-{n};" not in text
+        text = console_wait(m, name, ere, max(1, min(RETYPE_AFTER, left)),
+                            typed if retype else None)
     assert done.search(text).group(1) == "0", f"{name}: `{command}` failed:\n{text}"
     return text
 

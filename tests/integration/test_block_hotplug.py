@@ -11,8 +11,8 @@ Needs `xenoctl create` to start the device model with `--control
 import itertools
 import re
 
-from guests import DEMO, check, console_text, create, dom0_fixtures, domains_json, refused, run, \
-    type_into, wait_booted, wait_until
+from guests import DEMO, check, console_wait, create, dom0_fixtures, domains_json, refused, \
+    run, type_into, wait_booted, wait_until
 
 m, clean = dom0_fixtures("block-hotplug")
 
@@ -41,21 +41,15 @@ def booted(m, name):
     guest(m, name, "for ko in $(cat /lib/disk/order); do insmod /lib/disk/$ko; done", 180)
 
 
-def guest(m, name, command, timeout=60):
+def guest(m, name, command, timeout=180):
     """Run COMMAND in guest NAME's shell; its output (newlines as spaces) and status."""
     tag = next(_tags)
     assert "'" not in command, "guest(): the console types the line in single quotes"
     line = f'o=$({{ {command}; }} 2>&1); s=$?; echo "RESULT{tag} $(echo $o) :$s"'
     found = re.compile(rf"^RESULT{tag} (.*) :(\d+)$", re.M)
-
-    def answered():
-        seen = console_text(m, name)
-        hit = found.search(seen)
-        return bool(hit), seen
-
-    type_into(m, name, line)
-    seen = wait_until(m, f"guest {name} to answer `{command}`", answered, timeout)
+    seen = console_wait(m, name, rf"^RESULT{tag} .* :[0-9]+$", timeout, line)
     hit = found.search(seen)
+    assert hit, f"expected guest {name} to answer `{command}` within {timeout} s, saw:\n{seen}"
     return hit.group(1).strip(), int(hit.group(2))
 
 
@@ -66,7 +60,7 @@ def guest_disk(m, name, vdev):
     return out
 
 
-def wait_guest_disk(m, name, vdev, present=True, timeout=60):
+def wait_guest_disk(m, name, vdev, present=True, timeout=180):
     """Wait until guest NAME sees (or no longer sees) the disk VDEV; its name."""
     def look():
         dev = guest_disk(m, name, vdev)
@@ -109,7 +103,7 @@ def test_attach_write_detach_read_elsewhere(m):
                                       "conv=sync,fsync")
     assert status == 0, f"guest web: writing /dev/{dev} failed: {out}"
 
-    out = check(m, "xenoctl block-detach web xvdb", timeout=60)
+    out = check(m, "xenoctl block-detach web xvdb")
     assert "Detached xvdb from domain web" in out, \
         f"expected 'Detached xvdb from domain web', saw:\n{out}"
     wait_guest_disk(m, "web", "xvdb", present=False)
@@ -134,7 +128,7 @@ def test_attach_write_detach_read_elsewhere(m):
         f"guest db: expected {PATTERN!r} read back from /dev/{dev}, saw: {out}"
     out, _ = guest(m, "db", f"cat /sys/block/{dev}/ro")
     assert out == "1", f"guest db: expected /dev/{dev} read-only, saw ro={out!r}"
-    check(m, "xenoctl block-detach db xvdc", timeout=60)
+    check(m, "xenoctl block-detach db xvdc")
 
 
 def test_sharing_rules(m):
@@ -154,8 +148,8 @@ def test_sharing_rules(m):
     check(m, f"xenoctl block-attach web '{b},raw,xvdb,r'")
     check(m, f"xenoctl block-attach db '{b},raw,xvdb,r'")
     refused(m, f"xenoctl block-attach db '{b},raw,xvdc,w'", rf"'{b}' is attached read-only")
-    check(m, "xenoctl block-detach web xvdb", timeout=60)
-    check(m, "xenoctl block-detach db xvdb", timeout=60)
+    check(m, "xenoctl block-detach web xvdb")
+    check(m, "xenoctl block-detach db xvdb")
 
     # w!: both domains write one raw image (each device model holds it under
     # the shared lock) and see each other's bytes; plain w is refused meanwhile.
@@ -173,8 +167,8 @@ def test_sharing_rules(m):
                                  f"dd if=/dev/{dev_db} bs={len(PATTERN)} count=1")
     assert status == 0 and PATTERN in out, \
         f"guest db: expected web's {PATTERN!r} on the shared disk, saw: {out}"
-    check(m, "xenoctl block-detach web xvdb", timeout=60)
-    check(m, "xenoctl block-detach db xvdb", timeout=60)
+    check(m, "xenoctl block-detach web xvdb")
+    check(m, "xenoctl block-detach db xvdb")
     refused(m, f"xenoctl block-attach web 'tap:qcow2:{b},xvdb,w!'", r"access w!")
 
     # A disk dom0 has mounted read-write is refused; once unmounted it is fine.
@@ -185,7 +179,7 @@ def test_sharing_rules(m):
     finally:
         check(m, "umount /mnt/hp")
     check(m, f"xenoctl block-attach web '{b},raw,xvdb,w'")
-    check(m, "xenoctl block-detach web xvdb", timeout=60)
+    check(m, "xenoctl block-detach web xvdb")
 
 
 def test_detach_refused_while_mounted(m):
@@ -215,7 +209,7 @@ def test_detach_refused_while_mounted(m):
         f"guest web: expected /mnt/f still readable and writable after the refusal, saw: {out}"
     out, status = guest(m, "web", "umount /mnt")
     assert status == 0, f"guest web: umount /mnt failed: {out}"
-    check(m, "xenoctl block-detach web xvdb", timeout=60)
+    check(m, "xenoctl block-detach web xvdb")
     wait_guest_disk(m, "web", "xvdb", present=False)
     seen = check(m, f"debugfs -R 'cat /f' '{b}?offset=1048576' 2>/dev/null")
     assert PATTERN in seen and "more" in seen, \
@@ -238,8 +232,8 @@ def test_detach_refused_while_mounted(m):
                                   f"mount /dev/{dev_c} /mnt2 && cat /mnt/f")
     assert status == 0 and PATTERN in out, f"guest web: mounting b ro and c rw failed: {out}"
     refused(m, "xenoctl block-detach web xvdc", r"\(ext2 on xvdc\); unmount it")
-    check(m, "xenoctl block-detach web xvdb", timeout=60)
-    check(m, "xenoctl block-detach web xvdc --force", timeout=60)
+    check(m, "xenoctl block-detach web xvdb")
+    check(m, "xenoctl block-detach web xvdc --force")
     assert list(block_list(m, "web")) == ["xvda"]
 
 
@@ -252,7 +246,7 @@ def test_attached_disk_kept_across_reboot(m):
     start(m, "web", f"{a},raw,xvda,w")
     check(m, f"xenoctl block-attach web '{b},raw,xvdb,w'")
     check(m, f"xenoctl block-attach web '{c},raw,xvdc,r'")
-    check(m, "xenoctl block-detach web xvdc", timeout=60)
+    check(m, "xenoctl block-detach web xvdc")
     saved = check(m, "cat /run/xenolith/web.cfg")
     assert f"target={b}" in saved and c not in saved, \
         f"expected {b} and not {c} in web's saved configuration, saw:\n{saved}"
@@ -269,7 +263,7 @@ def test_attached_disk_kept_across_reboot(m):
         "xvdb": ("/dev/disk/by-id/virtio-xvdb", "raw", "w", b)}
     wait_guest_disk(m, "web", "xvdb")
     assert not guest_disk(m, "web", "xvdc"), "guest web: xvdc is back after the reboot"
-    check(m, "xenoctl block-detach web xvdb", timeout=60)
+    check(m, "xenoctl block-detach web xvdb")
 
 
 def test_guest_that_keeps_the_disk(m):
@@ -284,7 +278,7 @@ def test_guest_that_keeps_the_disk(m):
     out, status = guest(m, "web", "echo disable > /sys/firmware/acpi/interrupts/gpe01")
     assert status == 0, f"guest web: could not disable GPE 1: {out}"
 
-    status, out = run(m, "xenoctl block-detach web xvdb 2>&1", timeout=60)
+    status, out = run(m, "xenoctl block-detach web xvdb 2>&1")
     assert status == 1 and "the guest did not release xvdb within 10 s" in out \
         and "stays attached" in out, \
         f"expected exit 1 and 'the guest did not release xvdb within 10 s ... stays " \
@@ -292,7 +286,7 @@ def test_guest_that_keeps_the_disk(m):
     assert "xvdb" in block_list(m, "web")
     assert guest_disk(m, "web", "xvdb"), "guest web: expected xvdb still there"
 
-    out = check(m, "xenoctl block-detach web xvdb --force", timeout=60)
+    out = check(m, "xenoctl block-detach web xvdb --force")
     assert "by force" in out, f"expected 'Detached xvdb ... by force', saw:\n{out}"
     assert "detached by force" in check(m, "xenoctl block-list web")
     out, status = guest(m, "web", "echo 3 > /proc/sys/vm/drop_caches; "

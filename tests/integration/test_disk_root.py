@@ -2,12 +2,13 @@
 a partition of its own (`vd pool add`), `vd create --from` the CD's root, and the guest
 booting from it to a login prompt (docs/disks.md, docs/guests.md). xenolith-domains.service
 runs in dom0 without failing and is skipped in that guest (/dev/xenolith marks dom0)."""
+import itertools
 import re
 import shlex
 import time
 
 from conftest import MENU_XENOLITH
-from guests import check, console_text, run, wait_until
+from guests import check, console_wait, run, wait_until
 from qemu import Machine
 
 ROOTFS = "/run/xenolith/rootfs"		# the CD's root, as linuxrc mounts it
@@ -39,30 +40,32 @@ def test_guest_boots_from_the_cd_root_on_a_vd(iso, tmp_path):
         check(m, f"xenoctl create {CFG}", 120)
 
         def login_prompt():
-            run(m, "timeout 3 xenoctl console rootvd </dev/null >/tmp/con.out 2>&1")
-            text = check(m, "tr -d '\\r' </tmp/con.out | grep -a -e 'login:' -e 'xenolith-guest' "
-                            "| tail -n 5 || true")
+            text = console_wait(m, "rootvd", "login:", 60)
             return "login:" in text, text
-        wait_until(m, "a login prompt on the guest's console", login_prompt, 900, 10)
+        wait_until(m, "a login prompt on the guest's console", login_prompt, 900, 1)
         # login(1) empties the line before it asks for the password: one at a time.
         for typed in ("root", "xenolith"):
             run(m, f"printf '%s\\r' {typed} | timeout 5 xenoctl console rootvd >/dev/null 2>&1")
             time.sleep(5)
 
         def root_device():
-            out = console_text(m, "rootvd", 5,
+            out = console_wait(m, "rootvd", "RESULT-/", 20,
                                "echo RESULT-$(findmnt -n -o SOURCE /)-$(cat /etc/hostname)")
             return re.search(r"RESULT-/dev/vda-\w", out) is not None, out
         wait_until(m, "the guest's shell to show its root on /dev/vda", root_device, 300, 10)
 
+        tries = itertools.count()
+
         def units_settled():
-            out = console_text(m, "rootvd", 10, "echo RESULT-state-$(systemctl is-system-running)"
+            n = next(tries)
+            out = console_wait(m, "rootvd", f"RESULT{n}-state-[a-z]+-units", 30,
+                               f"echo RESULT{n}-state-$(systemctl is-system-running)"
                                "-units-$(systemctl is-failed xenolith-domains.service "
                                'systemd-modules-load.service | tr "\\n" +)-end')
-            hit = re.findall(r"RESULT-state-(\w+)-units-([\w+-]*)-end", out)
+            hit = re.findall(rf"RESULT{n}-state-(\w+)-units-([\w+-]*)-end", out)
             return bool(hit) and hit[-1][0] in ("running", "degraded"), out
         out = wait_until(m, "the guest's systemd to finish starting", units_settled, 300, 10)
-        units = re.findall(r"RESULT-state-(\w+)-units-([\w+-]*)-end", out)[-1][1]
+        units = re.findall(r"RESULT\d+-state-(\w+)-units-([\w+-]*)-end", out)[-1][1]
         assert units == "inactive+active+", \
             f"guest rootvd: expected xenolith-domains.service skipped (inactive: no " \
             f"/dev/xenolith in a domU) and systemd-modules-load.service active, saw {units!r}"

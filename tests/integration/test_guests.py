@@ -13,7 +13,7 @@ import time
 
 import pexpect
 
-from guests import (DEMO, GUEST_PROMPT, check, console_text, create, dom0_fixtures,
+from guests import (DEMO, GUEST_PROMPT, check, console_text, console_wait, create, dom0_fixtures,
                     domains_json, domu_names, free_memory, guest_shell, run, table, type_into,
                     wait_booted, wait_until)
 from qemu import PROMPT
@@ -147,8 +147,7 @@ def test_pause_freezes_cpu_time_and_unpause_resumes(m):
         f"expected state without p after unpause, saw {resumed['state']!r}"
     assert ns_resumed > ns_after, \
         f"expected cpu_time_ns to grow after unpause, saw {ns_after} then {ns_resumed}"
-    type_into(m, "p1", "kill %1; echo RESULT=$((40+2))")
-    out = console_text(m, "p1")
+    out = console_wait(m, "p1", "RESULT=42", 60, "kill %1; echo RESULT=$((40+2))")
     assert "RESULT=42" in out, f"expected the unpaused guest to answer RESULT=42, saw:\n{out}"
 
 

@@ -3,29 +3,14 @@ put back when stopped), two guests with successive addresses pinging each other,
 QEMU's gateway, ssh from dom0 into a guest, routed mode, NAT mode with DHCP towards a
 "remote" network namespace, and the bad inputs. Every packet stays inside the emulated
 machine: dom0, its guests, a namespace in dom0 and QEMU's user-mode gateway 10.0.2.2."""
-import re
-
-from guests import (DEMO, check, console_text, create, dom0_fixtures, refused, run, snapshot,
-                    wait_booted, wait_until)
+from guests import (DEMO, check, console_text, create, dom0_fixtures, guest_shell, refused, run,
+                    wait_booted)
 
 m, clean = dom0_fixtures("net-modes")
 
 NET_DEMO = "/etc/xenolith/demo-net.cfg"
 GATEWAY = "10.0.2.2"            # QEMU's user-mode gateway
 DOM0 = "10.0.2.15"              # dom0's address from QEMU's DHCP
-
-
-def gsh(m, name, command, tag, timeout=240):
-    """Run COMMAND (no single quotes) in NAME's shell; wait for its status, echoed as
-    RESULT-TAG-N-end (TAG unique per guest, as the console keeps its history);
-    assert it was 0 and return the console text."""
-    done = re.compile(rf"RESULT-{tag}-(\d+)-end")
-    console_text(m, name, 3, f"{command}; echo RESULT-{tag}-$?-end")
-    text = wait_until(m, f"`{command}` to end on {name}'s console",
-                      lambda: (lambda t: (done.search(t) is not None, t))(
-                          console_text(m, name, 3)), timeout, 5)
-    assert done.search(text).group(1) == "0", f"{name}: `{command}` failed:\n{text}"
-    return text
 
 
 def no_taps(m):
@@ -44,7 +29,7 @@ def test_dom0_is_bridged(m):
         check(m, "cat /sys/class/net/eth0/address")
     # QEMU's restricted user network gives no router by DHCP: no default route, only
     # the network itself, which holds its gateway.
-    assert f"10.0.2.0/24 dev xenbr0" in check(m, "ip -4 route show 10.0.2.0/24")
+    assert "10.0.2.0/24 dev xenbr0" in check(m, "ip -4 route show 10.0.2.0/24")
     check(m, f"ping -c 2 -W 10 {GATEWAY}")
 
 
@@ -73,19 +58,19 @@ def test_two_guests_bridged_and_ssh(m):
     wait_booted(m, "neta")
     wait_booted(m, "netb")
     assert f"xenolith-guest: eth0: {a}/255.255.255.0 via {DOM0}" in console_text(m, "neta")
-    text = gsh(m, "neta", f"ping -c 2 -W 10 {DOM0} && ping -c 2 -W 10 {b} && "
+    text = guest_shell(m, "neta", f"ping -c 2 -W 10 {DOM0} && ping -c 2 -W 10 {b} && "
                           f"ping -c 2 -W 10 {GATEWAY} && echo RESULT-addr-$(ip -4 -o addr show "
-                          "eth0 | awk \"{print \\$4}\")", "a1")
+                          "eth0 | awk \"{print \\$4}\")", timeout=240)
     assert f"RESULT-addr-{a}/24" in text, text
-    gsh(m, "netb", f"ping -c 2 -W 10 {a} && ping -c 2 -W 10 {GATEWAY}", "b1")
+    guest_shell(m, "netb", f"ping -c 2 -W 10 {a} && ping -c 2 -W 10 {GATEWAY}", timeout=240)
     check(m, f"ping -c 2 -W 10 {a} && ping -c 2 -W 10 {b}")
 
     # ssh: a key made here, put into the guest over its console; no password anywhere.
     check(m, "rm -f /root/.ssh/id_nettest* && ssh-keygen -q -t ed25519 -N '' "
              "-f /root/.ssh/id_nettest")
     key = check(m, "cat /root/.ssh/id_nettest.pub")
-    gsh(m, "neta", f"echo {key} > /root/.ssh/authorized_keys && "
-                   "chmod 600 /root/.ssh/authorized_keys", "a2")
+    guest_shell(m, "neta", f"echo {key} > /root/.ssh/authorized_keys && "
+                   "chmod 600 /root/.ssh/authorized_keys", timeout=240)
     out = check(m, "ssh -i /root/.ssh/id_nettest -o BatchMode=yes -o StrictHostKeyChecking=no "
                    f"-o UserKnownHostsFile=/dev/null -o ConnectTimeout=60 root@{a} "
                    "'echo SSH-IN-$(hostname)' 2>&1", timeout=300)
@@ -105,7 +90,7 @@ def test_routed_mode(m):
     assert check(m, f"cat /proc/sys/net/ipv4/conf/{vif}/proxy_arp") == "1"
     assert not check(m, f"ls /sys/class/net/{vif}/master 2>/dev/null || true")
     wait_booted(m, "netr")
-    gsh(m, "netr", f"ping -c 2 -W 10 {DOM0}", "r1")
+    guest_shell(m, "netr", f"ping -c 2 -W 10 {DOM0}", timeout=240)
     check(m, f"ping -c 2 -W 10 {guest}")
 
 
@@ -127,7 +112,8 @@ def test_nat_mode(m):
         wait_booted(m, "natg")
         text = console_text(m, "natg")
         assert "xenolith-guest: eth0: 10.0.100.50 by DHCP" in text, text
-        gsh(m, "natg", "ping -c 2 -W 10 10.9.0.2 && ping -c 2 -W 10 10.0.100.1", "n1")
+        guest_shell(m, "natg", "ping -c 2 -W 10 10.9.0.2 && ping -c 2 -W 10 10.0.100.1",
+                    timeout=240)
         assert "10.0.100.50" in check(m, "cat /run/xenolith/nat.leases")
         assert "masquerade" in check(m, "nft list table ip xenolith-nat")
     finally:
