@@ -5,6 +5,7 @@ import re
 import shlex
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -69,6 +70,11 @@ class Machine:
             args += ["-nic", f"user,model={nic},restrict=on"]
         else:
             args += ["-nic", "none"]
+        if hypervisor:
+            # A monitor socket, so that a hang can show where both CPUs are.
+            self.monitor = os.path.join(self.tmp, "monitor.sock")
+            args += ["-chardev", f"socket,id=mon0,path={self.monitor},server=on,wait=off",
+                     "-mon", "chardev=mon0,mode=readline"]
         args += list(extra)
         os.makedirs(build_path("test-logs"), exist_ok=True)
         self.log = open(build_path("test-logs", name + ".log"), "w", encoding="utf-8",
@@ -109,7 +115,33 @@ class Machine:
             self.child.expect(pexpect.TIMEOUT, timeout=3)
         except pexpect.EOF:
             return ""
-        return "\nthe hypervisor's debug keys q, r, e, u then showed:\n" + self.child.before[-6000:]
+        return ("\nthe hypervisor's debug keys q, r, e, u then showed:\n" + self.child.before[-6000:]
+                + "\nQEMU's CPUs:\n" + self.cpu_registers())
+
+    def cpu_registers(self):
+        """Each emulated CPU's RIP, RFLAGS and CR0/CR3 lines from QEMU's monitor
+        (`info registers -a`), or why they could not be read."""
+        if not getattr(self, "monitor", None):
+            return "(no monitor)"
+        try:
+            with socket.socket(socket.AF_UNIX) as s:
+                s.settimeout(5)
+                s.connect(self.monitor)
+                s.sendall(b"info registers -a\n")
+                out, end = b"", time.time() + 5
+                while time.time() < end:
+                    try:
+                        chunk = s.recv(65536)
+                    except socket.timeout:
+                        break
+                    if not chunk:
+                        break
+                    out += chunk
+        except OSError as e:
+            return f"(QEMU's monitor: {e})"
+        lines = out.decode(errors="replace").replace("\r", "").splitlines()
+        return "\n".join(line for line in lines
+                         if line.startswith(("CPU#", "RIP=", "CR0=", "EFL")) or "HLT=" in line)
 
     def how_qemu_ended(self):
         """'QEMU exited (status N)' or 'QEMU died (SIGNAME)': a reset under
