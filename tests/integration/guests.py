@@ -39,6 +39,10 @@ def boot_dom0(name, iso, disks=()):
     m = Machine(name, cdrom=iso, disks=disks, smp=2, memory=1024, hypervisor=True)
     try:
         m.grub_select(MENU_XENOLITH)
+        # Even a loaded machine reaches linuxrc in a minute or two: a boot that
+        # hangs before it (docs/troubleshooting.md: "Stops after Starting dom0")
+        # fails here, not after the 900 s the login may take.
+        m.expect(r"linuxrc: ", 300)
         m.login(timeout=900)
         m.check("test -e /dev/xenolith")
     except BaseException:
