@@ -72,6 +72,7 @@ class BochsMachine(Machine):
         self.hypervisor = model == MODEL_VMX	# Xenolith runs: a timeout asks it for its state
         self.at_hypervisor = False
         self.commands = itertools.count(1)
+        self.monitor = None
         self.tmp = tempfile.mkdtemp(prefix="xenolith-bochs-")
         self.master, slave = pty.openpty()
         tty.setraw(slave)

@@ -70,6 +70,7 @@ class Machine:
             args += ["-nic", f"user,model={nic},restrict=on"]
         else:
             args += ["-nic", "none"]
+        self.monitor = None	# QEMU's monitor socket, under the hypervisor only
         if hypervisor:
             # A monitor socket, so that a hang can show where both CPUs are.
             self.monitor = os.path.join(self.tmp, "monitor.sock")
@@ -121,7 +122,7 @@ class Machine:
     def cpu_registers(self):
         """Each emulated CPU's RIP, RFLAGS and CR0/CR3 lines from QEMU's monitor
         (`info registers -a`), or why they could not be read."""
-        if not getattr(self, "monitor", None):
+        if not self.monitor:
             return "(no monitor)"
         try:
             with socket.socket(socket.AF_UNIX) as s:
@@ -141,7 +142,7 @@ class Machine:
             return f"(QEMU's monitor: {e})"
         lines = out.decode(errors="replace").replace("\r", "").splitlines()
         return "\n".join(line for line in lines
-                         if line.startswith(("CPU#", "RIP=", "CR0=", "EFL")) or "HLT=" in line)
+                         if line.startswith(("CPU#", "RIP=", "CR0=")))
 
     def how_qemu_ended(self):
         """'QEMU exited (status N)' or 'QEMU died (SIGNAME)': a reset under
