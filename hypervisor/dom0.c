@@ -540,6 +540,7 @@ void dom0_start(const struct boot_info *bi, const struct boot_options *opts,
 	       dom0.nr_vcpus == 1 ? "" : "s", ops->name);
 	dom0_schedule(opts);
 	vcpu_sched_set_idle_hook(dom0_idle);
+	vcpu_sched_set_poll_hook(uart_share_backup_poll);
 	printk(PRINTK_INFO, "Starting dom0.\n");
 	printk_flush();
 	console_setup_dom0_started();

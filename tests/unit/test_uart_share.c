@@ -203,6 +203,23 @@ void dom0_ioapic_watch(unsigned int gsi, void (*fn)(void))
 	uart_irq = fn;
 }
 
+/* irq.c's watch, as dom0 has set it (watch_active) or not; a replay serves
+ * the interrupt as the hypervisor would, and counts the vector handed to dom0. */
+static bool watch_active;
+static unsigned int replays;
+
+bool irq_watch_active(void)
+{
+	return watch_active;
+}
+
+void irq_watch_replay(void)
+{
+	assert_true(watch_active);
+	uart_irq();
+	replays++;
+}
+
 /* The clock: advanced by hand, for the overrun report's "us after". */
 static uint64_t now_ns;
 
@@ -268,9 +285,23 @@ static unsigned long long overruns_counted(void)
 
 	console_len = 0;
 	keyhandler_handle('u');
+	s = strstr(console_text, "served by the backup poll, ");
+	assert_non_null(s);
+	assert_int_equal(sscanf(s, "served by the backup poll, %llu overruns", &n), 1);
+	return n;
+}
+
+/* backup_polls_counted: the interrupts debug key 'u' says the backup poll served. */
+static unsigned long long backup_polls_counted(void)
+{
+	const char *s;
+	unsigned long long n = ~0ull;
+
+	console_len = 0;
+	keyhandler_handle('u');
 	s = strstr(console_text, "reads at its interrupt, ");
 	assert_non_null(s);
-	assert_int_equal(sscanf(s, "reads at its interrupt, %llu overruns", &n), 1);
+	assert_int_equal(sscanf(s, "reads at its interrupt, %llu interrupts served", &n), 1);
 	return n;
 }
 
@@ -307,6 +338,8 @@ static int setup(void **state)
 	console_init(&opts);
 	console_dom0_started();
 	console_len = 0;
+	watch_active = true;
+	replays = 0;
 	return 0;
 }
 
@@ -531,6 +564,64 @@ static void test_console_switch_keeps_hypervisor_bytes(void **state)
 	assert_non_null(strstr(console_text, "Serial input now goes to dom0"));
 }
 
+static void test_backup_poll_serves_a_line_left_up(void **state)
+{
+	unsigned long long before = backup_polls_counted();
+
+	(void)state;
+	/* "Transmitter empty" and bytes came while the edge was lost: the
+	 * line stays up and no interrupt follows. */
+	tx_emptied();
+	line("ok\r");
+	uart_share_backup_poll();
+	assert_int_equal(replays, 1);
+	assert_int_equal(uart.rx_len, 0);
+	assert_false(uart.thre);
+	assert_int_equal(dom0_in(IIR), IIR_RX);
+	assert_string_equal(dom0_read_all(), "ok\r");
+	assert_thre_once();
+	assert_int_equal(backup_polls_counted(), before + 1);
+}
+
+static void test_backup_poll_leaves_a_quiet_line_alone(void **state)
+{
+	(void)state;
+	tx_emptied();
+	uart.thre = false;
+	memset(uart.reads, 0, sizeof(uart.reads));
+	uart_share_backup_poll();
+	assert_int_equal(replays, 0);
+	assert_int_equal(uart.reads[RBR] + uart.reads[LSR], 0);
+	assert_int_equal(dom0_in(IIR), IIR_NONE);
+}
+
+static void test_backup_poll_reads_keys_before_dom0_takes_irq(void **state)
+{
+	(void)state;
+	watch_active = false;
+	uart.ier = 0;	/* dom0's driver has not enabled interrupts yet */
+	line("\001\001\001");
+	uart_share_backup_poll();
+	assert_int_equal(console_input_target(), CONSOLE_INPUT_HYPERVISOR);
+	line("\001\001\001ls");
+	uart_share_backup_poll();
+	assert_int_equal(console_input_target(), CONSOLE_INPUT_DOM0);
+	assert_int_equal(replays, 0);
+	assert_string_equal(dom0_read_all(), "ls");
+}
+
+static void test_backup_poll_leaves_loopback_alone(void **state)
+{
+	(void)state;
+	uart.mcr |= MCR_LOOP;
+	tx_emptied();
+	model_rx('x');
+	memset(uart.reads, 0, sizeof(uart.reads));
+	uart_share_backup_poll();
+	assert_int_equal(uart.reads[RBR] + uart.reads[IIR] + uart.reads[LSR], 0);
+	assert_int_equal(replays, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -547,6 +638,10 @@ int main(void)
 		cmocka_unit_test_setup(test_dlab_interrupt_reads_nothing, setup),
 		cmocka_unit_test_setup(test_overrun_counted_first_bytes_kept, setup),
 		cmocka_unit_test_setup(test_console_switch_keeps_hypervisor_bytes, setup),
+		cmocka_unit_test_setup(test_backup_poll_serves_a_line_left_up, setup),
+		cmocka_unit_test_setup(test_backup_poll_leaves_a_quiet_line_alone, setup),
+		cmocka_unit_test_setup(test_backup_poll_reads_keys_before_dom0_takes_irq, setup),
+		cmocka_unit_test_setup(test_backup_poll_leaves_loopback_alone, setup),
 	};
 
 	return cmocka_run_group_tests(tests, attach_once, NULL);

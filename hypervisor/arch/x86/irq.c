@@ -104,22 +104,55 @@ void irq_set_watch(uint8_t vector, uint8_t dest, bool logical, void (*fn)(void))
 			 __ATOMIC_SEQ_CST);
 }
 
+/* irq_watch_goes_to: whether the watched interrupt w goes to the CPU with
+ * index cpu and APIC id apic (flat logical: its LDR bit; physical: its
+ * APIC id or the broadcast). */
+static bool irq_watch_goes_to(uint32_t w, unsigned int cpu, uint8_t apic)
+{
+	uint8_t dest = (uint8_t)(w >> 8);
+
+	if (w & (1u << 16))
+		return cpu < IRQ_FLAT_LDR_CPUS && (dest & (1u << cpu));
+	return dest == 0xff || dest == apic;
+}
+
 /*
  * irq_watched_here: whether vec on this CPU is the watched interrupt: the
- * vector, and this CPU among its destinations (flat logical: our LDR bit;
- * physical: our APIC id or the broadcast). Vectors are per CPU: another
- * CPU's device may have the same one.
+ * vector, and this CPU among its destinations. Vectors are per CPU:
+ * another CPU's device may have the same one.
  */
 static bool irq_watched_here(unsigned int cpu, uint8_t vec)
 {
 	uint32_t w = __atomic_load_n(&irq_watched, __ATOMIC_SEQ_CST);
-	uint8_t dest = (uint8_t)(w >> 8);
 
 	if (!irq_watch_fn || !vec || (uint8_t)w != vec)
 		return false;
-	if (w & (1u << 16))
-		return cpu < IRQ_FLAT_LDR_CPUS && (dest & (1u << cpu));
-	return dest == 0xff || dest == apic_id();
+	return irq_watch_goes_to(w, cpu, (uint8_t)apic_id());
+}
+
+bool irq_watch_active(void)
+{
+	return irq_watch_fn && (uint8_t)__atomic_load_n(&irq_watched, __ATOMIC_SEQ_CST);
+}
+
+void irq_watch_replay(void)
+{
+	uint32_t w = __atomic_load_n(&irq_watched, __ATOMIC_SEQ_CST);
+	struct smp_cpu *c;
+	unsigned int cpu;
+
+	if (!irq_watch_fn || !(uint8_t)w)
+		return;
+	for (cpu = 0; cpu < SMP_MAX_CPUS; cpu++) {
+		c = smp_cpu(cpu);
+		if (c && irq_watch_goes_to(w, cpu, (uint8_t)c->apic_id))
+			break;
+	}
+	if (cpu == SMP_MAX_CPUS)
+		return;
+	irq_watch_fn();
+	if (irq_guest)
+		irq_guest(cpu, (uint8_t)w, false, false);
 }
 
 /*

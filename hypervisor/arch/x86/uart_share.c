@@ -8,6 +8,7 @@
 #include "lib.h"
 #include "printk.h"
 #include <arch/x86/io.h>
+#include <arch/x86/irq.h>
 #include <arch/x86/ioapic.h>
 #include <arch/x86/hvm/dom0_ioapic.h>
 #include <arch/x86/time.h>
@@ -41,7 +42,7 @@ static volatile int uart_share_lock;	/* dom0's vCPUs run on several CPUs */
 /* Statistics (lock): most bytes ever waiting for dom0, overruns seen,
  * reads done at the UART's interrupt. */
 static unsigned int uart_share_peak;
-static uint64_t uart_share_overruns, uart_share_irqs;
+static uint64_t uart_share_overruns, uart_share_irqs, uart_share_replays;
 static uint64_t uart_share_last_read_ns;	/* of a byte off the UART */
 /* The UART's "transmitter empty" interrupt, taken off the UART at its
  * interrupt (lock) and kept for dom0's next read of IIR. */
@@ -138,14 +139,50 @@ static void uart_share_irq(void)
 	lib_spin_unlock(&uart_share_lock);
 }
 
+/*
+ * uart_share_backup_poll: CPU 0 runs this every few milliseconds, busy or
+ * idle. The UART's interrupt is an edge: a line that rose while the pin
+ * was masked (dom0 reprogramming its IOAPIC entry), or that a condition
+ * nobody served holds up, never gives another, and the console would stay
+ * deaf and mute for good, to dom0 and to the debug keys alike. An
+ * interrupt the UART shows pending is served here as if its edge had come
+ * (the next edge then comes as usual). Before dom0 takes the IRQ, or while
+ * it has the pin masked, what arrived is read for the debug keys.
+ */
+void uart_share_backup_poll(void)
+{
+	bool stuck = false;
+	uint8_t iir;
+
+	if (!uart_share_base)
+		return;
+	lib_spin_lock(&uart_share_lock);
+	if (!(inb(uart_share_base + UART_MCR) & UART_MCR_LOOP) &&
+	    !(inb(uart_share_base + UART_LCR) & UART_LCR_DLAB)) {
+		if (!irq_watch_active()) {
+			uart_share_drain(false);
+		} else {
+			iir = inb(uart_share_base + UART_IIR);
+			if ((iir & 0x0f) == UART_IIR_THRE)
+				uart_share_thre = true;	/* the read ended it */
+			stuck = !(iir & UART_IIR_NONE);
+			uart_share_replays += stuck;
+		}
+	}
+	lib_spin_unlock(&uart_share_lock);
+	if (stuck)
+		irq_watch_replay();
+}
+
 /* Debug key 'u': the shared console UART's input statistics (read
  * unlocked: keys are run by console_rx(), under the lock already). */
 static void uart_share_key(uint8_t key)
 {
 	printk(PRINTK_INFO, "console UART %#x: %u bytes waiting for dom0 (at most %u), "
-	       "%llu reads at its interrupt, %llu overruns (bytes lost)\n", uart_share_base,
+	       "%llu reads at its interrupt, %llu interrupts served by the backup poll, "
+	       "%llu overruns (bytes lost)\n", uart_share_base,
 	       uart_share_count, uart_share_peak, (unsigned long long)uart_share_irqs,
-	       (unsigned long long)uart_share_overruns);
+	       (unsigned long long)uart_share_replays, (unsigned long long)uart_share_overruns);
 }
 
 /*

@@ -24,6 +24,7 @@
 #define VCPU_SCHED_MAX		256
 #define VCPU_SCHED_IDLE_MIN_NS	1000000ull	/* an idle CPU wakes at most every ms */
 #define VCPU_SCHED_REMOVE_NS	2000000000ull	/* a CPU leaves a stopped vCPU by then */
+#define VCPU_SCHED_POLL_NS	10000000ull	/* CPU 0's poll hook runs every 10 ms */
 
 /* One per physical CPU; `current` and `resched` are read by other CPUs. */
 struct vcpu_sched_cpu {
@@ -33,7 +34,8 @@ struct vcpu_sched_cpu {
 	bool resched;			/* the scheduler kicked it: pick again */
 	bool timer_fired;		/* the one-shot fired: timer_armed is void */
 	uint64_t timer_armed;		/* the one-shot's deadline (ns), 0 none */
-	uint64_t sleepers_due;		/* earliest timer of vCPUs waiting here */
+	uint64_t local_due;		/* earliest timer of vCPUs waiting here,
+					 * or CPU 0's next poll */
 };
 
 static struct vcpu_sched_cpu vcpu_sched_cpus[SMP_MAX_CPUS];
@@ -41,6 +43,8 @@ static struct vcpu *vcpu_sched_all[VCPU_SCHED_MAX];	/* vcpu_sched_all_lock */
 static unsigned int vcpu_sched_nr;
 static int vcpu_sched_all_lock;
 static void (*vcpu_sched_idle_hook)(unsigned int cpu);
+static void (*vcpu_sched_poll_hook)(void);
+static uint64_t vcpu_sched_poll_due;	/* CPU 0's */
 
 static struct vcpu_sched_cpu *vcpu_sched_this(void)
 {
@@ -119,9 +123,22 @@ static void vcpu_sched_put(struct vcpu *v)
 		sched_wake(&v->unit, true);
 }
 
+/* vcpu_sched_poll: on CPU 0, run the poll hook if its time has come;
+ * returns when it is due next (never, elsewhere or without a hook). */
+static uint64_t vcpu_sched_poll(unsigned int cpu, uint64_t now)
+{
+	if (cpu || !vcpu_sched_poll_hook)
+		return VLAPIC_NO_DEADLINE;
+	if (now >= vcpu_sched_poll_due) {
+		vcpu_sched_poll_hook();
+		vcpu_sched_poll_due = now + VCPU_SCHED_POLL_NS;
+	}
+	return vcpu_sched_poll_due;
+}
+
 /* vcpu_sched_wake_due: wake (or boost, when queued) the vCPUs that last
  * ran on this CPU and are not running now whose virtual timer is due, so
- * that it fires on time; remember when the next one is. */
+ * that it fires on time; remember when the next one is (or CPU 0's poll). */
 static void vcpu_sched_wake_due(struct vcpu_sched_cpu *pc, unsigned int cpu, uint64_t now)
 {
 	uint64_t next = VLAPIC_NO_DEADLINE, due;
@@ -140,7 +157,7 @@ static void vcpu_sched_wake_due(struct vcpu_sched_cpu *pc, unsigned int cpu, uin
 			next = due;
 	}
 	lib_spin_unlock(&vcpu_sched_all_lock);
-	pc->sleepers_due = next;
+	pc->local_due = LIB_MIN(next, vcpu_sched_poll(cpu, now));
 }
 
 /* Arm this CPU's one-shot for deadline (ns), unless it already is. */
@@ -167,7 +184,7 @@ static void vcpu_sched_idle(struct vcpu_sched_cpu *pc, unsigned int cpu, uint64_
 
 	if (vcpu_sched_idle_hook)
 		vcpu_sched_idle_hook(cpu);
-	vcpu_sched_arm(pc, LIB_MIN(due, pc->sleepers_due), now);
+	vcpu_sched_arm(pc, LIB_MIN(due, pc->local_due), now);
 	if (!__atomic_load_n(&pc->resched, __ATOMIC_SEQ_CST))
 		vcpu_ops()->host_irqs(true);
 }
@@ -202,7 +219,7 @@ static void vcpu_sched_switch(struct vcpu_sched_cpu *pc, struct vcpu *v, unsigne
 static void vcpu_sched_run(struct vcpu_sched_cpu *pc, struct vcpu *v, unsigned int cpu)
 {
 	uint64_t now = time_now_ns();
-	uint64_t next = LIB_MIN(sched_next_event(cpu), pc->sleepers_due);
+	uint64_t next = LIB_MIN(sched_next_event(cpu), pc->local_due);
 
 	for (;;) {
 		/* Stopped, here or by a sibling's crash (vcpu_sched_stop). */
@@ -220,7 +237,7 @@ static void vcpu_sched_run(struct vcpu_sched_cpu *pc, struct vcpu *v, unsigned i
 			vcpu_sched_wake_due(pc, cpu, now);
 			if (sched_tick(cpu, now))
 				return;
-			next = LIB_MIN(sched_next_event(cpu), pc->sleepers_due);
+			next = LIB_MIN(sched_next_event(cpu), pc->local_due);
 		}
 	}
 }
@@ -232,7 +249,7 @@ void vcpu_sched_loop(unsigned int cpu)
 	uint64_t now, slice;
 
 	irq_cpu_init();
-	pc->sleepers_due = VLAPIC_NO_DEADLINE;
+	pc->local_due = VLAPIC_NO_DEADLINE;
 	for (;;) {
 		__atomic_store_n(&pc->current, NULL, __ATOMIC_SEQ_CST);
 		irq_cpu_sync();
@@ -346,6 +363,11 @@ void vcpu_sched_init(const struct boot_options *opts)
 void vcpu_sched_set_idle_hook(void (*fn)(unsigned int cpu))
 {
 	vcpu_sched_idle_hook = fn;
+}
+
+void vcpu_sched_set_poll_hook(void (*fn)(void))
+{
+	vcpu_sched_poll_hook = fn;
 }
 
 int vcpu_sched_add(struct sched_dom *d, struct vcpu *v, int pin_cpu)

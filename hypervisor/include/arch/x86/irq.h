@@ -40,6 +40,16 @@ void irq_set_guest(irq_guest_fn fn);
  * (the console UART): the same vector on another CPU is another device's.
  */
 void irq_set_watch(uint8_t vector, uint8_t dest, bool logical, void (*fn)(void));
+/* irq_watch_active: whether the watched interrupt is set (dom0 gave the
+ * device's pin a vector and left it unmasked). */
+bool irq_watch_active(void);
+/*
+ * irq_watch_replay: the watched interrupt as if its edge had come: its
+ * function, then its vector to the guest's vCPU of its first destination
+ * CPU (edge-triggered). For an edge-triggered line left up, which gives no
+ * edge again until someone serves the device. Interrupts off.
+ */
+void irq_watch_replay(void);
 
 /*
  * irq_guest_eoi: the guest retired vector, which CPU cpu took: if that was

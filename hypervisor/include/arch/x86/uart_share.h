@@ -18,4 +18,9 @@ int uart_share_attach(struct vcpu *v, struct uart16550 *u);
  * (bytes for dom0 are kept for it). */
 void uart_share_poll(void);
 
+/* uart_share_backup_poll: serve an interrupt the UART shows pending but
+ * whose edge never came (a line left up); before dom0 takes the IRQ, read
+ * the input for the debug keys. CPU 0, every few ms (vcpu_sched poll hook). */
+void uart_share_backup_poll(void);
+
 #endif

@@ -23,6 +23,9 @@ int vcpu_sched_add(struct sched_dom *d, struct vcpu *v, int pin_cpu);
 /* vcpu_sched_set_idle_hook: fn(cpu) runs each time a CPU is about to
  * idle (interrupts off). Boot CPU. */
 void vcpu_sched_set_idle_hook(void (*fn)(unsigned int cpu));
+/* vcpu_sched_set_poll_hook: fn() runs on CPU 0 every 10 ms, whether a
+ * vCPU runs there or not, interrupts off. */
+void vcpu_sched_set_poll_hook(void (*fn)(void));
 
 /*
  * vcpu_sched_loop: this CPU's life from now on: pick a vCPU, run it until
