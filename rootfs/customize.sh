@@ -12,10 +12,3 @@ rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/var/cache
 # NFS serves nothing until `xenoctl nfs-export` asks (docs/networking.md): no unit of
 # nfs-kernel-server, nfs-common or rpcbind starts at boot.
 chroot "$root" systemctl disable --quiet nfs-server.service rpcbind.service rpcbind.socket nfs-client.target
-# systemd-resolved (dom0's DNS) starts beside the login instead of before it: the boot
-# waited 5-15 s for it under emulation (docs/boot.md). Its unit is copied without
-# sysinit.target and network.target in Before=; a changed package unit stops the build.
-unit=$root/usr/lib/systemd/system/systemd-resolved.service
-grep -q '^Before=sysinit.target network.target ' "$unit" ||
-	{ echo "customize.sh: $unit: Before= no longer starts with sysinit.target network.target" >&2; exit 1; }
-sed 's/^Before=sysinit.target network.target /Before=/' "$unit" > "$root/etc/systemd/system/systemd-resolved.service"
