@@ -151,12 +151,20 @@ def console_text(m, name, seconds=2, typed=None):
     return check(m, CONSOLE_LINES)
 
 
-def console_wait(m, name, pattern, seconds, typed=None):
-    """As console_text, but the wait ends as soon as a console line matches the
-    extended regex PATTERN (dom0 polls its console file five times a second)."""
+def define_conwait(m):
+    """Define dom0's shell function conwait, once per machine. Its text is longer
+    than the hypervisor's 256-byte buffer for dom0's input: typed while a domU holds
+    the only CPU (Bochs), dom0 reads it too late and the UART overruns, so tests on
+    one CPU define it before they start a guest."""
     if not getattr(m, "has_conwait", False):
         check(m, CONWAIT)
         m.has_conwait = True
+
+
+def console_wait(m, name, pattern, seconds, typed=None):
+    """As console_text, but the wait ends as soon as a console line matches the
+    extended regex PATTERN (dom0 polls its console file five times a second)."""
+    define_conwait(m)
     line = "" if typed is None else " " + shlex.quote(typed)
     run(m, f"conwait {name} {int(seconds)} {shlex.quote(pattern)}{line}", seconds + 120)
     return check(m, CONSOLE_LINES)

@@ -24,6 +24,7 @@ def test_vmx_runs_dom0(m):
 
 
 def test_vmx_runs_a_domu(m):
+    guests.define_conwait(m)	# before the domU competes for the only CPU
     guests.create(m, timeout=600)
     marker = guests.wait_booted(m, "demo", timeout=1800)
     assert marker.group(2) == "1", marker.group(0)
