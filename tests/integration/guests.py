@@ -40,7 +40,8 @@ def boot_dom0(name, iso, disks=()):
     try:
         m.grub_select(MENU_XENOLITH)
         # Even a loaded machine reaches linuxrc in a minute or two: a boot that
-        # hangs before it (docs/troubleshooting.md: "Stops after Starting dom0")
+        # hangs before it (docs/troubleshooting.md: "The console goes silent after
+        # Starting dom0")
         # fails here, not after the 900 s the login may take.
         m.expect(r"linuxrc: ", 300)
         m.login(timeout=900)
