@@ -1047,6 +1047,38 @@ static void test_random_hostile(void **state)
 	assert_true(gp > 1000 && fired > 10 && acked > 1000 && nipi > 20);
 }
 
+/* The debug dump's line: highest vectors in service and waiting, TPR, the
+ * timer LVT and count, and when the timer is next due. */
+static void test_summary(void **state)
+{
+	struct vlapic *v = &lapic[0];
+	char line[160];
+
+	(void)state;
+	vlapic_summary(v, now_ns, line, sizeof(line));
+	assert_string_equal(line, "in service none, waiting none, TPR 0, "
+			    "timer LVT 00010000 count 0 next none");
+	enable(v);
+	wr(v, VLAPIC_TPR, 0x10);
+	wr(v, VLAPIC_LVT_TIMER, 0x200ec);	/* periodic, vector 0xec */
+	wr(v, VLAPIC_TDCR, 0xb);		/* divide by 1 */
+	wr(v, VLAPIC_TMICT, 250000);
+	assert_int_equal(vlapic_accept_irq(v, 0x31, false), 0);
+	assert_int_equal(vlapic_ack(v, 0x31), 0);
+	assert_int_equal(vlapic_accept_irq(v, 0xec, false), 0);
+	assert_int_equal(vlapic_accept_irq(v, 0x41, false), 0);
+	vlapic_summary(v, now_ns + 50000, line, sizeof(line));
+	assert_string_equal(line, "in service 0x31, waiting 0xec, TPR 0x10, "
+			    "timer LVT 000200ec count 250000 next in 200 us");
+	vlapic_summary(v, now_ns + 250000, line, sizeof(line));
+	assert_string_equal(line + strlen(line) - 8, "next due");
+	/* A short buffer is cut, never overrun. */
+	memset(line, 'x', sizeof(line));
+	vlapic_summary(v, now_ns, line, 12);
+	assert_string_equal(line, "in service ");
+	assert_int_equal(line[12], 'x');
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1070,6 +1102,7 @@ int main(void)
 		cmocka_unit_test_setup(test_x2apic, setup),
 		cmocka_unit_test_setup(test_init_signal, setup),
 		cmocka_unit_test_setup(test_random_hostile, setup),
+		cmocka_unit_test_setup(test_summary, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

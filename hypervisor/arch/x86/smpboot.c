@@ -97,7 +97,6 @@ static void smp_key_cpus(uint8_t key)
 	smp_kick_all();
 }
 
-/* smp_set_gs: %gs:0 is this CPU's struct smp_cpu from now on. */
 /* A kick IPI (APIC_VEC_KICK) arrived: count it (debug key 'c'). */
 static void smp_kicked(uint8_t vector)
 {
@@ -107,6 +106,7 @@ static void smp_kicked(uint8_t vector)
 	c->wakeups++;
 }
 
+/* smp_set_gs: %gs:0 is this CPU's struct smp_cpu from now on. */
 static void smp_set_gs(struct smp_cpu *c)
 {
 	c->self = c;

@@ -242,14 +242,15 @@ void hvm_domain_key_dump(uint8_t key)
 			d->hvm.ops->dump(d);
 		for (i = 0; i < d->nr_vcpus; i++) {
 			const struct vcpu *v = d->vcpu[i];
+			char lapic[128];
 
 			printk(PRINTK_INFO, "    vcpu%u: %s on cpu%u, RIP %016llx, %llu exits, "
-			       "%llu interrupts injected, %llu HLTs slept, ISR %08x IRR %08x "
-			       "(vectors 0x20-0x3f)\n", i, hvm_domain_vcpu_state(v), v->cpu,
-			       (unsigned long long)v->regs.rip, (unsigned long long)v->exits,
-			       (unsigned long long)v->irqs_injected, (unsigned long long)v->halts,
-			       vlapic_reg(v->lapic, VLAPIC_ISR + 0x10),
-			       vlapic_reg(v->lapic, VLAPIC_IRR + 0x10));
+			       "%llu interrupts injected, %llu HLTs slept\n", i,
+			       hvm_domain_vcpu_state(v), v->cpu, (unsigned long long)v->regs.rip,
+			       (unsigned long long)v->exits, (unsigned long long)v->irqs_injected,
+			       (unsigned long long)v->halts);
+			vlapic_summary(v->lapic, time_now_ns(), lapic, sizeof(lapic));
+			printk(PRINTK_INFO, "      LAPIC: %s\n", lapic);
 		}
 	}
 }

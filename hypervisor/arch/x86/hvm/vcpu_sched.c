@@ -25,6 +25,7 @@
 #define VCPU_SCHED_IDLE_MIN_NS	1000000ull	/* an idle CPU wakes at most every ms */
 #define VCPU_SCHED_REMOVE_NS	2000000000ull	/* a CPU leaves a stopped vCPU by then */
 #define VCPU_SCHED_POLL_NS	10000000ull	/* CPU 0's poll hook runs every 10 ms */
+#define VCPU_SCHED_LOST_NS	200000000ull	/* a one-shot this overdue may be lost */
 
 /* One per physical CPU; `current` and `resched` are read by other CPUs. */
 struct vcpu_sched_cpu {
@@ -34,6 +35,7 @@ struct vcpu_sched_cpu {
 	bool resched;			/* the scheduler kicked it: pick again */
 	bool timer_fired;		/* the one-shot fired: timer_armed is void */
 	uint64_t timer_armed;		/* the one-shot's deadline (ns), 0 none */
+	uint64_t timer_rescued;		/* the last overdue deadline kicked (ns) */
 	uint64_t local_due;		/* earliest timer of vCPUs waiting here,
 					 * or CPU 0's next poll */
 };
@@ -45,6 +47,7 @@ static int vcpu_sched_all_lock;
 static void (*vcpu_sched_idle_hook)(unsigned int cpu);
 static void (*vcpu_sched_poll_hook)(void);
 static uint64_t vcpu_sched_poll_due;	/* CPU 0's */
+static uint64_t vcpu_sched_rescues;	/* overdue one-shots kicked (atomic) */
 
 static struct vcpu_sched_cpu *vcpu_sched_this(void)
 {
@@ -63,7 +66,7 @@ static void vcpu_sched_kick(unsigned int cpu)
 
 static void vcpu_sched_timer_irq(uint8_t vector)
 {
-	vcpu_sched_this()->timer_fired = true;
+	__atomic_store_n(&vcpu_sched_this()->timer_fired, true, __ATOMIC_SEQ_CST);
 }
 
 /* If v runs on another CPU now, make that CPU leave the guest (a kick
@@ -136,6 +139,40 @@ static uint64_t vcpu_sched_poll(unsigned int cpu, uint64_t now)
 	return vcpu_sched_poll_due;
 }
 
+/*
+ * vcpu_sched_rescue_timers: kick every other CPU whose one-shot is long
+ * overdue and has not fired, once per deadline. Under QEMU's TCG the
+ * interrupt of an emulated LAPIC timer can be lost: QEMU's timer thread
+ * sets the CPU's interrupt request while the emulated VMRUN or #VMEXIT
+ * rewrites that word without a lock, so the vector stays pending in the
+ * LAPIC and the CPU runs its guest on without ever looking at it (seen:
+ * dom0's boot CPU in guest mode for minutes, IRR holding APIC_VEC_TIMER).
+ * An IPI from another CPU makes it look again. Real CPUs never need it.
+ * Debug key 'e' counts the kicks; under TCG most are harmless, a CPU
+ * whose one-shot is merely late because QEMU ran the other CPU longer.
+ */
+static void vcpu_sched_rescue_timers(unsigned int self, uint64_t now)
+{
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < SMP_MAX_CPUS; cpu++) {
+		struct vcpu_sched_cpu *pc = &vcpu_sched_cpus[cpu];
+		uint64_t armed = __atomic_load_n(&pc->timer_armed, __ATOMIC_SEQ_CST);
+		uint64_t rescued = __atomic_load_n(&pc->timer_rescued, __ATOMIC_SEQ_CST);
+		struct smp_cpu *c = smp_cpu(cpu);
+
+		if (cpu == self || !c || !armed || armed == VLAPIC_NO_DEADLINE ||
+		    armed == rescued || now < armed || now - armed < VCPU_SCHED_LOST_NS ||
+		    __atomic_load_n(&pc->timer_fired, __ATOMIC_SEQ_CST))
+			continue;
+		if (!__atomic_compare_exchange_n(&pc->timer_rescued, &rescued, armed, false,
+						 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+			continue;	/* another CPU kicks it */
+		__atomic_fetch_add(&vcpu_sched_rescues, 1, __ATOMIC_RELAXED);
+		apic_send_ipi(c->apic_id, APIC_VEC_KICK);
+	}
+}
+
 /* vcpu_sched_wake_due: wake (or boost, when queued) the vCPUs that last
  * ran on this CPU and are not running now whose virtual timer is due, so
  * that it fires on time; remember when the next one is (or CPU 0's poll). */
@@ -158,14 +195,15 @@ static void vcpu_sched_wake_due(struct vcpu_sched_cpu *pc, unsigned int cpu, uin
 	}
 	lib_spin_unlock(&vcpu_sched_all_lock);
 	pc->local_due = LIB_MIN(next, vcpu_sched_poll(cpu, now));
+	vcpu_sched_rescue_timers(cpu, now);
 }
 
 /* Arm this CPU's one-shot for deadline (ns), unless it already is. */
 static void vcpu_sched_arm(struct vcpu_sched_cpu *pc, uint64_t deadline, uint64_t now)
 {
 	if (pc->timer_fired) {
-		pc->timer_fired = false;
-		pc->timer_armed = 0;
+		__atomic_store_n(&pc->timer_fired, false, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&pc->timer_armed, 0, __ATOMIC_SEQ_CST);
 	}
 	if (deadline == pc->timer_armed)
 		return;
@@ -173,7 +211,7 @@ static void vcpu_sched_arm(struct vcpu_sched_cpu *pc, uint64_t deadline, uint64_
 		apic_timer_stop();
 	else
 		apic_timer_oneshot_ns(deadline > now ? deadline - now : 1);
-	pc->timer_armed = deadline;
+	__atomic_store_n(&pc->timer_armed, deadline, __ATOMIC_SEQ_CST);
 }
 
 /* The CPU has nothing to run: sleep until an interrupt, a kick or the
@@ -333,9 +371,10 @@ static void vcpu_sched_key_exits(uint8_t key)
 		all_exits += exits[i];
 		all_cycles += cycles[i];
 	}
-	printk(PRINTK_INFO, "exits: %llu total, %llu cycles per exit\n",
-	       (unsigned long long)all_exits,
-	       (unsigned long long)(all_exits ? all_cycles / all_exits : 0));
+	printk(PRINTK_INFO, "exits: %llu total, %llu cycles per exit; %llu overdue "
+	       "one-shots kicked\n", (unsigned long long)all_exits,
+	       (unsigned long long)(all_exits ? all_cycles / all_exits : 0),
+	       (unsigned long long)__atomic_load_n(&vcpu_sched_rescues, __ATOMIC_RELAXED));
 	for (i = 0; i < vcpu_sched_nr; i++) {
 		printk(PRINTK_INFO, "  %s.v%u: %llu exits, %llu cycles per exit\n",
 		       domain_label(vcpu_sched_all[i]->domain), vcpu_sched_all[i]->id,

@@ -853,3 +853,29 @@ uint32_t vlapic_reg(const struct vlapic *v, unsigned int offset)
 		return 0;
 	return __atomic_load_n(&v->reg[offset >> 4], __ATOMIC_ACQUIRE);
 }
+
+/* A vector for vlapic_summary: "0xec", or "none" for -1. */
+static const char *vlapic_vector_text(int vec, char *buf, size_t n)
+{
+	if (vec < 0)
+		return "none";
+	snprintf(buf, n, "%#x", (unsigned int)(uint8_t)vec);
+	return buf;
+}
+
+void vlapic_summary(const struct vlapic *v, uint64_t now, char *buf, size_t n)
+{
+	char when[32], isr[8], irr[8];
+
+	if (v->expire_ns == VLAPIC_NO_DEADLINE)
+		snprintf(when, sizeof(when), "none");
+	else if (v->expire_ns <= now)
+		snprintf(when, sizeof(when), "due");
+	else
+		snprintf(when, sizeof(when), "in %llu us",
+			 (unsigned long long)((v->expire_ns - now) / 1000));
+	snprintf(buf, n, "in service %s, waiting %s, TPR %#x, timer LVT %08x count %u next %s",
+		 vlapic_vector_text(vlapic_highest(v, VLAPIC_ISR), isr, sizeof(isr)),
+		 vlapic_vector_text(vlapic_highest(v, VLAPIC_IRR), irr, sizeof(irr)),
+		 REG(v, VLAPIC_TPR), REG(v, VLAPIC_LVT_TIMER), REG(v, VLAPIC_TMICT), when);
+}

@@ -3,6 +3,7 @@
 #define XENOLITH_ARCH_X86_VLAPIC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* xAPIC register offsets in the 4 KiB page (SDM vol. 3 §10.4.1, table 10-1);
@@ -248,6 +249,11 @@ bool vlapic_timer_fire(struct vlapic *v, uint64_t now);
 /* vlapic_reg: a register's raw 32 bits by xAPIC offset (debug dumps and
  * tests); ISR/IRR/TMR are atomic snapshots. 0 for offsets past 0x3f0. */
 uint32_t vlapic_reg(const struct vlapic *v, unsigned int offset);
+
+/* vlapic_summary: one line for debug dumps into buf (size n): the highest
+ * vector in service and waiting, TPR, the LVT timer and its next expiry
+ * counted from now (ns, the now_ns clock). */
+void vlapic_summary(const struct vlapic *v, uint64_t now, char *buf, size_t n);
 
 /*
  * vlapic_group_deliver: route one interrupt message in g (from an ICR or an
