@@ -215,11 +215,13 @@ static void vcpu_sched_arm(struct vcpu_sched_cpu *pc, uint64_t deadline, uint64_
 }
 
 /* The CPU has nothing to run: sleep until an interrupt, a kick or the
- * next timer of a vCPU asleep here. */
+ * next timer of a vCPU asleep here; at most VCPU_SCHED_LOST_NS, so that
+ * an idle CPU still looks after the others' one-shots. */
 static void vcpu_sched_idle(struct vcpu_sched_cpu *pc, unsigned int cpu, uint64_t now)
 {
 	uint64_t due = LIB_MAX(sched_next_event(cpu), now + VCPU_SCHED_IDLE_MIN_NS);
 
+	due = LIB_MIN(due, now + VCPU_SCHED_LOST_NS);
 	if (vcpu_sched_idle_hook)
 		vcpu_sched_idle_hook(cpu);
 	vcpu_sched_arm(pc, LIB_MIN(due, pc->local_due), now);
