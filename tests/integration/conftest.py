@@ -36,3 +36,30 @@ def boot_files(iso, tmp_path_factory):
                     "-extract", "/boot/initrd.gz", str(d / "initrd.gz")],
                    check=True, capture_output=True)
     return str(d / "vmlinuz"), str(d / "initrd.gz")
+
+
+_shared_dom0s = []
+
+
+@pytest.fixture(scope="session")
+def shared_dom0(iso):
+    """The dom0 that this worker's test files using guests.dom0_fixtures share."""
+    from guests import SharedDom0  # guests imports this file: import it when used
+    holder = SharedDom0(iso)
+    _shared_dom0s.append(holder)
+    yield holder
+    holder.close()
+
+
+def pytest_collection_modifyitems(items):
+    """The test files that share a dom0 first: each worker boots it once, then
+    closes it when it moves on to the others (pytest_runtest_setup)."""
+    items.sort(key=lambda item: "shared_dom0" not in item.fixturenames)
+
+
+def pytest_runtest_setup(item):
+    """Before a test that does not use the shared dom0: stop it (idle, it would
+    still take CPU from the machines that follow)."""
+    if "shared_dom0" not in item.fixturenames:
+        for holder in _shared_dom0s:
+            holder.close()

@@ -2,10 +2,12 @@
 type into a guest's console without holding dom0's serial line."""
 import itertools
 import json
+import os
 import re
 import shlex
 import time
 
+import pexpect
 import pytest
 
 from conftest import MENU_XENOLITH
@@ -52,15 +54,52 @@ def boot_dom0(name, iso, disks=()):
     return m
 
 
+class SharedDom0:
+    """One booted dom0 for the test files of one pytest worker that use
+    dom0_fixtures: booting the CD takes a minute or more under emulation, and
+    those files each want nothing but a dom0 alone. Each file gets it with its
+    domains destroyed and a check that it answers; one that does not answer is
+    closed and the CD booted again (its log then dom0-shared-WORKER-2.log, ...).
+    Its serial log, build/test-logs/dom0-shared-WORKER.log, marks where each
+    file starts."""
+
+    def __init__(self, iso):
+        self.iso = iso
+        self.name = "dom0-shared-" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+        self.machine = None
+        self.boots = 0
+
+    def take(self, user):
+        """The dom0, alone, for the test file USER (a name for the log)."""
+        if self.machine is not None:
+            try:
+                check(self.machine, "true", 60)
+                destroy_all(self.machine)
+            except (AssertionError, pexpect.ExceptionPexpect):
+                self.close()
+        if self.machine is None:
+            # A second boot gets a log of its own: the first one's shows what went wrong.
+            self.boots += 1
+            self.machine = boot_dom0(self.name + (f"-{self.boots}" if self.boots > 1 else ""),
+                                     self.iso)
+        self.machine.mark(f"===== {user} starts here =====")
+        return self.machine
+
+    def close(self):
+        if self.machine is not None:
+            self.machine.close()
+            self.machine = None
+
+
 def dom0_fixtures(name):
-    """The fixtures of a test file whose tests share one dom0: m, the machine
-    (boot_dom0(NAME)) booted once for the file, and clean, autouse, which leaves
-    dom0 alone before and after every test. Use: m, clean = dom0_fixtures(NAME)."""
+    """The fixtures of a test file whose tests want a dom0 alone: m, the worker's
+    shared dom0 (SharedDom0, the conftest fixture shared_dom0), and clean, autouse,
+    which leaves dom0 alone before and after every test. A file that changes dom0
+    (a bridge, a service, a file) puts it back, as its tests do now. NAME marks
+    the file's start in the shared log. Use: m, clean = dom0_fixtures(NAME)."""
     @pytest.fixture(scope="module")
-    def m(iso):
-        machine = boot_dom0(name, iso)
-        yield machine
-        machine.close()
+    def m(shared_dom0):
+        return shared_dom0.take(name)
 
     @pytest.fixture(autouse=True)
     def clean(m):

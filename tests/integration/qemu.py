@@ -205,6 +205,11 @@ class Machine:
         assert status == 0, f"{self.name}: `{command}` exited {status}:\n{output}"
         return output
 
+    def mark(self, text):
+        """A line of TEXT in the serial log (where a test file starts, say)."""
+        self.log.write(f"\n{text}\n")
+        self.log.flush()
+
     def transcript(self):
         """Everything the serial line has shown so far."""
         self.log.flush()

@@ -17,8 +17,7 @@ import time
 
 import pytest
 
-from conftest import MENU_XENOLITH
-from qemu import TOP, Machine, build_path
+from qemu import TOP, build_path
 from test_dom0_module import copy_in
 
 SRC = os.path.join(TOP, "tests", "guest-kernels")
@@ -63,19 +62,19 @@ def build_kernels():
 
 
 @pytest.fixture(scope="module")
-def m(iso):
-    """The CD booted to dom0 with the kernels and their configurations in /tmp/gk."""
+def m(shared_dom0):
+    """The worker's dom0 (conftest's shared_dom0) with the kernels and their
+    configurations in /tmp/gk, removed again after the file."""
     data = build_kernels()
-    with Machine("guest-kernels", cdrom=iso, smp=2, memory=1024) as mach:
-        mach.grub_select(MENU_XENOLITH)
-        mach.login(timeout=900)
-        mach.check(f"mkdir -p {DIR}")
-        copy_in(mach, data, f"{DIR}/kernels.tgz")
-        mach.check(f"tar -xzf {DIR}/kernels.tgz -C {DIR}")
-        for k, lines in CONFIGS.items():
-            quoted = " ".join("'" + line + "'" for line in lines)
-            mach.check(f"printf '%s\\n' {quoted} > {DIR}/{k}.cfg")
-        yield mach
+    mach = shared_dom0.take("test_guest_kernels.py")
+    mach.check(f"rm -rf {DIR} && mkdir -p {DIR}")
+    copy_in(mach, data, f"{DIR}/kernels.tgz")
+    mach.check(f"tar -xzf {DIR}/kernels.tgz -C {DIR}")
+    for k, lines in CONFIGS.items():
+        quoted = " ".join("'" + line + "'" for line in lines)
+        mach.check(f"printf '%s\\n' {quoted} > {DIR}/{k}.cfg")
+    yield mach
+    mach.run(f"rm -rf {DIR}")
 
 
 def wait_for(m, command, seconds, what):

@@ -13,8 +13,7 @@ import subprocess
 
 import pytest
 
-from conftest import MENU_XENOLITH
-from qemu import Machine, build_path
+from qemu import build_path
 from test_dom0_module import copy_in
 from test_guest_kernels import CFLAGS, SRC
 
@@ -43,13 +42,13 @@ def install_kernel(mach):
 
 
 @pytest.fixture(scope="module")
-def m(iso):
-    """dom0 with the ioreq kernel and its configuration in DIR."""
-    with Machine("ioreq", cdrom=iso, smp=2, memory=1024) as mach:
-        mach.grub_select(MENU_XENOLITH)
-        mach.login(timeout=900)
-        install_kernel(mach)
-        yield mach
+def m(shared_dom0):
+    """The worker's dom0 (conftest's shared_dom0) with the ioreq kernel and its
+    configuration in DIR, removed again after the file."""
+    mach = shared_dom0.take("test_ioreq.py")
+    install_kernel(mach)
+    yield mach
+    mach.run(f"rm -rf {DIR}")
 
 
 @pytest.fixture(autouse=True)
