@@ -17,7 +17,8 @@ import time
 
 import pytest
 
-from qemu import TOP, build_path
+from conftest import MENU_XENOLITH
+from qemu import TOP, Machine, build_path
 from test_dom0_module import copy_in
 
 SRC = os.path.join(TOP, "tests", "guest-kernels")
@@ -62,19 +63,22 @@ def build_kernels():
 
 
 @pytest.fixture(scope="module")
-def m(shared_dom0):
-    """The worker's dom0 (conftest's shared_dom0) with the kernels and their
-    configurations in /tmp/gk, removed again after the file."""
+def m(iso):
+    """The CD booted to dom0 with the kernels and their configurations in /tmp/gk.
+    A boot of its own, not conftest's shared_dom0: after the hostile guest, the
+    guests that dom0 starts next power off early (a hypervisor bug still open,
+    docs/troubleshooting.md), which would fail the files that follow."""
     data = build_kernels()
-    mach = shared_dom0.take("test_guest_kernels.py")
-    mach.check(f"rm -rf {DIR} && mkdir -p {DIR}")
-    copy_in(mach, data, f"{DIR}/kernels.tgz")
-    mach.check(f"tar -xzf {DIR}/kernels.tgz -C {DIR}")
-    for k, lines in CONFIGS.items():
-        quoted = " ".join("'" + line + "'" for line in lines)
-        mach.check(f"printf '%s\\n' {quoted} > {DIR}/{k}.cfg")
-    yield mach
-    mach.run(f"rm -rf {DIR}")
+    with Machine("guest-kernels", cdrom=iso, smp=2, memory=1024) as mach:
+        mach.grub_select(MENU_XENOLITH)
+        mach.login(timeout=900)
+        mach.check(f"mkdir -p {DIR}")
+        copy_in(mach, data, f"{DIR}/kernels.tgz")
+        mach.check(f"tar -xzf {DIR}/kernels.tgz -C {DIR}")
+        for k, lines in CONFIGS.items():
+            quoted = " ".join("'" + line + "'" for line in lines)
+            mach.check(f"printf '%s\\n' {quoted} > {DIR}/{k}.cfg")
+        yield mach
 
 
 def wait_for(m, command, seconds, what):
