@@ -157,12 +157,15 @@ static void vcpu_sched_rescue_timers(unsigned int self, uint64_t now)
 
 	for (cpu = 0; cpu < SMP_MAX_CPUS; cpu++) {
 		struct vcpu_sched_cpu *pc = &vcpu_sched_cpus[cpu];
-		uint64_t armed = __atomic_load_n(&pc->timer_armed, __ATOMIC_SEQ_CST);
-		uint64_t rescued = __atomic_load_n(&pc->timer_rescued, __ATOMIC_SEQ_CST);
 		struct smp_cpu *c = smp_cpu(cpu);
+		uint64_t armed, rescued;
 
-		if (cpu == self || !c || !armed || armed == VLAPIC_NO_DEADLINE ||
-		    armed == rescued || now < armed || now - armed < VCPU_SCHED_LOST_NS ||
+		if (cpu == self || !c)
+			continue;
+		armed = __atomic_load_n(&pc->timer_armed, __ATOMIC_SEQ_CST);
+		rescued = __atomic_load_n(&pc->timer_rescued, __ATOMIC_SEQ_CST);
+		if (!armed || armed == VLAPIC_NO_DEADLINE || armed == rescued || now < armed ||
+		    now - armed < VCPU_SCHED_LOST_NS ||
 		    __atomic_load_n(&pc->timer_fired, __ATOMIC_SEQ_CST))
 			continue;
 		if (!__atomic_compare_exchange_n(&pc->timer_rescued, &rescued, armed, false,
