@@ -9,10 +9,15 @@
  * fixed delivery mode (no INIT, NMI, SMI or ExtINT to itself).
  * To look past a known problem: skip_msr=N (decimal) on the command line
  * spares one more MSR from writes; aligned=1 keeps memory accesses from
- * crossing a page.
+ * crossing a page; probes=MASK (decimal) runs only some probe kinds: 1
+ * hypercalls, 2 ports, 4 MSRs, 8 memory (default 15, all).
+ * Before the probes it checks that PAT is its own: the power-on value at
+ * the start whatever an earlier guest on this CPU wrote, a reserved
+ * memory type refused with #GP, a good value kept.
  * Ends with "hostile: done" and exit status 0, or 1 if a hypercall
  * returned something other than its documented result (or changed an
- * argument register), 3 on an exception outside a probe.
+ * argument register), 3 on an exception outside a probe, 4 if PAT is not
+ * the guest's own.
  */
 #include "common.h"
 
@@ -22,6 +27,10 @@
 #define APIC_DELIVERY	0x700u		/* delivery mode bits of an LVT, ICR or RTE */
 #define MSR_APIC_BASE	0x1bu
 #define MSR_X2APIC_ICR	0x830u
+#define MSR_PAT		0x277u
+#define PAT_POWER_ON	0x0007040600070406ull	/* SDM vol. 3 §11.12.4 */
+#define PAT_ALL_WB	0x0606060606060606ull
+#define PAT_RESERVED	0x0002040600070406ull	/* entry 6 is type 2: reserved */
 #define EPERM_RET	0xffffffffu	/* -1 as the 32-bit guest sees RAX */
 #define ENOSYS_RET	0xffffffdau	/* -38 */
 #define PROGRESS_SECS	5
@@ -58,6 +67,7 @@ static volatile uint32_t probe_faulted;
 static uint32_t rng;
 static uint32_t ram_top;
 static uint32_t skip_msr;	/* command line: an MSR not to write, 0 for none */
+static uint32_t probes;		/* command line: the probe kinds to run, a bit each */
 static uint32_t aligned;	/* command line: memory accesses aligned to their width */
 
 /*
@@ -293,16 +303,39 @@ static uint32_t msr_index(void)
 	return bases[rnd() % (sizeof(bases) / sizeof(bases[0]))] + (rnd() & 31);
 }
 
+/* RDMSR of msr into *val; 0, or 1 if it faulted. */
+static int msr_read(uint32_t msr, uint64_t *val)
+{
+	uint32_t lo = 0, hi = 0;
+
+	probe_faulted = 0;
+	__asm__ volatile("movl $1f, fault_resume\n\t"
+			 "rdmsr\n"
+			 "1:\tmovl $0, fault_resume"
+			 : "+a"(lo), "+d"(hi) : "c"(msr) : "memory");
+	*val = (uint64_t)hi << 32 | lo;
+	return probe_faulted;
+}
+
+/* WRMSR of val to msr; 0, or 1 if it faulted. */
+static int msr_write(uint32_t msr, uint64_t val)
+{
+	probe_faulted = 0;
+	__asm__ volatile("movl $1f, fault_resume\n\t"
+			 "wrmsr\n"
+			 "1:\tmovl $0, fault_resume"
+			 :: "a"((uint32_t)val), "d"((uint32_t)(val >> 32)), "c"(msr) : "memory");
+	return probe_faulted;
+}
+
 static void probe_msr(void)
 {
 	uint32_t msr = msr_index(), lo = rnd(), hi = rnd();
+	uint64_t val;
 
 	if (rnd() & 1) {
 		st.msr_rd++;
-		__asm__ volatile("movl $1f, fault_resume\n\t"
-				 "rdmsr\n"
-				 "1:\tmovl $0, fault_resume"
-				 : "+a"(lo), "+d"(hi) : "c"(msr) : "memory");
+		(void)msr_read(msr, &val);
 		return;
 	}
 	if (msr == MSR_APIC_BASE || msr == MSR_X2APIC_ICR || (skip_msr && msr == skip_msr))
@@ -310,10 +343,33 @@ static void probe_msr(void)
 	if (rnd() & 1)
 		hi = rnd() & 1 ? 0 : hi & 0xffff;
 	st.msr_wr++;
-	__asm__ volatile("movl $1f, fault_resume\n\t"
-			 "wrmsr\n"
-			 "1:\tmovl $0, fault_resume"
-			 :: "a"(lo), "d"(hi), "c"(msr) : "memory");
+	(void)msr_write(msr, (uint64_t)hi << 32 | lo);
+}
+
+static void __attribute__((noreturn)) pat_fail(const char *what, uint64_t pat)
+{
+	serial_puts("hostile: FAIL PAT ");
+	serial_puts(what);
+	serial_puts(": ");
+	serial_puthex((uint32_t)(pat >> 32));
+	serial_putc(':');
+	serial_puthex((uint32_t)pat);
+	serial_puts("\n");
+	guest_exit(4);
+}
+
+/* PAT belongs to this guest: see the file's comment. */
+static void check_pat(void)
+{
+	uint64_t pat;
+
+	if (msr_read(MSR_PAT, &pat) || pat != PAT_POWER_ON)
+		pat_fail("at the start is not the power-on value", pat);
+	if (!msr_write(MSR_PAT, PAT_RESERVED))
+		pat_fail("took a reserved memory type without #GP", PAT_RESERVED);
+	if (msr_write(MSR_PAT, PAT_ALL_WB) || msr_read(MSR_PAT, &pat) || pat != PAT_ALL_WB)
+		pat_fail("did not keep a good value, reads", pat);
+	serial_puts("hostile: PAT is this guest's own\n");
 }
 
 static uint32_t mem_address(void)
@@ -391,6 +447,11 @@ void kmain(uint32_t magic, const struct mb_info *mbi)
 	ram_top = 0x100000 + mbi->mem_upper * 1024;
 	skip_msr = cmdline_uint(mbi, "skip_msr=", 0);
 	aligned = cmdline_uint(mbi, "aligned=", 0);
+	probes = cmdline_uint(mbi, "probes=", 15) & 15;
+	if (!probes) {
+		serial_puts("hostile: FAIL probes=0 leaves nothing to run\n");
+		guest_exit(3);
+	}
 	rng = (uint32_t)tsc ^ (uint32_t)(tsc >> 32) ^ 0x9e3779b9u;
 	if (!rng)
 		rng = 1;
@@ -406,10 +467,15 @@ void kmain(uint32_t magic, const struct mb_info *mbi)
 	serial_puts(", seed ");
 	serial_puthex(rng);
 	serial_puts("\n");
+	check_pat();
 	start = rtc_seconds();
 	while (elapsed < seconds) {
 		for (i = 0; i < 64; i++) {
-			switch (rnd() % 4) {
+			uint32_t kind = rnd() % 4;
+
+			if (!(probes & (1u << kind)))
+				continue;
+			switch (kind) {
 			case 0:
 				probe_vmmcall();
 				break;

@@ -35,11 +35,12 @@ static const struct vcpu_vendor_ops *const vcpu_candidates[] = {
 	&vmx_vendor_ops,
 };
 
-/* SYSENTER_CS/ESP/EIP, PAT (SVM: G_PAT; VMX: its PAT fields), STAR,
- * LSTAR, CSTAR, SFMASK, FS_BASE, GS_BASE, KERNEL_GS_BASE (APM vol. 2
- * §15.5.1, §15.25.8; SDM vol. 3 §24.4, §27.3). */
+/* SYSENTER_CS/ESP/EIP, PAT (VMX only: its PAT fields; SVM keeps PAT
+ * intercepted and emulates it on G_PAT, svm_msr), STAR, LSTAR, CSTAR,
+ * SFMASK, FS_BASE, GS_BASE, KERNEL_GS_BASE (APM vol. 2 §15.5.1; SDM
+ * vol. 3 §24.4, §27.3). */
 const uint32_t vcpu_guest_msrs[] = {
-	0x174, 0x175, 0x176, 0x277,
+	0x174, 0x175, 0x176, MSR_PAT,
 	0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084,
 	0xc0000100, 0xc0000101, 0xc0000102,
 };

@@ -2,6 +2,7 @@
 #ifndef XENOLITH_ARCH_X86_PROCESSOR_H
 #define XENOLITH_ARCH_X86_PROCESSOR_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define MSR_EFER		0xC0000080
@@ -9,6 +10,7 @@
 #define EFER_LME		(1u << 8)
 #define EFER_LMA		(1u << 10)
 #define EFER_NXE		(1u << 11)
+#define MSR_PAT			0x277
 
 #define X86_CR0_PE		(1u << 0)
 #define X86_CR0_ET		(1u << 4)
@@ -16,6 +18,22 @@
 #define X86_CR0_PG		(1u << 31)
 #define X86_RFLAGS_FIXED	(1u << 1)
 #define X86_RFLAGS_IF		(1u << 9)
+
+/* x86_pat_valid: each of the eight PAT entries is a memory type the MSR
+ * takes: 0 UC, 1 WC, 4 WT, 5 WP, 6 WB, 7 UC-; a write of any other value
+ * raises #GP (Intel SDM vol. 3 §11.12.2, AMD APM vol. 2 §7.8.1). */
+static inline bool x86_pat_valid(uint64_t pat)
+{
+	unsigned int i;
+
+	for (i = 0; i < 8; i++) {
+		uint8_t type = (uint8_t)(pat >> (8 * i));
+
+		if (type > 7 || type == 2 || type == 3)
+			return false;
+	}
+	return true;
+}
 
 struct cpuid_regs {
 	uint32_t eax, ebx, ecx, edx;

@@ -105,6 +105,7 @@ static int svm_vcpu_init(struct vcpu *v)
 	c->np_enable = 1;
 	v->vendor = s;
 	svm_intercept_msr(v, MSR_EFER, false, true);
+	svm_intercept_msr(v, MSR_PAT, true, true);
 	for (msr = MSR_VM_CR; msr <= MSR_SVM_KEY; msr++)
 		svm_intercept_msr(v, msr, true, true);
 	return 0;
@@ -152,7 +153,8 @@ static void svm_isolate(struct vcpu *v)
 	memset(s->iopm, 0xff, PAGE_ALLOC_PAGE_SIZE << SVM_IOPM_ORDER);
 	memset(s->msrpm, 0xff, PAGE_ALLOC_PAGE_SIZE << SVM_MSRPM_ORDER);
 	for (i = 0; i < vcpu_nr_guest_msrs; i++)
-		svm_allow_msr(s, vcpu_guest_msrs[i]);
+		if (vcpu_guest_msrs[i] != MSR_PAT)	/* svm_msr's */
+			svm_allow_msr(s, vcpu_guest_msrs[i]);
 }
 
 static void svm_set_seg(struct vmcb_seg *seg, uint16_t sel, uint16_t attrib,
@@ -387,8 +389,11 @@ static void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
 
 /*
  * svm_msr: the ops' msr: EFER as the guest sees it (SVME kept set, not
- * shown), and the SVM MSRs, which read as "SVM disabled" (VM_CR.SVMDIS)
- * or 0 and ignore writes.
+ * shown); PAT as the VMCB's G_PAT, checked: a guest's RDMSR and WRMSR of
+ * PAT would reach the CPU's own PAT, which the hypervisor and the next
+ * guest use, while nested paging takes the guest's memory types from
+ * G_PAT (APM vol. 2 §15.25.8); and the SVM MSRs, which read as "SVM
+ * disabled" (VM_CR.SVMDIS) or 0 and ignore writes.
  */
 static int svm_msr(struct vcpu *v, uint32_t msr, bool write, uint64_t *val)
 {
@@ -402,6 +407,15 @@ static int svm_msr(struct vcpu *v, uint32_t msr, bool write, uint64_t *val)
 		if (*val & ~SVM_EFER_WRITABLE)
 			return -EINVAL;
 		s->efer = *val | EFER_SVME;
+		return 0;
+	}
+	if (msr == MSR_PAT) {
+		if (!write)
+			*val = s->g_pat;
+		else if (x86_pat_valid(*val))
+			s->g_pat = *val;
+		else
+			return -EINVAL;
 		return 0;
 	}
 	if (msr >= MSR_VM_CR && msr <= MSR_SVM_KEY) {

@@ -15,7 +15,6 @@
 #include <arch/x86/hvm/vmx/vmx_cpu.h>
 #include <arch/x86/hvm/vmx/vmx_insn.h>
 
-#define VMX_CPU_MSR_PAT		0x277
 #define VMX_CPU_MSR_GS_BASE	0xc0000101
 #define VMX_CPU_CR4_VMXE	(1ull << 13)
 
@@ -173,7 +172,7 @@ static void vmx_cpu_record_host(struct vmx_cpu_host *h)
 	h->cr3 = read_cr3();
 	h->cr4 = read_cr4();
 	h->efer = rdmsr(MSR_EFER);
-	h->pat = rdmsr(VMX_CPU_MSR_PAT);
+	h->pat = rdmsr(MSR_PAT);
 	h->current = NULL;
 }
 
