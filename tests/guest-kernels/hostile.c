@@ -11,13 +11,14 @@
  * spares one more MSR from writes; aligned=1 keeps memory accesses from
  * crossing a page; probes=MASK (decimal) runs only some probe kinds: 1
  * hypercalls, 2 ports, 4 MSRs, 8 memory (default 15, all).
- * Before the probes it checks that PAT is its own: the power-on value at
- * the start whatever an earlier guest on this CPU wrote, a reserved
- * memory type refused with #GP, a good value kept.
+ * Before the probes it checks that PAT and DR0-DR3 are its own: the
+ * power-on values at the start (PAT's, and 0) whatever an earlier guest on
+ * this CPU wrote, a reserved memory type refused with #GP, good values
+ * kept (it leaves them set for the next guest to find).
  * Ends with "hostile: done" and exit status 0, or 1 if a hypercall
  * returned something other than its documented result (or changed an
- * argument register), 3 on an exception outside a probe, 4 if PAT is not
- * the guest's own.
+ * argument register), 3 on an exception outside a probe, 4 if PAT or a
+ * debug address register is not the guest's own.
  */
 #include "common.h"
 
@@ -31,6 +32,7 @@
 #define PAT_POWER_ON	0x0007040600070406ull	/* SDM vol. 3 §11.12.4 */
 #define PAT_ALL_WB	0x0606060606060606ull
 #define PAT_RESERVED	0x0002040600070406ull	/* entry 6 is type 2: reserved */
+#define DR_MARK		0x5a5a5000u		/* DRn is set to DR_MARK + n */
 #define EPERM_RET	0xffffffffu	/* -1 as the 32-bit guest sees RAX */
 #define ENOSYS_RET	0xffffffdau	/* -38 */
 #define PROGRESS_SECS	5
@@ -346,30 +348,61 @@ static void probe_msr(void)
 	(void)msr_write(msr, (uint64_t)hi << 32 | lo);
 }
 
-static void __attribute__((noreturn)) pat_fail(const char *what, uint64_t pat)
+static void __attribute__((noreturn)) own_fail(const char *what, uint64_t val)
 {
-	serial_puts("hostile: FAIL PAT ");
+	serial_puts("hostile: FAIL ");
 	serial_puts(what);
 	serial_puts(": ");
-	serial_puthex((uint32_t)(pat >> 32));
+	serial_puthex((uint32_t)(val >> 32));
 	serial_putc(':');
-	serial_puthex((uint32_t)pat);
+	serial_puthex((uint32_t)val);
 	serial_puts("\n");
 	guest_exit(4);
 }
 
-/* PAT belongs to this guest: see the file's comment. */
-static void check_pat(void)
+static uint32_t dr_read(unsigned int n)
+{
+	uint32_t v = 0;
+
+	switch (n) {
+	case 0: __asm__ volatile("mov %%db0, %0" : "=r"(v)); break;
+	case 1: __asm__ volatile("mov %%db1, %0" : "=r"(v)); break;
+	case 2: __asm__ volatile("mov %%db2, %0" : "=r"(v)); break;
+	default: __asm__ volatile("mov %%db3, %0" : "=r"(v)); break;
+	}
+	return v;
+}
+
+static void dr_write(unsigned int n, uint32_t v)
+{
+	switch (n) {
+	case 0: __asm__ volatile("mov %0, %%db0" :: "r"(v)); break;
+	case 1: __asm__ volatile("mov %0, %%db1" :: "r"(v)); break;
+	case 2: __asm__ volatile("mov %0, %%db2" :: "r"(v)); break;
+	default: __asm__ volatile("mov %0, %%db3" :: "r"(v)); break;
+	}
+}
+
+/* PAT and DR0-DR3 belong to this guest: see the file's comment. */
+static void check_own_state(void)
 {
 	uint64_t pat;
+	unsigned int n;
 
 	if (msr_read(MSR_PAT, &pat) || pat != PAT_POWER_ON)
-		pat_fail("at the start is not the power-on value", pat);
+		own_fail("PAT at the start is not the power-on value", pat);
 	if (!msr_write(MSR_PAT, PAT_RESERVED))
-		pat_fail("took a reserved memory type without #GP", PAT_RESERVED);
+		own_fail("PAT took a reserved memory type without #GP", PAT_RESERVED);
 	if (msr_write(MSR_PAT, PAT_ALL_WB) || msr_read(MSR_PAT, &pat) || pat != PAT_ALL_WB)
-		pat_fail("did not keep a good value, reads", pat);
-	serial_puts("hostile: PAT is this guest's own\n");
+		own_fail("PAT did not keep a good value, reads", pat);
+	for (n = 0; n < 4; n++) {
+		if (dr_read(n))
+			own_fail("a debug address register is not 0 at the start", dr_read(n));
+		dr_write(n, DR_MARK + n);
+		if (dr_read(n) != DR_MARK + n)
+			own_fail("a debug address register did not keep its value", dr_read(n));
+	}
+	serial_puts("hostile: PAT and DR0-DR3 are this guest's own\n");
 }
 
 static uint32_t mem_address(void)
@@ -467,7 +500,7 @@ void kmain(uint32_t magic, const struct mb_info *mbi)
 	serial_puts(", seed ");
 	serial_puthex(rng);
 	serial_puts("\n");
-	check_pat();
+	check_own_state();
 	start = rtc_seconds();
 	while (elapsed < seconds) {
 		for (i = 0; i < 64; i++) {

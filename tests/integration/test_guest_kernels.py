@@ -189,17 +189,18 @@ def test_hostile_guest_leaves_dom0_and_demo_alone(m, demo):
 
 
 @pytest.mark.parametrize("cpu", [0, 1])
-def test_pat_is_each_guests_own(m, cpu):
+def test_pat_and_debug_registers_are_each_guests_own(m, cpu):
     # Two short hostile guests in turn on one CPU: each starts by checking
     # that PAT reads the power-on value, refuses a reserved memory type and
-    # keeps all-WB; a PAT that is the CPU's own would show the first one's
-    # all-WB (or its probes' values) to the second (exit status 4).
+    # keeps all-WB, and that DR0-DR3 read 0 and keep what it writes; state
+    # that is the CPU's own would show the first one's values (or its
+    # probes') to the second (exit status 4).
     for run in (1, 2):
         status, out = m.run(f"xenoctl create {DIR}/hostile.cfg -w cpus={cpu} "
                             f"'extra=seconds=2 {HOSTILE_EXTRA}'", timeout=600)
         report = console_tail(m, "hostile", "^hostile: ", 4)
         m.run("xenoctl destroy hostile")
-        assert status == 0 and "hostile: PAT is this guest's own" in report, \
+        assert status == 0 and "hostile: PAT and DR0-DR3 are this guest's own" in report, \
             f"run {run} on CPU {cpu}: create -w exited {status}:\n{out}\n{report}"
 
 

@@ -115,6 +115,7 @@ static void vcpu_sched_put(struct vcpu *v)
 	if (vcpu_ops()->vcpu_put)
 		vcpu_ops()->vcpu_put(v);
 	fpu_save(&v->fpu);
+	debug_addrs_save(&v->debug);
 	__atomic_store_n(&v->running_on, -1, __ATOMIC_SEQ_CST);
 	if (!v->blocked)
 		return;
@@ -232,9 +233,10 @@ static void vcpu_sched_idle(struct vcpu_sched_cpu *pc, unsigned int cpu, uint64_
 		vcpu_ops()->host_irqs(true);
 }
 
-/* vcpu_sched_switch: v runs here next. The guest TLB entries and FPU
- * registers this CPU holds are another vCPU's, or v's from before it ran
- * elsewhere: flush the TLB, load v's registers (saved when it left). */
+/* vcpu_sched_switch: v runs here next. The guest TLB entries, FPU and
+ * debug address registers this CPU holds are another vCPU's, or v's from
+ * before it ran elsewhere: flush the TLB, load v's registers (saved when
+ * it left). */
 static void vcpu_sched_switch(struct vcpu_sched_cpu *pc, struct vcpu *v, unsigned int cpu)
 {
 	int nobody = -1;
@@ -248,6 +250,7 @@ static void vcpu_sched_switch(struct vcpu_sched_cpu *pc, struct vcpu *v, unsigne
 	if (v->cpu != cpu || pc->last != v) {
 		vcpu_ops()->flush_p2m(v);
 		fpu_restore(&v->fpu);
+		debug_addrs_load(&v->debug);
 	}
 	pc->last = v;
 	__atomic_store_n(&v->cpu, cpu, __ATOMIC_SEQ_CST);

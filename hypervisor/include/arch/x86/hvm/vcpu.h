@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "sched.h"
+#include "arch/x86/debugreg.h"
 #include "arch/x86/fpu.h"
 #include "arch/x86/emul/mmio_insn_cache.h"
 #include "arch/x86/regs.h"
@@ -194,6 +195,7 @@ struct vcpu {
 	unsigned int cpu;		/* the CPU it runs on, or ran on last */
 	int running_on;			/* the CPU between switch and put, or -1 */
 	struct fpu_state fpu;		/* its x87/SSE/AVX registers while away */
+	struct debug_addrs debug;	/* its DR0-DR3 while away (0 at the start) */
 	bool blocked;			/* asleep in the scheduler (HLT) */
 	bool wait_sipi;			/* INIT received: waits for a STARTUP */
 	bool nmi_pending;		/* an NMI to inject */
