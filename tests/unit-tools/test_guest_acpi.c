@@ -43,11 +43,29 @@ static const uint8_t *table(uint64_t gpa, const char *sig)
 	return t;
 }
 
-static void build(unsigned int vcpus)
+/* The tables of a domain with a device model (GPE0 block) unless gpe0 is 0. */
+static void build_with(unsigned int vcpus, int gpe0)
 {
 	memset(buf, 0xa5, sizeof(buf));
-	len = guest_acpi_build(buf, sizeof(buf), vcpus);
+	len = guest_acpi_build(buf, sizeof(buf), vcpus, gpe0);
 	assert_true(len > 0 && len <= GUEST_ACPI_END - GUEST_ACPI_BASE);
+}
+
+static void build(unsigned int vcpus)
+{
+	build_with(vcpus, 1);
+}
+
+static void test_no_gpe0_block_without_a_device_model(void **state)
+{
+	const uint8_t *f;
+	(void)state;
+
+	build_with(2, 0);
+	f = table(get64(table(get64(buf + 24), "XSDT") + 36), "FACP");
+	assert_int_equal(get32(f + 80), 0);		/* GPE0_BLK */
+	assert_int_equal(f[92], 0);			/* GPE0_BLK_LEN */
+	assert_int_equal(get32(f + 56), 0x600);		/* PM1a is there still */
 }
 
 static void test_rsdp_xsdt(void **state)
@@ -177,9 +195,9 @@ static void test_madt(void **state)
 		/* The builder writes nothing past the length it returns. */
 		assert_int_equal(buf[len], 0xa5);
 	}
-	assert_int_equal(guest_acpi_build(buf, sizeof(buf), 0), 0);
-	assert_int_equal(guest_acpi_build(buf, sizeof(buf), XL_MAX_VCPUS + 1), 0);
-	assert_int_equal(guest_acpi_build(buf, 100, 1), 0);
+	assert_int_equal(guest_acpi_build(buf, sizeof(buf), 0, 1), 0);
+	assert_int_equal(guest_acpi_build(buf, sizeof(buf), XL_MAX_VCPUS + 1, 1), 0);
+	assert_int_equal(guest_acpi_build(buf, 100, 1, 1), 0);
 }
 
 int main(void)
@@ -187,6 +205,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rsdp_xsdt),
 		cmocka_unit_test(test_fadt),
+		cmocka_unit_test(test_no_gpe0_block_without_a_device_model),
 		cmocka_unit_test(test_madt),
 	};
 

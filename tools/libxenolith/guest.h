@@ -87,6 +87,8 @@ struct guest_params {
 	uint32_t tsc_khz;		/* a Linux guest is told its TSC rate
 					 * (tsc_early_khz=, unless the command line
 					 * has it): 0 = not */
+	int pci_hotplug;		/* a device model serves the PCI bus and
+					 * its hotplug GPE: the FADT has GPE0_BLK */
 };
 
 /* A piece of the image: len bytes for gpa. data is the image's own, or,
@@ -151,9 +153,10 @@ struct guest_ctx {
 /* guest_e820: the map of a domain with mem bytes of RAM; returns the entry count. */
 unsigned int guest_e820(uint64_t mem, struct guest_e820_entry *e);
 
-/* guest_acpi_build: the tables for vcpus vCPUs, as placed at GUEST_ACPI_BASE;
+/* guest_acpi_build: the tables for vcpus vCPUs, as placed at GUEST_ACPI_BASE,
+ * with the GPE0 block in the FADT if gpe0 (a device model serves it);
  * returns their length, or 0 if size is too small. */
-size_t guest_acpi_build(void *buf, size_t size, unsigned int vcpus);
+size_t guest_acpi_build(void *buf, size_t size, unsigned int vcpus, int gpe0);
 #define GUEST_ACPI_SIZE		0x1000u	/* what guest_acpi_build needs at most */
 
 /* guest_fail: write "<name>: <message>" to the caller's err; returns -errnum. */

@@ -38,8 +38,10 @@ static void header(struct acpi_header *h, const char *sig, uint32_t len, uint8_t
 	h->creator_revision = 1;
 }
 
-/* The FADT: fixed hardware at the ports of guest.h, SCI on IRQ 9. */
-static void build_fadt(struct acpi_fadt *f, uint32_t facs, uint32_t dsdt)
+/* The FADT: fixed hardware at the ports of guest.h, SCI on IRQ 9; the GPE0
+ * block only if gpe0: without a device model its ports read all ones, which
+ * Linux takes for eight GPEs firing that nothing handles. */
+static void build_fadt(struct acpi_fadt *f, uint32_t facs, uint32_t dsdt, int gpe0)
 {
 	header(&f->hdr, "FACP", sizeof(*f), 6);
 	f->firmware_ctrl = facs;	/* X_FIRMWARE_CTRL stays 0: only one may be set */
@@ -52,8 +54,10 @@ static void build_fadt(struct acpi_fadt *f, uint32_t facs, uint32_t dsdt)
 	f->pm1_evt_len = 4;
 	f->pm1_cnt_len = 2;
 	f->pm_tmr_len = 4;
-	f->gpe0_blk = GUEST_GPE0_BLK;	/* PCI hotplug's GPE (docs/device-model.md) */
-	f->gpe0_blk_len = 4;
+	if (gpe0) {
+		f->gpe0_blk = GUEST_GPE0_BLK;	/* PCI hotplug's GPE (docs/device-model.md) */
+		f->gpe0_blk_len = 4;
+	}
 	f->p_lvl2_lat = 101;
 	f->p_lvl3_lat = 1001;
 	f->century = GUEST_RTC_CENTURY;
@@ -96,7 +100,7 @@ static size_t build_madt(uint8_t *p, unsigned int vcpus)
 	return off;
 }
 
-size_t guest_acpi_build(void *buf, size_t size, unsigned int vcpus)
+size_t guest_acpi_build(void *buf, size_t size, unsigned int vcpus, int gpe0)
 {
 	uint8_t *p = buf;
 	size_t madt_off = (OFF_DSDT + sizeof(guest_acpi_dsdt) + 15) & ~(size_t)15;
@@ -124,7 +128,7 @@ size_t guest_acpi_build(void *buf, size_t size, unsigned int vcpus)
 	h->checksum = checksum(h, h->length);
 
 	build_fadt((struct acpi_fadt *)(p + OFF_FADT), GUEST_ACPI_BASE + OFF_FACS,
-		   GUEST_ACPI_BASE + OFF_DSDT);
+		   GUEST_ACPI_BASE + OFF_DSDT, gpe0);
 
 	facs = (struct acpi_facs *)(p + OFF_FACS);
 	memcpy(facs->signature, "FACS", 4);

@@ -262,7 +262,7 @@ static int check_params(struct guest_ctx *c)
 static int add_acpi(struct guest_ctx *c)
 {
 	uint8_t tables[GUEST_ACPI_SIZE];
-	size_t len = guest_acpi_build(tables, sizeof(tables), c->p->vcpus);
+	size_t len = guest_acpi_build(tables, sizeof(tables), c->p->vcpus, c->p->pci_hotplug);
 	void *data;
 	int rc;
 

@@ -169,6 +169,7 @@ int xl_domain_build(struct xl_handle *h, const struct domain_config *dc,
 		goto out;
 	}
 	p.tsc_khz = info.cpu_khz;
+	p.pci_hotplug = config_has_devices(dc);
 	ret = guest_build(&p, &img, sub, sizeof(sub));
 	if (ret) {
 		snprintf(err, errlen, "domain '%s': %s", dc->name, sub);

@@ -109,6 +109,13 @@ struct domain_config {
 	struct config_netboot net;
 };
 
+/* config_has_devices: dc's domain gets a device model (xenolith-dm), which
+ * serves its PCI bus and the bus's hotplug GPE: it has a disk or a vif. */
+static inline bool config_has_devices(const struct domain_config *dc)
+{
+	return dc->ndisks || dc->nvifs;
+}
+
 /* Syntax: parse len bytes of text (need not be NUL-terminated) into out,
  * which the caller later frees with config_free(). filename names the
  * file in messages. On a syntax error returns -EINVAL with one line

@@ -47,7 +47,7 @@ int domain_start(struct xl_handle *h, struct domain_config *dc, uint32_t *domid,
 			ret = xl_domain_build(h, dc, domid, err, errlen);
 		bootloader_files_remove(&boot);
 	}
-	if (!ret && (dc->ndisks || dc->nvifs)) {
+	if (!ret && config_has_devices(dc)) {
 		ret = devmodel_start(dc, *domid, &dm, why, sizeof(why));
 		if (!ret && vif_scripts_online(dc, *domid, why, sizeof(why))) {
 			devmodel_stop(dc, *domid, dm);
