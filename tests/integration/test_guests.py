@@ -97,13 +97,16 @@ def test_two_guests_boot_list_console_destroy(m):
 
 
 def test_guest_eois_go_through_pv_eoi(m):
-    """The demo guest's kernel finds KVM's CPUID block and enables PV EOI: debug
-    key e counts its EOIs done through the flag (docs/interrupts.md)."""
+    """The demo guest's kernel finds KVM's CPUID block, enables PV EOI (debug
+    key e counts its EOIs done through the flag) and x2APIC, its APIC then in
+    physical mode (docs/interrupts.md)."""
     create(m)
     wait_booted(m, "demo")
     text = guest_shell(m, "demo",
-                       'dmesg | grep -iE "kvm|unchecked [M]SR" | sed "s/^/RESULT-dmesg /"')
+                       'dmesg | grep -iE "kvm|x2apic|unchecked [M]SR" | sed "s/^/RESULT-dmesg /"')
     assert "Hypervisor detected: KVM" in text, f"expected the guest to detect KVM, saw:\n{text}"
+    assert "x2apic enabled" in text and "Switched APIC routing to physical x2apic" in text, \
+        f"expected the guest to use x2APIC in physical mode, saw:\n{text}"
     # (An RDMSR of 0xc0010055, AMD's erratum-400 check, is refused to domUs
     # on QEMU's AMD model whether or not KVM is found.)
     assert not re.search(r"unchecked MSR access error: \w+ (?:from|to) 0x4b564d", text), \

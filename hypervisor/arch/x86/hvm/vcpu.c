@@ -181,10 +181,12 @@ static void vcpu_handle_cpuid(struct vcpu *v)
 		if (leaf == 1)
 			r.ecx = (r.ecx | 1u << 31) & ~VCPU_CPUID1_MONITOR;
 		if (leaf == 1 && v->lapic) {
-			/* Its vLAPIC: xAPIC only (docs/interrupts.md), the
-			 * CPU's TSC-deadline mode, and the initial APIC ID is
-			 * the vCPU number. */
+			/* Its vLAPIC: x2APIC as the model offers it (domUs
+			 * only, docs/interrupts.md), the CPU's TSC-deadline
+			 * mode, and the initial APIC ID is the vCPU number. */
 			r.ecx &= ~VCPU_CPUID1_X2APIC;
+			if (v->lapic->cfg.x2apic)
+				r.ecx |= VCPU_CPUID1_X2APIC;
 			r.ebx = (r.ebx & 0x00ffffffu) | (v->id << 24);
 		} else if (leaf == 0xb && v->lapic) {
 			r.edx = v->id;

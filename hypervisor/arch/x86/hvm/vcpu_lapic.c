@@ -144,6 +144,14 @@ int vcpu_lapic_init(struct vcpu *v, struct vlapic *l, uint64_t page)
 		.bus_ns = 1,
 		.tsc_khz = (uint32_t)time_tsc_khz(),
 		.phys_bits = 36,
+		/* x2APIC for domUs, whatever the CPU has: their timer and
+		 * IPIs become MSR exits instead of decoded xAPIC-page faults.
+		 * Linux takes it without interrupt remapping from a
+		 * hypervisor it knows (ours says KVM) and then addresses
+		 * IOAPIC and MSI destinations physically, by 8-bit APIC ID,
+		 * as the domU's IOAPIC and device model deliver them. Not
+		 * dom0: its MSIs go to real devices and physical LAPICs. */
+		.x2apic = !v->domain->is_dom0,
 	};
 	struct cpuid_regs r;
 	int ret;
