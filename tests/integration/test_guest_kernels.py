@@ -212,6 +212,11 @@ def cpu_seconds(m, names):
 
 def test_weights_share_a_pinned_cpu_2_to_1(m):
     m.run("xenoctl destroy demo")
+    # dom0's vCPUs stay off CPU 1 meanwhile: time dom0 takes there (the shared
+    # dom0 runs the services of the files before this one) is time the pinned
+    # pair's grants do not count on, and it pulled their split towards 1:1
+    # (1.57 seen; 1.99 and 2.0 on a fresh dom0).
+    m.check("xenoctl vcpu-pin Domain-0 all 0")
     m.check(f"xenoctl create {DIR}/spin.cfg name=heavy cpus=1 cpu_weight=512")
     m.check(f"xenoctl create {DIR}/spin.cfg name=light cpus=1 cpu_weight=256")
     try:
@@ -221,7 +226,7 @@ def test_weights_share_a_pinned_cpu_2_to_1(m):
         t1, u1 = cpu_seconds(m, ("heavy", "light"))
         print(m.check("xenoctl list; xenoctl sched-credit; xenoctl vcpu-list heavy light"))
     finally:
-        m.run("xenoctl destroy heavy; xenoctl destroy light")
+        m.run("xenoctl destroy heavy; xenoctl destroy light; xenoctl vcpu-pin Domain-0 all all")
     heavy, light = t1["heavy"] - t0["heavy"], t1["light"] - t0["light"]
     wall = u1["heavy"] - u0["heavy"]
     print(f"weight 512: {heavy:.1f} s, weight 256: {light:.1f} s of CPU in {wall:.1f} s")
