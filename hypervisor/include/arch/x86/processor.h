@@ -11,6 +11,7 @@
 #define EFER_LMA		(1u << 10)
 #define EFER_NXE		(1u << 11)
 #define MSR_PAT			0x277
+#define X86_PAT_POWER_ON	0x0007040600070406ull	/* SDM vol. 3 §11.12.4 */
 
 #define X86_CR0_PE		(1u << 0)
 #define X86_CR0_ET		(1u << 4)

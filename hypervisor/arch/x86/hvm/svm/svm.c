@@ -185,7 +185,7 @@ static void svm_reset_state(struct vcpu *v, uint64_t cr0)
 	s->cr4 = 0;
 	s->dr6 = 0xffff0ff0;
 	s->dr7 = 0x400;
-	s->g_pat = 0x0007040600070406ull;
+	s->g_pat = X86_PAT_POWER_ON;
 	vmcb->control.event_inj = 0;
 	vmcb->control.interrupt_shadow = 0;
 	memset(&v->regs, 0, sizeof(v->regs));

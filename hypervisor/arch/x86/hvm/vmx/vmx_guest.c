@@ -20,7 +20,6 @@
 #define VMX_CR0_CD		(1ull << 30)
 #define VMX_CR4_PAE		(1ull << 5)
 #define VMX_CR4_VMXE		(1ull << 13)
-#define VMX_PAT_RESET		0x0007040600070406ull	/* SDM vol. 3 §11.12.4 */
 #define VMX_XCR0_X87		(1ull << 0)
 #define VMX_XCR0_SSE		(1ull << 1)
 #define VMX_XCR0_AVX		(1ull << 2)
@@ -109,7 +108,7 @@ void vmx_guest_reset(struct vmx_vcpu *x)
 	vmx_guest_set_efer(x, 0);
 	vmx_vmwrite(VMCS_GUEST_DR7, 0x400);
 	vmx_vmwrite(VMCS_GUEST_DEBUGCTL, 0);
-	vmx_vmwrite(VMCS_GUEST_PAT, VMX_PAT_RESET);
+	vmx_vmwrite(VMCS_GUEST_PAT, X86_PAT_POWER_ON);
 	vmx_vmwrite(VMCS_GUEST_SYSENTER_CS, 0);
 	vmx_vmwrite(VMCS_GUEST_SYSENTER_ESP, 0);
 	vmx_vmwrite(VMCS_GUEST_SYSENTER_EIP, 0);
