@@ -51,7 +51,7 @@ def rtt_ms(text, what):
 
 def exit_counts(m):
     """Debug key `e`: {domain: Counter of exits by reason, nested page faults
-    by target ('npf:lapic-eoi', ...), decoded instructions ('decoded:all',
+    by target ('npf:lapic-eoi', ...), port exits by port ('io:0x3fd in', ...), decoded instructions ('decoded:all',
     'decoded:reused') and EOIs done through PV EOI without an exit
     ('eoi:pv')}, summed over the domain's vCPUs."""
     m.send("\x01\x01\x01")
@@ -71,6 +71,14 @@ def exit_counts(m):
         pv_eoi = re.search(r"pv eoi: \w+, (\d+) EOIs", line)
         if pv_eoi and domain:
             counts[domain]["eoi:pv"] += int(pv_eoi.group(1))
+            continue
+        ports = re.search(r"io by port \(in/out\):(.*)", line)
+        if ports and domain:
+            for port, ins, outs in re.findall(r"(0x[0-9a-f]+) (\d+)/(\d+)", ports.group(1)):
+                counts[domain][f"io:{port} in"] += int(ins)
+                counts[domain][f"io:{port} out"] += int(outs)
+            others = re.search(r"others (\d+)", ports.group(1))
+            counts[domain]["io:others"] += int(others.group(1)) if others else 0
             continue
         kind = re.search(r"(by reason|npf by target):(.*)", line)
         if kind and domain:

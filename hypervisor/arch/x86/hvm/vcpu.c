@@ -201,12 +201,32 @@ static void vcpu_handle_cpuid(struct vcpu *v)
 	v->regs.rdx = r.edx;
 }
 
+/* vcpu_count_io: one more exit on the port of e in v's io_by_port. */
+static void vcpu_count_io(struct vcpu *v, const struct vcpu_exit *e)
+{
+	unsigned int i;
+
+	for (i = 0; i < VCPU_IO_STAT_PORTS; i++) {
+		if (!v->io_by_port[i].ins && !v->io_by_port[i].outs)
+			v->io_by_port[i].port = e->io.port;
+		if (v->io_by_port[i].port == e->io.port) {
+			if (e->io.in)
+				v->io_by_port[i].ins++;
+			else
+				v->io_by_port[i].outs++;
+			return;
+		}
+	}
+	v->io_other_ports++;
+}
+
 static void vcpu_handle_io(struct vcpu *v, const struct vcpu_exit *e)
 {
 	uint32_t mask = e->io.size == 1 ? 0xff : e->io.size == 2 ? 0xffff : 0xffffffff;
 	uint32_t val = v->regs.rax & mask;
 	unsigned int i;
 
+	vcpu_count_io(v, e);
 	if (vcpu_ioreq_pio(v, e))
 		return;
 	if (e->io.string || e->io.rep) {

@@ -329,6 +329,31 @@ static const char *const vcpu_npf_names[VCPU_NPF_NR] = {
 	[VCPU_NPF_IOAPIC] = "ioapic", [VCPU_NPF_IOREQ] = "ioreq", [VCPU_NPF_OTHER] = "other",
 };
 
+/* v's port I/O exits by port, eight ports a line, the last line with the
+ * exits on ports that found no slot. */
+static void vcpu_sched_print_ports(const struct vcpu *v)
+{
+	char line[256];
+	size_t n = 0;
+	unsigned int i, shown = 0;
+
+	for (i = 0; i < VCPU_IO_STAT_PORTS; i++) {
+		if (!v->io_by_port[i].ins && !v->io_by_port[i].outs)
+			break;
+		n += snprintf(line + n, sizeof(line) - n, " %#x %llu/%llu", v->io_by_port[i].port,
+			      (unsigned long long)v->io_by_port[i].ins,
+			      (unsigned long long)v->io_by_port[i].outs);
+		if (++shown % 8 == 0 && i + 1 < VCPU_IO_STAT_PORTS &&
+		    (v->io_by_port[i + 1].ins || v->io_by_port[i + 1].outs)) {
+			printk(PRINTK_INFO, "   io by port (in/out):%s\n", line);
+			n = 0;
+		}
+	}
+	if (shown)
+		printk(PRINTK_INFO, "   io by port (in/out):%s, others %llu\n", n ? line : "",
+		       (unsigned long long)v->io_other_ports);
+}
+
 /* v's exits by reason (the reasons it never had left out; in brackets the
  * handler's cycles per exit of that reason, its share of the entry's work
  * not counted), its EOIs done through KVM's PV EOI flag if it enabled that,
@@ -353,6 +378,7 @@ static void vcpu_sched_print_reasons(const struct vcpu *v)
 		printk(PRINTK_INFO, "   pv eoi: %s, %llu EOIs through the guest's flag\n",
 		       v->pv_eoi_msr ? "on" : "off",
 		       (unsigned long long)__atomic_load_n(&v->pv_eois, __ATOMIC_RELAXED));
+	vcpu_sched_print_ports(v);
 	if (!v->exits_by_reason[VCPU_EXIT_NPF])
 		return;
 	for (r = 0, n = 0; r < VCPU_NPF_NR && n < sizeof(line); r++)

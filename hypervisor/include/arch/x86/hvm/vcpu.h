@@ -32,6 +32,8 @@ enum vcpu_exit_reason {
 	VCPU_EXIT_NR,
 };
 
+#define VCPU_IO_STAT_PORTS	24
+
 /* What a nested page fault hit (statistics: debug key 'e'). */
 enum vcpu_npf_target {
 	VCPU_NPF_LAPIC_EOI,	/* the vLAPIC page: EOI, ICR, timer, the rest */
@@ -170,6 +172,13 @@ struct vcpu {
 	uint64_t exits_by_reason[VCPU_EXIT_NR];
 	uint64_t cycles_by_reason[VCPU_EXIT_NR];
 	uint64_t npf_by_target[VCPU_NPF_NR];
+	/* port I/O exits by port: the first VCPU_IO_STAT_PORTS ports seen,
+	 * then the rest together (statistics: debug key 'e') */
+	struct {
+		uint16_t port;
+		uint64_t ins, outs;
+	} io_by_port[VCPU_IO_STAT_PORTS];
+	uint64_t io_other_ports;
 	struct mmio_insn_cache insn_cache; /* the hypervisor's own MMIO devices' instructions */
 	unsigned int nr_io;
 	struct {
