@@ -584,6 +584,25 @@ static void test_backup_poll_serves_a_line_left_up(void **state)
 	assert_int_equal(backup_polls_counted(), before + 1);
 }
 
+/* Linux turns IER off around each console write: bytes kept meanwhile
+ * owe dom0 the interrupt when it turns input interrupts on again. */
+static void test_ier_rdi_on_with_bytes_kept_gives_the_interrupt(void **state)
+{
+	(void)state;
+	dom0_out(IER, 0);
+	line("x\r");
+	uart_irq();
+	assert_int_equal(dom0_in(IIR), IIR_NONE);	/* its handler finds nothing */
+	assert_int_equal(replays, 0);
+	dom0_out(IER, IER_RDI | IER_RLSI);
+	assert_int_equal(replays, 1);
+	assert_int_equal(dom0_in(IIR), IIR_RX);
+	assert_string_equal(dom0_read_all(), "x\r");
+	dom0_out(IER, 0);
+	dom0_out(IER, IER_RDI | IER_RLSI);	/* nothing waits: nothing owed */
+	assert_int_equal(replays, 1);
+}
+
 static void test_backup_poll_leaves_a_quiet_line_alone(void **state)
 {
 	(void)state;
@@ -641,6 +660,7 @@ int main(void)
 		cmocka_unit_test_setup(test_console_switch_keeps_hypervisor_bytes, setup),
 		cmocka_unit_test_setup(test_backup_poll_serves_a_line_left_up, setup),
 		cmocka_unit_test_setup(test_backup_poll_leaves_a_quiet_line_alone, setup),
+		cmocka_unit_test_setup(test_ier_rdi_on_with_bytes_kept_gives_the_interrupt, setup),
 		cmocka_unit_test_setup(test_backup_poll_reads_keys_before_dom0_takes_irq, setup),
 		cmocka_unit_test_setup(test_backup_poll_leaves_loopback_alone, setup),
 	};

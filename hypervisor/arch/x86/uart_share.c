@@ -43,6 +43,7 @@ static volatile int uart_share_lock;	/* dom0's vCPUs run on several CPUs */
  * reads done at the UART's interrupt. */
 static unsigned int uart_share_peak;
 static uint64_t uart_share_overruns, uart_share_irqs, uart_share_replays;
+static uint64_t uart_share_ier_replays;	/* interrupts owed at an IER write */
 static uint64_t uart_share_last_read_ns;	/* of a byte off the UART */
 /* The UART's "transmitter empty" interrupt, taken off the UART at its
  * interrupt (lock) and kept for dom0's next read of IIR. */
@@ -212,11 +213,16 @@ static uint8_t uart_share_iir(uint8_t iir, uint8_t ier)
 	return iir;
 }
 
-/* uart_share_access: one dom0 access to the UART's ports. Writes pass
+/*
+ * uart_share_access: one dom0 access to the UART's ports. Writes pass
  * through; reads of RBR, LSR and IIR are answered from the bytes
- * console_rx() left for dom0. */
-static void uart_share_access(struct vcpu *v, uint16_t port, unsigned int size,
-			  bool in, uint32_t *val)
+ * console_rx() left for dom0. Returns true when dom0 is owed an interrupt
+ * the UART will not raise: it turned the data interrupt on (as Linux does
+ * after each console write) while bytes wait here, which a real UART would
+ * signal at once, and ours, drained, does not.
+ */
+static bool uart_share_access(struct vcpu *v, uint16_t port, unsigned int size,
+			      bool in, uint32_t *val)
 {
 	unsigned int reg = port - uart_share_base;
 	bool dlab = inb(uart_share_base + UART_LCR) & UART_LCR_DLAB;
@@ -230,7 +236,7 @@ static void uart_share_access(struct vcpu *v, uint16_t port, unsigned int size,
 			*val = inb(port);
 		else
 			outb(port, *val);
-		return;
+		return false;
 	}
 	if (!in) {
 		outb(port, *val);
@@ -238,7 +244,7 @@ static void uart_share_access(struct vcpu *v, uint16_t port, unsigned int size,
 			uart_share_count = 0;
 		if (reg == UART_RBR && !dlab)
 			uart_share_thre = false;	/* a write of THR ends it */
-		return;
+		return reg == UART_IER && !dlab && (*val & UART_IER_RDI) && uart_share_count;
 	}
 	if (reg == UART_RBR && !dlab) {
 		uart_share_drain(false);
@@ -254,15 +260,23 @@ static void uart_share_access(struct vcpu *v, uint16_t port, unsigned int size,
 	} else {
 		*val = inb(port);
 	}
+	return false;
 }
 
-/* uart_share_io: uart_share_access for one vCPU at a time (vcpu_io_fn). */
+/* uart_share_io: uart_share_access for one vCPU at a time (vcpu_io_fn),
+ * then the interrupt it owes dom0, if any (exits run with interrupts off). */
 static void uart_share_io(struct vcpu *v, uint16_t port, unsigned int size,
 			  bool in, uint32_t *val)
 {
+	bool owed;
+
 	lib_spin_lock(&uart_share_lock);
-	uart_share_access(v, port, size, in, val);
+	owed = uart_share_access(v, port, size, in, val);
+	if (owed)
+		uart_share_ier_replays++;
 	lib_spin_unlock(&uart_share_lock);
+	if (owed)
+		irq_watch_replay();
 }
 
 int uart_share_attach(struct vcpu *v, struct uart16550 *u)
