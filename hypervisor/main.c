@@ -181,6 +181,7 @@ void start_xenolith(uint32_t magic, uint32_t info)
 	if (ret)
 		panic("no usable local APIC on the boot CPU (%d)", ret);
 	smp_init_bsp();
+	cpu_init_cr4_paging();
 	fpu_cpu_init();
 	ret = ops->cpu_init(0);
 	if (ret)

@@ -9,6 +9,7 @@
 #include "page_alloc.h"
 #include "printk.h"
 #include <arch/x86/apic.h>
+#include <arch/x86/cpu.h>
 #include <arch/x86/desc.h>
 #include <arch/x86/fpu.h>
 #include <arch/x86/processor.h>
@@ -164,6 +165,7 @@ static void __attribute__((noreturn)) smp_ap_start(struct smp_cpu *c)
 	if (c->abandoned)
 		cpu_halt_forever();
 	apic_init_cpu();
+	cpu_init_cr4_paging();
 	fpu_cpu_init();
 	smp_timer_test(c);
 	vcpu_ops()->cpu_enable(c->id);

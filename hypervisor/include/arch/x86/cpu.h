@@ -14,5 +14,7 @@ struct cpu_features {
 
 /* cpu_detect: fill *f from this CPU's CPUID. */
 void cpu_detect(struct cpu_features *f);
+/* cpu_init_cr4_paging: CR4.PSE and PGE on, where this CPU has them. */
+void cpu_init_cr4_paging(void);
 
 #endif

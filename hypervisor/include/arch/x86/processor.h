@@ -17,6 +17,8 @@
 #define X86_CR0_ET		(1u << 4)
 #define X86_CR0_NE		(1u << 5)
 #define X86_CR0_PG		(1u << 31)
+#define X86_CR4_PSE		(1u << 4)
+#define X86_CR4_PGE		(1u << 7)
 #define X86_RFLAGS_FIXED	(1u << 1)
 #define X86_RFLAGS_IF		(1u << 9)
 
