@@ -532,7 +532,9 @@ void dom0_start(const struct boot_info *bi, const struct boot_options *opts,
 		panic("dom0: cannot enter it into the domain table");
 	ops->set_flat32(dom0.vcpu[0], res.entry, res.boot_params);
 	printk(PRINTK_INFO, "dom0: LAPICs virtualised (xAPIC page at %#llx emulated, APIC ids "
-	       "0-%u, timers on the physical one-shots); device interrupts forwarded\n", (unsigned long long)VLAPIC_DEFAULT_BASE, dom0.nr_vcpus - 1);
+	       "0-%u, %s, timers on the physical one-shots); device interrupts forwarded\n",
+	       (unsigned long long)VLAPIC_DEFAULT_BASE, dom0.nr_vcpus - 1,
+	       irq_ids_are_cpu_numbers() ? "x2APIC offered" : "no x2APIC: APIC ids are not CPU numbers");
 	printk(PRINTK_INFO, "dom0: %llu MiB RAM (identity-mapped), %llu MiB hidden "
 	       "(hypervisor and guests), %u vCPU%s (%s)\n",
 	       (unsigned long long)(plan->dom0_bytes >> 20),

@@ -144,6 +144,15 @@ def test_iso_on_two_cpus_gives_dom0_two_vcpus(iso):
         assert vcpu_line(m.transcript()) == (2, 2, False)
         assert dom0_cpus(m) == (2, 2), "expected nproc and /proc/cpuinfo to show 2 CPUs"
         assert_timers_tick_on_every_cpu(m, 2)
+        # QEMU's CPUs have APIC ids 0 and 1: dom0 gets x2APIC, in physical
+        # mode, and its devices' interrupts (the disk's, the NIC's) arrive.
+        text = m.check("dmesg | grep -iE 'x2apic|APIC routing'")
+        assert "x2apic enabled" in text and "Switched APIC routing to physical x2apic" in text, \
+            f"expected dom0 in physical x2APIC mode, saw:\n{text}"
+        count = m.check("awk '/virtio|ata|eth/ { for (i = 2; i <= NF; i++) "
+                        "if ($i ~ /^[0-9]+$/) s += $i } END { print s + 0 }' /proc/interrupts")
+        assert int(count) > 0, "expected device interrupts counted in dom0's /proc/interrupts:\n" \
+            + m.check("cat /proc/interrupts")
 
 
 @pytest.fixture(scope="module")

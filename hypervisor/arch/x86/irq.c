@@ -79,7 +79,8 @@ void irq_init(void)
  * the same logical ID (SDM vol. 3 §10.6.2.2), so those messages reach the
  * CPU whose number is the vCPU's. LINT0 of CPU 0 (the 8259 PIC's virtual
  * wire) is masked until dom0 itself asks for it (irq_set_extint). In
- * x2APIC mode the LDR is read-only and dom0 sees no x2APIC: nothing to do.
+ * x2APIC mode the LDR is read-only: nothing to do (a dom0 in x2APIC mode
+ * addresses CPUs physically, irq_ids_are_cpu_numbers).
  */
 void irq_cpu_init(void)
 {
@@ -90,6 +91,19 @@ void irq_cpu_init(void)
 	apic_set_flat_logical_id(cpu < IRQ_FLAT_LDR_CPUS ? 1u << cpu : 0);
 	if (cpu == 0)
 		irq_apply_extint(false);
+}
+
+bool irq_ids_are_cpu_numbers(void)
+{
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < SMP_MAX_CPUS; cpu++) {
+		const struct smp_cpu *c = smp_cpu(cpu);
+
+		if (c && c->apic_id != cpu)
+			return false;
+	}
+	return true;
 }
 
 void irq_set_guest(irq_guest_fn fn)

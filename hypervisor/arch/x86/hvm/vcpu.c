@@ -181,9 +181,10 @@ static void vcpu_handle_cpuid(struct vcpu *v)
 		if (leaf == 1)
 			r.ecx = (r.ecx | 1u << 31) & ~VCPU_CPUID1_MONITOR;
 		if (leaf == 1 && v->lapic) {
-			/* Its vLAPIC: x2APIC as the model offers it (domUs
-			 * only, docs/interrupts.md), the CPU's TSC-deadline
-			 * mode, and the initial APIC ID is the vCPU number. */
+			/* Its vLAPIC: x2APIC as the model offers it
+			 * (vcpu_lapic_init, docs/interrupts.md), the CPU's
+			 * TSC-deadline mode, and the initial APIC ID is the
+			 * vCPU number. */
 			r.ecx &= ~VCPU_CPUID1_X2APIC;
 			if (v->lapic->cfg.x2apic)
 				r.ecx |= VCPU_CPUID1_X2APIC;

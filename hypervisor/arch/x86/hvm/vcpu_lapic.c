@@ -144,14 +144,15 @@ int vcpu_lapic_init(struct vcpu *v, struct vlapic *l, uint64_t page)
 		.bus_ns = 1,
 		.tsc_khz = (uint32_t)time_tsc_khz(),
 		.phys_bits = 36,
-		/* x2APIC for domUs, whatever the CPU has: their timer and
-		 * IPIs become MSR exits instead of decoded xAPIC-page faults.
-		 * Linux takes it without interrupt remapping from a
-		 * hypervisor it knows (ours says KVM) and then addresses
-		 * IOAPIC and MSI destinations physically, by 8-bit APIC ID,
-		 * as the domU's IOAPIC and device model deliver them. Not
-		 * dom0: its MSIs go to real devices and physical LAPICs. */
-		.x2apic = !v->domain->is_dom0,
+		/* x2APIC whatever the CPU has: the timer and IPIs become
+		 * MSR exits instead of decoded xAPIC-page faults. Linux
+		 * takes it without interrupt remapping from a hypervisor it
+		 * knows (ours says KVM) and then addresses IOAPIC and MSI
+		 * destinations physically, by 8-bit APIC ID: a domU's IOAPIC
+		 * and device model deliver those; dom0's go to the physical
+		 * LAPICs, so dom0 gets it only where APIC id n is CPU n,
+		 * whose interrupts go to its vCPU n. */
+		.x2apic = !v->domain->is_dom0 || irq_ids_are_cpu_numbers(),
 	};
 	struct cpuid_regs r;
 	int ret;

@@ -29,6 +29,12 @@ void irq_init(void);
  * ID, CPU 0's LINT0 masked). Every CPU, before it runs a vCPU. */
 void irq_cpu_init(void);
 
+/* irq_ids_are_cpu_numbers: every CPU online has its number as APIC id, so
+ * that dom0 may address its vCPU n physically (x2APIC without interrupt
+ * remapping: IOAPIC and MSI messages to APIC id n) and reach CPU n. Any
+ * CPU, once the APs are up. */
+bool irq_ids_are_cpu_numbers(void);
+
 /* irq_set_guest: where device vectors go. */
 void irq_set_guest(irq_guest_fn fn);
 
