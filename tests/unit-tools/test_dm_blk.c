@@ -297,23 +297,36 @@ static void test_read_only(void **state)
 }
 
 /* Any framing: the header in two pieces, data in three, status alone. */
-static void test_split_framing(void **state)
+/* One request of n descriptors (the header's first): the header says type
+ * and sector. Returns the status byte; *used gets the used length. */
+static int chain_request(struct fixture *x, uint32_t type, uint64_t sector, unsigned int n,
+			 uint64_t *addr, uint32_t *lens, uint16_t *flags, uint32_t *used)
 {
-	struct fixture *x = *state;
-	uint32_t hdr[4] = { VIRTIO_BLK_T_IN, 0, 5, 0 };
-	uint64_t addr[6] = { HDR, HDR + 8, DATA, DATA + 0x1000, FAKE_HIGH_GPA, STATUS };
-	uint32_t lens[6] = { 8, 8, 100, 312, 100, 1 };
-	uint16_t w = VIRTQ_DESC_F_WRITE, flags[6] = { 0, 0, w, w, w, w };
+	uint32_t hdr[4] = { type, 0, (uint32_t)sector, (uint32_t)(sector >> 32) };
 	uint8_t *status = gpa(&x->ram, STATUS);
 
 	memcpy(gpa(&x->ram, HDR), hdr, 16);
-	fake_vq_chain(&x->f, 0, 6, addr, lens, flags);
+	*status = 0xee;
+	fake_vq_chain(&x->f, 0, n, addr, lens, flags);
 	fake_kick(&x->blk.vp, 0);
 	wait_used(x, 1);
-	assert_int_equal(*status, VIRTIO_BLK_S_OK);
-	assert_int_equal(fake_used_len(&x->f, x->seen), 513);
-	assert_int_equal(*(uint32_t *)gpa(&x->ram, DATA), 5 * 512);
+	if (used)
+		*used = fake_used_len(&x->f, x->seen);
 	x->seen++;
+	return *status;
+}
+
+static void test_split_framing(void **state)
+{
+	struct fixture *x = *state;
+	uint64_t addr[6] = { HDR, HDR + 8, DATA, DATA + 0x1000, FAKE_HIGH_GPA, STATUS };
+	uint32_t lens[6] = { 8, 8, 100, 312, 100, 1 }, used;
+	uint16_t w = VIRTQ_DESC_F_WRITE, flags[6] = { 0, 0, w, w, w, w };
+
+	assert_int_equal(chain_request(x, VIRTIO_BLK_T_IN, 5, 6, addr, lens, flags, &used),
+			 VIRTIO_BLK_S_OK);
+	assert_int_equal(used, 513);
+	assert_int_equal(*(uint32_t *)gpa(&x->ram, DATA), 5 * 512);
 }
 
 static void test_malformed_needs_reset(void **state)
@@ -501,6 +514,37 @@ static void test_nbd_qcow2(void **state)
 	assert_int_equal(file_word(x, 208 * 512), 208 * 512);
 }
 
+/* qcow2, a request whose data is in three buffers (one NBD command through
+ * a bounce buffer): the write gathers them in order, the read scatters. */
+static void test_nbd_split_buffers(void **state)
+{
+	struct fixture *x = make_with(false, 1, true);
+	uint64_t addr[5] = { HDR, DATA, DATA + 0x1000, FAKE_HIGH_GPA, STATUS };
+	uint32_t lens[5] = { 16, 100, 312, 100, 1 }, used, i, b;
+	uint16_t w = VIRTQ_DESC_F_WRITE, out[5] = { 0, 0, 0, 0, w }, in[5] = { 0, w, w, w, w };
+	uint8_t *buf[3] = { gpa(&x->ram, DATA), gpa(&x->ram, DATA + 0x1000),
+			    gpa(&x->ram, FAKE_HIGH_GPA) };
+
+	*state = x;
+	for (b = 0; b < 3; b++)
+		for (i = 0; i < lens[b + 1]; i++)
+			buf[b][i] = (uint8_t)(b * 100 + i);
+	assert_int_equal(chain_request(x, VIRTIO_BLK_T_OUT, 40, 5, addr, lens, out, NULL),
+			 VIRTIO_BLK_S_OK);
+	for (b = 0; b < 3; b++)
+		memset(buf[b], 0, lens[b + 1]);
+	assert_int_equal(chain_request(x, VIRTIO_BLK_T_IN, 40, 5, addr, lens, in, &used),
+			 VIRTIO_BLK_S_OK);
+	assert_int_equal(used, 513);
+	for (b = 0; b < 3; b++)
+		for (i = 0; i < lens[b + 1]; i++)
+			assert_int_equal(buf[b][i], (uint8_t)(b * 100 + i));
+	/* In one piece on the disk: the second buffer's first byte at 100. */
+	assert_int_equal(request(x, VIRTIO_BLK_T_IN, 40, 512, true, NULL), VIRTIO_BLK_S_OK);
+	assert_int_equal(buf[0][100], 100);
+	assert_int_equal(buf[0][412], 200);
+}
+
 static void test_nbd_read_only(void **state)
 {
 	struct fixture *x = make_with(true, 1, true);
@@ -635,6 +679,7 @@ int main(void)
 		cmocka_unit_test(test_multiqueue),
 		cmocka_unit_test_teardown(test_nbd_qcow2, teardown),
 		cmocka_unit_test_teardown(test_nbd_read_only, teardown),
+		cmocka_unit_test_teardown(test_nbd_split_buffers, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

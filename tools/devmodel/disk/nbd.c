@@ -1,8 +1,10 @@
 /* nbd.c - images in other formats (qcow2, ...) through a qemu-nbd child, with libnbd's asynchronous API. */
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "disk/disk.h"
 #include "disk/nbd_lib.h"
@@ -20,13 +22,32 @@ struct nbd_req {
 	struct disk_io *io;
 	unsigned int pending;		/* commands not yet completed, + 1 while issuing */
 	int err;
+	char *bounce;			/* the io's buffers in one piece, or NULL */
 };
 
-/* The last reference to r is gone: report the request. */
+/* Copy between the io's buffers and the contiguous buf: to buf if gather,
+ * else from it. */
+static void copy_iov(const struct disk_io *io, char *buf, bool gather)
+{
+	unsigned int i;
+
+	for (i = 0; i < io->nr_iov; buf += io->iov[i].iov_len, i++) {
+		if (gather)
+			memcpy(buf, io->iov[i].iov_base, io->iov[i].iov_len);
+		else
+			memcpy(io->iov[i].iov_base, buf, io->iov[i].iov_len);
+	}
+}
+
+/* The last reference to r is gone: a read through the bounce buffer is
+ * scattered into the io's buffers, and the request reported. */
 static void req_put(struct nbd_req *r)
 {
 	if (--r->pending)
 		return;
+	if (r->bounce && !r->err && r->io->op == DISK_READ)
+		copy_iov(r->io, r->bounce, false);
+	free(r->bounce);
 	r->io->done(r->io, r->err);
 	free(r);
 }
@@ -64,7 +85,12 @@ static int issue(struct nbd *n, struct nbd_req *r, void *buf, uint64_t off, uint
 	return 0;
 }
 
-/* Split io into commands of at most CHUNK_MAX bytes, one buffer at a time. */
+/*
+ * Split io into commands of at most CHUNK_MAX bytes, one buffer at a time;
+ * a read or write of several buffers (a guest's request is often one per
+ * 4 KiB page) goes as one command through a bounce buffer instead, as
+ * each command is a round trip through qemu-nbd.
+ */
 static int issue_all(struct nbd *n, struct nbd_req *r)
 {
 	struct disk_io *io = r->io;
@@ -73,6 +99,12 @@ static int issue_all(struct nbd *n, struct nbd_req *r)
 
 	if (io->op == DISK_FLUSH)
 		return issue(n, r, NULL, 0, 0);
+	if ((io->op == DISK_READ || io->op == DISK_WRITE) && io->nr_iov > 1 &&
+	    io->len <= CHUNK_MAX && (r->bounce = malloc(io->len))) {
+		if (io->op == DISK_WRITE)
+			copy_iov(io, r->bounce, true);
+		return issue(n, r, r->bounce, io->off, io->len);
+	}
 	if (io->op != DISK_READ && io->op != DISK_WRITE) {
 		for (done = 0; done < io->len; done += len) {
 			len = io->len - done < CHUNK_MAX ? io->len - done : CHUNK_MAX;
@@ -103,6 +135,7 @@ static int nbd_submit(struct disk *d, struct disk_io *io)
 	*r = (struct nbd_req){ .io = io, .pending = 1 };
 	if (issue_all(n, r)) {
 		if (r->pending == 1) {
+			free(r->bounce);
 			free(r);	/* nothing went out: the caller fails io */
 			return -EIO;
 		}
