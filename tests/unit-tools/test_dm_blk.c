@@ -296,7 +296,6 @@ static void test_read_only(void **state)
 	assert_int_equal(file_word(x, 512), 512);
 }
 
-/* Any framing: the header in two pieces, data in three, status alone. */
 /* One request of n descriptors (the header's first): the header says type
  * and sector. Returns the status byte; *used gets the used length. */
 static int chain_request(struct fixture *x, uint32_t type, uint64_t sector, unsigned int n,
@@ -316,6 +315,7 @@ static int chain_request(struct fixture *x, uint32_t type, uint64_t sector, unsi
 	return *status;
 }
 
+/* Any framing: the header in two pieces, data in three, status alone. */
 static void test_split_framing(void **state)
 {
 	struct fixture *x = *state;

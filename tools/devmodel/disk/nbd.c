@@ -1,13 +1,12 @@
 /* nbd.c - images in other formats (qcow2, ...) through a qemu-nbd child, with libnbd's asynchronous API. */
 #include <errno.h>
 #include <poll.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "disk/disk.h"
 #include "disk/nbd_lib.h"
+#include "virtio/iov.h"
 
 #define CHUNK_MAX	(32u << 20)	/* bytes per NBD command: qemu-nbd's limit */
 
@@ -25,20 +24,6 @@ struct nbd_req {
 	char *bounce;			/* the io's buffers in one piece, or NULL */
 };
 
-/* Copy between the io's buffers and the contiguous buf: to buf if gather,
- * else from it. */
-static void copy_iov(const struct disk_io *io, char *buf, bool gather)
-{
-	unsigned int i;
-
-	for (i = 0; i < io->nr_iov; buf += io->iov[i].iov_len, i++) {
-		if (gather)
-			memcpy(buf, io->iov[i].iov_base, io->iov[i].iov_len);
-		else
-			memcpy(io->iov[i].iov_base, buf, io->iov[i].iov_len);
-	}
-}
-
 /* The last reference to r is gone: a read through the bounce buffer is
  * scattered into the io's buffers, and the request reported. */
 static void req_put(struct nbd_req *r)
@@ -46,7 +31,7 @@ static void req_put(struct nbd_req *r)
 	if (--r->pending)
 		return;
 	if (r->bounce && !r->err && r->io->op == DISK_READ)
-		copy_iov(r->io, r->bounce, false);
+		iov_from_buf(r->io->iov, r->io->nr_iov, r->bounce, r->io->len);
 	free(r->bounce);
 	r->io->done(r->io, r->err);
 	free(r);
@@ -102,7 +87,7 @@ static int issue_all(struct nbd *n, struct nbd_req *r)
 	if ((io->op == DISK_READ || io->op == DISK_WRITE) && io->nr_iov > 1 &&
 	    io->len <= CHUNK_MAX && (r->bounce = malloc(io->len))) {
 		if (io->op == DISK_WRITE)
-			copy_iov(io, r->bounce, true);
+			iov_to_buf(io->iov, io->nr_iov, r->bounce, io->len);
 		return issue(n, r, r->bounce, io->off, io->len);
 	}
 	if (io->op != DISK_READ && io->op != DISK_WRITE) {
